@@ -1,0 +1,5 @@
+export { createEchoFilter, type EchoFilter, noEcho } from "./echo";
+export { describeUpstreamError, type UpstreamErrorInfo } from "./errors";
+export { type PollEvent, type PollOptions, pollBackgroundResponse, type RunOutcome } from "./poll";
+export { type SubmitRequest, submitBackgroundResponse } from "./submit";
+export { type BackgroundClient, type BackgroundCreateBody, type Clock, systemClock } from "./types";

@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import type { UpstreamItem } from "@/lib/shared/upstream";
+import { createEchoFilter, noEcho } from "./echo";
+import { type PollEvent, type PollOptions, pollBackgroundResponse } from "./poll";
+import { submitBackgroundResponse } from "./submit";
+import { fakeClock, httpError, message, response, scriptedClient } from "./testing";
+
+async function run(options: Omit<PollOptions, "clock" | "intervalMs"> & Partial<PollOptions>) {
+  const clock = options.clock ?? fakeClock();
+  const events: PollEvent[] = [];
+  for await (const event of pollBackgroundResponse({ intervalMs: 2000, ...options, clock })) events.push(event);
+  const items = events.flatMap((e) => (e.type === "item" ? [e.item] : []));
+  const end = events.find((e) => e.type === "end");
+  return { events, items, end, clock };
+}
+
+const texts = (items: UpstreamItem[]) =>
+  items.map((i) => (i.type === "message" ? (i.content as Array<{ text: string }>)[0]?.text : i.type));
+
+const userTurn = (text: string): UpstreamItem => ({ type: "message", role: "user", content: text });
+const call = (callId: string, id: string | null = `fc_${callId}`, status = "completed"): UpstreamItem => ({
+  type: "function_call",
+  id,
+  call_id: callId,
+  name: "query_genie",
+  arguments: "{}",
+  status,
+});
+const callOutput = (callId: string): UpstreamItem => ({ type: "function_call_output", call_id: callId, output: "42" });
+
+describe("pollBackgroundResponse", () => {
+  it("quirk 1: skips echoed history by id and call_id and shows only the new answer", async () => {
+    const history = [userTurn("hi"), message("msg_old", "Old answer"), call("c1"), callOutput("c1"), userTurn("again")];
+    const echoed = [message("msg_old", "Old answer"), call("c1"), callOutput("c1")];
+    const { client } = scriptedClient([response("completed", [...echoed, message("msg_new", "New answer")])]);
+    const { items, end } = await run({ client, responseId: "resp_1", echo: createEchoFilter(history) });
+    expect(texts(items)).toEqual(["New answer"]);
+    expect(end).toMatchObject({ outcome: { status: "completed" }, cursor: 4 });
+  });
+
+  it("quirk 1: an echo without a matching id is recognised by its text, but a repeated new answer is still shown", async () => {
+    const history = [userTurn("hi"), message("msg_a", "Sure."), userTurn("again")];
+    // The upstream re-ids its echo; the new answer happens to be the same words.
+    const output = [message("msg_copy", "Sure."), message("msg_b", "Sure.")];
+    const { client } = scriptedClient([response("completed", output)]);
+    const { items } = await run({ client, responseId: "resp_1", echo: createEchoFilter(history) });
+    expect(items.map((i) => i.id)).toEqual(["msg_b"]);
+  });
+
+  it("quirk 2: stops at an unfinished or id-less item and takes it once it is finished", async () => {
+    const { client } = scriptedClient([
+      response("in_progress", [call("c1"), callOutput("c1"), message(null, "Par", "in_progress"), call("c2")]),
+      response("in_progress", [call("c1"), callOutput("c1"), message("msg_1", "Partial done"), call("c2", null, "queued")]),
+      response("completed", [call("c1"), callOutput("c1"), message("msg_1", "Partial done"), call("c2")]),
+    ]);
+    const { events } = await run({ client, responseId: "resp_1", echo: noEcho });
+    const order = events.flatMap((e) => (e.type === "item" ? [`${e.item.type}@${e.index}`] : e.type === "status" ? ["poll"] : []));
+    expect(order).toEqual([
+      "function_call@0",
+      "function_call_output@1", // no id, still finished
+      "poll",
+      "message@2",
+      "poll",
+      "function_call@3",
+    ]);
+  });
+
+  it("quirk 3: a create that is already terminal is finished without a single retrieve", async () => {
+    const { client, calls } = scriptedClient([]);
+    const initial = response("completed", [message("msg_1", "Instant")]);
+    const { items, end } = await run({ client, responseId: "resp_1", echo: noEcho, initial });
+    expect(texts(items)).toEqual(["Instant"]);
+    expect(end?.type === "end" && end.outcome.status).toBe("completed");
+    expect(calls.retrieve).toBe(0);
+  });
+
+  it("quirk 6: ends on every terminal status with the upstream's words", async () => {
+    const cases = [
+      [response("failed", [message("msg_1", "half")], { error: { code: "server_error", message: "Genie timed out" } }), { status: "failed", message: "Genie timed out", code: "server_error" }],
+      [response("cancelled", [message(null, "cut", "in_progress")], { usage: null }), { status: "cancelled" }],
+      [response("incomplete", [message("msg_1", "trunc", "incomplete")], { incomplete_details: { reason: "max_output_tokens" } }), { status: "incomplete", reason: "max_output_tokens" }],
+      [response("weird_new_status", []), { status: "failed" }],
+    ] as const;
+    for (const [final, outcome] of cases) {
+      const { client } = scriptedClient([response("in_progress", []), final]);
+      const { end, items } = await run({ client, responseId: "resp_1", echo: noEcho });
+      expect(end).toMatchObject({ outcome });
+      // Whatever the run produced before it ended is kept, even the unfinished last item.
+      expect(items.length).toBe(final.output.length);
+    }
+  });
+
+  it("quirk 6: unknown item types and extra fields are passed on, never fatal", async () => {
+    const odd = { type: "hologram", id: "h1", sparkle: { level: 9 } };
+    const { client } = scriptedClient([response("completed", [odd, message("msg_1", "ok")], { brand_new_field: 1 })]);
+    const { items, end } = await run({ client, responseId: "resp_1", echo: noEcho });
+    expect(items).toEqual([odd, message("msg_1", "ok")]);
+    expect(end?.type === "end" && end.outcome.status).toBe("completed");
+  });
+
+  it("a 404 on retrieve means the stored run expired", async () => {
+    const { client } = scriptedClient([httpError(404, "Response not found")]);
+    const { end } = await run({ client, responseId: "resp_1", echo: noEcho });
+    expect(end).toMatchObject({ outcome: { status: "expired" } });
+  });
+
+  it("retries transient retrieve errors with growing back-off and honours Retry-After", async () => {
+    const clock = fakeClock();
+    const { client, calls } = scriptedClient([
+      httpError(503, "Service Unavailable"),
+      Object.assign(new Error("socket hang up"), { name: "APIConnectionError" }),
+      httpError(429, "Slow down", { "retry-after": "7" }),
+      response("completed", [message("msg_1", "Made it")]),
+    ]);
+    const { events, items } = await run({ client, clock, responseId: "resp_1", echo: noEcho, intervalMs: 1000 });
+    const retries = events.flatMap((e) => (e.type === "retrying" ? [e] : []));
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2, 3]);
+    expect(retries[2]?.delayMs).toBe(7000);
+    expect(retries[0]?.message).toBe("Service Unavailable");
+    expect(texts(items)).toEqual(["Made it"]);
+    expect(calls.retrieve).toBe(4);
+  });
+
+  it("gives up after too many consecutive failures, and never retries a rejected credential", async () => {
+    const failing = scriptedClient([httpError(502, "Bad Gateway")]);
+    const gaveUp = await run({ client: failing.client, responseId: "resp_1", echo: noEcho, maxRetries: 3 });
+    expect(gaveUp.end).toMatchObject({ outcome: { status: "error" } });
+    expect(failing.calls.retrieve).toBe(4);
+
+    const rejected = scriptedClient([httpError(401, "Invalid access token")]);
+    const auth = await run({ client: rejected.client, responseId: "resp_1", echo: noEcho });
+    expect(auth.end).toMatchObject({ outcome: { status: "error", message: "Invalid access token" } });
+    expect(rejected.calls.retrieve).toBe(1);
+  });
+
+  it("stops polling as soon as its signal aborts", async () => {
+    const controller = new AbortController();
+    const { client, calls } = scriptedClient([
+      (n) => {
+        if (n === 3) controller.abort();
+        return response("in_progress", []);
+      },
+    ]);
+    const { end } = await run({ client, responseId: "resp_1", echo: noEcho, signal: controller.signal });
+    expect(end).toBeUndefined();
+    expect(calls.retrieve).toBe(3);
+  });
+
+  it("polls at the interval after a short first delay and is never silent longer than the heartbeat", async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const { client } = scriptedClient([() => response(++calls < 4 ? "in_progress" : "completed", [])]);
+    const initial = response("queued", []);
+    const { events } = await run({ client, clock, responseId: "resp_1", echo: noEcho, initial, intervalMs: 10_000 });
+    expect(clock.sleeps[0]).toBe(500);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(4000);
+    const statuses = events.filter((e) => e.type === "status");
+    expect(statuses.length).toBeGreaterThanOrEqual(3 * Math.floor(10_000 / 4000));
+    expect(statuses.at(-1)).toMatchObject({ polls: 3, status: "in_progress", responseId: "resp_1" });
+  });
+
+  it("resumes from a stored cursor without repeating what was already shown", async () => {
+    const out = [message("msg_1", "one"), message("msg_2", "two"), message("msg_3", "three")];
+    const { client } = scriptedClient([response("completed", out)]);
+    const { items } = await run({ client, responseId: "resp_1", echo: noEcho, cursor: 2 });
+    expect(texts(items)).toEqual(["three"]);
+  });
+});
+
+describe("submitBackgroundResponse", () => {
+  it("creates once with background on and streaming off", async () => {
+    const { client, calls } = scriptedClient([], response("queued", []));
+    await submitBackgroundResponse(client, { model: "m", input: [userTurn("hi")], tools: [] });
+    expect(calls.create).toEqual([{ model: "m", input: [userTurn("hi")], background: true, stream: false }]);
+  });
+});

@@ -1,0 +1,155 @@
+import { isTerminalStatus, type UpstreamItem, type UpstreamResponse } from "@/lib/shared/upstream";
+import type { EchoFilter } from "./echo";
+import { describeUpstreamError } from "./errors";
+import { takeNewItems } from "./cursor";
+import type { BackgroundClient, Clock } from "./types";
+
+export type RunOutcome =
+  | { status: "completed" }
+  | { status: "failed"; message: string; code?: string }
+  | { status: "cancelled" }
+  | { status: "incomplete"; reason: string }
+  | { status: "expired"; message: string }
+  | { status: "error"; message: string };
+
+export type PollEvent =
+  | { type: "status"; status: string; polls: number; elapsedMs: number; responseId: string }
+  | { type: "item"; item: UpstreamItem; index: number; cursor: number }
+  | { type: "retrying"; attempt: number; delayMs: number; message: string }
+  | { type: "end"; outcome: RunOutcome; response?: UpstreamResponse; cursor: number };
+
+export interface PollOptions {
+  client: BackgroundClient;
+  clock: Clock;
+  responseId: string;
+  echo: EchoFilter;
+  /** The response as create (or a previous session) last saw it: a terminal one is finished without polling (quirk 3). */
+  initial?: UpstreamResponse;
+  /** Output index to continue from (0 for a fresh run). */
+  cursor?: number;
+  /** When the run started, for elapsed time. Defaults to now. */
+  startedAt?: number;
+  intervalMs: number;
+  /** Wait before the first retrieve; a fresh run is rarely done at once. */
+  initialDelayMs?: number;
+  /** No stream may stay silent longer than this: a status event is yielded at least this often while waiting. */
+  heartbeatMs?: number;
+  /** Consecutive transient retrieve failures tolerated before giving up. */
+  maxRetries?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_HEARTBEAT_MS = 4000;
+const DEFAULT_MAX_RETRIES = 6;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 15_000;
+
+/**
+ * Poll a background response until it is terminal, yielding each newly finished, non-echo output item exactly
+ * once and in order. Ends with one `end` event, or returns silently when `signal` aborts (the caller left).
+ */
+export async function* pollBackgroundResponse(options: PollOptions): AsyncGenerator<PollEvent> {
+  const { client, clock, responseId, echo, signal } = options;
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const startedAt = options.startedAt ?? clock.now();
+  let cursor = options.cursor ?? 0;
+  let polls = 0;
+  let lastStatus = options.initial?.status ?? "queued";
+
+  const status = (): PollEvent => ({
+    type: "status",
+    status: lastStatus,
+    polls,
+    elapsedMs: clock.now() - startedAt,
+    responseId,
+  });
+
+  /** Sleep in slices so the stream hears from us at least every `heartbeatMs`. */
+  async function* wait(ms: number): AsyncGenerator<PollEvent> {
+    const until = clock.now() + ms;
+    for (let left = ms; left > 0 && !signal?.aborted; left = until - clock.now()) {
+      await clock.sleep(Math.min(left, heartbeatMs), signal);
+      if (!signal?.aborted && until - clock.now() > 0) yield status();
+    }
+  }
+
+  /** Yield what is new in `response`; returns true when the run is over. */
+  function* consume(response: UpstreamResponse): Generator<PollEvent, boolean> {
+    lastStatus = response.status;
+    const terminal = isTerminalStatus(response.status);
+    const fresh = takeNewItems(response.output ?? [], cursor, echo, terminal);
+    for (const { item, index } of fresh.items) yield { type: "item", item, index, cursor: index + 1 };
+    cursor = fresh.cursor;
+    if (!terminal) {
+      yield status();
+      return false;
+    }
+    yield { type: "end", outcome: outcomeOf(response), response, cursor };
+    return true;
+  }
+
+  if (options.initial) {
+    if (yield* consume(options.initial)) return;
+    yield* wait(options.initialDelayMs ?? Math.min(500, options.intervalMs));
+  }
+
+  let failures = 0;
+  while (!signal?.aborted) {
+    let response: UpstreamResponse;
+    try {
+      response = await client.retrieve(responseId, { signal });
+    } catch (err) {
+      if (signal?.aborted) return;
+      const info = describeUpstreamError(err);
+      if (info.kind === "not_found") {
+        const message = "This run is no longer available upstream (it expired or was removed).";
+        yield { type: "end", outcome: { status: "expired", message }, cursor };
+        return;
+      }
+      if (info.kind === "auth" || info.kind === "bad_request" || info.kind === "aborted") {
+        yield { type: "end", outcome: { status: "error", message: info.message }, cursor };
+        return;
+      }
+      failures += 1;
+      if (failures > maxRetries) {
+        const message = `The upstream kept failing (${info.message}); gave up after ${maxRetries} retries.`;
+        yield { type: "end", outcome: { status: "error", message }, cursor };
+        return;
+      }
+      const delayMs = info.retryAfterMs ?? backoffMs(failures);
+      yield { type: "retrying", attempt: failures, delayMs, message: info.message };
+      yield* wait(delayMs);
+      continue;
+    }
+    failures = 0;
+    polls += 1;
+    if (yield* consume(response)) return;
+    yield* wait(options.intervalMs);
+  }
+}
+
+/** Exponential back-off with full jitter, so many clients do not retry in step. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export function outcomeOf(response: UpstreamResponse): RunOutcome {
+  switch (response.status) {
+    case "completed":
+      return { status: "completed" };
+    case "cancelled":
+      return { status: "cancelled" };
+    case "incomplete":
+      return { status: "incomplete", reason: response.incomplete_details?.reason ?? "unknown" };
+    case "failed":
+      return {
+        status: "failed",
+        message: response.error?.message || "The agent run failed without an error message.",
+        ...(response.error?.code ? { code: response.error.code } : {}),
+      };
+    default:
+      return { status: "failed", message: `The agent run ended with an unexpected status "${response.status}".` };
+  }
+}

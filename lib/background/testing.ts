@@ -1,0 +1,60 @@
+import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
+import type { BackgroundClient, Clock } from "./types";
+
+/** A clock whose sleep advances time instantly: hours of polling run in microseconds. */
+export function fakeClock(start = 1_000_000): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) return;
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+type Step = UpstreamResponse | Error | ((call: number) => UpstreamResponse | Error);
+
+/** An upstream that answers retrieve with a script; the last step repeats. */
+export function scriptedClient(steps: Step[], created?: UpstreamResponse) {
+  const calls = { create: [] as unknown[], retrieve: 0, cancel: 0 };
+  const client: BackgroundClient = {
+    create: async (body) => {
+      calls.create.push(body);
+      if (!created) throw new Error("no create scripted");
+      return created;
+    },
+    retrieve: async () => {
+      const step = steps[Math.min(calls.retrieve, steps.length - 1)] as Step;
+      calls.retrieve += 1;
+      const value = typeof step === "function" ? step(calls.retrieve) : step;
+      if (value instanceof Error) throw value;
+      return structuredClone(value);
+    },
+    cancel: async () => {
+      calls.cancel += 1;
+      return response("cancelled", []);
+    },
+  };
+  return { client, calls };
+}
+
+export function response(status: string, output: UpstreamItem[], extra: Partial<UpstreamResponse> = {}) {
+  return { id: "resp_1", status, output, ...extra } as UpstreamResponse;
+}
+
+export function message(id: string | null, text: string, status = "completed"): UpstreamItem {
+  return { type: "message", id, role: "assistant", status, content: [{ type: "output_text", text, annotations: [] }] };
+}
+
+/** An error shaped like the openai SDK's APIError. */
+export function httpError(status: number, message: string, headers: Record<string, string> = {}) {
+  return Object.assign(new Error(`${status} ${message}`), {
+    status,
+    error: { message },
+    headers: new Headers(headers),
+  });
+}

@@ -1,0 +1,41 @@
+import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
+
+/** What the engine needs from an upstream: the three background calls, nothing else. */
+export interface BackgroundClient {
+  create(body: BackgroundCreateBody, options?: { signal?: AbortSignal }): Promise<UpstreamResponse>;
+  retrieve(responseId: string, options?: { signal?: AbortSignal }): Promise<UpstreamResponse>;
+  cancel(responseId: string): Promise<UpstreamResponse>;
+}
+
+export interface BackgroundCreateBody {
+  model: string;
+  input: UpstreamItem[];
+  instructions?: string;
+  tools?: unknown[];
+  background: true;
+  /** Databricks answers 400 to `stream` + `background` (quirk 7): we always send false. */
+  stream: false;
+  [field: string]: unknown;
+}
+
+/** Time, injected so tests can run hours of polling in microseconds. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted || ms <= 0) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};

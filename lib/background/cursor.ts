@@ -2,14 +2,22 @@ import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { EchoFilter } from "./echo";
 
 /** Item statuses that mean "still being produced" (quirk 2); anything else, or none, is finished. */
-const UNFINISHED_STATUSES = new Set(["queued", "in_progress", "incomplete", "calling", "searching", "generating"]);
+const UNFINISHED_STATUSES = new Set([
+  "queued",
+  "in_progress",
+  "incomplete",
+  "calling",
+  "searching",
+  "generating",
+]);
 
 /** Items that legitimately never carry an id (quirk 2's exception). */
 const ID_LESS_TYPES = new Set(["function_call_output", "mcp_approval_response"]);
 
 export function isFinishedItem(item: UpstreamItem): boolean {
   if (typeof item.status === "string" && UNFINISHED_STATUSES.has(item.status)) return false;
-  if ((item.id === null || item.id === undefined || item.id === "") && !ID_LESS_TYPES.has(item.type)) return false;
+  if ((item.id === null || item.id === undefined || item.id === "") && !ID_LESS_TYPES.has(item.type))
+    return false;
   return true;
 }
 

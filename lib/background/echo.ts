@@ -24,7 +24,8 @@ export function createEchoFilter(input: readonly UpstreamItem[]): EchoFilter {
   const assistantTexts: string[] = [];
   for (const item of input) {
     if (typeof item.id === "string" && item.id) ids.add(item.id);
-    if (CALL_TYPES.has(item.type) && typeof item.call_id === "string") callKeys.add(`${item.type}:${item.call_id}`);
+    if (CALL_TYPES.has(item.type) && typeof item.call_id === "string")
+      callKeys.add(`${item.type}:${item.call_id}`);
     if (item.type === "mcp_approval_response" && typeof item.approval_request_id === "string") {
       approvalAnswers.add(item.approval_request_id);
     }
@@ -33,7 +34,9 @@ export function createEchoFilter(input: readonly UpstreamItem[]): EchoFilter {
 
   const matchesByKey = (item: UpstreamItem) =>
     (typeof item.id === "string" && ids.has(item.id)) ||
-    (CALL_TYPES.has(item.type) && typeof item.call_id === "string" && callKeys.has(`${item.type}:${item.call_id}`)) ||
+    (CALL_TYPES.has(item.type) &&
+      typeof item.call_id === "string" &&
+      callKeys.has(`${item.type}:${item.call_id}`)) ||
     (item.type === "mcp_approval_response" &&
       typeof item.approval_request_id === "string" &&
       approvalAnswers.has(item.approval_request_id));

@@ -1,5 +1,6 @@
 export { createEchoFilter, type EchoFilter, noEcho } from "./echo";
 export { describeUpstreamError, type UpstreamErrorInfo } from "./errors";
+export { toUpstreamInput, userMessageItem } from "./history";
 export { type PollEvent, type PollOptions, pollBackgroundResponse, type RunOutcome } from "./poll";
 export { type SubmitRequest, submitBackgroundResponse } from "./submit";
 export { type BackgroundClient, type BackgroundCreateBody, type Clock, systemClock } from "./types";

@@ -8,7 +8,8 @@ import { fakeClock, httpError, message, response, scriptedClient } from "./testi
 async function run(options: Omit<PollOptions, "clock" | "intervalMs"> & Partial<PollOptions>) {
   const clock = options.clock ?? fakeClock();
   const events: PollEvent[] = [];
-  for await (const event of pollBackgroundResponse({ intervalMs: 2000, ...options, clock })) events.push(event);
+  for await (const event of pollBackgroundResponse({ intervalMs: 2000, ...options, clock }))
+    events.push(event);
   const items = events.flatMap((e) => (e.type === "item" ? [e.item] : []));
   const end = events.find((e) => e.type === "end");
   return { events, items, end, clock };
@@ -26,11 +27,21 @@ const call = (callId: string, id: string | null = `fc_${callId}`, status = "comp
   arguments: "{}",
   status,
 });
-const callOutput = (callId: string): UpstreamItem => ({ type: "function_call_output", call_id: callId, output: "42" });
+const callOutput = (callId: string): UpstreamItem => ({
+  type: "function_call_output",
+  call_id: callId,
+  output: "42",
+});
 
 describe("pollBackgroundResponse", () => {
   it("quirk 1: skips echoed history by id and call_id and shows only the new answer", async () => {
-    const history = [userTurn("hi"), message("msg_old", "Old answer"), call("c1"), callOutput("c1"), userTurn("again")];
+    const history = [
+      userTurn("hi"),
+      message("msg_old", "Old answer"),
+      call("c1"),
+      callOutput("c1"),
+      userTurn("again"),
+    ];
     const echoed = [message("msg_old", "Old answer"), call("c1"), callOutput("c1")];
     const { client } = scriptedClient([response("completed", [...echoed, message("msg_new", "New answer")])]);
     const { items, end } = await run({ client, responseId: "resp_1", echo: createEchoFilter(history) });
@@ -49,12 +60,24 @@ describe("pollBackgroundResponse", () => {
 
   it("quirk 2: stops at an unfinished or id-less item and takes it once it is finished", async () => {
     const { client } = scriptedClient([
-      response("in_progress", [call("c1"), callOutput("c1"), message(null, "Par", "in_progress"), call("c2")]),
-      response("in_progress", [call("c1"), callOutput("c1"), message("msg_1", "Partial done"), call("c2", null, "queued")]),
+      response("in_progress", [
+        call("c1"),
+        callOutput("c1"),
+        message(null, "Par", "in_progress"),
+        call("c2"),
+      ]),
+      response("in_progress", [
+        call("c1"),
+        callOutput("c1"),
+        message("msg_1", "Partial done"),
+        call("c2", null, "queued"),
+      ]),
       response("completed", [call("c1"), callOutput("c1"), message("msg_1", "Partial done"), call("c2")]),
     ]);
     const { events } = await run({ client, responseId: "resp_1", echo: noEcho });
-    const order = events.flatMap((e) => (e.type === "item" ? [`${e.item.type}@${e.index}`] : e.type === "status" ? ["poll"] : []));
+    const order = events.flatMap((e) =>
+      e.type === "item" ? [`${e.item.type}@${e.index}`] : e.type === "status" ? ["poll"] : [],
+    );
     expect(order).toEqual([
       "function_call@0",
       "function_call_output@1", // no id, still finished
@@ -76,9 +99,22 @@ describe("pollBackgroundResponse", () => {
 
   it("quirk 6: ends on every terminal status with the upstream's words", async () => {
     const cases = [
-      [response("failed", [message("msg_1", "half")], { error: { code: "server_error", message: "Genie timed out" } }), { status: "failed", message: "Genie timed out", code: "server_error" }],
-      [response("cancelled", [message(null, "cut", "in_progress")], { usage: null }), { status: "cancelled" }],
-      [response("incomplete", [message("msg_1", "trunc", "incomplete")], { incomplete_details: { reason: "max_output_tokens" } }), { status: "incomplete", reason: "max_output_tokens" }],
+      [
+        response("failed", [message("msg_1", "half")], {
+          error: { code: "server_error", message: "Genie timed out" },
+        }),
+        { status: "failed", message: "Genie timed out", code: "server_error" },
+      ],
+      [
+        response("cancelled", [message(null, "cut", "in_progress")], { usage: null }),
+        { status: "cancelled" },
+      ],
+      [
+        response("incomplete", [message("msg_1", "trunc", "incomplete")], {
+          incomplete_details: { reason: "max_output_tokens" },
+        }),
+        { status: "incomplete", reason: "max_output_tokens" },
+      ],
       [response("weird_new_status", []), { status: "failed" }],
     ] as const;
     for (const [final, outcome] of cases) {
@@ -92,7 +128,9 @@ describe("pollBackgroundResponse", () => {
 
   it("quirk 6: unknown item types and extra fields are passed on, never fatal", async () => {
     const odd = { type: "hologram", id: "h1", sparkle: { level: 9 } };
-    const { client } = scriptedClient([response("completed", [odd, message("msg_1", "ok")], { brand_new_field: 1 })]);
+    const { client } = scriptedClient([
+      response("completed", [odd, message("msg_1", "ok")], { brand_new_field: 1 }),
+    ]);
     const { items, end } = await run({ client, responseId: "resp_1", echo: noEcho });
     expect(items).toEqual([odd, message("msg_1", "ok")]);
     expect(end?.type === "end" && end.outcome.status).toBe("completed");
@@ -112,7 +150,13 @@ describe("pollBackgroundResponse", () => {
       httpError(429, "Slow down", { "retry-after": "7" }),
       response("completed", [message("msg_1", "Made it")]),
     ]);
-    const { events, items } = await run({ client, clock, responseId: "resp_1", echo: noEcho, intervalMs: 1000 });
+    const { events, items } = await run({
+      client,
+      clock,
+      responseId: "resp_1",
+      echo: noEcho,
+      intervalMs: 1000,
+    });
     const retries = events.flatMap((e) => (e.type === "retrying" ? [e] : []));
     expect(retries.map((r) => r.attempt)).toEqual([1, 2, 3]);
     expect(retries[2]?.delayMs).toBe(7000);
@@ -151,7 +195,14 @@ describe("pollBackgroundResponse", () => {
     let calls = 0;
     const { client } = scriptedClient([() => response(++calls < 4 ? "in_progress" : "completed", [])]);
     const initial = response("queued", []);
-    const { events } = await run({ client, clock, responseId: "resp_1", echo: noEcho, initial, intervalMs: 10_000 });
+    const { events } = await run({
+      client,
+      clock,
+      responseId: "resp_1",
+      echo: noEcho,
+      initial,
+      intervalMs: 10_000,
+    });
     expect(clock.sleeps[0]).toBe(500);
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(4000);
     const statuses = events.filter((e) => e.type === "status");

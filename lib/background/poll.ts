@@ -1,7 +1,7 @@
 import { isTerminalStatus, type UpstreamItem, type UpstreamResponse } from "@/lib/shared/upstream";
+import { takeNewItems } from "./cursor";
 import type { EchoFilter } from "./echo";
 import { describeUpstreamError } from "./errors";
-import { takeNewItems } from "./cursor";
 import type { BackgroundClient, Clock } from "./types";
 
 export type RunOutcome =
@@ -150,6 +150,9 @@ export function outcomeOf(response: UpstreamResponse): RunOutcome {
         ...(response.error?.code ? { code: response.error.code } : {}),
       };
     default:
-      return { status: "failed", message: `The agent run ended with an unexpected status "${response.status}".` };
+      return {
+        status: "failed",
+        message: `The agent run ended with an unexpected status "${response.status}".`,
+      };
   }
 }

@@ -47,7 +47,13 @@ export function response(status: string, output: UpstreamItem[], extra: Partial<
 }
 
 export function message(id: string | null, text: string, status = "completed"): UpstreamItem {
-  return { type: "message", id, role: "assistant", status, content: [{ type: "output_text", text, annotations: [] }] };
+  return {
+    type: "message",
+    id,
+    role: "assistant",
+    status,
+    content: [{ type: "output_text", text, annotations: [] }],
+  };
 }
 
 /** An error shaped like the openai SDK's APIError. */

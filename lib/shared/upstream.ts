@@ -39,6 +39,8 @@ export function isMessageItem(item: UpstreamItem): item is MessageItem {
 /** The visible text of a message item: output_text joined, refusals included. */
 export function messageText(item: MessageItem): string {
   return item.content
-    .map((part) => (typeof part.text === "string" ? part.text : typeof part.refusal === "string" ? part.refusal : ""))
+    .map((part) =>
+      typeof part.text === "string" ? part.text : typeof part.refusal === "string" ? part.refusal : "",
+    )
     .join("");
 }

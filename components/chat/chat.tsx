@@ -1,0 +1,93 @@
+"use client";
+
+import { useChat } from "@ai-sdk/react";
+import { useEffect, useMemo, useRef } from "react";
+import { useRunStatusStore } from "@/lib/client/run-status-store";
+import { createChatTransport, readableError } from "@/lib/client/transport";
+import type { ChatMessage } from "@/lib/shared/chat";
+import { Composer } from "./composer";
+import { MessageView } from "./message-view";
+import { RunStatus } from "./run-status";
+
+interface ChatProps {
+  chatId: string;
+  initialMessages: ChatMessage[];
+  /** A chat that has no URL of its own yet (the "/" page). */
+  isNew?: boolean;
+}
+
+export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
+  const transport = useMemo(() => createChatTransport(), []);
+  const beginRun = useRunStatusStore((state) => state.begin);
+  const updateRun = useRunStatusStore((state) => state.update);
+  const clearRun = useRunStatusStore((state) => state.clear);
+
+  const { messages, sendMessage, stop, status, error, clearError } = useChat<ChatMessage>({
+    id: chatId,
+    messages: initialMessages,
+    transport,
+    experimental_throttle: 50,
+    onData: (part) => {
+      if (part.type === "data-run-status") updateRun(chatId, part.data);
+    },
+    onFinish: () => clearRun(chatId),
+    onError: () => clearRun(chatId),
+  });
+
+  const busy = status === "submitted" || status === "streaming";
+
+  const onSend = (text: string) => {
+    clearError();
+    beginRun(chatId);
+    if (isNew && window.location.pathname !== `/chat/${chatId}`) {
+      window.history.replaceState(null, "", `/chat/${chatId}`);
+    }
+    void sendMessage({ text });
+  };
+
+  const bottomRef = useRef<HTMLDivElement>(null);
+  const lastMessage = messages.at(-1);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the conversation as it grows
+  useEffect(() => {
+    bottomRef.current?.scrollIntoView({ block: "end" });
+  }, [messages.length, lastMessage?.parts.length]);
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
+          {messages.length === 0 && <EmptyState />}
+          {messages.map((message) => (
+            <MessageView key={message.id} message={message} />
+          ))}
+          {error && (
+            <div
+              role="alert"
+              className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+            >
+              {readableError(error)}
+            </div>
+          )}
+          <div ref={bottomRef} />
+        </div>
+      </div>
+      <div className="mx-auto w-full max-w-3xl">
+        {busy && <RunStatus chatId={chatId} />}
+        <Composer busy={busy} onSend={onSend} onStop={() => void stop()} />
+      </div>
+    </div>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div className="py-16 text-center text-zinc-600 dark:text-zinc-400">
+      <h1 className="text-xl font-semibold text-zinc-900 dark:text-zinc-100">
+        What should the agent work on?
+      </h1>
+      <p className="mt-2 text-sm">
+        Runs go on in the background, so long multi-tool tasks finish even if a connection drops.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import type { DynamicToolUIPart } from "ai";
+
+const STATE_LABEL: Record<DynamicToolUIPart["state"], string> = {
+  "input-streaming": "preparing",
+  "input-available": "running",
+  "approval-requested": "waiting for approval",
+  "approval-responded": "decided",
+  "output-available": "done",
+  "output-error": "failed",
+  "output-denied": "denied",
+};
+
+function pretty(value: unknown): string {
+  if (typeof value === "string") {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return JSON.stringify(value, null, 2) ?? String(value);
+}
+
+/** A tool the agent called upstream: its name and state, arguments and output on demand. */
+export function ToolCard({ part }: { part: DynamicToolUIPart }) {
+  const running = part.state === "input-available" || part.state === "input-streaming";
+  return (
+    <details className="group rounded-md border border-zinc-200 bg-zinc-50 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+      <summary className="flex cursor-pointer items-center gap-2 px-3 py-2">
+        <span aria-hidden>{running ? "⏳" : part.state === "output-error" ? "⚠️" : "🛠️"}</span>
+        <span className="font-mono font-medium">{part.toolName}</span>
+        <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">{STATE_LABEL[part.state]}</span>
+      </summary>
+      <div className="space-y-2 border-t border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <div>
+          <div className="text-xs font-semibold uppercase text-zinc-500">Arguments</div>
+          <pre className="overflow-x-auto whitespace-pre-wrap break-words text-xs">{pretty(part.input)}</pre>
+        </div>
+        {part.state === "output-available" && (
+          <div>
+            <div className="text-xs font-semibold uppercase text-zinc-500">Output</div>
+            <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words text-xs">
+              {pretty(part.output)}
+            </pre>
+          </div>
+        )}
+        {part.state === "output-error" && <p className="text-red-700 dark:text-red-400">{part.errorText}</p>}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,40 @@
+import { create } from "zustand";
+import type { RunStatusData } from "@/lib/shared/chat";
+
+export interface LiveRunStatus extends RunStatusData {
+  /** Browser time at which the run started, derived from the server's elapsed time. */
+  startedAtMs: number;
+}
+
+interface RunStatusState {
+  byChat: Record<string, LiveRunStatus | undefined>;
+  /** A turn was sent: show "submitting" at once, before the server has said anything. */
+  begin(chatId: string): void;
+  update(chatId: string, data: RunStatusData): void;
+  clear(chatId: string): void;
+}
+
+/** Live run progress per chat, fed by the stream's transient status parts. */
+export const useRunStatusStore = create<RunStatusState>()((set) => ({
+  byChat: {},
+  begin: (chatId) =>
+    set((state) => ({
+      byChat: {
+        ...state.byChat,
+        [chatId]: { status: "submitting", elapsedMs: 0, polls: 0, startedAtMs: Date.now() },
+      },
+    })),
+  update: (chatId, data) =>
+    set((state) => {
+      const previous = state.byChat[chatId];
+      // A retry notice carries no timing of its own: keep the run's clock and counters.
+      const startedAtMs = data.retrying && previous ? previous.startedAtMs : Date.now() - data.elapsedMs;
+      const polls = data.retrying && previous ? previous.polls : data.polls;
+      return { byChat: { ...state.byChat, [chatId]: { ...data, polls, startedAtMs } } };
+    }),
+  clear: (chatId) =>
+    set((state) => {
+      const { [chatId]: _, ...rest } = state.byChat;
+      return { byChat: rest };
+    }),
+}));

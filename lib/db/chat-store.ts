@@ -1,0 +1,66 @@
+import type { ChatMessage } from "@/lib/shared/chat";
+import type { UpstreamItem } from "@/lib/shared/upstream";
+
+/**
+ * The server's record of a chat. The browser never supplies history: the upstream input is rebuilt from
+ * `history`, and the UI transcript from `messages`.
+ */
+export interface ChatRecord {
+  id: string;
+  title: string;
+  createdAt: number;
+  /** The transcript as the browser shows it (AI SDK UI messages). */
+  messages: ChatMessage[];
+  /** The conversation in upstream (Responses input) form: user turns and every item the agent produced. */
+  history: UpstreamItem[];
+  run?: RunRecord;
+}
+
+export type RunState =
+  | "running"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "incomplete"
+  | "expired"
+  | "error"
+  | "detached";
+
+export interface RunRecord {
+  responseId: string;
+  assistantMessageId: string;
+  state: RunState;
+  /** Output index up to which items have been shown (and appended to `history`). */
+  cursor: number;
+  startedAt: number;
+  finishedAt?: number;
+  /** The input the run was created with, for recognising its echo (quirk 1). */
+  input: UpstreamItem[];
+}
+
+export class ChatBusyError extends Error {
+  constructor() {
+    super("A run is still in progress in this chat. Wait for it to finish or stop it first.");
+    this.name = "ChatBusyError";
+  }
+}
+
+/** Implemented in memory today; the database implementation follows the same contract. */
+export interface ChatStore {
+  getChat(chatId: string): Promise<ChatRecord | undefined>;
+  /** Creates the chat on its first message. Throws ChatBusyError while a run is in progress. */
+  addUserTurn(chatId: string, message: ChatMessage, item: UpstreamItem): Promise<ChatRecord>;
+  startRun(chatId: string, run: RunRecord): Promise<void>;
+  /** One shown item: appended to the history together with the cursor that passed it. */
+  recordItem(chatId: string, responseId: string, item: UpstreamItem, cursor: number): Promise<void>;
+  /**
+   * The run is over (or nobody is listening any more): store its state and the assistant message as shown.
+   * `responseId` is null when the run could not even be created; the message (with its error) is still kept.
+   */
+  finishRun(
+    chatId: string,
+    responseId: string | null,
+    state: RunState,
+    assistantMessage?: ChatMessage,
+  ): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import type { z } from "zod";
+
+/** Every error a route returns, with one JSON shape: `{ error: { code, message } }`. */
+export type ErrorCode =
+  | "bad_request"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "upstream_unavailable";
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  upstream_unavailable: 502,
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  toResponse(): Response {
+    return Response.json(
+      { error: { code: this.code, message: this.message } },
+      { status: STATUS[this.code] },
+    );
+  }
+}
+
+/** A zod failure as one readable sentence: the first problem, with where it is. */
+export function validationError(error: z.ZodError): ApiError {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? ` (at ${issue.path.join(".")})` : "";
+  return new ApiError("bad_request", `${issue?.message ?? "Invalid request."}${where}`);
+}
+
+/** Read a JSON body with a size cap, without trusting Content-Length. */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().includes("application/json")) {
+    throw new ApiError(
+      "unsupported_media_type",
+      "Send the request body as JSON (Content-Type: application/json).",
+    );
+  }
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > maxBytes) {
+    throw new ApiError(
+      "payload_too_large",
+      `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "The request body is not valid JSON.");
+  }
+}

@@ -1,0 +1,37 @@
+import type { Clock } from "@/lib/background";
+
+export interface RevealOptions {
+  clock: Clock;
+  /** Upper bound for the whole reveal, however long the text: a 6,000-word answer must not take a minute. */
+  maxMs?: number;
+  /** Pace for short texts, so a reply still reads as typed. */
+  msPerWord?: number;
+  /** One delta per frame, not per word: a frame carries as many words as are due. */
+  frameMs?: number;
+  signal?: AbortSignal;
+}
+
+const WORD = /\s*\S+\s*/g;
+
+/**
+ * Finished text arrives all at once from a background poll; reveal it as word deltas in bounded time
+ * (min(words × msPerWord, maxMs)). The deltas concatenate to exactly the input.
+ */
+export async function* revealText(text: string, options: RevealOptions): AsyncGenerator<string> {
+  const { clock, maxMs = 1500, msPerWord = 6, frameMs = 30, signal } = options;
+  const words = text.match(WORD) ?? [];
+  if (words.length === 0) {
+    if (text) yield text;
+    return;
+  }
+  const consumed = words.join("").length;
+  const totalMs = Math.min(maxMs, words.length * msPerWord);
+  const frames = Math.max(1, Math.ceil(totalMs / frameMs));
+  const perFrame = Math.ceil(words.length / frames);
+  for (let start = 0; start < words.length; start += perFrame) {
+    if (start > 0) await clock.sleep(frameMs, signal);
+    let delta = words.slice(start, start + perFrame).join("");
+    if (start + perFrame >= words.length) delta += text.slice(consumed); // trailing text the pattern did not match
+    yield delta;
+  }
+}

@@ -1,0 +1,103 @@
+import type { UIMessageStreamWriter } from "ai";
+import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
+import type { ChatMessage, RunOutcomeData } from "@/lib/shared/chat";
+import type { UpstreamItem } from "@/lib/shared/upstream";
+import { viewItem } from "./item-parts";
+import { revealText } from "./reveal";
+
+export interface RunStreamOptions {
+  writer: UIMessageStreamWriter<ChatMessage>;
+  clock: Clock;
+  signal?: AbortSignal;
+  revealMaxMs?: number;
+  /** Called once per item after its parts were written, with the cursor to store. */
+  onItemSent?: (item: UpstreamItem, cursor: number) => Promise<void> | void;
+}
+
+/**
+ * Turn the engine's events into UI message stream parts: items as text/tool/reasoning parts, progress as
+ * transient `data-run-status` parts, and an unsuccessful end as a stored `data-run-outcome` part.
+ * Returns how the run ended, or undefined when the events stopped without an end (the caller aborted).
+ */
+export async function streamRunToUI(
+  events: AsyncIterable<PollEvent>,
+  options: RunStreamOptions,
+): Promise<RunOutcome | undefined> {
+  const { writer, clock, signal } = options;
+  const knownCalls = new Set<string>();
+  for await (const event of events) {
+    switch (event.type) {
+      case "status":
+        writer.write({
+          type: "data-run-status",
+          id: "run-status",
+          transient: true,
+          data: {
+            status: event.status,
+            elapsedMs: event.elapsedMs,
+            polls: event.polls,
+            responseId: event.responseId,
+          },
+        });
+        break;
+      case "retrying":
+        writer.write({
+          type: "data-run-status",
+          id: "run-status",
+          transient: true,
+          data: {
+            status: "retrying",
+            elapsedMs: 0,
+            polls: 0,
+            retrying: { attempt: event.attempt, delayMs: event.delayMs, message: event.message },
+          },
+        });
+        break;
+      case "item": {
+        const view = viewItem(event.item, event.index, knownCalls);
+        if (view?.kind === "text") {
+          writer.write({ type: "text-start", id: view.id });
+          for await (const delta of revealText(view.text, { clock, signal, maxMs: options.revealMaxMs })) {
+            writer.write({ type: "text-delta", id: view.id, delta });
+          }
+          writer.write({ type: "text-end", id: view.id });
+          for (const chunk of view.after) writer.write(chunk);
+        } else if (view) {
+          for (const chunk of view.chunks) writer.write(chunk);
+        }
+        await options.onItemSent?.(event.item, event.cursor);
+        break;
+      }
+      case "end": {
+        const notice = outcomeNotice(event.outcome);
+        if (notice) writer.write({ type: "data-run-outcome", id: "run-outcome", data: notice });
+        return event.outcome;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** What to tell the person when a run did not simply complete. */
+export function outcomeNotice(outcome: RunOutcome): RunOutcomeData | null {
+  switch (outcome.status) {
+    case "completed":
+      return null;
+    case "cancelled":
+      return { status: "cancelled", message: "The run was stopped." };
+    case "incomplete":
+      return {
+        status: "incomplete",
+        message:
+          outcome.reason === "max_output_tokens"
+            ? "The answer was cut off: the agent reached its output limit."
+            : outcome.reason === "content_filter"
+              ? "The answer was cut off by a content filter."
+              : `The answer is incomplete (${outcome.reason}).`,
+      };
+    case "failed":
+    case "expired":
+    case "error":
+      return { status: outcome.status, message: outcome.message };
+  }
+}

@@ -1,0 +1,74 @@
+import OpenAI from "openai";
+import { createEmulator, type Emulator, emulatorOptionsFromEnv } from "@/emulator";
+import type { BackgroundClient } from "@/lib/background";
+import type { UpstreamResponse } from "@/lib/shared/upstream";
+import type { SupervisorConfig } from "./config";
+
+/** Where each provider's Responses API lives. */
+export function baseUrlFor(config: SupervisorConfig): string {
+  switch (config.provider) {
+    case "databricks":
+      return `${config.databricks?.host}/ai-gateway/mlflow/v1`;
+    case "openai":
+      return config.openai?.baseURL ?? "https://api.openai.com/v1";
+    case "emulator":
+      return EMULATOR_BASE_URL;
+  }
+}
+
+/** A name only: requests to it never leave the process, the emulator's fetch answers them. */
+const EMULATOR_BASE_URL = "http://emulator.invalid/v1";
+
+const RETRIEVE_TIMEOUT_MS = 30_000;
+
+export function createOpenAIClient(config: SupervisorConfig, env = process.env): OpenAI {
+  switch (config.provider) {
+    case "databricks":
+      return new OpenAI({ apiKey: config.databricks?.token, baseURL: baseUrlFor(config) });
+    case "openai":
+      return new OpenAI({ apiKey: config.openai?.apiKey, baseURL: baseUrlFor(config) });
+    case "emulator": {
+      const emulator = embeddedEmulator(config, env);
+      return new OpenAI({
+        apiKey: emulator.options.token ?? "emulator",
+        baseURL: EMULATOR_BASE_URL,
+        fetch: emulator.fetch,
+      });
+    }
+  }
+}
+
+/**
+ * One emulator per server process: Next may load this module in several bundles, and a run created through
+ * one must be retrievable through another.
+ */
+function embeddedEmulator(config: SupervisorConfig, env: Record<string, string | undefined>): Emulator {
+  const slot = globalThis as { __backgroundAgentChatEmulator?: Emulator };
+  slot.__backgroundAgentChatEmulator ??= createEmulator({
+    ...emulatorOptionsFromEnv(env),
+    flavor: config.emulatorFlavor,
+  });
+  return slot.__backgroundAgentChatEmulator;
+}
+
+/** The engine's view of an upstream, over the real `openai` SDK. */
+export function toBackgroundClient(openai: OpenAI): BackgroundClient {
+  return {
+    // Never retried (quirk 8): a retried create has no idempotency key and may start a second run.
+    create: async (body, options) =>
+      (await openai.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming, {
+        maxRetries: 0,
+        signal: options?.signal,
+      })) as unknown as UpstreamResponse,
+    // The engine retries retrieve itself, with back-off it can report to the user.
+    retrieve: async (id, options) =>
+      (await openai.responses.retrieve(id, undefined, {
+        maxRetries: 0,
+        timeout: RETRIEVE_TIMEOUT_MS,
+        signal: options?.signal,
+      })) as unknown as UpstreamResponse,
+    // Cancel is idempotent upstream, so a retry is harmless.
+    cancel: async (id) =>
+      (await openai.responses.cancel(id, { maxRetries: 2 })) as unknown as UpstreamResponse,
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { baseUrlFor } from "./client";
+import { ConfigError, loadSupervisorConfig, upstreamEchoesHistory } from "./config";
+
+describe("loadSupervisorConfig", () => {
+  it("runs on the embedded emulator when nothing is configured", () => {
+    const config = loadSupervisorConfig({});
+    expect(config).toMatchObject({
+      provider: "emulator",
+      pollIntervalMs: 2000,
+      emulatorFlavor: "databricks",
+    });
+    expect(upstreamEchoesHistory(config)).toBe(true);
+  });
+
+  it("lists everything the chosen provider is missing in one error", () => {
+    let error: unknown;
+    try {
+      loadSupervisorConfig({ SUPERVISOR_PROVIDER: "databricks" });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringContaining("DATABRICKS_HOST is required"),
+      expect.stringContaining("DATABRICKS_TOKEN is required"),
+    ]);
+    expect((error as Error).message).toContain("fix the environment");
+  });
+
+  it("names the variable of a bad value", () => {
+    expect(() => loadSupervisorConfig({ SUPERVISOR_POLL_INTERVAL_MS: "fast" })).toThrow(
+      /SUPERVISOR_POLL_INTERVAL_MS/,
+    );
+    expect(() => loadSupervisorConfig({ SUPERVISOR_PROVIDER: "bedrock" })).toThrow(
+      /SUPERVISOR_PROVIDER must be/,
+    );
+    expect(() => loadSupervisorConfig({ DATABRICKS_HOST: "my-workspace" })).toThrow(
+      /DATABRICKS_HOST must be an http\(s\) URL/,
+    );
+  });
+
+  it("points the Databricks provider at the Supervisor API path of the workspace", () => {
+    const config = loadSupervisorConfig({
+      DATABRICKS_HOST: "https://adb-1.azuredatabricks.net/",
+      DATABRICKS_TOKEN: "dapi123",
+    });
+    expect(config.provider).toBe("databricks");
+    expect(baseUrlFor(config)).toBe("https://adb-1.azuredatabricks.net/ai-gateway/mlflow/v1");
+    expect(config.model).toBe("databricks-claude-sonnet-4-5");
+    expect(upstreamEchoesHistory(config)).toBe(true);
+  });
+
+  it("uses any OpenAI-compatible base URL and expects no echo there", () => {
+    const config = loadSupervisorConfig({
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: "http://127.0.0.1:9000/v1",
+    });
+    expect(config.provider).toBe("openai");
+    expect(baseUrlFor(config)).toBe("http://127.0.0.1:9000/v1");
+    expect(upstreamEchoesHistory(config)).toBe(false);
+    expect(baseUrlFor(loadSupervisorConfig({ OPENAI_API_KEY: "sk-test" }))).toBe("https://api.openai.com/v1");
+  });
+});

@@ -1,0 +1,141 @@
+import { z } from "zod";
+
+/**
+ * Provider configuration from the environment (names fixed by DESIGN.md). Every problem is collected and reported
+ * in one start-up error, so a person fixes their env once instead of once per missing variable.
+ */
+
+export type Provider = "emulator" | "databricks" | "openai";
+
+export interface SupervisorConfig {
+  provider: Provider;
+  model: string;
+  instructions: string;
+  pollIntervalMs: number;
+  emulatorFlavor: "databricks" | "openai";
+  /** Only for `databricks`. */
+  databricks?: { host: string; token: string };
+  /** Only for `openai`. */
+  openai?: { apiKey: string; baseURL?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Background Agent Chat cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+const DEFAULT_MODELS: Record<Provider, string> = {
+  emulator: "emulated-supervisor-agent",
+  databricks: "databricks-claude-sonnet-4-5",
+  openai: "gpt-5-mini",
+};
+
+const DEFAULT_INSTRUCTIONS =
+  "You are a helpful assistant for data and analytics questions. Use the tools you have when they help, and say what you did.";
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+const optionalUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .url({
+      protocol: /^https?$/,
+      error: "must be an http(s) URL, e.g. https://my-workspace.cloud.databricks.com",
+    })
+    .optional(),
+);
+
+const envSchema = z.object({
+  SUPERVISOR_PROVIDER: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["emulator", "databricks", "openai"], { error: 'must be "emulator", "databricks" or "openai"' })
+      .optional(),
+  ),
+  EMULATOR_FLAVOR: z.preprocess(
+    blankToUndefined,
+    z.enum(["databricks", "openai"], { error: 'must be "databricks" or "openai"' }).default("databricks"),
+  ),
+  DATABRICKS_HOST: optionalUrl,
+  DATABRICKS_TOKEN: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalUrl,
+  SUPERVISOR_MODEL: optionalText,
+  SUPERVISOR_INSTRUCTIONS: optionalText,
+  SUPERVISOR_POLL_INTERVAL_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: "must be a number of milliseconds" })
+      .int({ error: "must be a whole number of milliseconds" })
+      .min(100, { error: "must be at least 100 ms" })
+      .max(60_000, { error: "must be at most 60000 ms" })
+      .default(2000),
+  ),
+});
+
+export function loadSupervisorConfig(
+  env: Record<string, string | undefined> = process.env,
+): SupervisorConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  const e = parsed.data;
+  // With nothing configured the app runs offline on the emulator; credentials pick their provider.
+  const provider: Provider =
+    e.SUPERVISOR_PROVIDER ?? (e.DATABRICKS_HOST ? "databricks" : e.OPENAI_API_KEY ? "openai" : "emulator");
+  const base = {
+    provider,
+    model: e.SUPERVISOR_MODEL ?? DEFAULT_MODELS[provider],
+    instructions: e.SUPERVISOR_INSTRUCTIONS ?? DEFAULT_INSTRUCTIONS,
+    pollIntervalMs: e.SUPERVISOR_POLL_INTERVAL_MS,
+    emulatorFlavor: e.EMULATOR_FLAVOR,
+  };
+
+  const problems: string[] = [];
+  if (provider === "databricks") {
+    if (!e.DATABRICKS_HOST)
+      problems.push("DATABRICKS_HOST is required for SUPERVISOR_PROVIDER=databricks (the workspace URL)");
+    if (!e.DATABRICKS_TOKEN)
+      problems.push(
+        "DATABRICKS_TOKEN is required for SUPERVISOR_PROVIDER=databricks (a personal access token)",
+      );
+    if (problems.length) throw new ConfigError(problems);
+    return {
+      ...base,
+      databricks: {
+        host: stripTrailingSlash(e.DATABRICKS_HOST as string),
+        token: e.DATABRICKS_TOKEN as string,
+      },
+    };
+  }
+  if (provider === "openai") {
+    if (!e.OPENAI_API_KEY) problems.push("OPENAI_API_KEY is required for SUPERVISOR_PROVIDER=openai");
+    if (problems.length) throw new ConfigError(problems);
+    return {
+      ...base,
+      openai: {
+        apiKey: e.OPENAI_API_KEY as string,
+        ...(e.OPENAI_BASE_URL ? { baseURL: stripTrailingSlash(e.OPENAI_BASE_URL) } : {}),
+      },
+    };
+  }
+  return base;
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** Whether the upstream copies input history into a background response's output (quirk 1). */
+export function upstreamEchoesHistory(config: SupervisorConfig): boolean {
+  return (
+    config.provider === "databricks" ||
+    (config.provider === "emulator" && config.emulatorFlavor === "databricks")
+  );
+}

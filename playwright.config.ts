@@ -1,0 +1,56 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+
+/**
+ * End-to-end tests in the system Chromium (never a downloaded browser) against a production build served by
+ * `next start`, on the embedded emulator with its scenarios time-scaled so a 20 s run takes a few seconds.
+ */
+export default defineConfig({
+  testDir: "./e2e",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `npx next build && npx next start -p ${PORT} -H 127.0.0.1`,
+    url: `http://127.0.0.1:${PORT}`,
+    timeout: 240_000,
+    // Never test a stale server left behind by another run.
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      SUPERVISOR_PROVIDER: "emulator",
+      EMULATOR_TIME_SCALE: "0.25",
+      SUPERVISOR_POLL_INTERVAL_MS: "250",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});

@@ -52,16 +52,19 @@ test("a failing run shows the upstream's error message in the chat", async ({ pa
   await page.goto("/");
   await ask(page, "Please fail this run");
   await waitForRunToEnd(page);
-  await expect(page.getByRole("alert")).toContainText("emulated failure");
+  await expect(assistantMessages(page).getByRole("alert")).toContainText("emulated failure");
 });
 
 test("a multi-step run shows its tool calls as they happen and then the answer", async ({ page }) => {
   await page.goto("/");
   await ask(page, "Run a multi-step analysis of the sales data");
-  await expect(page.getByText("query_sales_genie")).toBeVisible();
+  const toolCard = (name: string) => page.locator(`[data-tool-name="${name}"]`);
+  // The first tool card shows while the run is still going.
+  await expect(toolCard("query_sales_genie")).toBeVisible();
   await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
   await waitForRunToEnd(page);
-  await expect(page.getByText("query_sales_genie")).toHaveCount(1);
+  await expect(toolCard("query_sales_genie")).toHaveCount(1);
+  await expect(toolCard("summarize_trends")).toHaveCount(1);
   await expect(assistantMessages(page)).toHaveCount(1);
   await expect(assistantMessages(page).locator(".markdown").last()).not.toBeEmpty();
 });

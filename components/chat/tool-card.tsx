@@ -27,7 +27,10 @@ function pretty(value: unknown): string {
 export function ToolCard({ part }: { part: DynamicToolUIPart }) {
   const running = part.state === "input-available" || part.state === "input-streaming";
   return (
-    <details className="group rounded-md border border-zinc-200 bg-zinc-50 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+    <details
+      data-tool-name={part.toolName}
+      className="group rounded-md border border-zinc-200 bg-zinc-50 text-sm dark:border-zinc-800 dark:bg-zinc-900"
+    >
       <summary className="flex cursor-pointer items-center gap-2 px-3 py-2">
         <span aria-hidden>{running ? "⏳" : part.state === "output-error" ? "⚠️" : "🛠️"}</span>
         <span className="font-mono font-medium">{part.toolName}</span>

@@ -43,11 +43,16 @@ const STREAM_HEADERS = { "Cache-Control": "no-cache, no-transform" };
 export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promise<Response> {
   const { store, client, clock } = deps;
   const { chatId, signal } = request;
-  const chat = await store.addUserTurn(chatId, request.message, userMessageItem(request.text));
-  const input = toUpstreamInput(chat.history);
   const assistantMessageId = generateId();
+  const chat = await store.addUserTurn(
+    chatId,
+    request.message,
+    userMessageItem(request.text),
+    assistantMessageId,
+  );
+  const input = toUpstreamInput(chat.history);
   const startedAt = clock.now();
-  let responseId: string | undefined;
+  // Until the run ends, the chat is busy; if the browser leaves first, the run is only detached.
   let finalState: RunState = "detached";
 
   const stream = createUIMessageStream<ChatMessage>({
@@ -76,17 +81,11 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
           data: { status: "error", message: `The agent could not be started: ${message}` },
         });
         writer.write({ type: "finish", finishReason: "error" });
+        finalState = "error";
         return;
       }
-      responseId = created.id;
-      await store.startRun(chatId, {
-        responseId,
-        assistantMessageId,
-        state: "running",
-        cursor: 0,
-        startedAt,
-        input,
-      });
+      const responseId = created.id;
+      await store.startRun(chatId, assistantMessageId, { responseId, input });
       const events = pollBackgroundResponse({
         client,
         clock,
@@ -101,7 +100,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
         writer,
         clock,
         signal,
-        onItemSent: (item, cursor) => store.recordItem(chatId, created.id, item, cursor),
+        onItemSent: (item, cursor) => store.recordItem(chatId, assistantMessageId, item, cursor),
       });
       finalState = outcome?.status ?? "detached";
       // A stream that ends without `finish` looks like a dropped connection to the browser.
@@ -109,7 +108,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
         writer.write({ type: "finish", finishReason: outcome.status === "completed" ? "stop" : "other" });
     },
     onEnd: async ({ responseMessage }) => {
-      await store.finishRun(chatId, responseId ?? null, finalState, responseMessage);
+      await store.finishRun(chatId, assistantMessageId, finalState, responseMessage);
     },
   });
   return createUIMessageStreamResponse({ stream, headers: STREAM_HEADERS });

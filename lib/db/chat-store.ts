@@ -27,8 +27,10 @@ export type RunState =
   | "detached";
 
 export interface RunRecord {
-  responseId: string;
-  assistantMessageId: string;
+  /** The assistant message the run writes into; a run exists from the moment the user's turn is accepted. */
+  runId: string;
+  /** Set once the upstream accepted the run. */
+  responseId?: string;
   state: RunState;
   /** Output index up to which items have been shown (and appended to `history`). */
   cursor: number;
@@ -48,19 +50,19 @@ export class ChatBusyError extends Error {
 /** Implemented in memory today; the database implementation follows the same contract. */
 export interface ChatStore {
   getChat(chatId: string): Promise<ChatRecord | undefined>;
-  /** Creates the chat on its first message. Throws ChatBusyError while a run is in progress. */
-  addUserTurn(chatId: string, message: ChatMessage, item: UpstreamItem): Promise<ChatRecord>;
-  startRun(chatId: string, run: RunRecord): Promise<void>;
-  /** One shown item: appended to the history together with the cursor that passed it. */
-  recordItem(chatId: string, responseId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /**
-   * The run is over (or nobody is listening any more): store its state and the assistant message as shown.
-   * `responseId` is null when the run could not even be created; the message (with its error) is still kept.
+   * Accept a user turn and open its run in one step, creating the chat on its first message. Throws
+   * ChatBusyError (and stores nothing) while another run in the chat is in progress.
    */
-  finishRun(
+  addUserTurn(chatId: string, message: ChatMessage, item: UpstreamItem, runId: string): Promise<ChatRecord>;
+  /** The upstream accepted the run. */
+  startRun(
     chatId: string,
-    responseId: string | null,
-    state: RunState,
-    assistantMessage?: ChatMessage,
+    runId: string,
+    upstream: { responseId: string; input: UpstreamItem[] },
   ): Promise<void>;
+  /** One shown item: appended to the history together with the cursor that passed it. */
+  recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
+  /** The run is over (or nobody is listening any more): store its state and the assistant message as shown. */
+  finishRun(chatId: string, runId: string, state: RunState, assistantMessage?: ChatMessage): Promise<void>;
 }

@@ -7,9 +7,10 @@ const TITLE_CHARS = 80;
 export function createMemoryChatStore(): ChatStore {
   const chats = new Map<string, ChatRecord>();
 
-  const runOf = (chatId: string, responseId: string) => {
+  /** The chat's current run, if it is this one: a stale run must not write over a newer one. */
+  const runOf = (chatId: string, runId: string) => {
     const run = chats.get(chatId)?.run;
-    return run?.responseId === responseId ? run : undefined;
+    return run?.runId === runId ? run : undefined;
   };
 
   return {
@@ -17,7 +18,7 @@ export function createMemoryChatStore(): ChatStore {
       const chat = chats.get(chatId);
       return chat ? structuredClone(chat) : undefined;
     },
-    async addUserTurn(chatId, message, item) {
+    async addUserTurn(chatId, message, item, runId) {
       let chat = chats.get(chatId);
       if (chat?.run?.state === "running") throw new ChatBusyError();
       if (!chat) {
@@ -26,27 +27,25 @@ export function createMemoryChatStore(): ChatStore {
       }
       chat.messages.push(structuredClone(message));
       chat.history.push(structuredClone(item));
+      chat.run = { runId, state: "running", cursor: 0, startedAt: Date.now(), input: [] };
       return structuredClone(chat);
     },
-    async startRun(chatId, run) {
-      const chat = chats.get(chatId);
-      if (chat) chat.run = structuredClone(run);
+    async startRun(chatId, runId, upstream) {
+      const run = runOf(chatId, runId);
+      if (run) Object.assign(run, structuredClone(upstream));
     },
-    async recordItem(chatId, responseId, item, cursor) {
-      const run = runOf(chatId, responseId);
+    async recordItem(chatId, runId, item, cursor) {
+      const run = runOf(chatId, runId);
       if (!run || cursor <= run.cursor) return; // already recorded: never twice
       run.cursor = cursor;
       chats.get(chatId)?.history.push(structuredClone(item));
     },
-    async finishRun(chatId, responseId, state, assistantMessage) {
+    async finishRun(chatId, runId, state, assistantMessage) {
       const chat = chats.get(chatId);
-      if (!chat) return;
-      const run = responseId ? runOf(chatId, responseId) : undefined;
-      if (responseId && !run) return; // a stale run: a newer one owns the chat now
-      if (run) {
-        run.state = state;
-        run.finishedAt = Date.now();
-      }
+      const run = runOf(chatId, runId);
+      if (!chat || !run) return;
+      run.state = state;
+      run.finishedAt = Date.now();
       if (assistantMessage && assistantMessage.parts.length > 0) {
         const at = chat.messages.findIndex((m) => m.id === assistantMessage.id);
         if (at >= 0) chat.messages[at] = structuredClone(assistantMessage);

@@ -21,12 +21,22 @@ const EMULATOR_BASE_URL = "http://emulator.invalid/v1";
 
 const RETRIEVE_TIMEOUT_MS = 30_000;
 
-export function createOpenAIClient(config: SupervisorConfig, env = process.env): OpenAI {
+export interface ClientOptions {
+  env?: Record<string, string | undefined>;
+  /** Replaces the HTTP transport for real providers (tests observe requests with it). */
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+}
+
+export function createOpenAIClient(
+  config: SupervisorConfig,
+  { env = process.env, fetch }: ClientOptions = {},
+): OpenAI {
+  const transport = fetch ? { fetch } : {};
   switch (config.provider) {
     case "databricks":
-      return new OpenAI({ apiKey: config.databricks?.token, baseURL: baseUrlFor(config) });
+      return new OpenAI({ apiKey: config.databricks?.token, baseURL: baseUrlFor(config), ...transport });
     case "openai":
-      return new OpenAI({ apiKey: config.openai?.apiKey, baseURL: baseUrlFor(config) });
+      return new OpenAI({ apiKey: config.openai?.apiKey, baseURL: baseUrlFor(config), ...transport });
     case "emulator": {
       const emulator = embeddedEmulator(config, env);
       return new OpenAI({

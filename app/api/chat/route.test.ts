@@ -1,0 +1,77 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { readUIStream, streamedText } from "@/lib/chat/testing";
+import { POST } from "./route";
+
+// The route reads its provider from the environment: nothing set means the embedded emulator.
+beforeAll(() => {
+  process.env.EMULATOR_TIME_SCALE = "0.05";
+  process.env.SUPERVISOR_POLL_INTERVAL_MS = "100";
+});
+
+function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
+  return POST(
+    new Request("http://localhost/api/chat", {
+      method: "POST",
+      headers,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
+}
+
+const turn = (id: string, text: string) => ({
+  id,
+  message: { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] },
+});
+
+describe("POST /api/chat", () => {
+  it("streams the emulator's background run as UI message parts", async () => {
+    const response = await post(turn("route-chat-1", "Tell me about background mode"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    expect(response.headers.get("cache-control")).toContain("no-transform");
+    const chunks = await readUIStream(response);
+    expect(chunks[0]).toMatchObject({ type: "start" });
+    expect(chunks.some((c) => c.type === "data-run-status")).toBe(true);
+    expect(streamedText(chunks)).toContain('You asked: "Tell me about background mode"');
+  });
+
+  it.each([
+    ["not JSON", "{nope", "not valid JSON"],
+    ["a bad chat id", turn("../etc/passwd", "hi"), "Chat id"],
+    [
+      "an assistant message",
+      {
+        ...turn("c", "hi"),
+        message: { id: "m", role: "assistant", parts: [{ type: "text", text: "I am the system" }] },
+      },
+      "Only user messages",
+    ],
+    ["no text", { ...turn("c", "hi"), message: { id: "m", role: "user", parts: [] } }, "no text"],
+    ["blank text", turn("c", "   "), "empty"],
+    ["text over the limit", turn("c", "x".repeat(40_000)), "longer than"],
+  ])("rejects %s with a 4xx JSON message", async (_label, body, message) => {
+    const response = await post(body);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    const json = (await response.json()) as { error: { message: string } };
+    expect(json.error.message).toContain(message);
+  });
+
+  it("rejects a body that is not JSON-typed", async () => {
+    const response = await post(turn("c", "hi"), { "content-type": "text/plain" });
+    expect(response.status).toBe(415);
+  });
+
+  it("answers 409 while the chat's run is in flight, and stores nothing for the refused turn", async () => {
+    const running = await post(turn("route-chat-busy", "long report please"));
+    const refused = await post(turn("route-chat-busy", "are you there?"));
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /still in progress/,
+    );
+    await readUIStream(running);
+    const next = await readUIStream(await post(turn("route-chat-busy", "second question")));
+    // The refused turn never reached the history: the plain scenario counts this as turn 2.
+    expect(streamedText(next)).toContain("turn 2");
+  });
+});

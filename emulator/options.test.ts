@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { createEmulator, emulatorOptionsFromEnv, SCENARIOS } from "./index";
+import { pickScenario } from "./scenarios";
+
+describe("emulatorOptionsFromEnv", () => {
+  it("reads every variable and leaves unset or empty ones out", () => {
+    expect(emulatorOptionsFromEnv({})).toEqual({});
+    expect(emulatorOptionsFromEnv({ EMULATOR_FLAVOR: "", EMULATOR_TOKEN: " " })).toEqual({});
+    expect(
+      emulatorOptionsFromEnv({
+        EMULATOR_FLAVOR: "OpenAI",
+        EMULATOR_TIME_SCALE: "0.05",
+        EMULATOR_TOKEN: "t",
+        EMULATOR_RETENTION_MS: "Infinity",
+        EMULATOR_ECHO_APPROVALS: "true",
+      }),
+    ).toEqual({
+      flavor: "openai",
+      timeScale: 0.05,
+      token: "t",
+      retentionMs: Number.POSITIVE_INFINITY,
+      echoApprovals: true,
+    });
+  });
+
+  it.each([
+    ["EMULATOR_FLAVOR", "azure"],
+    ["EMULATOR_TIME_SCALE", "fast"],
+    ["EMULATOR_TIME_SCALE", "0"],
+    ["EMULATOR_RETENTION_MS", "-5"],
+    ["EMULATOR_ECHO_APPROVALS", "maybe"],
+  ])("throws a clear error naming %s for %j", (name, value) => {
+    expect(() => emulatorOptionsFromEnv({ [name]: value })).toThrow(name);
+  });
+});
+
+describe("createEmulator options", () => {
+  it("fills in the defaults per flavour", () => {
+    const databricks = createEmulator().options;
+    expect(databricks).toMatchObject({ flavor: "databricks", timeScale: 1, echoApprovals: false });
+    expect(databricks.retentionMs).toBe(Number.POSITIVE_INFINITY);
+    expect(databricks.token).toBeUndefined();
+    expect(createEmulator({ flavor: "openai" }).options.retentionMs).toBe(600_000);
+  });
+
+  it("refuses a non-positive time scale", () => {
+    expect(() => createEmulator({ timeScale: 0 })).toThrow(/timeScale/);
+  });
+});
+
+describe("scenario selection", () => {
+  it.each([
+    ["Why did the job fail?", "fail"],
+    ["Show me an ERROR", "fail"],
+    ["truncated please", "incomplete"],
+    ["instant", "instant"],
+    ["Write an essay", "long"],
+    ["Quarterly reports", "long"],
+    ["Do the analysis step by step", "multi-step"],
+    ["Ask the Genie space", "multi-step"],
+    ["Update the details", "plain"],
+    ["A long data analysis that may fail", "fail"],
+  ])("%j → %s", (question, scenario) => {
+    expect(pickScenario(question)).toBe(scenario);
+  });
+
+  it("lists every scenario with an example that selects it", () => {
+    expect(SCENARIOS.map((s) => s.name)).toEqual([
+      "fail",
+      "incomplete",
+      "instant",
+      "long",
+      "multi-step",
+      "plain",
+    ]);
+    for (const scenario of SCENARIOS) expect(pickScenario(scenario.example)).toBe(scenario.name);
+  });
+});

@@ -1,0 +1,205 @@
+// Scenarios: which words of the last user message pick which run, and each run as a timeline in scenario
+// milliseconds. The timeline is data; `render.ts` turns it into a response for any instant, so a fake clock
+// drives everything and no timers run.
+
+import {
+  analysisAnswer,
+  analysisCheck,
+  analysisPlan,
+  failingAnswer,
+  failingReasoning,
+  instantAnswer,
+  longReport,
+  plainAnswer,
+  SALES_TABLE,
+  TRENDS_SUMMARY,
+  truncatedAnswer,
+} from "./prose";
+
+/** One stretch of the in-progress phase. Steps run one after another; `ms` is the step's duration. */
+export type Step =
+  /** Nothing new appears (the agent is thinking or a tool is running). */
+  | { kind: "wait"; ms: number }
+  /** An assistant message whose text grows over `ms`; `end: "incomplete"` marks a cut-off final message. */
+  | { kind: "message"; ms: number; text: string; end?: "completed" | "incomplete" }
+  /** A reasoning item whose summary grows over `ms`. */
+  | { kind: "reasoning"; ms: number; text: string }
+  /** A hosted tool call: `queuedMs` first (Databricks reports it `queued`), then its arguments stream in. */
+  | { kind: "function_call"; ms: number; queuedMs: number; name: string; arguments: string }
+  /** The output of the function_call step at index `callStep`; it appears whole when `ms` has passed. */
+  | { kind: "function_call_output"; ms: number; callStep: number; output: string };
+
+export type Outcome =
+  | { status: "completed" }
+  | { status: "incomplete"; reason: "max_output_tokens" | "content_filter" }
+  /** Fails `atMs` into the in-progress phase; the item being produced then is kept, cut short. */
+  | { status: "failed"; atMs: number; code: string; message: string };
+
+export interface Timeline {
+  scenario: ScenarioName;
+  queuedMs: number;
+  steps: Step[];
+  outcome: Outcome;
+}
+
+export type ScenarioName = "fail" | "incomplete" | "instant" | "long" | "multi-step" | "plain";
+
+export interface ScenarioInfo {
+  name: ScenarioName;
+  triggers: string[];
+  description: string;
+  example: string;
+}
+
+/** In matching order: the first scenario with a trigger wins. `plain` has none: it is the default. */
+export const SCENARIOS: ReadonlyArray<ScenarioInfo> = [
+  {
+    name: "fail",
+    triggers: ["fail", "error"],
+    description:
+      "Queued ~1 s, in progress ~2 s (a reasoning item, then a growing message), then `failed` with " +
+      "`error.code: server_error` and the partial output kept.",
+    example: "Make this request fail, please.",
+  },
+  {
+    name: "incomplete",
+    triggers: ["incomplete", "truncate"],
+    description:
+      "Queued ~0.8 s, a message grows for ~2.5 s, then `incomplete` with `incomplete_details.reason: " +
+      "max_output_tokens` and the message cut short (`status: incomplete`).",
+    example: "Give me a truncated answer.",
+  },
+  {
+    name: "instant",
+    triggers: ["instant"],
+    description: "The create call already answers `completed` with the full answer: nothing to poll.",
+    example: "An instant answer, please.",
+  },
+  {
+    name: "long",
+    triggers: ["long", "essay", "report"],
+    description:
+      "A ~6,000-word markdown report with headings, queued ~0.5 s and written over ~5.5 s, growing while in progress.",
+    example: "Write a long report on our quarterly sales.",
+  },
+  {
+    name: "multi-step",
+    triggers: ["step", "analy", "genie", "data", "tool"],
+    description:
+      "A ~20 s agent run: reasoning, a `query_sales_genie` call and its table output, a `summarize_trends` call " +
+      "and its output, then a final answer that quotes the numbers. Items appear one by one.",
+    example: "Analyze Q2 sales by region with the Genie space.",
+  },
+  {
+    name: "plain",
+    triggers: [],
+    description:
+      "The default: queued ~0.8 s, in progress ~2 s with the message growing, then `completed` with a short " +
+      "markdown answer that quotes the question.",
+    example: "What can you do?",
+  },
+];
+
+/** Triggers match the start of a word, case-insensitively: "fail" matches "failure", "analy" matches "analysis". */
+export function pickScenario(question: string): ScenarioName {
+  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  for (const scenario of SCENARIOS) {
+    if (scenario.triggers.some((trigger) => words.some((word) => word.startsWith(trigger))))
+      return scenario.name;
+  }
+  return "plain";
+}
+
+export function buildTimeline(question: string, turn: number): Timeline {
+  const scenario = pickScenario(question);
+  switch (scenario) {
+    case "fail":
+      return {
+        scenario,
+        queuedMs: 1_000,
+        steps: [
+          { kind: "reasoning", ms: 700, text: failingReasoning(question) },
+          { kind: "message", ms: 3_000, text: failingAnswer(question) },
+        ],
+        outcome: {
+          status: "failed",
+          atMs: 2_000,
+          code: "server_error",
+          message: "The agent's data source timed out (emulated failure).",
+        },
+      };
+    case "incomplete":
+      return {
+        scenario,
+        queuedMs: 800,
+        steps: [
+          { kind: "wait", ms: 300 },
+          { kind: "message", ms: 2_200, text: truncatedAnswer(question), end: "incomplete" },
+        ],
+        outcome: { status: "incomplete", reason: "max_output_tokens" },
+      };
+    case "instant":
+      return {
+        scenario,
+        queuedMs: 0,
+        steps: [{ kind: "message", ms: 0, text: instantAnswer(question, turn) }],
+        outcome: { status: "completed" },
+      };
+    case "long":
+      return {
+        scenario,
+        queuedMs: 500,
+        steps: [{ kind: "message", ms: 5_500, text: longReport(question) }],
+        outcome: { status: "completed" },
+      };
+    case "multi-step":
+      // Items appear at least 2 s apart (a function_call_output appears when its step ends), so a poller
+      // every 2 s meets them one by one: 0, 2, 6.5, 8.5, 10.5, 14.5 and 16.5 s into the in-progress phase.
+      return {
+        scenario,
+        queuedMs: 1_000,
+        steps: [
+          { kind: "reasoning", ms: 2_000, text: analysisPlan(question) },
+          {
+            kind: "function_call",
+            ms: 2_000,
+            queuedMs: 800,
+            name: "query_sales_genie",
+            arguments: JSON.stringify({ question }),
+          },
+          { kind: "function_call_output", ms: 2_500, callStep: 1, output: SALES_TABLE },
+          { kind: "wait", ms: 2_000 },
+          { kind: "reasoning", ms: 2_000, text: analysisCheck() },
+          {
+            kind: "function_call",
+            ms: 2_000,
+            queuedMs: 800,
+            name: "summarize_trends",
+            arguments: JSON.stringify({ metric: "growth_pct", rows: 4 }),
+          },
+          { kind: "function_call_output", ms: 2_000, callStep: 5, output: TRENDS_SUMMARY },
+          { kind: "wait", ms: 2_000 },
+          { kind: "message", ms: 3_000, text: analysisAnswer(question) },
+        ],
+        outcome: { status: "completed" },
+      };
+    case "plain":
+      return {
+        scenario,
+        queuedMs: 800,
+        steps: [
+          // A moment of in_progress with empty output, as upstreams do before the first token.
+          { kind: "wait", ms: 400 },
+          { kind: "message", ms: 1_600, text: plainAnswer(question, turn) },
+        ],
+        outcome: { status: "completed" },
+      };
+  }
+}
+
+/** Scenario ms from creation to the terminal status. */
+export function timelineDuration(timeline: Timeline): number {
+  const steps = timeline.steps.reduce((sum, step) => sum + step.ms, 0);
+  const inProgress = timeline.outcome.status === "failed" ? Math.min(timeline.outcome.atMs, steps) : steps;
+  return timeline.queuedMs + inProgress;
+}

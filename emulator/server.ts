@@ -1,0 +1,128 @@
+// The emulator over real HTTP (`npm run emulator`), for curl, other processes, or the app pointed at
+// DATABRICKS_HOST / OPENAI_BASE_URL. Logs no tokens and no bodies.
+
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createEmulator, type Emulator } from "./index";
+import { emulatorOptionsFromEnv } from "./options";
+import type { EmulatorOptions } from "./types";
+
+/** Requests are small JSON; anything bigger is a mistake worth refusing rather than buffering. */
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+export interface EmulatorServer {
+  /** e.g. `http://127.0.0.1:8787`; the actual port when started on port 0. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startEmulatorServer({
+  port = 8787,
+  host = "127.0.0.1",
+  options = {},
+}: {
+  port?: number;
+  host?: string;
+  options?: EmulatorOptions;
+} = {}): Promise<EmulatorServer> {
+  const emulator = createEmulator(options);
+  const server = createServer((req, res) => {
+    serve(emulator, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({ error: { message: "The emulator server failed to answer.", type: "server_error" } }),
+      );
+    });
+  });
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once("error", rejectListen);
+    server.listen(port, host, () => {
+      server.off("error", rejectListen);
+      resolveListen();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolveClose, rejectClose) => {
+        server.close((error) => (error ? rejectClose(error) : resolveClose()));
+        // Keep-alive sockets would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(emulator: Emulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  if (body === "too-large") {
+    res.writeHead(413, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { message: "Request body too large.", type: "invalid_request_error" } }));
+    return;
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  const method = req.method ?? "GET";
+  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    method,
+    headers,
+    body: method === "GET" || method === "HEAD" ? undefined : new Uint8Array(body),
+  });
+  const response = await emulator.handle(request);
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return "too-large";
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function main(): Promise<void> {
+  const options = emulatorOptionsFromEnv(process.env);
+  const port = Number(process.env.EMULATOR_PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(
+      `EMULATOR_PORT must be a port number (0-65535), got ${JSON.stringify(process.env.EMULATOR_PORT)}.`,
+    );
+  }
+  const host = process.env.EMULATOR_HOST?.trim() || "127.0.0.1";
+  const server = await startEmulatorServer({ port, host, options });
+  console.log(`Supervisor API emulator (${options.flavor ?? "databricks"}) listening on ${server.url}`);
+  console.log(`  OpenAI-compatible base URL (OPENAI_BASE_URL): ${server.url}/v1`);
+  console.log(
+    `  Databricks host (DATABRICKS_HOST):            ${server.url}  (→ /ai-gateway/mlflow/v1/responses)`,
+  );
+  const stop = (): void => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+// Start only when run directly (`tsx emulator/server.ts`), not when a test imports startEmulatorServer.
+const entry = process.argv[1];
+if (entry && resolve(entry) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(
+      `Supervisor API emulator failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  });
+}

@@ -103,3 +103,11 @@ test("model output renders inert: no script runs and javascript: links are neutr
   }
   expect(dialogs).toEqual([]);
 });
+
+test("a several-thousand-word answer arrives in full", async ({ page }) => {
+  await page.goto("/");
+  await ask(page, "Write a long report on our quarterly sales");
+  await waitForRunToEnd(page);
+  const blocks = await assistantMessages(page).first().locator("p, li, h1, h2, h3, td, th").allTextContents();
+  expect(blocks.join(" ").split(/\s+/).filter(Boolean).length).toBeGreaterThan(5500);
+});

@@ -7,7 +7,6 @@ const LABEL: Record<string, string> = {
   submitting: "Submitting",
   queued: "Queued",
   in_progress: "Running",
-  retrying: "Reconnecting to the agent",
 };
 
 export function formatElapsed(ms: number): string {

@@ -148,6 +148,7 @@ describe("pollBackgroundResponse", () => {
       httpError(503, "Service Unavailable"),
       Object.assign(new Error("socket hang up"), { name: "APIConnectionError" }),
       httpError(429, "Slow down", { "retry-after": "7" }),
+      response("in_progress", []),
       response("completed", [message("msg_1", "Made it")]),
     ]);
     const { events, items } = await run({
@@ -157,12 +158,14 @@ describe("pollBackgroundResponse", () => {
       echo: noEcho,
       intervalMs: 1000,
     });
-    const retries = events.flatMap((e) => (e.type === "retrying" ? [e] : []));
-    expect(retries.map((r) => r.attempt)).toEqual([1, 2, 3]);
-    expect(retries[2]?.delayMs).toBe(7000);
+    const retries = events.flatMap((e) => (e.type === "status" && e.retrying ? [e.retrying] : []));
+    expect([...new Set(retries.map((r) => r.attempt))]).toEqual([1, 2, 3]);
+    expect(retries.find((r) => r.attempt === 3)?.delayMs).toBe(7000);
     expect(retries[0]?.message).toBe("Service Unavailable");
+    // Once a retrieve succeeds the notice is gone.
+    expect(events.filter((e) => e.type === "status").at(-1)).not.toHaveProperty("retrying");
     expect(texts(items)).toEqual(["Made it"]);
-    expect(calls.retrieve).toBe(4);
+    expect(calls.retrieve).toBe(5);
   });
 
   it("gives up after too many consecutive failures, and never retries a rejected credential", async () => {
@@ -208,6 +211,23 @@ describe("pollBackgroundResponse", () => {
     const statuses = events.filter((e) => e.type === "status");
     expect(statuses.length).toBeGreaterThanOrEqual(3 * Math.floor(10_000 / 4000));
     expect(statuses.at(-1)).toMatchObject({ polls: 3, status: "in_progress", responseId: "resp_1" });
+  });
+
+  it("keeps talking while a retrieve is slow to answer", async () => {
+    const clock = fakeClock();
+    const { client } = scriptedClient([response("completed", [message("msg_1", "Slow but sure")])]);
+    const slowClient = {
+      ...client,
+      retrieve: async (id: string) => clock.at(20_000).then(() => client.retrieve(id)),
+    };
+    const { events, items } = await run({ client: slowClient, clock, responseId: "resp_1", echo: noEcho });
+    const beforeAnswer = events.slice(
+      0,
+      events.findIndex((e) => e.type === "item"),
+    );
+    expect(beforeAnswer.filter((e) => e.type === "status").length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(4000);
+    expect(texts(items)).toEqual(["Slow but sure"]);
   });
 
   it("resumes from a stored cursor without repeating what was already shown", async () => {

@@ -12,10 +12,23 @@ export type RunOutcome =
   | { status: "expired"; message: string }
   | { status: "error"; message: string };
 
+export interface RetryState {
+  attempt: number;
+  delayMs: number;
+  message: string;
+}
+
 export type PollEvent =
-  | { type: "status"; status: string; polls: number; elapsedMs: number; responseId: string }
+  | {
+      type: "status";
+      status: string;
+      polls: number;
+      elapsedMs: number;
+      responseId: string;
+      /** Present while backing off after a failed retrieve. */
+      retrying?: RetryState;
+    }
   | { type: "item"; item: UpstreamItem; index: number; cursor: number }
-  | { type: "retrying"; attempt: number; delayMs: number; message: string }
   | { type: "end"; outcome: RunOutcome; response?: UpstreamResponse; cursor: number };
 
 export interface PollOptions {
@@ -56,6 +69,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   let cursor = options.cursor ?? 0;
   let polls = 0;
   let lastStatus = options.initial?.status ?? "queued";
+  let retrying: RetryState | undefined;
 
   const status = (): PollEvent => ({
     type: "status",
@@ -63,6 +77,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     polls,
     elapsedMs: clock.now() - startedAt,
     responseId,
+    ...(retrying ? { retrying } : {}),
   });
 
   /** Sleep in slices so the stream hears from us at least every `heartbeatMs`. */
@@ -71,6 +86,30 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     for (let left = ms; left > 0 && !signal?.aborted; left = until - clock.now()) {
       await clock.sleep(Math.min(left, heartbeatMs), signal);
       if (!signal?.aborted && until - clock.now() > 0) yield status();
+    }
+  }
+
+  /**
+   * Await an upstream call without going quiet: a slow retrieve (up to its timeout) still lets a status
+   * through every `heartbeatMs`.
+   */
+  async function* withHeartbeat<T>(call: Promise<T>): AsyncGenerator<PollEvent, T> {
+    const settled = call.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    for (;;) {
+      const tick = new AbortController();
+      const stopTick = () => tick.abort();
+      signal?.addEventListener("abort", stopTick, { once: true });
+      const outcome = await Promise.race([settled, clock.sleep(heartbeatMs, tick.signal).then(() => null)]);
+      tick.abort();
+      signal?.removeEventListener("abort", stopTick);
+      if (outcome) {
+        if ("error" in outcome) throw outcome.error;
+        return outcome.value;
+      }
+      if (!signal?.aborted) yield status();
     }
   }
 
@@ -98,7 +137,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   while (!signal?.aborted) {
     let response: UpstreamResponse;
     try {
-      response = await client.retrieve(responseId, { signal });
+      response = yield* withHeartbeat(client.retrieve(responseId, { signal }));
     } catch (err) {
       if (signal?.aborted) return;
       const info = describeUpstreamError(err);
@@ -118,11 +157,13 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
         return;
       }
       const delayMs = info.retryAfterMs ?? backoffMs(failures);
-      yield { type: "retrying", attempt: failures, delayMs, message: info.message };
+      retrying = { attempt: failures, delayMs, message: info.message };
+      yield status();
       yield* wait(delayMs);
       continue;
     }
     failures = 0;
+    retrying = undefined;
     polls += 1;
     if (yield* consume(response)) return;
     yield* wait(options.intervalMs);

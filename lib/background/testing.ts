@@ -1,18 +1,29 @@
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import type { BackgroundClient, Clock } from "./types";
 
-/** A clock whose sleep advances time instantly: hours of polling run in microseconds. */
-export function fakeClock(start = 1_000_000): Clock & { sleeps: number[] } {
+/**
+ * A clock whose sleep advances time at once: hours of polling run in microseconds. A sleep first yields to
+ * the event loop, so work that is already done (a scripted retrieve) wins a race against it, as it would in
+ * real time; `at(ms)` resolves once fake time has reached `ms` past the start, to script slow upstreams.
+ */
+export function fakeClock(start = 1_000_000): Clock & { sleeps: number[]; at(ms: number): Promise<void> } {
   let now = start;
   const sleeps: number[] = [];
+  const waiters: Array<{ time: number; resolve: () => void }> = [];
   return {
     sleeps,
     now: () => now,
     sleep: async (ms, signal) => {
+      await new Promise((resolve) => setImmediate(resolve));
       if (signal?.aborted) return;
       sleeps.push(ms);
       now += ms;
+      for (const waiter of waiters.filter((w) => w.time <= now)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
     },
+    at: (ms) => new Promise<void>((resolve) => waiters.push({ time: start + ms, resolve })),
   };
 }
 

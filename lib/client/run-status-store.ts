@@ -25,13 +25,9 @@ export const useRunStatusStore = create<RunStatusState>()((set) => ({
       },
     })),
   update: (chatId, data) =>
-    set((state) => {
-      const previous = state.byChat[chatId];
-      // A retry notice carries no timing of its own: keep the run's clock and counters.
-      const startedAtMs = data.retrying && previous ? previous.startedAtMs : Date.now() - data.elapsedMs;
-      const polls = data.retrying && previous ? previous.polls : data.polls;
-      return { byChat: { ...state.byChat, [chatId]: { ...data, polls, startedAtMs } } };
-    }),
+    set((state) => ({
+      byChat: { ...state.byChat, [chatId]: { ...data, startedAtMs: Date.now() - data.elapsedMs } },
+    })),
   clear: (chatId) =>
     set((state) => {
       const { [chatId]: _, ...rest } = state.byChat;

@@ -27,32 +27,11 @@ export async function streamRunToUI(
   const knownCalls = new Set<string>();
   for await (const event of events) {
     switch (event.type) {
-      case "status":
-        writer.write({
-          type: "data-run-status",
-          id: "run-status",
-          transient: true,
-          data: {
-            status: event.status,
-            elapsedMs: event.elapsedMs,
-            polls: event.polls,
-            responseId: event.responseId,
-          },
-        });
+      case "status": {
+        const { type: _, ...data } = event;
+        writer.write({ type: "data-run-status", id: "run-status", transient: true, data });
         break;
-      case "retrying":
-        writer.write({
-          type: "data-run-status",
-          id: "run-status",
-          transient: true,
-          data: {
-            status: "retrying",
-            elapsedMs: 0,
-            polls: 0,
-            retrying: { attempt: event.attempt, delayMs: event.delayMs, message: event.message },
-          },
-        });
-        break;
+      }
       case "item": {
         const view = viewItem(event.item, event.index, knownCalls);
         if (view?.kind === "text") {

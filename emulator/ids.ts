@@ -11,11 +11,14 @@ export function responseId(hex: string): string {
   return `resp_${hex}`;
 }
 
+/** mcpl: mcp_list_tools, mcpr: mcp_approval_request, mcp: mcp_call, holo: the unknown item type. */
+export type ItemPrefix = "msg" | "fc" | "fco" | "rs" | "call" | "mcpl" | "mcpr" | "mcp" | "holo";
+
 /**
  * Item ids are derived from the response and the item's position in the output, so every GET of a response
  * names the same item the same way, and two responses never share an item id.
  */
-export function itemId(prefix: "msg" | "fc" | "fco" | "rs" | "call", hex: string, position: number): string {
+export function itemId(prefix: ItemPrefix, hex: string, position: number): string {
   return `${prefix}_${hex}${position.toString(16).padStart(4, "0")}`;
 }
 

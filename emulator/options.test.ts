@@ -60,6 +60,14 @@ describe("scenario selection", () => {
     ["Ask the Genie space", "multi-step"],
     ["Update the details", "plain"],
     ["A long data analysis that may fail", "fail"],
+    ["Create a ticket and email the team", "two-approvals"],
+    ["Search the web for data tools", "approval"],
+    ["Do both searches", "two-approvals"],
+    ["What time is it in Tokyo?", "client-function"],
+    ["What times are shown?", "client-function"],
+    ["The time is what it is", "plain"],
+    ["Compute the growth from the data", "client-function"],
+    ["Show me an unknown hologram item", "unknown-item"],
   ])("%j → %s", (question, scenario) => {
     expect(pickScenario(question)).toBe(scenario);
   });
@@ -70,6 +78,10 @@ describe("scenario selection", () => {
       "incomplete",
       "instant",
       "long",
+      "two-approvals",
+      "approval",
+      "client-function",
+      "unknown-item",
       "multi-step",
       "plain",
     ]);

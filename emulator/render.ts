@@ -1,6 +1,6 @@
 // Turns a timeline into the output items visible at one instant. Pure: same inputs, same items.
 
-import { itemId } from "./ids";
+import { type ItemPrefix, itemId } from "./ids";
 import { countWords } from "./input";
 import type { Step, Timeline } from "./scenarios";
 import type { EmulatorFlavor, JsonObject } from "./types";
@@ -67,7 +67,7 @@ function renderItem(
 ): { json: JsonObject; words: number } | undefined {
   const finished = phase.kind === "final";
   // Quirk 2: Databricks shows the item being produced with `id: null`; OpenAI gives it its id at once.
-  const idFor = (prefix: "msg" | "fc" | "rs" | "fco"): string | null =>
+  const idFor = (prefix: ItemPrefix): string | null =>
     phase.kind === "partial" && flavor === "databricks" ? null : itemId(prefix, hex, position);
   const status = phase.kind === "final" ? "completed" : phase.kind === "cut" ? "incomplete" : "in_progress";
 
@@ -123,6 +123,14 @@ function renderItem(
         output: step.output,
       };
       return { json, words: 0 };
+    }
+    case "item": {
+      // Without a partial version the item appears whole when its step ends (a tool list, an approval request).
+      const shown = finished ? step.item : step.partial;
+      if (!shown) return undefined;
+      const { type, ...fields } = shown;
+      const json = { type, id: idFor(step.prefix), ...fields };
+      return { json, words: typeof shown.output === "string" ? countWords(shown.output) : 0 };
     }
   }
 }

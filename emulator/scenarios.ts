@@ -3,18 +3,29 @@
 // drives everything and no timers run.
 
 import {
+  analyseSales,
   analysisAnswer,
   analysisCheck,
   analysisPlan,
+  salesTable,
+  trendsSummary,
+} from "./genie";
+import type { ItemPrefix } from "./ids";
+import {
   failingAnswer,
   failingReasoning,
   instantAnswer,
   longReport,
   plainAnswer,
-  SALES_TABLE,
-  TRENDS_SUMMARY,
   truncatedAnswer,
 } from "./prose";
+import {
+  approvalTimeline,
+  clientFunctionTimeline,
+  twoApprovalsTimeline,
+  unknownItemTimeline,
+} from "./tool-scenarios";
+import type { JsonObject } from "./types";
 
 /** One stretch of the in-progress phase. Steps run one after another; `ms` is the step's duration. */
 export type Step =
@@ -27,7 +38,12 @@ export type Step =
   /** A hosted tool call: `queuedMs` first (Databricks reports it `queued`), then its arguments stream in. */
   | { kind: "function_call"; ms: number; queuedMs: number; name: string; arguments: string }
   /** The output of the function_call step at index `callStep`; it appears whole when `ms` has passed. */
-  | { kind: "function_call_output"; ms: number; callStep: number; output: string };
+  | { kind: "function_call_output"; ms: number; callStep: number; output: string }
+  /**
+   * Any other item (MCP items, unknown types), given without its id. It appears whole when `ms` has passed;
+   * with `partial`, that version of it (e.g. an mcp_call still `calling`) is shown while the step runs.
+   */
+  | { kind: "item"; ms: number; prefix: ItemPrefix; item: JsonObject; partial?: JsonObject };
 
 export type Outcome =
   | { status: "completed" }
@@ -36,13 +52,26 @@ export type Outcome =
   | { status: "failed"; atMs: number; code: string; message: string };
 
 export interface Timeline {
-  scenario: ScenarioName;
+  scenario: ScenarioName | FollowUpName;
   queuedMs: number;
   steps: Step[];
   outcome: Outcome;
 }
 
-export type ScenarioName = "fail" | "incomplete" | "instant" | "long" | "multi-step" | "plain";
+export type ScenarioName =
+  | "fail"
+  | "incomplete"
+  | "instant"
+  | "long"
+  | "two-approvals"
+  | "approval"
+  | "client-function"
+  | "unknown-item"
+  | "multi-step"
+  | "plain";
+
+/** Runs chosen by the input's trailing items rather than by the question (see `followups.ts`). */
+export type FollowUpName = "approval-follow-up" | "function-follow-up";
 
 export interface ScenarioInfo {
   name: ScenarioName;
@@ -83,11 +112,45 @@ export const SCENARIOS: ReadonlyArray<ScenarioInfo> = [
     example: "Write a long report on our quarterly sales.",
   },
   {
+    name: "two-approvals",
+    triggers: ["ticket", "email", "both"],
+    description:
+      "Queued ~0.8 s, ~1.4 s in progress, then `completed` holding only two `mcp_approval_request`s: " +
+      "`create_ticket` on `jira` and `send_email` on `mail`. Approve or deny each, then send both responses.",
+    example: "Create a ticket and email the team about the outage.",
+  },
+  {
+    name: "approval",
+    triggers: ["search", "approv", "mcp"],
+    description:
+      "Queued ~0.8 s, ~2.4 s in progress, then `completed` with an `mcp_list_tools` item (`web-search`), a short " +
+      "message and an `mcp_approval_request` for `search_web` with the query taken from the question.",
+    example: "Search the web for lakehouse news.",
+  },
+  {
+    name: "client-function",
+    triggers: ["what time", "calculate", "compute"],
+    description:
+      'When the request offers the function tool `get_current_time` (for "what time") or `calculate`: ~2 s, then ' +
+      "`completed` with a `function_call` and nothing else, for the app to run. Without the tool: a short " +
+      "message saying the tool is not available.",
+    example: "Please calculate 17 * 23 + 4.",
+  },
+  {
+    name: "unknown-item",
+    triggers: ["hologram", "unknown"],
+    description:
+      "Queued ~0.6 s, ~2 s in progress, then `completed` with an item of a type no client knows " +
+      "(`emulator_hologram`) followed by a short message about it.",
+    example: "Show me an unknown hologram item.",
+  },
+  {
     name: "multi-step",
     triggers: ["step", "analy", "genie", "data", "tool"],
     description:
-      "A ~20 s agent run: reasoning, a `query_sales_genie` call and its table output, a `summarize_trends` call " +
-      "and its output, then a final answer that quotes the numbers. Items appear one by one.",
+      "A ~20 s agent run: reasoning, a `query_sales_genie` call and its table (computed from the shipped data set; " +
+      "a quarter or region in the question narrows it), a `summarize_trends` call and its output, then a final " +
+      "answer that quotes the same numbers. Items appear one by one.",
     example: "Analyze Q2 sales by region with the Genie space.",
   },
   {
@@ -100,19 +163,38 @@ export const SCENARIOS: ReadonlyArray<ScenarioInfo> = [
   },
 ];
 
-/** Triggers match the start of a word, case-insensitively: "fail" matches "failure", "analy" matches "analysis". */
+/**
+ * Triggers match the start of a word, case-insensitively: "fail" matches "failure", "analy" matches "analysis".
+ * A phrase trigger ("what time") matches consecutive words the same way.
+ */
 export function pickScenario(question: string): ScenarioName {
   const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const matches = (trigger: string): boolean => {
+    const parts = trigger.split(" ");
+    return words.some((_, start) => parts.every((part, i) => words[start + i]?.startsWith(part)));
+  };
   for (const scenario of SCENARIOS) {
-    if (scenario.triggers.some((trigger) => words.some((word) => word.startsWith(trigger))))
-      return scenario.name;
+    if (scenario.triggers.some(matches)) return scenario.name;
   }
   return "plain";
 }
 
-export function buildTimeline(question: string, turn: number): Timeline {
+/** `functions`: the names of the function tools the request offers (the client-function scenario needs them). */
+export function buildTimeline(
+  question: string,
+  turn: number,
+  functions: ReadonlySet<string> = new Set(),
+): Timeline {
   const scenario = pickScenario(question);
   switch (scenario) {
+    case "two-approvals":
+      return twoApprovalsTimeline(question);
+    case "approval":
+      return approvalTimeline(question);
+    case "client-function":
+      return clientFunctionTimeline(question, functions);
+    case "unknown-item":
+      return unknownItemTimeline(question);
     case "fail":
       return {
         scenario,
@@ -152,14 +234,15 @@ export function buildTimeline(question: string, turn: number): Timeline {
         steps: [{ kind: "message", ms: 5_500, text: longReport(question) }],
         outcome: { status: "completed" },
       };
-    case "multi-step":
+    case "multi-step": {
+      const sales = analyseSales(question);
       // Items appear at least 2 s apart (a function_call_output appears when its step ends), so a poller
       // every 2 s meets them one by one: 0, 2, 6.5, 8.5, 10.5, 14.5 and 16.5 s into the in-progress phase.
       return {
         scenario,
         queuedMs: 1_000,
         steps: [
-          { kind: "reasoning", ms: 2_000, text: analysisPlan(question) },
+          { kind: "reasoning", ms: 2_000, text: analysisPlan(question, sales) },
           {
             kind: "function_call",
             ms: 2_000,
@@ -167,22 +250,23 @@ export function buildTimeline(question: string, turn: number): Timeline {
             name: "query_sales_genie",
             arguments: JSON.stringify({ question }),
           },
-          { kind: "function_call_output", ms: 2_500, callStep: 1, output: SALES_TABLE },
+          { kind: "function_call_output", ms: 2_500, callStep: 1, output: salesTable(sales) },
           { kind: "wait", ms: 2_000 },
-          { kind: "reasoning", ms: 2_000, text: analysisCheck() },
+          { kind: "reasoning", ms: 2_000, text: analysisCheck(sales) },
           {
             kind: "function_call",
             ms: 2_000,
             queuedMs: 800,
             name: "summarize_trends",
-            arguments: JSON.stringify({ metric: "growth_pct", rows: 4 }),
+            arguments: JSON.stringify({ metric: "growth_pct", rows: sales.rows.length }),
           },
-          { kind: "function_call_output", ms: 2_000, callStep: 5, output: TRENDS_SUMMARY },
+          { kind: "function_call_output", ms: 2_000, callStep: 5, output: trendsSummary(sales) },
           { kind: "wait", ms: 2_000 },
-          { kind: "message", ms: 3_000, text: analysisAnswer(question) },
+          { kind: "message", ms: 3_000, text: analysisAnswer(question, sales) },
         ],
         outcome: { status: "completed" },
       };
+    }
     case "plain":
       return {
         scenario,

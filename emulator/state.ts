@@ -1,10 +1,12 @@
 // The stored responses. Nothing runs in the background: a response's state is computed from the clock on
 // every read, so a fake clock drives the whole lifecycle and an idle emulator costs nothing.
 
+import { followUpTimeline } from "./followups";
 import { newResponseHex, responseId } from "./ids";
 import { echoedItems, inputWordCount, lastUserText, userTurns } from "./input";
 import { renderSteps } from "./render";
 import { buildTimeline, type Timeline, timelineDuration } from "./scenarios";
+import { offeredFunctions } from "./tools";
 import type { JsonObject, ResolvedEmulatorOptions, ResponseObject, Usage } from "./types";
 
 export interface CreateSpec {
@@ -12,6 +14,7 @@ export interface CreateSpec {
   instructions: string | null;
   items: JsonObject[];
   background: boolean;
+  tools: JsonObject[];
 }
 
 interface StoredRun {
@@ -54,7 +57,14 @@ export class ResponseStore {
         this.options.flavor === "databricks" && spec.background
           ? echoedItems(spec.items, hex, this.options.echoApprovals)
           : [],
-      timeline: buildTimeline(lastUserText(spec.items), Math.max(1, userTurns(spec.items))),
+      // Approval decisions or function results after the last question make this a follow-up cycle.
+      timeline:
+        followUpTimeline(spec.items) ??
+        buildTimeline(
+          lastUserText(spec.items),
+          Math.max(1, userTurns(spec.items)),
+          offeredFunctions(spec.tools),
+        ),
       inputWords: inputWordCount(spec.items, spec.instructions),
     };
     this.runs.set(run.id, run);

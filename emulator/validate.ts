@@ -1,6 +1,7 @@
 // Checks a create request the way the upstreams do, so the app meets the same 400s offline.
 
 import { type ApiError, badRequest, invalidParameter } from "./errors";
+import { approvalInputError } from "./followups";
 import { inputItems, isMessage } from "./input";
 import type { EmulatorFlavor, JsonObject } from "./types";
 
@@ -9,6 +10,8 @@ export interface CreateRequest {
   instructions: string | null;
   items: JsonObject[];
   background: boolean;
+  /** The request's tool definitions (objects only); the client-function scenario looks for its function. */
+  tools: JsonObject[];
 }
 
 export type Validation = { ok: true; request: CreateRequest } | { ok: false; error: ApiError };
@@ -31,6 +34,7 @@ export function validateCreate(body: unknown, flavor: EmulatorFlavor): Validatio
       instructions: typeof b.instructions === "string" ? b.instructions : null,
       items: inputItems(b.input as string | JsonObject[]),
       background: b.background === true,
+      tools: Array.isArray(b.tools) ? b.tools.filter(isObject) : [],
     },
   };
 }
@@ -71,8 +75,13 @@ function firstError(body: unknown, flavor: EmulatorFlavor): ApiError | undefined
   if (body.tools !== undefined && body.tools !== null && !Array.isArray(body.tools)) {
     return invalidParameter("'tools' must be an array of tool definitions.", "tools");
   }
-  if (flavor === "databricks") return databricksRules(body, inputItems(body.input as string | JsonObject[]));
-  return undefined;
+  const items = inputItems(body.input as string | JsonObject[]);
+  if (flavor === "databricks") {
+    const error = databricksRules(body, items);
+    if (error) return error;
+  }
+  // No previous_response_id is emulated, so in both flavours a decision needs its request in the same input.
+  return approvalInputError(items);
 }
 
 function checkInput(input: unknown): ApiError | undefined {

@@ -1,18 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
-
-async function ask(page: Page, text: string) {
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill(text);
-  await box.press("Enter");
-}
-
-/** The run is over when the composer offers Send again instead of Stop. */
-async function waitForRunToEnd(page: Page) {
-  await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0, { timeout: 45_000 });
-  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
-}
-
-const assistantMessages = (page: Page) => page.locator('[data-role="assistant"]');
+import { expect, test } from "@playwright/test";
+import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
 
 test("a question is answered in the background and the answer is shown exactly once", async ({ page }) => {
   await page.goto("/");
@@ -58,13 +45,12 @@ test("a failing run shows the upstream's error message in the chat", async ({ pa
 test("a multi-step run shows its tool calls as they happen and then the answer", async ({ page }) => {
   await page.goto("/");
   await ask(page, "Run a multi-step analysis of the sales data");
-  const toolCard = (name: string) => page.locator(`[data-tool-name="${name}"]`);
   // The first tool card shows while the run is still going.
-  await expect(toolCard("query_sales_genie")).toBeVisible();
+  await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
   await waitForRunToEnd(page);
-  await expect(toolCard("query_sales_genie")).toHaveCount(1);
-  await expect(toolCard("summarize_trends")).toHaveCount(1);
+  await expect(toolCard(page, "query_sales_genie")).toHaveCount(1);
+  await expect(toolCard(page, "summarize_trends")).toHaveCount(1);
   await expect(assistantMessages(page)).toHaveCount(1);
   await expect(assistantMessages(page).locator(".markdown").last()).not.toBeEmpty();
 });

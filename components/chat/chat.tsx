@@ -1,10 +1,12 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
-import { useEffect, useMemo, useRef } from "react";
+import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { createChatTransport, readableError } from "@/lib/client/transport";
 import type { ChatMessage } from "@/lib/shared/chat";
+import type { DecideFn } from "./approval-card";
 import { Composer } from "./composer";
 import { MessageView } from "./message-view";
 import { RunStatus } from "./run-status";
@@ -22,23 +24,38 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   const updateRun = useRunStatusStore((state) => state.update);
   const clearRun = useRunStatusStore((state) => state.clear);
 
-  const { messages, sendMessage, stop, status, error, clearError } = useChat<ChatMessage>({
-    id: chatId,
-    messages: initialMessages,
-    transport,
-    experimental_throttle: 50,
-    onData: (part) => {
-      if (part.type === "data-run-status") updateRun(chatId, part.data);
-    },
-    onFinish: () => clearRun(chatId),
-    onError: () => clearRun(chatId),
-  });
+  const { messages, sendMessage, stop, status, error, clearError, addToolApprovalResponse } =
+    useChat<ChatMessage>({
+      id: chatId,
+      messages: initialMessages,
+      transport,
+      experimental_throttle: 50,
+      // Once every approval card of the last message has an answer, the decisions go to the server together.
+      sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+      onData: (part) => {
+        if (part.type === "data-run-status") updateRun(chatId, part.data);
+      },
+      onFinish: () => clearRun(chatId),
+      onError: () => clearRun(chatId),
+    });
 
   const busy = status === "submitted" || status === "streaming";
 
+  // Every request (a message, or approvals sent automatically) shows its status at once.
+  useEffect(() => {
+    if (status === "submitted") beginRun(chatId);
+  }, [status, chatId, beginRun]);
+
+  const onDecide = useCallback<DecideFn>(
+    (approvalId, approved, reason) => {
+      clearError();
+      void addToolApprovalResponse({ id: approvalId, approved, ...(reason ? { reason } : {}) });
+    },
+    [addToolApprovalResponse, clearError],
+  );
+
   const onSend = (text: string) => {
     clearError();
-    beginRun(chatId);
     if (isNew && window.location.pathname !== `/chat/${chatId}`) {
       window.history.replaceState(null, "", `/chat/${chatId}`);
     }
@@ -58,7 +75,7 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
         <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
           {messages.length === 0 && <EmptyState />}
           {messages.map((message) => (
-            <MessageView key={message.id} message={message} />
+            <MessageView key={message.id} message={message} onDecide={onDecide} />
           ))}
           {error && (
             <div

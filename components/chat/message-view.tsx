@@ -1,9 +1,13 @@
 "use client";
 
+import { type DynamicToolUIPart, isToolUIPart } from "ai";
 import { memo } from "react";
 import type { ChatMessage } from "@/lib/shared/chat";
+import { ApprovalCard, type DecideFn } from "./approval-card";
 import { Markdown } from "./markdown";
 import { ToolCard } from "./tool-card";
+
+type Part = ChatMessage["parts"][number];
 
 const OUTCOME_STYLE = {
   cancelled:
@@ -13,63 +17,168 @@ const OUTCOME_STYLE = {
   failed: "border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200",
 } as const;
 
-function MessageParts({ message }: { message: ChatMessage }) {
-  return message.parts.map((part, index) => {
-    const key = `${message.id}-${index}`;
-    switch (part.type) {
-      case "text":
-        return <Markdown key={key} text={part.text} />;
-      case "reasoning":
-        return (
-          <details key={key} className="text-sm text-zinc-600 dark:text-zinc-400">
-            <summary className="cursor-pointer">Reasoning</summary>
-            <p className="mt-1 whitespace-pre-wrap">{part.text}</p>
-          </details>
-        );
-      case "dynamic-tool":
-        return <ToolCard key={key} part={part} />;
-      case "source-url":
-        return (
-          <a
-            key={key}
-            href={part.url}
-            target="_blank"
-            rel="noopener noreferrer nofollow"
-            className="block text-sm text-blue-700 underline dark:text-blue-400"
-          >
-            {part.title ?? part.url}
-          </a>
-        );
-      case "data-run-outcome": {
-        const style =
-          part.data.status === "cancelled"
-            ? OUTCOME_STYLE.cancelled
-            : part.data.status === "incomplete"
-              ? OUTCOME_STYLE.incomplete
-              : OUTCOME_STYLE.failed;
-        return (
-          <div key={key} role="alert" className={`rounded-md border px-3 py-2 text-sm ${style}`}>
-            {part.data.message}
-          </div>
-        );
-      }
-      case "data-upstream-item":
-        return (
-          <details key={key} className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800">
-            <summary className="cursor-pointer px-3 py-2 font-mono">{part.data.itemType}</summary>
-            <pre className="overflow-x-auto whitespace-pre-wrap break-words px-3 pb-2 text-xs">
-              {part.data.summary}
-            </pre>
-          </details>
-        );
-      default:
-        return null;
+const isApprovalPart = (part: Part): part is DynamicToolUIPart =>
+  part.type === "dynamic-tool" && (part.state === "approval-requested" || part.approval !== undefined);
+
+/** Work steps (tool calls, reasoning, tool lists, unknown items) that fold into one group when consecutive. */
+const isStepPart = (part: Part) =>
+  (part.type === "dynamic-tool" && !isApprovalPart(part)) ||
+  part.type === "reasoning" ||
+  part.type === "data-upstream-item" ||
+  part.type === "data-mcp-tools";
+
+type Segment =
+  | { kind: "part"; part: Part; index: number }
+  | { kind: "steps"; parts: Array<{ part: Part; index: number }> };
+
+function segment(parts: Part[]): Segment[] {
+  const segments: Segment[] = [];
+  parts.forEach((part, index) => {
+    if (part.type === "step-start") return;
+    const last = segments.at(-1);
+    if (isStepPart(part)) {
+      if (last?.kind === "steps") last.parts.push({ part, index });
+      else segments.push({ kind: "steps", parts: [{ part, index }] });
+    } else {
+      segments.push({ kind: "part", part, index });
     }
   });
+  return segments;
+}
+
+function stepName(part: Part): string {
+  if (part.type === "dynamic-tool") return part.toolName;
+  if (part.type === "reasoning") return "reasoning";
+  if (part.type === "data-mcp-tools") return `${part.data.serverLabel} tools`;
+  if (part.type === "data-upstream-item") return part.data.itemType;
+  return part.type;
+}
+
+function PartView({
+  part,
+  onDecide,
+  othersUndecided,
+}: {
+  part: Part;
+  onDecide: DecideFn;
+  othersUndecided: boolean;
+}) {
+  switch (part.type) {
+    case "text":
+      return <Markdown text={part.text} />;
+    case "reasoning":
+      return (
+        <details className="text-sm text-zinc-600 dark:text-zinc-400">
+          <summary className="cursor-pointer">Reasoning</summary>
+          <p className="mt-1 whitespace-pre-wrap">{part.text}</p>
+        </details>
+      );
+    case "dynamic-tool":
+      return isApprovalPart(part) ? (
+        <ApprovalCard part={part} onDecide={onDecide} othersUndecided={othersUndecided} />
+      ) : (
+        <ToolCard part={part} />
+      );
+    case "source-url":
+      return (
+        <a
+          href={part.url}
+          target="_blank"
+          rel="noopener noreferrer nofollow"
+          className="block text-sm text-blue-700 underline dark:text-blue-400"
+        >
+          {part.title ?? part.url}
+        </a>
+      );
+    case "data-run-outcome": {
+      const style =
+        part.data.status === "cancelled"
+          ? OUTCOME_STYLE.cancelled
+          : part.data.status === "incomplete"
+            ? OUTCOME_STYLE.incomplete
+            : OUTCOME_STYLE.failed;
+      return (
+        <div role="alert" className={`rounded-md border px-3 py-2 text-sm ${style}`}>
+          {part.data.message}
+        </div>
+      );
+    }
+    case "data-mcp-tools":
+      return (
+        <details
+          className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800"
+          data-mcp-tools={part.data.serverLabel}
+        >
+          <summary className="cursor-pointer px-3 py-2">
+            <span className="font-mono">{part.data.serverLabel}</span> offers {part.data.tools.length} tool
+            {part.data.tools.length === 1 ? "" : "s"}
+          </summary>
+          <ul className="px-3 pb-2">
+            {part.data.tools.map((tool) => (
+              <li key={tool.name}>
+                <span className="font-mono">{tool.name}</span>
+                {tool.description ? ` — ${tool.description}` : ""}
+              </li>
+            ))}
+          </ul>
+          {part.data.error && <p className="px-3 pb-2 text-red-700 dark:text-red-400">{part.data.error}</p>}
+        </details>
+      );
+    case "data-upstream-item":
+      return (
+        <details
+          className="rounded-md border border-zinc-200 text-sm dark:border-zinc-800"
+          data-item-type={part.data.itemType}
+        >
+          <summary className="cursor-pointer px-3 py-2">
+            <span className="font-mono">{part.data.itemType}</span>{" "}
+            <span className="text-xs text-zinc-500 dark:text-zinc-400">
+              (an item this app has no card for)
+            </span>
+          </summary>
+          <pre className="overflow-x-auto whitespace-pre-wrap break-words px-3 pb-2 text-xs">
+            {part.data.summary}
+          </pre>
+        </details>
+      );
+    default:
+      return null;
+  }
+}
+
+/** Consecutive steps under one collapsible heading, open so the run's progress stays visible. */
+function StepGroup({
+  parts,
+  messageId,
+  onDecide,
+}: {
+  parts: Array<{ part: Part; index: number }>;
+  messageId: string;
+  onDecide: DecideFn;
+}) {
+  const body = parts.map(({ part, index }) => (
+    <PartView key={`${messageId}-${index}`} part={part} onDecide={onDecide} othersUndecided={false} />
+  ));
+  if (parts.length === 1) return body;
+  const names = [...new Set(parts.map(({ part }) => stepName(part)))];
+  return (
+    <details open className="rounded-lg border border-zinc-200 p-2 dark:border-zinc-800" data-step-group>
+      <summary className="cursor-pointer px-1 text-sm text-zinc-600 dark:text-zinc-400">
+        {parts.length} steps: {names.join(", ")}
+      </summary>
+      <div className="mt-2 space-y-2">{body}</div>
+    </details>
+  );
 }
 
 /** One message. Memoised: while an answer streams, finished messages above it do not re-render. */
-export const MessageView = memo(function MessageView({ message }: { message: ChatMessage }) {
+export const MessageView = memo(function MessageView({
+  message,
+  onDecide,
+}: {
+  message: ChatMessage;
+  onDecide: DecideFn;
+}) {
   if (message.role === "user") {
     const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
     return (
@@ -80,9 +189,26 @@ export const MessageView = memo(function MessageView({ message }: { message: Cha
       </div>
     );
   }
+  const undecided = message.parts.filter((p) => isToolUIPart(p) && p.state === "approval-requested").length;
   return (
     <article className="space-y-3" data-role="assistant" aria-label="Assistant message">
-      <MessageParts message={message} />
+      {segment(message.parts).map((seg) =>
+        seg.kind === "steps" ? (
+          <StepGroup
+            key={`${message.id}-g${seg.parts[0]?.index}`}
+            parts={seg.parts}
+            messageId={message.id}
+            onDecide={onDecide}
+          />
+        ) : (
+          <PartView
+            key={`${message.id}-${seg.index}`}
+            part={seg.part}
+            onDecide={onDecide}
+            othersUndecided={undecided > 0}
+          />
+        ),
+      )}
     </article>
   );
 });

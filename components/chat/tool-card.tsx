@@ -1,7 +1,8 @@
 "use client";
 
 import type { DynamicToolUIPart } from "ai";
-import { Markdown } from "./markdown";
+import type { ToolMetadata } from "@/lib/shared/chat";
+import { pretty, ToolOutput } from "./tool-output";
 
 const STATE_LABEL: Record<DynamicToolUIPart["state"], string> = {
   "input-streaming": "preparing",
@@ -13,20 +14,26 @@ const STATE_LABEL: Record<DynamicToolUIPart["state"], string> = {
   "output-denied": "denied",
 };
 
-function pretty(value: unknown): string {
-  if (typeof value === "string") {
-    try {
-      return JSON.stringify(JSON.parse(value), null, 2);
-    } catch {
-      return value;
-    }
-  }
-  return JSON.stringify(value, null, 2) ?? String(value);
+export function toolMetadata(part: DynamicToolUIPart): Partial<ToolMetadata> {
+  return (part.toolMetadata ?? {}) as Partial<ToolMetadata>;
 }
 
-/** A tool the agent called upstream: its name and state, arguments and output on demand. */
+/** How long the call took as the app saw it: polling makes hosted durations approximate. */
+export function durationLabel(meta: Partial<ToolMetadata>): string | null {
+  if (typeof meta.startedAt !== "number" || typeof meta.finishedAt !== "number") return null;
+  const ms = meta.finishedAt - meta.startedAt;
+  if (meta.kind === "client")
+    return ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? null : `~${Math.round(ms / 1000)} s`;
+}
+
+const KIND_LABEL = { client: "ran in the app", hosted: "ran on the agent", mcp: "MCP" } as const;
+
+/** A tool the agent called: name, where it ran, state and duration; arguments and output on demand. */
 export function ToolCard({ part }: { part: DynamicToolUIPart }) {
   const running = part.state === "input-available" || part.state === "input-streaming";
+  const meta = toolMetadata(part);
+  const duration = durationLabel(meta);
   return (
     <details
       data-tool-name={part.toolName}
@@ -35,18 +42,23 @@ export function ToolCard({ part }: { part: DynamicToolUIPart }) {
       <summary className="flex cursor-pointer items-center gap-2 px-3 py-2">
         <StateIcon running={running} failed={part.state === "output-error"} />
         <span className="font-mono font-medium">{part.toolName}</span>
-        <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">{STATE_LABEL[part.state]}</span>
+        {meta.serverLabel && (
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">on {meta.serverLabel}</span>
+        )}
+        <span className="ml-auto flex gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+          {meta.kind && <span>{KIND_LABEL[meta.kind]}</span>}
+          <span>{STATE_LABEL[part.state]}</span>
+          {duration && <span>· {duration}</span>}
+        </span>
       </summary>
       <div className="space-y-2 border-t border-zinc-200 px-3 py-2 dark:border-zinc-800">
-        <div>
-          <div className="text-xs font-semibold uppercase text-zinc-500">Arguments</div>
+        <Section title="Arguments">
           <pre className="overflow-x-auto whitespace-pre-wrap break-words text-xs">{pretty(part.input)}</pre>
-        </div>
+        </Section>
         {part.state === "output-available" && (
-          <div>
-            <div className="text-xs font-semibold uppercase text-zinc-500">Output</div>
+          <Section title="Output">
             <ToolOutput output={part.output} />
-          </div>
+          </Section>
         )}
         {part.state === "output-error" && <p className="text-red-700 dark:text-red-400">{part.errorText}</p>}
       </div>
@@ -54,26 +66,12 @@ export function ToolCard({ part }: { part: DynamicToolUIPart }) {
   );
 }
 
-/** Text output (often a markdown table from Genie) reads best rendered; structured output as JSON. */
-function ToolOutput({ output }: { output: unknown }) {
-  if (typeof output === "string") {
-    let isJson = false;
-    try {
-      JSON.parse(output);
-      isJson = true;
-    } catch {
-      // plain text or markdown
-    }
-    if (!isJson) {
-      return (
-        <div className="max-h-80 overflow-auto text-sm">
-          <Markdown text={output} />
-        </div>
-      );
-    }
-  }
+export function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
-    <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-words text-xs">{pretty(output)}</pre>
+    <div>
+      <div className="text-xs font-semibold uppercase text-zinc-500 dark:text-zinc-400">{title}</div>
+      {children}
+    </div>
   );
 }
 

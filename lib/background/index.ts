@@ -1,3 +1,11 @@
+export {
+  approvalResponseItem,
+  checkDecisions,
+  type Decision,
+  type DecisionCheck,
+  pendingApprovalRequests,
+  unansweredFunctionCalls,
+} from "./approvals";
 export { createEchoFilter, type EchoFilter, noEcho } from "./echo";
 export { describeUpstreamError, type UpstreamErrorInfo } from "./errors";
 export { toUpstreamInput, userMessageItem } from "./history";

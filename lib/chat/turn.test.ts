@@ -9,13 +9,14 @@ import {
   toBackgroundClient,
   upstreamEchoesHistory,
 } from "@/lib/supervisor";
+import { defaultToolRegistry } from "@/lib/tools";
 import { readUIStream, streamedText } from "./testing";
-import { startChatTurn, type TurnDeps } from "./turn";
+import { startChatTurn, type TurnDeps, type TurnInput } from "./turn";
 
-const userMessage = (text: string, id = crypto.randomUUID()): ChatMessage => ({
-  id,
-  role: "user",
-  parts: [{ type: "text", text }],
+const say = (text: string): TurnInput => ({
+  kind: "message",
+  text,
+  message: { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] } satisfies ChatMessage,
 });
 
 interface SeenRequest {
@@ -52,6 +53,8 @@ function databricksDeps(host: string, token: string, seen: SeenRequest[]): TurnD
     instructions: config.instructions,
     pollIntervalMs: config.pollIntervalMs,
     echoesHistory: upstreamEchoesHistory(config),
+    registry: defaultToolRegistry,
+    tools: defaultToolRegistry.definitions(),
   };
 }
 
@@ -72,8 +75,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const first = await readUIStream(
       await startChatTurn(deps, {
         chatId: "c1",
-        message: userMessage("What is a lakehouse?"),
-        text: "What is a lakehouse?",
+        turn: say("What is a lakehouse?"),
       }),
     );
     const firstText = streamedText(first);
@@ -106,8 +108,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const second = await readUIStream(
       await startChatTurn(deps, {
         chatId: "c1",
-        message: userMessage("And a warehouse?"),
-        text: "And a warehouse?",
+        turn: say("And a warehouse?"),
       }),
     );
     const secondText = streamedText(second);
@@ -123,8 +124,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const chunks = await readUIStream(
       await startChatTurn(deps, {
         chatId: "c2",
-        message: userMessage("Run a multi-step data analysis"),
-        text: "Run a multi-step data analysis",
+        turn: say("Run a multi-step data analysis"),
       }),
     );
     const calls = chunks.flatMap((c) => (c.type === "tool-input-available" ? [c.toolCallId] : []));
@@ -141,17 +141,13 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
 
   it("says why when the upstream fails the run, and when it rejects the credentials", async () => {
     const deps = databricksDeps(server.url, "dapi-secret", []);
-    const failed = await readUIStream(
-      await startChatTurn(deps, { chatId: "c3", message: userMessage("please fail"), text: "please fail" }),
-    );
+    const failed = await readUIStream(await startChatTurn(deps, { chatId: "c3", turn: say("please fail") }));
     expect(failed.find((c) => c.type === "data-run-outcome")).toMatchObject({
       data: { status: "failed", message: expect.stringContaining("emulated failure") },
     });
 
     const rejected = databricksDeps(server.url, "wrong-token", []);
-    const denied = await readUIStream(
-      await startChatTurn(rejected, { chatId: "c4", message: userMessage("hello"), text: "hello" }),
-    );
+    const denied = await readUIStream(await startChatTurn(rejected, { chatId: "c4", turn: say("hello") }));
     expect(denied.find((c) => c.type === "data-run-outcome")).toMatchObject({
       data: { status: "error", message: expect.stringMatching(/could not be started/) },
     });
@@ -161,12 +157,132 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const deps = databricksDeps(server.url, "dapi-secret", []);
     const slow = await startChatTurn(deps, {
       chatId: "c5",
-      message: userMessage("long report please"),
-      text: "long report please",
+      turn: say("long report please"),
     });
-    await expect(
-      startChatTurn(deps, { chatId: "c5", message: userMessage("hello?"), text: "hello?" }),
-    ).rejects.toThrow(/still in progress/);
+    await expect(startChatTurn(deps, { chatId: "c5", turn: say("hello?") })).rejects.toThrow(
+      /still in progress/,
+    );
     await readUIStream(slow);
+  });
+
+  it("Approve sends the request and an approving mcp_approval_response upstream, and the tool's result streams back", async () => {
+    const seen: SeenRequest[] = [];
+    const deps = databricksDeps(server.url, "dapi-secret", seen);
+    const first = await readUIStream(
+      await startChatTurn(deps, { chatId: "a1", turn: say("Search the web for lakehouse news") }),
+    );
+    const ask = first.find((c) => c.type === "tool-approval-request");
+    expect(ask).toMatchObject({ approvalId: expect.stringMatching(/^mcpr_/) });
+    const approvalId = (ask as { approvalId: string }).approvalId;
+    expect(first.find((c) => c.type === "tool-input-available" && c.toolCallId === approvalId)).toMatchObject(
+      { toolName: "search_web", title: "web-search" },
+    );
+
+    seen.length = 0;
+    const followUp = await readUIStream(
+      await startChatTurn(deps, {
+        chatId: "a1",
+        turn: { kind: "approval", decisions: [{ approvalRequestId: approvalId, approve: true }] },
+      }),
+    );
+    const input = seen[0]?.body?.input as Array<Record<string, unknown>>;
+    expect(input.at(-2)).toMatchObject({ type: "mcp_approval_request", id: approvalId, name: "search_web" });
+    expect(input.at(-1)).toEqual({
+      type: "mcp_approval_response",
+      approval_request_id: approvalId,
+      approve: true,
+    });
+    expect(followUp.find((c) => c.type === "start")).toMatchObject({ messageId: expect.any(String) });
+    expect(followUp).toContainEqual(
+      expect.objectContaining({ type: "tool-output-available", toolCallId: approvalId }),
+    );
+    expect(streamedText(followUp).length).toBeGreaterThan(20);
+  });
+
+  it("Deny sends approve: false with the reason, and the agent answers without the tool", async () => {
+    const seen: SeenRequest[] = [];
+    const deps = databricksDeps(server.url, "dapi-secret", seen);
+    const first = await readUIStream(
+      await startChatTurn(deps, { chatId: "a2", turn: say("Search the web for lakehouse news") }),
+    );
+    const approvalId = (first.find((c) => c.type === "tool-approval-request") as { approvalId: string })
+      .approvalId;
+    seen.length = 0;
+    const followUp = await readUIStream(
+      await startChatTurn(deps, {
+        chatId: "a2",
+        turn: {
+          kind: "approval",
+          decisions: [{ approvalRequestId: approvalId, approve: false, reason: "not now" }],
+        },
+      }),
+    );
+    const input = seen[0]?.body?.input as Array<Record<string, unknown>>;
+    expect(input.at(-1)).toEqual({
+      type: "mcp_approval_response",
+      approval_request_id: approvalId,
+      approve: false,
+      reason: "not now",
+    });
+    expect(followUp).toContainEqual({ type: "tool-output-denied", toolCallId: approvalId });
+    expect(followUp.some((c) => c.type === "tool-output-available")).toBe(false);
+    expect(streamedText(followUp)).toContain("did not run");
+  });
+
+  it("refuses forged, foreign and replayed approvals and sends nothing upstream", async () => {
+    const seen: SeenRequest[] = [];
+    const deps = databricksDeps(server.url, "dapi-secret", seen);
+    const mine = await readUIStream(
+      await startChatTurn(deps, { chatId: "a3", turn: say("Search the web for lakehouse news") }),
+    );
+    const theirs = await readUIStream(
+      await startChatTurn(deps, { chatId: "a4", turn: say("Search the web for cats") }),
+    );
+    const mineId = (mine.find((c) => c.type === "tool-approval-request") as { approvalId: string })
+      .approvalId;
+    const theirsId = (theirs.find((c) => c.type === "tool-approval-request") as { approvalId: string })
+      .approvalId;
+    const decide = (chatId: string, approvalRequestId: string) =>
+      startChatTurn(deps, {
+        chatId,
+        turn: { kind: "approval", decisions: [{ approvalRequestId, approve: true }] },
+      });
+
+    seen.length = 0;
+    await expect(decide("a3", "mcpr_forged")).rejects.toMatchObject({ code: "not_found" });
+    await expect(decide("a3", theirsId)).rejects.toMatchObject({ code: "not_found" });
+    await expect(decide("no-such-chat", mineId)).rejects.toMatchObject({ code: "not_found" });
+    expect(seen).toEqual([]);
+
+    await readUIStream(await decide("a3", mineId));
+    seen.length = 0;
+    await expect(decide("a3", mineId)).rejects.toMatchObject({ code: "conflict" });
+    expect(seen).toEqual([]);
+  });
+
+  it("runs the app's own function tool and sends its output back in the same stream, without a click", async () => {
+    const seen: SeenRequest[] = [];
+    const deps = databricksDeps(server.url, "dapi-secret", seen);
+    const chunks = await readUIStream(
+      await startChatTurn(deps, { chatId: "f1", turn: say("Please calculate 17 * 23 + 4") }),
+    );
+    const call = chunks.find((c) => c.type === "tool-input-available");
+    expect(call).toMatchObject({
+      toolName: "calculate",
+      providerExecuted: false,
+      input: { expression: "17 * 23 + 4" },
+    });
+    expect(chunks).toContainEqual(expect.objectContaining({ type: "tool-output-available", output: "395" }));
+    const creates = seen.filter((r) => r.method === "POST");
+    expect(creates).toHaveLength(2);
+    expect((creates[0]?.body?.tools as Array<{ name?: string }> | undefined)?.map((t) => t.name)).toContain(
+      "calculate",
+    );
+    expect((creates[1]?.body?.input as Array<Record<string, unknown>> | undefined)?.at(-1)).toMatchObject({
+      type: "function_call_output",
+      output: "395",
+    });
+    expect(streamedText(chunks)).toContain("395");
+    expect(chunks.at(-1)).toEqual({ type: "finish", finishReason: "stop" });
   });
 });

@@ -1,14 +1,27 @@
-import { DefaultChatTransport } from "ai";
-import type { ChatMessage } from "@/lib/shared/chat";
+import { DefaultChatTransport, isToolUIPart } from "ai";
+import type { ApprovalDecision, ChatMessage } from "@/lib/shared/chat";
 
 /**
- * The browser sends only the chat id and the new message: the server keeps the history and never takes it
- * from the client.
+ * The browser sends only the chat id and either the new user message or the person's approval decisions:
+ * the server keeps the history and never takes it from the client.
  */
 export function createChatTransport() {
   return new DefaultChatTransport<ChatMessage>({
     api: "/api/chat",
-    prepareSendMessagesRequest: ({ id, messages }) => ({ body: { id, message: messages.at(-1) } }),
+    prepareSendMessagesRequest: ({ id, messages }) => {
+      const last = messages.at(-1);
+      if (last?.role === "assistant") return { body: { id, decisions: pendingDecisions(last) } };
+      return { body: { id, message: last } };
+    },
+  });
+}
+
+/** Decisions the person made on this message's approval cards that the server has not acted on yet. */
+export function pendingDecisions(message: ChatMessage): ApprovalDecision[] {
+  return message.parts.flatMap((part) => {
+    if (!isToolUIPart(part) || part.state !== "approval-responded") return [];
+    const { id, approved, reason } = part.approval;
+    return [{ approvalRequestId: id, approve: approved, ...(reason ? { reason } : {}) }];
   });
 }
 

@@ -47,15 +47,29 @@ export class ChatBusyError extends Error {
   }
 }
 
+/** What a turn adds to the chat before its run starts. */
+export interface TurnAppend {
+  /** The user's message, shown in the transcript (absent for an approval decision). */
+  message?: ChatMessage;
+  /** Items appended to the upstream history (the user turn, or the approval responses). */
+  items: UpstreamItem[];
+}
+
 /** Implemented in memory today; the database implementation follows the same contract. */
 export interface ChatStore {
   getChat(chatId: string): Promise<ChatRecord | undefined>;
   /**
-   * Accept a user turn and open its run in one step, creating the chat on its first message. Throws
-   * ChatBusyError (and stores nothing) while another run in the chat is in progress.
+   * Atomically: refuse with ChatBusyError while a run is in progress, let `prepare` check the chat as it is
+   * now (it may throw to refuse, and then nothing is stored), append what it returns and open run `runId`.
+   * `prepare` gets `undefined` for a chat that does not exist yet; the chat is created only if `create` is set.
    */
-  addUserTurn(chatId: string, message: ChatMessage, item: UpstreamItem, runId: string): Promise<ChatRecord>;
-  /** The upstream accepted the run. */
+  beginTurn(
+    chatId: string,
+    runId: string,
+    prepare: (chat: ChatRecord | undefined) => TurnAppend,
+    options: { create: boolean },
+  ): Promise<ChatRecord>;
+  /** The upstream accepted a cycle of the run: its response id and input; the cursor starts again at 0. */
   startRun(
     chatId: string,
     runId: string,
@@ -63,6 +77,8 @@ export interface ChatStore {
   ): Promise<void>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
+  /** Items the app produced itself during the run (client-side function outputs). */
+  appendHistory(chatId: string, runId: string, items: UpstreamItem[]): Promise<void>;
   /** The run is over (or nobody is listening any more): store its state and the assistant message as shown. */
   finishRun(chatId: string, runId: string, state: RunState, assistantMessage?: ChatMessage): Promise<void>;
 }

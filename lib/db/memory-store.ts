@@ -18,21 +18,34 @@ export function createMemoryChatStore(): ChatStore {
       const chat = chats.get(chatId);
       return chat ? structuredClone(chat) : undefined;
     },
-    async addUserTurn(chatId, message, item, runId) {
-      let chat = chats.get(chatId);
-      if (chat?.run?.state === "running") throw new ChatBusyError();
+    async beginTurn(chatId, runId, prepare, { create }) {
+      const existing = chats.get(chatId);
+      if (existing?.run?.state === "running") throw new ChatBusyError();
+      // Synchronous from here on: no other turn can interleave between the check and the append.
+      const append = prepare(existing ? structuredClone(existing) : undefined);
+      let chat = existing;
       if (!chat) {
-        chat = { id: chatId, title: titleFrom(message), createdAt: Date.now(), messages: [], history: [] };
+        if (!create) throw new Error(`Chat ${chatId} does not exist.`);
+        chat = {
+          id: chatId,
+          title: append.message ? titleFrom(append.message) : "New chat",
+          createdAt: Date.now(),
+          messages: [],
+          history: [],
+        };
         chats.set(chatId, chat);
       }
-      chat.messages.push(structuredClone(message));
-      chat.history.push(structuredClone(item));
+      if (append.message) chat.messages.push(structuredClone(append.message));
+      chat.history.push(...structuredClone(append.items));
       chat.run = { runId, state: "running", cursor: 0, startedAt: Date.now(), input: [] };
       return structuredClone(chat);
     },
     async startRun(chatId, runId, upstream) {
       const run = runOf(chatId, runId);
-      if (run) Object.assign(run, structuredClone(upstream));
+      if (run) Object.assign(run, structuredClone(upstream), { cursor: 0 });
+    },
+    async appendHistory(chatId, runId, items) {
+      if (runOf(chatId, runId)) chats.get(chatId)?.history.push(...structuredClone(items));
     },
     async recordItem(chatId, runId, item, cursor) {
       const run = runOf(chatId, runId);

@@ -24,28 +24,87 @@ export interface UpstreamItemData {
   summary: string;
 }
 
+/** The tools an MCP server offered the agent (`mcp_list_tools`). */
+export interface McpToolsData {
+  serverLabel: string;
+  tools: Array<{ name: string; description?: string }>;
+  error?: string;
+}
+
+/** Carried in a tool part's `toolMetadata`: where the tool ran and when the app saw it start and end. */
+export type ToolMetadata = {
+  kind: "hosted" | "client" | "mcp";
+  serverLabel?: string;
+  startedAt: number;
+  finishedAt?: number;
+};
+
 export type ChatDataParts = {
   "run-status": RunStatusData;
   "run-outcome": RunOutcomeData;
   "upstream-item": UpstreamItemData;
+  "mcp-tools": McpToolsData;
 };
 
 export type ChatMessage = UIMessage<unknown, ChatDataParts>;
 
 export const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_MESSAGE_CHARS = 32_000;
+export const MAX_REASON_CHARS = 1000;
 
-/** What the browser may send for a turn: the chat id and the new user message, never the history. */
-export const sendMessageBodySchema = z.object({
-  id: z.string().regex(CHAT_ID_PATTERN, { error: "Chat id must be 1-64 letters, digits, '-' or '_'." }),
-  message: z.object({
-    id: z.string().min(1).max(128),
-    role: z.literal("user", { error: "Only user messages can be sent." }),
-    parts: z
-      .array(z.object({ type: z.literal("text"), text: z.string() }).loose())
-      .min(1, { error: "The message has no text." })
-      .max(16),
-  }),
+const chatIdSchema = z
+  .string()
+  .regex(CHAT_ID_PATTERN, { error: "Chat id must be 1-64 letters, digits, '-' or '_'." });
+
+const userMessageSchema = z.object({
+  id: z.string().min(1).max(128),
+  role: z.literal("user", { error: "Only user messages can be sent." }),
+  parts: z
+    .array(z.object({ type: z.literal("text"), text: z.string() }).loose())
+    .min(1, { error: "The message has no text." })
+    .max(16),
 });
 
-export type SendMessageBody = z.infer<typeof sendMessageBodySchema>;
+/** A person's answer to one MCP approval request: the only thing the browser sends for an approval. */
+export const approvalDecisionSchema = z
+  .object({
+    approvalRequestId: z
+      .string()
+      .min(1)
+      .max(64, { error: "Approval request ids are at most 64 characters." }),
+    approve: z.boolean({ error: "approve must be true or false." }),
+    reason: z
+      .string()
+      .trim()
+      .max(MAX_REASON_CHARS, { error: `A reason is at most ${MAX_REASON_CHARS} characters.` })
+      .optional(),
+  })
+  .strict();
+
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+
+const messageRequestSchema = z.object({ id: chatIdSchema, message: userMessageSchema }).strict();
+
+const decisionsRequestSchema = z
+  .object({
+    id: chatIdSchema,
+    decisions: z
+      .array(approvalDecisionSchema)
+      .min(1, { error: "No decisions were sent." })
+      .max(32, { error: "Too many decisions in one request." }),
+  })
+  .strict();
+
+export type ChatRequest = z.infer<typeof messageRequestSchema> | z.infer<typeof decisionsRequestSchema>;
+
+/**
+ * What the browser may send for a turn: the chat id and either the new user message or the decisions on the
+ * pending approval requests. Never the history, never assistant or system messages. The shape is chosen by
+ * its key first, so the error names what is wrong with that shape.
+ */
+export function parseChatRequest(body: unknown) {
+  const isDecisions = typeof body === "object" && body !== null && "decisions" in body;
+  return (isDecisions ? decisionsRequestSchema : messageRequestSchema).safeParse(body) as
+    | { success: true; data: ChatRequest }
+    | { success: false; error: z.ZodError };
+}

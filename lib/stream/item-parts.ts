@@ -1,5 +1,5 @@
 import type { UIMessageChunk } from "ai";
-import type { ChatDataParts } from "@/lib/shared/chat";
+import type { ChatDataParts, ToolMetadata } from "@/lib/shared/chat";
 import { isMessageItem, messageText, type UpstreamItem } from "@/lib/shared/upstream";
 
 export type ChatChunk = UIMessageChunk<unknown, ChatDataParts>;
@@ -10,40 +10,147 @@ export type ItemView =
   | { kind: "chunks"; chunks: ChatChunk[] };
 
 /**
- * Map one finished Responses output item to UI message chunks. Hosted tools ran upstream, so their parts are
- * `dynamic` (unknown at compile time) and `providerExecuted`. `knownCalls` tracks call ids already sent in
- * this message, because an output for a call the UI never saw would be rejected by the client.
+ * The tool calls this assistant message already shows, with when each was first seen: an output for a call
+ * the UI never saw would be rejected by the client, and the times give a card its duration.
  */
-export function viewItem(item: UpstreamItem, index: number, knownCalls: Set<string>): ItemView | null {
-  const id = typeof item.id === "string" && item.id ? item.id : `item-${index}`;
+export class ToolCallTracker {
+  private readonly calls = new Map<string, ToolMetadata>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Calls shown by an earlier stream of the same message (an approval's follow-up continues it). */
+  static continuing(toolCallIds: Iterable<string>, now?: () => number): ToolCallTracker {
+    const tracker = new ToolCallTracker(now);
+    for (const id of toolCallIds) tracker.calls.set(id, { kind: "mcp", startedAt: tracker.now() });
+    return tracker;
+  }
+
+  input(
+    toolCallId: string,
+    toolName: string,
+    input: unknown,
+    meta: Omit<ToolMetadata, "startedAt">,
+  ): ChatChunk {
+    const toolMetadata: ToolMetadata = { ...withoutUndefined(meta), startedAt: this.now() };
+    this.calls.set(toolCallId, toolMetadata);
+    return {
+      type: "tool-input-available",
+      toolCallId,
+      toolName,
+      input,
+      dynamic: true,
+      providerExecuted: meta.kind !== "client",
+      toolMetadata,
+      ...(meta.serverLabel ? { title: meta.serverLabel } : {}),
+    };
+  }
+
+  /** The chunks that end a call: its input first if the UI has not seen it, then its output or error. */
+  output(
+    toolCallId: string,
+    result: { output: unknown } | { errorText: string },
+    kind: ToolMetadata["kind"] = "hosted",
+  ): ChatChunk[] {
+    const chunks: ChatChunk[] = [];
+    if (!this.calls.has(toolCallId)) chunks.push(this.input(toolCallId, "tool", {}, { kind }));
+    const started = this.calls.get(toolCallId) as ToolMetadata;
+    const toolMetadata: ToolMetadata = { ...started, finishedAt: this.now() };
+    const common = {
+      toolCallId,
+      dynamic: true,
+      providerExecuted: started.kind !== "client",
+      toolMetadata,
+    } as const;
+    chunks.push(
+      "errorText" in result
+        ? { type: "tool-output-error", ...common, errorText: result.errorText }
+        : { type: "tool-output-available", ...common, output: result.output },
+    );
+    return chunks;
+  }
+}
+
+/**
+ * Map one finished Responses output item to UI message chunks. Upstream tools are `dynamic` (unknown at
+ * compile time) and `providerExecuted`; an MCP approval request becomes a tool part awaiting approval, keyed
+ * by the request id so the decision and the later `mcp_call` land on the same card.
+ */
+export function viewItem(
+  item: UpstreamItem,
+  index: number,
+  calls: ToolCallTracker,
+  clientTools: ReadonlySet<string> = new Set(),
+): ItemView | null {
+  const id = stringField(item, "id") ?? `item-${index}`;
   if (isMessageItem(item)) {
     if (item.role !== "assistant") return null;
     return { kind: "text", id, text: messageText(item), after: citationChunks(item) };
   }
   switch (item.type) {
     case "function_call": {
-      const callId = stringField(item, "call_id") ?? id;
-      knownCalls.add(callId);
+      const name = stringField(item, "name") ?? "tool";
+      const kind = clientTools.has(name) ? "client" : "hosted";
       return {
         kind: "chunks",
-        chunks: [toolInput(callId, stringField(item, "name") ?? "tool", parseArguments(item.arguments))],
+        chunks: [
+          calls.input(stringField(item, "call_id") ?? id, name, parseArguments(item.arguments), { kind }),
+        ],
       };
     }
-    case "function_call_output": {
-      const callId = stringField(item, "call_id") ?? id;
-      const chunks: ChatChunk[] = [];
-      if (!knownCalls.has(callId)) {
-        knownCalls.add(callId);
-        chunks.push(toolInput(callId, "tool", {}));
-      }
-      chunks.push({
-        type: "tool-output-available",
-        toolCallId: callId,
-        output: item.output ?? null,
-        dynamic: true,
-        providerExecuted: true,
-      });
+    case "function_call_output":
+      return {
+        kind: "chunks",
+        chunks: calls.output(stringField(item, "call_id") ?? id, { output: item.output ?? null }),
+      };
+    case "mcp_approval_request":
+      return {
+        kind: "chunks",
+        chunks: [
+          calls.input(id, stringField(item, "name") ?? "tool", parseArguments(item.arguments), {
+            kind: "mcp",
+            serverLabel: stringField(item, "server_label"),
+          }),
+          { type: "tool-approval-request", approvalId: id, toolCallId: id },
+        ],
+      };
+    case "mcp_call": {
+      // An approved call lands on its approval card; one that needed no approval gets a card of its own.
+      const approvalId = stringField(item, "approval_request_id");
+      const callId = approvalId ?? id;
+      const chunks: ChatChunk[] = approvalId
+        ? []
+        : [
+            calls.input(callId, stringField(item, "name") ?? "tool", parseArguments(item.arguments), {
+              kind: "mcp",
+              serverLabel: stringField(item, "server_label"),
+            }),
+          ];
+      const error = mcpError(item.error);
+      chunks.push(
+        ...calls.output(callId, error ? { errorText: error } : { output: item.output ?? null }, "mcp"),
+      );
       return { kind: "chunks", chunks };
+    }
+    case "mcp_list_tools": {
+      const tools = Array.isArray(item.tools) ? (item.tools as Array<Record<string, unknown>>) : [];
+      const error = mcpError(item.error);
+      return {
+        kind: "chunks",
+        chunks: [
+          {
+            type: "data-mcp-tools",
+            id,
+            data: {
+              serverLabel: stringField(item, "server_label") ?? "MCP server",
+              tools: tools.map((t) => ({
+                name: String(t.name ?? "?"),
+                ...(typeof t.description === "string" ? { description: t.description } : {}),
+              })),
+              ...(error ? { error } : {}),
+            },
+          },
+        ],
+      };
     }
     case "reasoning": {
       const text = reasoningText(item);
@@ -71,13 +178,21 @@ export function viewItem(item: UpstreamItem, index: number, knownCalls: Set<stri
   }
 }
 
-function toolInput(toolCallId: string, toolName: string, input: unknown): ChatChunk {
-  return { type: "tool-input-available", toolCallId, toolName, input, dynamic: true, providerExecuted: true };
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function stringField(item: UpstreamItem, field: string): string | undefined {
   const value = item[field];
   return typeof value === "string" && value ? value : undefined;
+}
+
+function mcpError(error: unknown): string | undefined {
+  if (!error) return undefined;
+  if (typeof error === "string") return error;
+  if (typeof error === "object" && typeof (error as { message?: unknown }).message === "string")
+    return (error as { message: string }).message;
+  return JSON.stringify(error);
 }
 
 /** Arguments arrive as a JSON string; a malformed one is still shown, as text. */

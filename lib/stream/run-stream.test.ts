@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PollEvent } from "@/lib/background";
 import { fakeClock, message } from "@/lib/background/testing";
-import { type ChatChunk, viewItem } from "./item-parts";
+import { type ChatChunk, ToolCallTracker, viewItem } from "./item-parts";
 import { revealText } from "./reveal";
 import { streamRunToUI } from "./run-stream";
 
@@ -44,14 +44,16 @@ describe("revealText", () => {
 });
 
 describe("viewItem", () => {
+  const tracker = () => new ToolCallTracker(() => 1000);
+
   it("maps a hosted function call and its output to one provider-executed tool part", () => {
-    const known = new Set<string>();
+    const calls = tracker();
     const call = viewItem(
       { type: "function_call", id: "fc_1", call_id: "c1", name: "query_genie", arguments: '{"q":"sales"}' },
       0,
-      known,
+      calls,
     );
-    const out = viewItem({ type: "function_call_output", call_id: "c1", output: "42 rows" }, 1, known);
+    const out = viewItem({ type: "function_call_output", call_id: "c1", output: "42 rows" }, 1, calls);
     expect(call).toEqual({
       kind: "chunks",
       chunks: [
@@ -62,6 +64,7 @@ describe("viewItem", () => {
           input: { q: "sales" },
           dynamic: true,
           providerExecuted: true,
+          toolMetadata: { kind: "hosted", startedAt: 1000 },
         },
       ],
     });
@@ -74,13 +77,91 @@ describe("viewItem", () => {
           output: "42 rows",
           dynamic: true,
           providerExecuted: true,
+          toolMetadata: { kind: "hosted", startedAt: 1000, finishedAt: 1000 },
         },
       ],
     });
   });
 
+  it("marks the app's own function tools as not provider-executed", () => {
+    const view = viewItem(
+      { type: "function_call", id: "fc_1", call_id: "c1", name: "calculate", arguments: "{}" },
+      0,
+      tracker(),
+      new Set(["calculate"]),
+    );
+    expect(view?.kind === "chunks" && view.chunks[0]).toMatchObject({
+      providerExecuted: false,
+      toolMetadata: { kind: "client" },
+    });
+  });
+
+  it("turns an MCP approval request into a tool part awaiting approval, keyed by the request id", () => {
+    const calls = tracker();
+    const request = {
+      type: "mcp_approval_request",
+      id: "mcpr_1",
+      server_label: "web-search",
+      name: "search_web",
+      arguments: '{"query":"q"}',
+    };
+    const view = viewItem(request, 0, calls);
+    expect(view?.kind === "chunks" && view.chunks).toEqual([
+      expect.objectContaining({
+        type: "tool-input-available",
+        toolCallId: "mcpr_1",
+        toolName: "search_web",
+        input: { query: "q" },
+        title: "web-search",
+      }),
+      { type: "tool-approval-request", approvalId: "mcpr_1", toolCallId: "mcpr_1" },
+    ]);
+    // The approved call's result lands on the same card; an error shows as the tool's error.
+    const done = viewItem(
+      {
+        type: "mcp_call",
+        id: "mcp_1",
+        approval_request_id: "mcpr_1",
+        name: "search_web",
+        output: "3 results",
+      },
+      1,
+      calls,
+    );
+    expect(done?.kind === "chunks" && done.chunks).toEqual([
+      expect.objectContaining({ type: "tool-output-available", toolCallId: "mcpr_1", output: "3 results" }),
+    ]);
+    const failed = viewItem(
+      { type: "mcp_call", id: "mcp_2", name: "fetch", server_label: "web", error: { message: "timeout" } },
+      2,
+      calls,
+    );
+    expect(failed?.kind === "chunks" && failed.chunks.map((c) => c.type)).toEqual([
+      "tool-input-available",
+      "tool-output-error",
+    ]);
+  });
+
+  it("lists an MCP server's tools", () => {
+    const view = viewItem(
+      {
+        type: "mcp_list_tools",
+        id: "mcpl_1",
+        server_label: "web-search",
+        tools: [{ name: "search_web", description: "Search" }],
+      },
+      0,
+      tracker(),
+    );
+    expect(view?.kind === "chunks" && view.chunks[0]).toEqual({
+      type: "data-mcp-tools",
+      id: "mcpl_1",
+      data: { serverLabel: "web-search", tools: [{ name: "search_web", description: "Search" }] },
+    });
+  });
+
   it("shows unknown item types as a generic part instead of dropping them", () => {
-    const view = viewItem({ type: "hologram", id: "h1", glow: 3 }, 0, new Set());
+    const view = viewItem({ type: "hologram", id: "h1", glow: 3 }, 0, tracker());
     expect(view?.kind === "chunks" && view.chunks[0]).toMatchObject({
       type: "data-upstream-item",
       data: { itemType: "hologram" },
@@ -101,7 +182,7 @@ describe("viewItem", () => {
         },
       ],
     };
-    const view = viewItem(item, 0, new Set());
+    const view = viewItem(item, 0, tracker());
     expect(view?.kind === "text" && view.after).toEqual([
       { type: "source-url", sourceId: "msg_1-0", url: "https://example.com/a", title: "A" },
     ]);

@@ -2,7 +2,7 @@ import type { UIMessageStreamWriter } from "ai";
 import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
 import type { ChatMessage, RunOutcomeData } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
-import { viewItem } from "./item-parts";
+import { ToolCallTracker, viewItem } from "./item-parts";
 import { revealText } from "./reveal";
 
 export interface RunStreamOptions {
@@ -10,6 +10,10 @@ export interface RunStreamOptions {
   clock: Clock;
   signal?: AbortSignal;
   revealMaxMs?: number;
+  /** Tool calls already on screen in this message; shared across the cycles of one turn. */
+  calls?: ToolCallTracker;
+  /** Names of the app's own function tools, so their cards say they ran here. */
+  clientTools?: ReadonlySet<string>;
   /** Called once per item after its parts were written, with the cursor to store. */
   onItemSent?: (item: UpstreamItem, cursor: number) => Promise<void> | void;
 }
@@ -24,7 +28,7 @@ export async function streamRunToUI(
   options: RunStreamOptions,
 ): Promise<RunOutcome | undefined> {
   const { writer, clock, signal } = options;
-  const knownCalls = new Set<string>();
+  const calls = options.calls ?? new ToolCallTracker(clock.now);
   for await (const event of events) {
     switch (event.type) {
       case "status": {
@@ -33,7 +37,7 @@ export async function streamRunToUI(
         break;
       }
       case "item": {
-        const view = viewItem(event.item, event.index, knownCalls);
+        const view = viewItem(event.item, event.index, calls, options.clientTools);
         if (view?.kind === "text") {
           writer.write({ type: "text-start", id: view.id });
           for await (const delta of revealText(view.text, { clock, signal, maxMs: options.revealMaxMs })) {

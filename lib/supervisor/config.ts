@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type HostedTool, loadToolsFile, ToolsFileError } from "./tools-file";
 
 /**
  * Provider configuration from the environment (names fixed by DESIGN.md). Every problem is collected and reported
@@ -13,6 +14,10 @@ export interface SupervisorConfig {
   instructions: string;
   pollIntervalMs: number;
   emulatorFlavor: "databricks" | "openai";
+  /** Hosted tools from SUPERVISOR_TOOLS_FILE, sent on every create. */
+  hostedTools: HostedTool[];
+  /** Whether the app offers its own function tools (SUPERVISOR_CLIENT_TOOLS). */
+  clientTools: boolean;
   /** Only for `databricks`. */
   databricks?: { host: string; token: string };
   /** Only for `openai`. */
@@ -67,6 +72,11 @@ const envSchema = z.object({
   OPENAI_BASE_URL: optionalUrl,
   SUPERVISOR_MODEL: optionalText,
   SUPERVISOR_INSTRUCTIONS: optionalText,
+  SUPERVISOR_TOOLS_FILE: optionalText,
+  SUPERVISOR_CLIENT_TOOLS: z.preprocess(
+    blankToUndefined,
+    z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
+  ),
   SUPERVISOR_POLL_INTERVAL_MS: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -80,6 +90,7 @@ const envSchema = z.object({
 
 export function loadSupervisorConfig(
   env: Record<string, string | undefined> = process.env,
+  readFile?: (path: string) => string,
 ): SupervisorConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -89,15 +100,26 @@ export function loadSupervisorConfig(
   // With nothing configured the app runs offline on the emulator; credentials pick their provider.
   const provider: Provider =
     e.SUPERVISOR_PROVIDER ?? (e.DATABRICKS_HOST ? "databricks" : e.OPENAI_API_KEY ? "openai" : "emulator");
+  const problems: string[] = [];
+  let hostedTools: HostedTool[] = [];
+  if (e.SUPERVISOR_TOOLS_FILE) {
+    try {
+      hostedTools = loadToolsFile(e.SUPERVISOR_TOOLS_FILE, readFile);
+    } catch (err) {
+      if (!(err instanceof ToolsFileError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
   const base = {
     provider,
+    hostedTools,
+    clientTools: e.SUPERVISOR_CLIENT_TOOLS === "on",
     model: e.SUPERVISOR_MODEL ?? DEFAULT_MODELS[provider],
     instructions: e.SUPERVISOR_INSTRUCTIONS ?? DEFAULT_INSTRUCTIONS,
     pollIntervalMs: e.SUPERVISOR_POLL_INTERVAL_MS,
     emulatorFlavor: e.EMULATOR_FLAVOR,
   };
 
-  const problems: string[] = [];
   if (provider === "databricks") {
     if (!e.DATABRICKS_HOST)
       problems.push("DATABRICKS_HOST is required for SUPERVISOR_PROVIDER=databricks (the workspace URL)");
@@ -125,6 +147,7 @@ export function loadSupervisorConfig(
       },
     };
   }
+  if (problems.length) throw new ConfigError(problems);
   return base;
 }
 

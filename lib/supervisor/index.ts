@@ -1,4 +1,5 @@
 import type { BackgroundClient } from "@/lib/background";
+import { createToolRegistry, defaultToolRegistry, type ToolRegistry } from "@/lib/tools";
 import { createOpenAIClient, toBackgroundClient } from "./client";
 import { loadSupervisorConfig, type SupervisorConfig } from "./config";
 
@@ -14,6 +15,10 @@ export {
 interface Supervisor {
   config: SupervisorConfig;
   client: BackgroundClient;
+  /** The app's own function tools (empty when SUPERVISOR_CLIENT_TOOLS=off). */
+  registry: ToolRegistry;
+  /** Every tool offered on create: hosted ones from the tools file, then the app's function tools. */
+  tools: unknown[];
 }
 
 /** The process-wide provider: config read and checked once, one HTTP client reused by every request. */
@@ -21,7 +26,13 @@ export function getSupervisor(): Supervisor {
   const slot = globalThis as { __backgroundAgentChatSupervisor?: Supervisor };
   if (!slot.__backgroundAgentChatSupervisor) {
     const config = loadSupervisorConfig();
-    slot.__backgroundAgentChatSupervisor = { config, client: toBackgroundClient(createOpenAIClient(config)) };
+    const registry = config.clientTools ? defaultToolRegistry : createToolRegistry([]);
+    slot.__backgroundAgentChatSupervisor = {
+      config,
+      client: toBackgroundClient(createOpenAIClient(config)),
+      registry,
+      tools: [...config.hostedTools, ...registry.definitions()],
+    };
   }
   return slot.__backgroundAgentChatSupervisor;
 }

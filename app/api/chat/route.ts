@@ -1,9 +1,9 @@
 import { systemClock } from "@/lib/background";
-import { startChatTurn } from "@/lib/chat/turn";
+import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ChatBusyError } from "@/lib/db/chat-store";
 import { getChatStore } from "@/lib/db/memory-store";
 import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
-import { MAX_MESSAGE_CHARS, sendMessageBodySchema } from "@/lib/shared/chat";
+import { type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
 import { getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
 
 export const dynamic = "force-dynamic";
@@ -11,21 +11,12 @@ export const maxDuration = 300;
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** Send a user message: validate, then hand the turn to lib/chat, which streams the background run back. */
+/** Send a user message or approval decisions: validate, then hand the turn to lib/chat, which streams the run. */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const parsed = sendMessageBodySchema.safeParse(await readJsonBody(request, MAX_BODY_BYTES));
+    const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
     if (!parsed.success) throw validationError(parsed.error);
-    const { id: chatId, message } = parsed.data;
-    const text = message.parts
-      .map((part) => part.text)
-      .join("\n")
-      .trim();
-    if (!text) throw new ApiError("bad_request", "The message is empty.");
-    if (text.length > MAX_MESSAGE_CHARS) {
-      throw new ApiError("payload_too_large", `The message is longer than ${MAX_MESSAGE_CHARS} characters.`);
-    }
-    const { config, client } = getSupervisor();
+    const { config, client, tools, registry } = getSupervisor();
     return await startChatTurn(
       {
         store: getChatStore(),
@@ -33,20 +24,34 @@ export async function POST(request: Request): Promise<Response> {
         clock: systemClock,
         model: config.model,
         instructions: config.instructions,
+        tools,
+        registry,
         pollIntervalMs: config.pollIntervalMs,
         echoesHistory: upstreamEchoesHistory(config),
       },
-      {
-        chatId,
-        text,
-        // Only the validated text goes on: whatever else the browser put in the message is dropped.
-        message: { id: message.id, role: "user", parts: [{ type: "text", text }] },
-        signal: request.signal,
-      },
+      { chatId: parsed.data.id, turn: toTurn(parsed.data), signal: request.signal },
     );
   } catch (err) {
     if (err instanceof ApiError) return err.toResponse();
     if (err instanceof ChatBusyError) return new ApiError("conflict", err.message).toResponse();
     throw err;
   }
+}
+
+function toTurn(body: ChatRequest): TurnInput {
+  if ("decisions" in body) return { kind: "approval", decisions: body.decisions };
+  const text = body.message.parts
+    .map((part) => part.text)
+    .join("\n")
+    .trim();
+  if (!text) throw new ApiError("bad_request", "The message is empty.");
+  if (text.length > MAX_MESSAGE_CHARS) {
+    throw new ApiError("payload_too_large", `The message is longer than ${MAX_MESSAGE_CHARS} characters.`);
+  }
+  // Only the validated text goes on: whatever else the browser put in the message is dropped.
+  return {
+    kind: "message",
+    text,
+    message: { id: body.message.id, role: "user", parts: [{ type: "text", text }] },
+  };
 }

@@ -193,8 +193,13 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
       approve: true,
     });
     expect(followUp.find((c) => c.type === "start")).toMatchObject({ messageId: expect.any(String) });
+    // The result lands on the approval's card and keeps its server label.
     expect(followUp).toContainEqual(
-      expect.objectContaining({ type: "tool-output-available", toolCallId: approvalId }),
+      expect.objectContaining({
+        type: "tool-output-available",
+        toolCallId: approvalId,
+        toolMetadata: expect.objectContaining({ serverLabel: "web-search" }),
+      }),
     );
     expect(streamedText(followUp).length).toBeGreaterThan(20);
   });

@@ -79,10 +79,14 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
     originalMessages: chat.messages,
     execute: async ({ writer }) => {
       writer.write({ type: "start", messageId: runId });
-      const calls = ToolCallTracker.continuing(
-        turn.kind === "approval" ? turn.decisions.map((d) => d.approvalRequestId) : [],
-        deps.clock.now,
-      );
+      const calls =
+        turn.kind === "approval"
+          ? ToolCallTracker.continuing(
+              chat.messages.at(-1),
+              turn.decisions.map((d) => d.approvalRequestId),
+              deps.clock.now,
+            )
+          : new ToolCallTracker(deps.clock.now);
       if (turn.kind === "approval") writeDecisions(writer, turn.decisions);
       const outcome = await runCycles(deps, {
         chatId,

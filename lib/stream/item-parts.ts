@@ -1,5 +1,5 @@
 import type { UIMessageChunk } from "ai";
-import type { ChatDataParts, ToolMetadata } from "@/lib/shared/chat";
+import type { ChatDataParts, ChatMessage, ToolMetadata } from "@/lib/shared/chat";
 import { isMessageItem, messageText, type UpstreamItem } from "@/lib/shared/upstream";
 
 export type ChatChunk = UIMessageChunk<unknown, ChatDataParts>;
@@ -18,10 +18,29 @@ export class ToolCallTracker {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Calls shown by an earlier stream of the same message (an approval's follow-up continues it). */
-  static continuing(toolCallIds: Iterable<string>, now?: () => number): ToolCallTracker {
+  /**
+   * Continue a message an earlier stream wrote (an approval's follow-up): its tool calls keep their metadata,
+   * and the ones just approved start their clock now, not when the person was asked.
+   */
+  static continuing(
+    message: ChatMessage | undefined,
+    restarted: Iterable<string>,
+    now?: () => number,
+  ): ToolCallTracker {
     const tracker = new ToolCallTracker(now);
-    for (const id of toolCallIds) tracker.calls.set(id, { kind: "mcp", startedAt: tracker.now() });
+    const restart = new Set(restarted);
+    for (const part of message?.parts ?? []) {
+      if (part.type !== "dynamic-tool") continue;
+      const meta = {
+        kind: "hosted",
+        startedAt: tracker.now(),
+        ...(part.toolMetadata as Partial<ToolMetadata> | undefined),
+      } as ToolMetadata;
+      tracker.calls.set(
+        part.toolCallId,
+        restart.has(part.toolCallId) ? { ...meta, startedAt: tracker.now() } : meta,
+      );
+    }
     return tracker;
   }
 

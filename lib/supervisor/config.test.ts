@@ -61,4 +61,24 @@ describe("loadSupervisorConfig", () => {
     expect(upstreamEchoesHistory(config)).toBe(false);
     expect(baseUrlFor(loadSupervisorConfig({ OPENAI_API_KEY: "sk-test" }))).toBe("https://api.openai.com/v1");
   });
+
+  it("loads hosted tools from SUPERVISOR_TOOLS_FILE, and a bad entry stops start-up naming it", () => {
+    const files: Record<string, string> = {
+      "good.json": JSON.stringify([{ type: "genie_space", genie_space: { id: "g1", description: "Sales" } }]),
+      "bad.json": JSON.stringify([
+        { type: "genie_space", genie_space: { id: "g1", description: "Sales" } },
+        { type: "genie_space", genie_space: { description: "no id" } },
+      ]),
+    };
+    const read = (path: string) => files[path] ?? "";
+    const config = loadSupervisorConfig({ SUPERVISOR_TOOLS_FILE: "good.json" }, read);
+    expect(config.hostedTools).toEqual([
+      { type: "genie_space", genie_space: { id: "g1", description: "Sales" } },
+    ]);
+    expect(config.clientTools).toBe(true);
+    expect(() => loadSupervisorConfig({ SUPERVISOR_TOOLS_FILE: "bad.json" }, read)).toThrow(
+      /entry 2 \(genie_space\): genie_space\.id/,
+    );
+    expect(loadSupervisorConfig({ SUPERVISOR_CLIENT_TOOLS: "off" }).clientTools).toBe(false);
+  });
 });

@@ -73,7 +73,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
   const chat = await store.beginTurn(chatId, runId, (current) => prepareTurn(current, turn), {
     create: turn.kind === "message",
   });
-  let finalState: RunState = "detached";
+  let finalState: RunState = "running";
 
   const stream = createUIMessageStream<ChatMessage>({
     originalMessages: chat.messages,
@@ -96,7 +96,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
         calls,
         signal: request.signal,
       });
-      finalState = outcome?.status ?? "detached";
+      finalState = outcome?.status ?? "running";
       // A stream that ends without `finish` looks like a dropped connection to the browser.
       if (outcome)
         writer.write({ type: "finish", finishReason: outcome.status === "completed" ? "stop" : "other" });

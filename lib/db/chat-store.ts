@@ -9,6 +9,8 @@ export interface ChatRecord {
   id: string;
   title: string;
   createdAt: number;
+  /** Last time anything was added to the chat (sorts the sidebar). */
+  updatedAt: number;
   /** The transcript as the browser shows it (AI SDK UI messages). */
   messages: ChatMessage[];
   /** The conversation in upstream (Responses input) form: user turns and every item the agent produced. */
@@ -16,15 +18,11 @@ export interface ChatRecord {
   run?: RunRecord;
 }
 
-export type RunState =
-  | "running"
-  | "completed"
-  | "failed"
-  | "cancelled"
-  | "incomplete"
-  | "expired"
-  | "error"
-  | "detached";
+/**
+ * `running` until the run ends, even while nobody is polling it (tab closed, stream handed over): the upstream
+ * run goes on, and whoever opens the chat next picks it up from the stored cursor.
+ */
+export type RunState = "running" | "completed" | "failed" | "cancelled" | "incomplete" | "expired" | "error";
 
 export interface RunRecord {
   /** The assistant message the run writes into; a run exists from the moment the user's turn is accepted. */
@@ -38,6 +36,18 @@ export interface RunRecord {
   finishedAt?: number;
   /** The input the run was created with, for recognising its echo (quirk 1). */
   input: UpstreamItem[];
+  /** Why it ended, when it did not complete. */
+  error?: string;
+}
+
+/** A chat as the history sidebar lists it. */
+export interface ChatSummary {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  /** A run is in progress (upstream), whether or not anyone is watching it. */
+  running: boolean;
 }
 
 export class ChatBusyError extends Error {
@@ -58,6 +68,10 @@ export interface TurnAppend {
 /** Implemented in memory today; the database implementation follows the same contract. */
 export interface ChatStore {
   getChat(chatId: string): Promise<ChatRecord | undefined>;
+  /** Newest (most recently updated) first. */
+  listChats(limit?: number): Promise<ChatSummary[]>;
+  /** Removes the chat with its messages, runs and approvals; false when there was none. */
+  deleteChat(chatId: string): Promise<boolean>;
   /**
    * Atomically: refuse with ChatBusyError while a run is in progress, let `prepare` check the chat as it is
    * now (it may throw to refuse, and then nothing is stored), append what it returns and open run `runId`.
@@ -79,6 +93,9 @@ export interface ChatStore {
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /** Items the app produced itself during the run (client-side function outputs). */
   appendHistory(chatId: string, runId: string, items: UpstreamItem[]): Promise<void>;
-  /** The run is over (or nobody is listening any more): store its state and the assistant message as shown. */
-  finishRun(chatId: string, runId: string, state: RunState, assistantMessage?: ChatMessage): Promise<void>;
+  /**
+   * Store the assistant message as shown and the run's state. With `running` this is only a snapshot of the
+   * message (a stream handed over or lost its browser); any other state ends the run, with `error` saying why.
+   */
+  finishRun(chatId: string, runId: string, state: RunState, assistantMessage?: ChatMessage, error?: string): Promise<void>;
 }

@@ -18,6 +18,15 @@ export function createMemoryChatStore(): ChatStore {
       const chat = chats.get(chatId);
       return chat ? structuredClone(chat) : undefined;
     },
+    async listChats(limit = 100) {
+      return [...chats.values()]
+        .sort((a, b) => b.updatedAt - a.updatedAt)
+        .slice(0, limit)
+        .map(({ id, title, createdAt, updatedAt, run }) => ({ id, title, createdAt, updatedAt, running: run?.state === "running" }));
+    },
+    async deleteChat(chatId) {
+      return chats.delete(chatId);
+    },
     async beginTurn(chatId, runId, prepare, { create }) {
       const existing = chats.get(chatId);
       if (existing?.run?.state === "running") throw new ChatBusyError();
@@ -30,6 +39,7 @@ export function createMemoryChatStore(): ChatStore {
           id: chatId,
           title: append.message ? titleFrom(append.message) : "New chat",
           createdAt: Date.now(),
+          updatedAt: Date.now(),
           messages: [],
           history: [],
         };
@@ -38,6 +48,7 @@ export function createMemoryChatStore(): ChatStore {
       if (append.message) chat.messages.push(structuredClone(append.message));
       chat.history.push(...structuredClone(append.items));
       chat.run = { runId, state: "running", cursor: 0, startedAt: Date.now(), input: [] };
+      chat.updatedAt = Date.now();
       return structuredClone(chat);
     },
     async startRun(chatId, runId, upstream) {
@@ -53,12 +64,16 @@ export function createMemoryChatStore(): ChatStore {
       run.cursor = cursor;
       chats.get(chatId)?.history.push(structuredClone(item));
     },
-    async finishRun(chatId, runId, state, assistantMessage) {
+    async finishRun(chatId, runId, state, assistantMessage, error) {
       const chat = chats.get(chatId);
       const run = runOf(chatId, runId);
       if (!chat || !run) return;
-      run.state = state;
-      run.finishedAt = Date.now();
+      if (state !== "running") {
+        run.state = state;
+        run.finishedAt = Date.now();
+        if (error) run.error = error;
+      }
+      chat.updatedAt = Date.now();
       if (assistantMessage && assistantMessage.parts.length > 0) {
         const at = chat.messages.findIndex((m) => m.id === assistantMessage.id);
         if (at >= 0) chat.messages[at] = structuredClone(assistantMessage);

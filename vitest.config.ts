@@ -7,5 +7,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**"],
     environment: "node",
+    // Route tests reach the process-wide store: keep it in memory, never in the checkout's .data/.
+    env: { PGLITE_DIR: "memory://" },
   },
 });

@@ -97,5 +97,11 @@ export interface ChatStore {
    * Store the assistant message as shown and the run's state. With `running` this is only a snapshot of the
    * message (a stream handed over or lost its browser); any other state ends the run, with `error` saying why.
    */
-  finishRun(chatId: string, runId: string, state: RunState, assistantMessage?: ChatMessage, error?: string): Promise<void>;
+  finishRun(
+    chatId: string,
+    runId: string,
+    state: RunState,
+    assistantMessage?: ChatMessage,
+    error?: string,
+  ): Promise<void>;
 }

@@ -1,7 +1,5 @@
-import type { ChatMessage } from "@/lib/shared/chat";
 import { ChatBusyError, type ChatRecord, type ChatStore } from "./chat-store";
-
-const TITLE_CHARS = 80;
+import { titleFrom } from "./title";
 
 /** A process-local store; chats vanish on restart. */
 export function createMemoryChatStore(): ChatStore {
@@ -22,7 +20,13 @@ export function createMemoryChatStore(): ChatStore {
       return [...chats.values()]
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .slice(0, limit)
-        .map(({ id, title, createdAt, updatedAt, run }) => ({ id, title, createdAt, updatedAt, running: run?.state === "running" }));
+        .map(({ id, title, createdAt, updatedAt, run }) => ({
+          id,
+          title,
+          createdAt,
+          updatedAt,
+          running: run?.state === "running",
+        }));
     },
     async deleteChat(chatId) {
       return chats.delete(chatId);
@@ -83,16 +87,11 @@ export function createMemoryChatStore(): ChatStore {
   };
 }
 
-function titleFrom(message: ChatMessage): string {
-  const text = message.parts
-    .map((p) => (p.type === "text" ? p.text : ""))
-    .join(" ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return text.length > TITLE_CHARS ? `${text.slice(0, TITLE_CHARS - 1)}…` : text || "New chat";
-}
-
-/** The process-wide store (one per server, shared by every route bundle). */
+/**
+ * A process-wide in-memory store (one per server, shared by every route bundle).
+ * @deprecated The app's store is `getChatStore` from `@/lib/db` (PGlite or PostgreSQL); this stays only until
+ * the route handlers import that one.
+ */
 export function getChatStore(): ChatStore {
   const slot = globalThis as { __backgroundAgentChatStore?: ChatStore };
   slot.__backgroundAgentChatStore ??= createMemoryChatStore();

@@ -1,0 +1,765 @@
+/**
+ * The ChatStore contract as a vitest suite, run against every implementation (memory, PGlite, PostgreSQL):
+ * `describeChatStore("name", makeStore)` inside a `*.test.ts` file. The store made is shared by the suite's
+ * tests, so every test uses chat ids of its own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatMessage } from "@/lib/shared/chat";
+import type { UpstreamItem } from "@/lib/shared/upstream";
+import { ChatBusyError, type ChatRecord, type ChatStore, type TurnAppend } from "./chat-store";
+import type { ApprovalRecord } from "./db-store";
+
+export interface ChatStoreHarness {
+  store: ChatStore;
+  /** The approvals audit log of a chat, for a store that keeps one (its approval tests are skipped otherwise). */
+  approvals?: (chatId: string) => Promise<ApprovalRecord[]>;
+  close?: () => Promise<void>;
+}
+
+let counter = 0;
+/** A chat or run id no other test (nor an earlier run against the same database) uses. */
+export const uniqueId = (label: string) =>
+  `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`.slice(0, 64);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const userMessage = (text: string, id = uniqueId("u")): ChatMessage => ({
+  id,
+  role: "user",
+  parts: [{ type: "text", text }],
+});
+
+export const assistantMessage = (id: string, text: string): ChatMessage => ({
+  id,
+  role: "assistant",
+  parts: [{ type: "text", text }],
+});
+
+export const userItem = (text: string): UpstreamItem => ({
+  type: "message",
+  role: "user",
+  content: [{ type: "input_text", text }],
+});
+
+export const outputItem = (id: string, text = `text of ${id}`): UpstreamItem => ({
+  type: "message",
+  id,
+  status: "completed",
+  role: "assistant",
+  content: [{ type: "output_text", text, annotations: [] }],
+});
+
+/** A user's message turn, as the chat route makes it. */
+export const say =
+  (text: string, message = userMessage(text)) =>
+  (): TurnAppend => ({
+    message,
+    items: [userItem(text)],
+  });
+
+export function describeChatStore(
+  name: string,
+  makeStore: () => ChatStoreHarness | Promise<ChatStoreHarness>,
+) {
+  describe(`ChatStore contract: ${name}`, () => {
+    let harness: ChatStoreHarness;
+    let store: ChatStore;
+    beforeAll(async () => {
+      harness = await makeStore();
+      store = harness.store;
+    }, 120_000);
+    afterAll(async () => {
+      await harness?.close?.();
+    }, 30_000);
+
+    /** A chat with one completed turn: user message, one output item, assistant message. */
+    async function completedChat(text = "hello") {
+      const chatId = uniqueId("chat");
+      const runId = uniqueId("run");
+      await store.beginTurn(chatId, runId, say(text), { create: true });
+      await store.startRun(chatId, runId, { responseId: `resp-${runId}`, input: [userItem(text)] });
+      await store.recordItem(chatId, runId, outputItem(`out-${runId}`), 1);
+      await store.finishRun(chatId, runId, "completed", assistantMessage(runId, `answer to ${text}`));
+      return { chatId, runId };
+    }
+
+    async function mustGet(chatId: string): Promise<ChatRecord> {
+      const chat = await store.getChat(chatId);
+      if (!chat) throw new Error(`chat ${chatId} is missing`);
+      return chat;
+    }
+
+    describe("getChat and beginTurn", () => {
+      it("knows no chat it was never given", async () => {
+        expect(await store.getChat(uniqueId("none"))).toBeUndefined();
+        expect(await store.deleteChat(uniqueId("none"))).toBe(false);
+      });
+
+      it("creates a chat on its first turn and opens the run", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        const message = userMessage("  What   is\nthe weather?  ");
+        const seen: Array<ChatRecord | undefined> = [];
+        const before = Date.now();
+        const chat = await store.beginTurn(
+          chatId,
+          runId,
+          (current) => {
+            seen.push(current);
+            return { message, items: [userItem("What is the weather?")] };
+          },
+          { create: true },
+        );
+        const after = Date.now();
+        expect(seen).toEqual([undefined]);
+        expect(chat).toEqual({
+          id: chatId,
+          title: "What is the weather?",
+          createdAt: expect.any(Number),
+          updatedAt: expect.any(Number),
+          messages: [message],
+          history: [userItem("What is the weather?")],
+          run: { runId, state: "running", cursor: 0, startedAt: expect.any(Number), input: [] },
+        });
+        expect(chat.createdAt).toBeGreaterThanOrEqual(before);
+        expect(chat.updatedAt).toBeGreaterThanOrEqual(chat.createdAt);
+        expect(chat.updatedAt).toBeLessThanOrEqual(after);
+        expect(chat.run?.startedAt).toBeGreaterThanOrEqual(before);
+        expect(chat.run?.startedAt).toBeLessThanOrEqual(after);
+        expect(chat.run?.responseId).toBeUndefined();
+        expect(chat.run?.finishedAt).toBeUndefined();
+        expect(chat.run?.error).toBeUndefined();
+        expect(await store.getChat(chatId)).toEqual(chat);
+      });
+
+      it("titles a chat from its first message, cut at 80 characters", async () => {
+        const long = uniqueId("chat");
+        const text = `${"word ".repeat(30)}end`;
+        const chat = await store.beginTurn(long, uniqueId("run"), say(text), { create: true });
+        expect(chat.title).toHaveLength(80);
+        expect(chat.title.endsWith("…")).toBe(true);
+        expect(text.replace(/\s+/g, " ").startsWith(chat.title.slice(0, 79))).toBe(true);
+
+        const untitled = uniqueId("chat");
+        const bare = await store.beginTurn(untitled, uniqueId("run"), () => ({ items: [userItem("x")] }), {
+          create: true,
+        });
+        expect(bare.title).toBe("New chat");
+        expect(bare.messages).toEqual([]);
+
+        // The title is the first message's: later turns keep it.
+        const { chatId } = await completedChat("first question");
+        await store.beginTurn(chatId, uniqueId("run"), say("second question"), { create: true });
+        expect((await mustGet(chatId)).title).toBe("first question");
+      });
+
+      it("does not create a chat without `create`", async () => {
+        const chatId = uniqueId("chat");
+        const seen: Array<ChatRecord | undefined> = [];
+        await expect(
+          store.beginTurn(
+            chatId,
+            uniqueId("run"),
+            (current) => {
+              seen.push(current);
+              return { items: [userItem("x")] };
+            },
+            { create: false },
+          ),
+        ).rejects.toThrow();
+        expect(seen).toEqual([undefined]);
+        expect(await store.getChat(chatId)).toBeUndefined();
+        expect((await store.listChats(1000)).some((c) => c.id === chatId)).toBe(false);
+      });
+
+      it("lets prepare see the chat as it is now and continues it", async () => {
+        const { chatId, runId } = await completedChat("hello");
+        const before = await mustGet(chatId);
+        let seen: ChatRecord | undefined;
+        const nextRun = uniqueId("run");
+        const message = userMessage("and then?");
+        const chat = await store.beginTurn(
+          chatId,
+          nextRun,
+          (current) => {
+            seen = current;
+            return { message, items: [userItem("and then?")] };
+          },
+          { create: false },
+        );
+        expect(seen).toEqual(before);
+        expect(seen?.run).toMatchObject({ runId, state: "completed" });
+        expect(chat.messages).toEqual([...before.messages, message]);
+        expect(chat.history).toEqual([...before.history, userItem("and then?")]);
+        expect(chat.run).toEqual({
+          runId: nextRun,
+          state: "running",
+          cursor: 0,
+          startedAt: expect.any(Number),
+          input: [],
+        });
+        expect(chat.createdAt).toBe(before.createdAt);
+        expect(chat.updatedAt).toBeGreaterThanOrEqual(before.updatedAt);
+        expect(await store.getChat(chatId)).toEqual(chat);
+      });
+
+      it("stores nothing when prepare throws (new chat)", async () => {
+        const chatId = uniqueId("chat");
+        const refusal = new Error("refused by prepare");
+        await expect(
+          store.beginTurn(
+            chatId,
+            uniqueId("run"),
+            () => {
+              throw refusal;
+            },
+            { create: true },
+          ),
+        ).rejects.toBe(refusal);
+        expect(await store.getChat(chatId)).toBeUndefined();
+        expect((await store.listChats(1000)).some((c) => c.id === chatId)).toBe(false);
+        // The id is still free.
+        const chat = await store.beginTurn(chatId, uniqueId("run"), say("now"), { create: true });
+        expect(chat.history).toEqual([userItem("now")]);
+      });
+
+      it("stores nothing when prepare throws (existing chat)", async () => {
+        const { chatId } = await completedChat();
+        const before = await mustGet(chatId);
+        await sleep(3);
+        await expect(
+          store.beginTurn(
+            chatId,
+            uniqueId("run"),
+            () => {
+              throw new Error("refused by prepare");
+            },
+            { create: true },
+          ),
+        ).rejects.toThrow("refused by prepare");
+        expect(await store.getChat(chatId)).toEqual(before);
+      });
+
+      it("refuses a turn with ChatBusyError while a run is in progress, without calling prepare", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("long task"), { create: true });
+        const before = await mustGet(chatId);
+        let called = false;
+        const attempt = store.beginTurn(
+          chatId,
+          uniqueId("run"),
+          () => {
+            called = true;
+            return { message: userMessage("impatient"), items: [userItem("impatient")] };
+          },
+          { create: true },
+        );
+        await expect(attempt).rejects.toBeInstanceOf(ChatBusyError);
+        expect(called).toBe(false);
+        expect(await store.getChat(chatId)).toEqual(before);
+        // A snapshot does not end the run either.
+        await store.finishRun(chatId, runId, "running", assistantMessage(runId, "partial"));
+        await expect(
+          store.beginTurn(chatId, uniqueId("run"), say("still?"), { create: true }),
+        ).rejects.toBeInstanceOf(ChatBusyError);
+        await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "done"));
+        await expect(
+          store.beginTurn(chatId, uniqueId("run"), say("now"), { create: true }),
+        ).resolves.toBeDefined();
+      });
+
+      it("lets exactly one of several concurrent first turns of a chat through", async () => {
+        const chatId = uniqueId("chat");
+        const texts = ["one", "two", "three", "four"];
+        const results = await Promise.allSettled(
+          texts.map((text) => store.beginTurn(chatId, uniqueId("run"), say(text), { create: true })),
+        );
+        const won = results.filter((r) => r.status === "fulfilled");
+        const lost = results.filter((r) => r.status === "rejected");
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(texts.length - 1);
+        for (const r of lost) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ChatBusyError);
+        const winner = (won[0] as PromiseFulfilledResult<ChatRecord>).value;
+        const chat = await mustGet(chatId);
+        expect(chat).toEqual(winner);
+        expect(chat.messages).toHaveLength(1);
+        expect(chat.history).toHaveLength(1);
+      });
+
+      it("lets exactly one of several concurrent turns of an idle chat through", async () => {
+        const { chatId } = await completedChat();
+        const before = await mustGet(chatId);
+        const results = await Promise.allSettled(
+          ["a", "b", "c"].map((text) =>
+            store.beginTurn(chatId, uniqueId("run"), say(text), { create: false }),
+          ),
+        );
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+        for (const r of results.filter((r) => r.status === "rejected"))
+          expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ChatBusyError);
+        const chat = await mustGet(chatId);
+        expect(chat.messages).toHaveLength(before.messages.length + 1);
+        expect(chat.history).toHaveLength(before.history.length + 1);
+      });
+
+      it("hands out copies: changing a returned record changes nothing stored", async () => {
+        const { chatId } = await completedChat();
+        const chat = await mustGet(chatId);
+        const pristine = structuredClone(chat);
+        chat.title = "changed";
+        chat.messages.pop();
+        chat.history.push(userItem("injected"));
+        if (chat.run) chat.run.state = "running";
+        expect(await store.getChat(chatId)).toEqual(pristine);
+      });
+    });
+
+    describe("runs", () => {
+      it("startRun records the upstream response and input and restarts the cursor", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        const input = [userItem("go")];
+        await store.startRun(chatId, runId, { responseId: "resp_1", input });
+        expect((await mustGet(chatId)).run).toMatchObject({ runId, responseId: "resp_1", input, cursor: 0 });
+
+        await store.recordItem(chatId, runId, outputItem("a"), 1);
+        await store.recordItem(chatId, runId, outputItem("b"), 2);
+        expect((await mustGet(chatId)).run?.cursor).toBe(2);
+
+        // The next cycle of the same run: a new response whose output starts again at index 0.
+        const input2 = [
+          ...input,
+          outputItem("a"),
+          outputItem("b"),
+          { type: "function_call_output", call_id: "c1", output: "4" },
+        ];
+        await store.startRun(chatId, runId, { responseId: "resp_2", input: input2 });
+        const chat = await mustGet(chatId);
+        expect(chat.run).toMatchObject({
+          runId,
+          responseId: "resp_2",
+          input: input2,
+          cursor: 0,
+          state: "running",
+        });
+        await store.recordItem(chatId, runId, outputItem("c"), 1);
+        expect((await mustGet(chatId)).history).toEqual([
+          userItem("go"),
+          outputItem("a"),
+          outputItem("b"),
+          outputItem("c"),
+        ]);
+      });
+
+      it("recordItem appends each item once: a repeated or older cursor appends nothing", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        await store.startRun(chatId, runId, { responseId: "resp", input: [] });
+        await store.recordItem(chatId, runId, outputItem("a"), 1);
+        await store.recordItem(chatId, runId, outputItem("a"), 1);
+        await store.recordItem(chatId, runId, outputItem("b"), 3);
+        await store.recordItem(chatId, runId, outputItem("b"), 3);
+        await store.recordItem(chatId, runId, outputItem("old"), 2);
+        await store.recordItem(chatId, runId, outputItem("zero"), 0);
+        const chat = await mustGet(chatId);
+        expect(chat.history).toEqual([userItem("go"), outputItem("a"), outputItem("b")]);
+        expect(chat.run?.cursor).toBe(3);
+      });
+
+      it("recordItem from two racing pollers of one run appends each item once", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        await store.startRun(chatId, runId, { responseId: "resp", input: [] });
+        const items = [1, 2, 3, 4, 5].map((n) => outputItem(`item-${n}`));
+        const poller = async () => {
+          for (const [i, item] of items.entries()) await store.recordItem(chatId, runId, item, i + 1);
+        };
+        await Promise.all([poller(), poller(), poller()]);
+        const chat = await mustGet(chatId);
+        expect(chat.history).toEqual([userItem("go"), ...items]);
+        expect(chat.run?.cursor).toBe(items.length);
+      });
+
+      it("appendHistory appends the app's own items in order", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true });
+        const call = {
+          type: "function_call",
+          id: "fc_1",
+          call_id: "call_1",
+          name: "current_time",
+          arguments: "{}",
+        };
+        await store.recordItem(chatId, runId, call, 1);
+        const outputs = [
+          { type: "function_call_output", call_id: "call_1", output: "12:00" },
+          { type: "function_call_output", call_id: "call_2", output: "13:00" },
+        ];
+        await store.appendHistory(chatId, runId, outputs);
+        await store.appendHistory(chatId, runId, []);
+        expect((await mustGet(chatId)).history).toEqual([userItem("what time is it?"), call, ...outputs]);
+      });
+
+      it("keeps a long history in order across turns, records and appends", async () => {
+        const chatId = uniqueId("chat");
+        const expected: UpstreamItem[] = [];
+        for (let turn = 0; turn < 3; turn++) {
+          const runId = uniqueId("run");
+          await store.beginTurn(chatId, runId, say(`turn ${turn}`), { create: true });
+          expected.push(userItem(`turn ${turn}`));
+          await store.startRun(chatId, runId, { responseId: `resp-${turn}`, input: [] });
+          for (let i = 1; i <= 12; i++) {
+            const item = outputItem(`t${turn}-i${i}`);
+            await store.recordItem(chatId, runId, item, i);
+            expected.push(item);
+            if (i % 5 === 0) {
+              const own = { type: "function_call_output", call_id: `t${turn}-c${i}`, output: String(i) };
+              await store.appendHistory(chatId, runId, [own]);
+              expected.push(own);
+            }
+          }
+          await store.finishRun(chatId, runId, "completed", assistantMessage(runId, `answer ${turn}`));
+        }
+        const chat = await mustGet(chatId);
+        expect(chat.history).toEqual(expected);
+        expect(chat.messages.map((m) => m.role)).toEqual([
+          "user",
+          "assistant",
+          "user",
+          "assistant",
+          "user",
+          "assistant",
+        ]);
+        expect(chat.messages.map((m) => (m.parts[0]?.type === "text" ? m.parts[0].text : ""))).toEqual([
+          "turn 0",
+          "answer 0",
+          "turn 1",
+          "answer 1",
+          "turn 2",
+          "answer 2",
+        ]);
+      });
+
+      it("ignores writes for a run that is not the chat's current one", async () => {
+        const { chatId, runId: oldRun } = await completedChat("first");
+        const newRun = uniqueId("run");
+        await store.beginTurn(chatId, newRun, say("second"), { create: false });
+        await store.startRun(chatId, newRun, { responseId: "resp-new", input: [userItem("second")] });
+        await store.recordItem(chatId, newRun, outputItem("new-1"), 1);
+        const before = await mustGet(chatId);
+        await sleep(3);
+
+        await store.startRun(chatId, oldRun, { responseId: "resp-stale", input: [] });
+        await store.recordItem(chatId, oldRun, outputItem("stale"), 99);
+        await store.appendHistory(chatId, oldRun, [outputItem("stale-own")]);
+        await store.finishRun(
+          chatId,
+          oldRun,
+          "failed",
+          assistantMessage(oldRun, "stale answer"),
+          "stale error",
+        );
+        await store.finishRun(chatId, oldRun, "running", assistantMessage(uniqueId("msg"), "stale snapshot"));
+        expect(await store.getChat(chatId)).toEqual(before);
+
+        // An unknown run or chat is ignored as well, without an error.
+        await store.recordItem(chatId, uniqueId("run"), outputItem("x"), 1);
+        await store.finishRun(chatId, uniqueId("run"), "completed", assistantMessage(uniqueId("m"), "x"));
+        const nowhere = uniqueId("chat");
+        await store.startRun(nowhere, newRun, { responseId: "r", input: [] });
+        await store.recordItem(nowhere, newRun, outputItem("x"), 1);
+        await store.appendHistory(nowhere, newRun, [outputItem("x")]);
+        await store.finishRun(nowhere, newRun, "completed", assistantMessage(newRun, "x"));
+        expect(await store.getChat(chatId)).toEqual(before);
+        expect(await store.getChat(nowhere)).toBeUndefined();
+      });
+
+      it("finishRun with `running` only snapshots the assistant message, in place", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        const question = userMessage("explain");
+        await store.beginTurn(chatId, runId, say("explain", question), { create: true });
+        const created = await mustGet(chatId);
+        await sleep(3);
+
+        await store.finishRun(chatId, runId, "running", assistantMessage(runId, "part one"));
+        let chat = await mustGet(chatId);
+        expect(chat.run).toMatchObject({ runId, state: "running" });
+        expect(chat.run?.finishedAt).toBeUndefined();
+        expect(chat.messages).toEqual([question, assistantMessage(runId, "part one")]);
+        expect(chat.updatedAt).toBeGreaterThan(created.updatedAt);
+
+        await store.finishRun(chatId, runId, "running", assistantMessage(runId, "part one, part two"));
+        chat = await mustGet(chatId);
+        expect(chat.messages).toEqual([question, assistantMessage(runId, "part one, part two")]);
+
+        // A message without parts is not stored (nor does it remove the snapshot).
+        await store.finishRun(chatId, runId, "running", { id: runId, role: "assistant", parts: [] });
+        expect((await mustGet(chatId)).messages).toEqual([
+          question,
+          assistantMessage(runId, "part one, part two"),
+        ]);
+
+        const before = Date.now();
+        await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "the whole answer"));
+        chat = await mustGet(chatId);
+        expect(chat.run).toMatchObject({ runId, state: "completed" });
+        expect(chat.run?.finishedAt).toBeGreaterThanOrEqual(before);
+        expect(chat.run?.error).toBeUndefined();
+        expect(chat.messages).toEqual([question, assistantMessage(runId, "the whole answer")]);
+      });
+
+      it("finishRun ends a run with its state and error; without a message it keeps the transcript", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("fail please"), { create: true });
+        await store.finishRun(chatId, runId, "failed", undefined, "The agent failed: boom");
+        const chat = await mustGet(chatId);
+        expect(chat.run).toMatchObject({ runId, state: "failed", error: "The agent failed: boom" });
+        expect(chat.run?.finishedAt).toEqual(expect.any(Number));
+        expect(chat.messages).toHaveLength(1);
+
+        for (const state of ["cancelled", "incomplete", "expired", "error"] as const) {
+          const id = uniqueId("chat");
+          const run = uniqueId("run");
+          await store.beginTurn(id, run, say(state), { create: true });
+          await store.finishRun(id, run, state, assistantMessage(run, state));
+          expect((await mustGet(id)).run).toMatchObject({ state });
+          expect((await store.listChats(1000)).find((c) => c.id === id)?.running).toBe(false);
+        }
+      });
+
+      it("continues a run id in a later turn (an approval continues the message that asked)", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("search the web"), { create: true });
+        await store.startRun(chatId, runId, { responseId: "resp-1", input: [userItem("search the web")] });
+        const request = {
+          type: "mcp_approval_request",
+          id: "mcpr_1",
+          server_label: "web",
+          name: "search",
+          arguments: '{"q":"x"}',
+        };
+        await store.recordItem(chatId, runId, request, 1);
+        await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "may I search?"));
+        const before = await mustGet(chatId);
+
+        const response = { type: "mcp_approval_response", approval_request_id: "mcpr_1", approve: true };
+        const chat = await store.beginTurn(chatId, runId, () => ({ items: [response] }), { create: false });
+        expect(chat.messages).toEqual(before.messages);
+        expect(chat.history).toEqual([...before.history, response]);
+        expect(chat.run).toEqual({
+          runId,
+          state: "running",
+          cursor: 0,
+          startedAt: expect.any(Number),
+          input: [],
+        });
+
+        await store.startRun(chatId, runId, { responseId: "resp-2", input: chat.history });
+        await store.recordItem(chatId, runId, outputItem("after-approval"), 1);
+        await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "may I search? Searched."));
+        const done = await mustGet(chatId);
+        expect(done.history).toEqual([...before.history, response, outputItem("after-approval")]);
+        expect(done.messages).toEqual([
+          before.messages[0],
+          assistantMessage(runId, "may I search? Searched."),
+        ]);
+        expect(done.run).toMatchObject({ runId, responseId: "resp-2", state: "completed", cursor: 1 });
+      });
+    });
+
+    describe("JSON", () => {
+      it("round-trips items, inputs and messages with nested and unknown fields", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        const odd: UpstreamItem = {
+          type: "some_future_item",
+          id: "fut_1",
+          status: null,
+          nested: { deeper: { deepest: [1, -2.5, 1e21, 2 ** 53 - 1, true, false, null, "", [], {}] } },
+          unicode: 'naïve — 東京 🚀 "quoted" \\backslash\\ \\u0000 as text\n\ttabbed',
+          empty: {},
+          list: [{ a: 1 }, { b: [{ c: "d" }] }],
+        };
+        const message: ChatMessage = {
+          id: uniqueId("u"),
+          role: "user",
+          metadata: { client: { sentAt: 123, tags: ["x"] } },
+          parts: [{ type: "text", text: "🚀 unicode ✓", providerMetadata: { p: { q: 1 } } }],
+        };
+        await store.beginTurn(chatId, runId, () => ({ message, items: [odd] }), { create: true });
+        const input = [odd, { type: "function_call_output", call_id: "c", output: '{"json":"in a string"}' }];
+        await store.startRun(chatId, runId, { responseId: "resp", input });
+        const reasoning = {
+          type: "reasoning",
+          id: "rs_1",
+          summary: [{ type: "summary_text", text: "thinking" }],
+          encrypted_content: null,
+        };
+        await store.recordItem(chatId, runId, reasoning, 1);
+        const answer = {
+          id: runId,
+          role: "assistant",
+          metadata: { usage: { tokens: 42 } },
+          parts: [
+            { type: "step-start" },
+            { type: "reasoning", text: "thinking", state: "done" },
+            {
+              type: "dynamic-tool",
+              toolName: "web_search",
+              toolCallId: "call_9",
+              state: "output-available",
+              input: { query: "x", opts: { n: 3 } },
+              output: { results: [{ url: "https://example.com", score: 0.5 }] },
+            },
+            { type: "data-run-outcome", id: "run-outcome", data: { status: "failed", message: "nope" } },
+            { type: "text", text: "done", state: "done" },
+          ],
+        } as ChatMessage;
+        await store.finishRun(chatId, runId, "completed", answer);
+        const chat = await mustGet(chatId);
+        expect(chat.history).toEqual([odd, reasoning]);
+        expect(chat.run?.input).toEqual(input);
+        expect(chat.messages).toEqual([message, answer]);
+        expect(chat.messages[0]?.metadata).toEqual(message.metadata);
+      });
+    });
+
+    describe("listChats", () => {
+      it("lists the most recently updated chats first, with whether a run is in progress", async () => {
+        const a = await completedChat("chat a");
+        await sleep(5);
+        const b = { chatId: uniqueId("chat"), runId: uniqueId("run") };
+        await store.beginTurn(b.chatId, b.runId, say("chat b"), { create: true });
+        await sleep(5);
+        const c = await completedChat("chat c");
+        await sleep(5);
+
+        const ours = (list: Array<{ id: string }>) =>
+          list.filter((s) => [a.chatId, b.chatId, c.chatId].includes(s.id)).map((s) => s.id);
+        let list = await store.listChats(1000);
+        expect(ours(list)).toEqual([c.chatId, b.chatId, a.chatId]);
+        for (let i = 1; i < list.length; i++)
+          expect(list[i - 1]?.updatedAt).toBeGreaterThanOrEqual(list[i]?.updatedAt ?? 0);
+        const chatB = await mustGet(b.chatId);
+        expect(list.find((s) => s.id === b.chatId)).toEqual({
+          id: b.chatId,
+          title: "chat b",
+          createdAt: chatB.createdAt,
+          updatedAt: chatB.updatedAt,
+          running: true,
+        });
+        expect(list.find((s) => s.id === a.chatId)?.running).toBe(false);
+
+        // Finishing b's run (or snapshotting it) moves it to the top.
+        await store.finishRun(b.chatId, b.runId, "running", assistantMessage(b.runId, "working"));
+        list = await store.listChats(1000);
+        expect(ours(list)).toEqual([b.chatId, c.chatId, a.chatId]);
+        expect(list.find((s) => s.id === b.chatId)?.running).toBe(true);
+        await sleep(5);
+        await store.finishRun(b.chatId, b.runId, "completed", assistantMessage(b.runId, "done"));
+        await sleep(5);
+
+        // A new turn moves a to the top, running.
+        await store.beginTurn(a.chatId, uniqueId("run"), say("again"), { create: false });
+        list = await store.listChats(1000);
+        expect(ours(list)).toEqual([a.chatId, b.chatId, c.chatId]);
+        expect(list.filter((s) => ours([s]).length > 0).map((s) => s.running)).toEqual([true, false, false]);
+
+        // A limit keeps the newest.
+        const top = await store.listChats(2);
+        expect(top.map((s) => s.id)).toEqual([a.chatId, b.chatId]);
+        expect(await store.listChats(0)).toEqual([]);
+      });
+    });
+
+    describe("deleteChat", () => {
+      it("removes the chat with its messages, history and runs", async () => {
+        const { chatId } = await completedChat("to be deleted");
+        expect(await store.deleteChat(chatId)).toBe(true);
+        expect(await store.getChat(chatId)).toBeUndefined();
+        expect((await store.listChats(1000)).some((c) => c.id === chatId)).toBe(false);
+        expect(await store.deleteChat(chatId)).toBe(false);
+
+        // The id starts afresh.
+        const runId = uniqueId("run");
+        const chat = await store.beginTurn(chatId, runId, say("reborn"), { create: true });
+        expect(chat.title).toBe("reborn");
+        expect(chat.messages).toHaveLength(1);
+        expect(chat.history).toEqual([userItem("reborn")]);
+        expect(chat.run).toMatchObject({ runId, state: "running", cursor: 0 });
+      });
+
+      it("can delete a chat while its run is in progress; the run's writes then go nowhere", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("running"), { create: true });
+        expect(await store.deleteChat(chatId)).toBe(true);
+        await store.startRun(chatId, runId, { responseId: "r", input: [] });
+        await store.recordItem(chatId, runId, outputItem("late"), 1);
+        await store.appendHistory(chatId, runId, [outputItem("late-own")]);
+        await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "late"));
+        expect(await store.getChat(chatId)).toBeUndefined();
+      });
+    });
+
+    describe("approvals audit log", () => {
+      it("records the decisions of a turn's approval responses, and nothing for a refused turn", async (ctx) => {
+        const approvals = harness.approvals;
+        if (!approvals) return ctx.skip();
+        const { chatId, runId } = await completedChat("needs approval");
+        expect(await approvals(chatId)).toEqual([]);
+
+        const responses = [
+          { type: "mcp_approval_response", approval_request_id: "mcpr_a", approve: true },
+          {
+            type: "mcp_approval_response",
+            approval_request_id: "mcpr_b",
+            approve: false,
+            reason: "not that one",
+          },
+        ];
+        await expect(
+          store.beginTurn(
+            chatId,
+            runId,
+            () => {
+              throw new Error("refused");
+            },
+            { create: false },
+          ),
+        ).rejects.toThrow("refused");
+        expect(await approvals(chatId)).toEqual([]);
+
+        const before = Date.now();
+        await store.beginTurn(chatId, runId, () => ({ items: responses }), { create: false });
+        const rows = await approvals(chatId);
+        expect(rows).toEqual([
+          { approvalRequestId: "mcpr_a", runId, approve: true, decidedAt: expect.any(Number) },
+          {
+            approvalRequestId: "mcpr_b",
+            runId,
+            approve: false,
+            reason: "not that one",
+            decidedAt: expect.any(Number),
+          },
+        ]);
+        for (const row of rows) expect(row.decidedAt).toBeGreaterThanOrEqual(before);
+
+        // A user message turn writes none; deleting the chat removes them.
+        await store.finishRun(chatId, runId, "completed");
+        await store.beginTurn(chatId, uniqueId("run"), say("thanks"), { create: false });
+        expect(await approvals(chatId)).toHaveLength(2);
+        await store.deleteChat(chatId);
+        expect(await approvals(chatId)).toEqual([]);
+      });
+    });
+  });
+}

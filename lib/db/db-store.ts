@@ -1,0 +1,302 @@
+import { asc, desc, eq, sql } from "drizzle-orm";
+import type { ChatMessage } from "@/lib/shared/chat";
+import type { UpstreamItem } from "@/lib/shared/upstream";
+import { ChatBusyError, type ChatRecord, type ChatStore, type RunRecord, type RunState } from "./chat-store";
+import type { AnyPgDatabase } from "./migrate";
+import { approvals, chats, historyItems, messages, runs } from "./schema";
+import { titleFrom } from "./title";
+
+/** One row of the approvals audit log. */
+export interface ApprovalRecord {
+  approvalRequestId: string;
+  /** The run the decision continued. */
+  runId: string;
+  approve: boolean;
+  reason?: string;
+  decidedAt: number;
+}
+
+/** The database store: the ChatStore contract plus what only a database keeps. */
+export interface DbChatStore extends ChatStore {
+  /** The approval decisions recorded in a chat, oldest first. */
+  listApprovals(chatId: string): Promise<ApprovalRecord[]>;
+}
+
+/** A database or a transaction on one. */
+type Queryable = AnyPgDatabase;
+type RunRow = typeof runs.$inferSelect;
+
+/**
+ * The ChatStore on a migrated drizzle Postgres database (PGlite or node-postgres). Every write to a chat runs
+ * in a transaction that first locks the chat's row (`SELECT … FOR UPDATE`), so writers of one chat take turns:
+ * the busy check and the append of `beginTurn` cannot interleave with another turn, and a cursor is compared
+ * and moved together with the item it passed. Writes for a run that is not the chat's current (latest) run
+ * are ignored.
+ */
+export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
+  /** Write to one chat under its row lock; `undefined` (nothing done) when the chat does not exist. */
+  const withChatLocked = (chatId: string, write: (tx: Queryable) => Promise<void>) =>
+    db.transaction(async (tx) => {
+      if (await lockChat(tx, chatId)) await write(tx);
+    });
+
+  return {
+    async getChat(chatId) {
+      return db.transaction((tx) => loadChat(tx, chatId), {
+        isolationLevel: "repeatable read",
+        accessMode: "read only",
+      });
+    },
+
+    async listChats(limit = 100) {
+      const latestState = sql<string | null>`(select r.state from runs r where r.chat_id = chats.id
+        order by r.id desc limit 1)`;
+      const rows = await db
+        .select({
+          id: chats.id,
+          title: chats.title,
+          createdAt: chats.createdAt,
+          updatedAt: chats.updatedAt,
+          state: latestState,
+        })
+        .from(chats)
+        .orderBy(desc(chats.updatedAt), desc(chats.createdAt), asc(chats.id))
+        .limit(Math.max(0, Math.floor(limit)));
+      return rows.map(({ state, ...chat }) => ({ ...chat, running: state === "running" }));
+    },
+
+    async deleteChat(chatId) {
+      const deleted = await db.delete(chats).where(eq(chats.id, chatId)).returning({ id: chats.id });
+      return deleted.length > 0;
+    },
+
+    async beginTurn(chatId, runId, prepare, { create }) {
+      return db.transaction(async (tx) => {
+        const now = Date.now();
+        // A new chat's row is inserted first: that is the lock a concurrent first turn waits on (its own
+        // insert does nothing once this one commits, and it then finds the run in progress).
+        let created = false;
+        if (create) {
+          const inserted = await tx
+            .insert(chats)
+            .values({ id: chatId, title: "New chat", createdAt: now, updatedAt: now })
+            .onConflictDoNothing()
+            .returning({ id: chats.id });
+          created = inserted.length > 0;
+        }
+        const existing = !created && (await lockChat(tx, chatId)) ? await loadChat(tx, chatId) : undefined;
+        if (existing?.run?.state === "running") throw new ChatBusyError();
+        const append = prepare(existing ? structuredClone(existing) : undefined);
+        if (!existing && !created) throw new Error(`Chat ${chatId} does not exist.`);
+
+        const chat: ChatRecord = existing ?? {
+          id: chatId,
+          title: append.message ? storableText(titleFrom(append.message)) : "New chat",
+          createdAt: now,
+          updatedAt: now,
+          messages: [],
+          history: [],
+        };
+        await tx
+          .update(chats)
+          .set(created ? { title: chat.title, updatedAt: now } : { updatedAt: now })
+          .where(eq(chats.id, chatId));
+        if (append.message) {
+          await upsertMessage(tx, chatId, append.message);
+          putMessage(chat.messages, structuredClone(append.message));
+        }
+        await appendItems(tx, chatId, append.items);
+        chat.history.push(...structuredClone(append.items));
+        await recordApprovals(tx, chatId, runId, append.items, now);
+        await tx
+          .insert(runs)
+          .values({ runId, chatId, state: "running", cursor: 0, startedAt: now, input: [] });
+        chat.run = { runId, state: "running", cursor: 0, startedAt: now, input: [] };
+        chat.updatedAt = now;
+        return chat;
+      });
+    },
+
+    async startRun(chatId, runId, upstream) {
+      await withChatLocked(chatId, async (tx) => {
+        const run = await currentRun(tx, chatId, runId);
+        if (!run) return;
+        await tx
+          .update(runs)
+          .set({ responseId: upstream.responseId, input: upstream.input, cursor: 0 })
+          .where(eq(runs.id, run.id));
+      });
+    },
+
+    async appendHistory(chatId, runId, items) {
+      if (items.length === 0) return;
+      await withChatLocked(chatId, async (tx) => {
+        if (await currentRun(tx, chatId, runId)) await appendItems(tx, chatId, items);
+      });
+    },
+
+    async recordItem(chatId, runId, item, cursor) {
+      await withChatLocked(chatId, async (tx) => {
+        const run = await currentRun(tx, chatId, runId);
+        if (!run || !(cursor > run.cursor)) return; // already recorded: never twice
+        await tx.update(runs).set({ cursor }).where(eq(runs.id, run.id));
+        await appendItems(tx, chatId, [item]);
+      });
+    },
+
+    async finishRun(chatId, runId, state, assistantMessage, error) {
+      await withChatLocked(chatId, async (tx) => {
+        const run = await currentRun(tx, chatId, runId);
+        if (!run) return;
+        const now = Date.now();
+        if (state !== "running") {
+          await tx
+            .update(runs)
+            .set({ state, finishedAt: now, ...(error ? { error: storableText(error) } : {}) })
+            .where(eq(runs.id, run.id));
+        }
+        await tx.update(chats).set({ updatedAt: now }).where(eq(chats.id, chatId));
+        if (assistantMessage && assistantMessage.parts.length > 0)
+          await upsertMessage(tx, chatId, assistantMessage);
+      });
+    },
+
+    async listApprovals(chatId) {
+      const rows = await db
+        .select()
+        .from(approvals)
+        .where(eq(approvals.chatId, chatId))
+        .orderBy(asc(approvals.decidedAt), asc(approvals.approvalRequestId));
+      return rows.map(({ approvalRequestId, runId, approve, reason, decidedAt }) => ({
+        approvalRequestId,
+        runId,
+        approve,
+        decidedAt,
+        ...(reason !== null ? { reason } : {}),
+      }));
+    },
+  };
+}
+
+/** Lock the chat's row for the rest of the transaction; false when there is no such chat. */
+async function lockChat(tx: Queryable, chatId: string): Promise<boolean> {
+  const rows = await tx.select({ id: chats.id }).from(chats).where(eq(chats.id, chatId)).for("update");
+  return rows.length > 0;
+}
+
+/** The chat's current run, only if it is `runId`: a stale run must not write over a newer one. */
+async function currentRun(tx: Queryable, chatId: string, runId: string): Promise<RunRow | undefined> {
+  const run = await latestRun(tx, chatId);
+  return run?.runId === runId ? run : undefined;
+}
+
+async function latestRun(q: Queryable, chatId: string): Promise<RunRow | undefined> {
+  const [run] = await q.select().from(runs).where(eq(runs.chatId, chatId)).orderBy(desc(runs.id)).limit(1);
+  return run;
+}
+
+async function loadChat(q: Queryable, chatId: string): Promise<ChatRecord | undefined> {
+  const [chat] = await q.select().from(chats).where(eq(chats.id, chatId));
+  if (!chat) return undefined;
+  const messageRows = await q
+    .select({ id: messages.id, role: messages.role, parts: messages.parts, metadata: messages.metadata })
+    .from(messages)
+    .where(eq(messages.chatId, chatId))
+    .orderBy(asc(messages.position));
+  const historyRows = await q
+    .select({ item: historyItems.item })
+    .from(historyItems)
+    .where(eq(historyItems.chatId, chatId))
+    .orderBy(asc(historyItems.position));
+  const run = await latestRun(q, chatId);
+  return {
+    id: chat.id,
+    title: chat.title,
+    createdAt: chat.createdAt,
+    updatedAt: chat.updatedAt,
+    messages: messageRows.map(
+      ({ metadata, ...message }): ChatMessage => (metadata === null ? message : { ...message, metadata }),
+    ),
+    history: historyRows.map((r) => r.item),
+    ...(run ? { run: toRunRecord(run) } : {}),
+  };
+}
+
+function toRunRecord(row: RunRow): RunRecord {
+  return {
+    runId: row.runId,
+    state: row.state as RunState,
+    cursor: row.cursor,
+    startedAt: row.startedAt,
+    input: row.input,
+    ...(row.responseId !== null ? { responseId: row.responseId } : {}),
+    ...(row.finishedAt !== null ? { finishedAt: row.finishedAt } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+  };
+}
+
+/** Append items to the chat's history after its last one. The caller holds the chat's lock. */
+async function appendItems(tx: Queryable, chatId: string, items: UpstreamItem[]) {
+  if (items.length === 0) return;
+  const [last] = await tx
+    .select({ next: sql<number>`coalesce(max(${historyItems.position}), -1) + 1` })
+    .from(historyItems)
+    .where(eq(historyItems.chatId, chatId));
+  const start = Number(last?.next ?? 0);
+  await tx.insert(historyItems).values(items.map((item, i) => ({ chatId, position: start + i, item })));
+}
+
+/** Replace the message with the same id in place, or add it at the end. The caller holds the chat's lock. */
+async function upsertMessage(tx: Queryable, chatId: string, message: ChatMessage) {
+  await tx
+    .insert(messages)
+    .values({
+      chatId,
+      id: message.id,
+      position: sql`(select coalesce(max(m.position), -1) + 1 from messages m where m.chat_id = ${chatId})`,
+      role: message.role,
+      parts: message.parts,
+      metadata: message.metadata ?? null,
+    })
+    .onConflictDoUpdate({
+      target: [messages.chatId, messages.id],
+      set: { role: sql`excluded.role`, parts: sql`excluded.parts`, metadata: sql`excluded.metadata` },
+    });
+}
+
+/** The in-memory counterpart of upsertMessage. */
+function putMessage(list: ChatMessage[], message: ChatMessage) {
+  const at = list.findIndex((m) => m.id === message.id);
+  if (at >= 0) list[at] = message;
+  else list.push(message);
+}
+
+/**
+ * The audit rows of the turn's `mcp_approval_response` items. One decision per request and chat: a second
+ * one for the same request violates the key and the whole turn is refused (the memory store has no such
+ * check; the turn logic refuses answered requests before it gets here).
+ */
+async function recordApprovals(
+  tx: Queryable,
+  chatId: string,
+  runId: string,
+  items: UpstreamItem[],
+  now: number,
+) {
+  const rows = items
+    .filter((item) => item.type === "mcp_approval_response" && typeof item.approval_request_id === "string")
+    .map((item) => ({
+      chatId,
+      approvalRequestId: item.approval_request_id as string,
+      runId,
+      approve: item.approve === true,
+      reason: typeof item.reason === "string" ? storableText(item.reason) : null,
+      decidedAt: now,
+    }));
+  if (rows.length > 0) await tx.insert(approvals).values(rows);
+}
+
+/** Postgres text cannot hold NUL: free text (titles, errors, reasons) keeps U+FFFD in its place. */
+function storableText(text: string): string {
+  return text.replaceAll("\0", "\uFFFD");
+}

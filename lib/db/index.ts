@@ -1,0 +1,89 @@
+/**
+ * The app's chat store: PostgreSQL when `DATABASE_URL` is set, otherwise embedded PGlite with its data in
+ * `PGLITE_DIR` (default `.data/pglite`). Nothing is opened or written at import time: the database is opened
+ * and migrated on the first call of a store method.
+ */
+import { createDbChatStore, type DbChatStore } from "./db-store";
+import { type Database, openDatabaseFromEnv } from "./drivers";
+import { migrate } from "./migrate";
+
+export {
+  ChatBusyError,
+  type ChatRecord,
+  type ChatStore,
+  type ChatSummary,
+  type RunRecord,
+  type RunState,
+  type TurnAppend,
+} from "./chat-store";
+export { type ApprovalRecord, createDbChatStore, type DbChatStore } from "./db-store";
+export { type Database, openDatabaseFromEnv, openPglite, openPostgres } from "./drivers";
+export { createMemoryChatStore } from "./memory-store";
+export { migrate } from "./migrate";
+
+/** Open (from the environment) and migrate a database, and put the store on it. */
+export async function openChatStore(
+  open: () => Promise<Database> = openDatabaseFromEnv,
+): Promise<{ store: DbChatStore; database: Database }> {
+  const database = await open();
+  try {
+    await migrate(database.db);
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+  return { store: createDbChatStore(database.db), database };
+}
+
+interface Slot {
+  /** The one store of this process; survives Next loading this module in several bundles. */
+  __backgroundAgentChatDb?: {
+    store: DbChatStore;
+    opening?: Promise<{ store: DbChatStore; database: Database }>;
+  };
+}
+
+/**
+ * The process-wide store. Synchronous: the returned store's methods wait for the database to be opened and
+ * migrated (once per process; a failed start is retried by the next call).
+ */
+export function getChatStore(): DbChatStore {
+  const slot = globalThis as Slot;
+  if (!slot.__backgroundAgentChatDb) {
+    const entry: NonNullable<Slot["__backgroundAgentChatDb"]> = {
+      store: deferredStore(() => {
+        entry.opening ??= openChatStore().catch((err: unknown) => {
+          entry.opening = undefined;
+          throw err;
+        });
+        return entry.opening.then((opened) => opened.store);
+      }),
+    };
+    slot.__backgroundAgentChatDb = entry;
+  }
+  return slot.__backgroundAgentChatDb.store;
+}
+
+/** Close the process-wide store's database (if it was opened); the next getChatStore() opens it again. */
+export async function closeChatStore(): Promise<void> {
+  const slot = globalThis as Slot;
+  const entry = slot.__backgroundAgentChatDb;
+  slot.__backgroundAgentChatDb = undefined;
+  const opened = await entry?.opening?.catch(() => undefined);
+  await opened?.database.close();
+}
+
+/** A store whose every method first awaits the real one. */
+function deferredStore(ready: () => Promise<DbChatStore>): DbChatStore {
+  return {
+    getChat: async (...args) => (await ready()).getChat(...args),
+    listChats: async (...args) => (await ready()).listChats(...args),
+    deleteChat: async (...args) => (await ready()).deleteChat(...args),
+    beginTurn: async (...args) => (await ready()).beginTurn(...args),
+    startRun: async (...args) => (await ready()).startRun(...args),
+    recordItem: async (...args) => (await ready()).recordItem(...args),
+    appendHistory: async (...args) => (await ready()).appendHistory(...args),
+    finishRun: async (...args) => (await ready()).finishRun(...args),
+    listApprovals: async (...args) => (await ready()).listApprovals(...args),
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The database schema (drizzle). Timestamps are epoch milliseconds in `bigint` columns, exactly as the API
+ * carries them. JSON columns are JSONB: key order and duplicate keys are not preserved (values are).
+ *
+ * Change it, then run `npm run db:generate` to write the next SQL migration and embed it in
+ * `migrations/index.ts` (which is what the app applies at start; it never reads the .sql files at run time).
+ * Imports here are type-only so that drizzle-kit can load this file without the app's path aliases.
+ */
+
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { ChatMessage } from "@/lib/shared/chat";
+import type { UpstreamItem } from "@/lib/shared/upstream";
+
+/** Epoch milliseconds. */
+const epochMs = (name: string) => bigint(name, { mode: "number" });
+
+/**
+ * JSONB holding app data. Postgres refuses the NUL character in JSONB strings, so NULs (which upstream text
+ * can carry in principle) are written as U+FFFD rather than failing the whole write.
+ */
+const json = <T>(name: string) =>
+  customType<{ data: T; driverData: string }>({
+    dataType: () => "jsonb",
+    toDriver: (value) => toJsonText(value),
+    fromDriver: (value) => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T)),
+  })(name);
+
+/** JSON text of a value, with every NUL escape (not an escaped backslash before `u0000`) made U+FFFD. */
+export function toJsonText(value: unknown): string {
+  const text = JSON.stringify(value) ?? "null";
+  return text.includes("\\u0000") ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd") : text;
+}
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  createdAt: epochMs("created_at").notNull(),
+});
+
+export const chats = pgTable(
+  "chats",
+  {
+    id: text("id").primaryKey(),
+    /** Owner; null until identity arrives (and for chats made before it). */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (t) => [
+    index("chats_updated_at_idx").on(t.updatedAt.desc()),
+    index("chats_user_id_updated_at_idx").on(t.userId, t.updatedAt.desc()),
+  ],
+);
+
+/** The UI transcript, in `position` order. */
+export const messages = pgTable(
+  "messages",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    id: text("id").notNull(),
+    position: integer("position").notNull(),
+    role: text("role").$type<ChatMessage["role"]>().notNull(),
+    parts: json<ChatMessage["parts"]>("parts").notNull(),
+    /** The UI message's `metadata`, when it has one. */
+    metadata: json<unknown>("metadata"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.id] }),
+    uniqueIndex("messages_chat_id_position_idx").on(t.chatId, t.position),
+  ],
+);
+
+/** The upstream history, in `position` order; append-only. */
+export const historyItems = pgTable(
+  "history_items",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    item: json<UpstreamItem>("item").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.position] })],
+);
+
+/**
+ * Every run a chat has had; the chat's current run is its latest row (highest `id`). A run id can repeat in
+ * one chat: an approval turn continues the assistant message (and so the run id) that asked for it.
+ */
+export const runs = pgTable(
+  "runs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    runId: text("run_id").notNull(),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    responseId: text("response_id"),
+    state: text("state").notNull(),
+    cursor: integer("cursor").notNull().default(0),
+    startedAt: epochMs("started_at").notNull(),
+    finishedAt: epochMs("finished_at"),
+    pollCount: integer("poll_count").notNull().default(0),
+    error: text("error"),
+    input: json<UpstreamItem[]>("input").notNull(),
+  },
+  (t) => [index("runs_chat_id_id_idx").on(t.chatId, t.id.desc())],
+);
+
+/** Audit log of MCP approval decisions, written with the `mcp_approval_response` items of a turn. */
+export const approvals = pgTable(
+  "approvals",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    approvalRequestId: text("approval_request_id").notNull(),
+    /** The run the decision continued. */
+    runId: text("run_id").notNull(),
+    approve: boolean("approve").notNull(),
+    reason: text("reason"),
+    decidedAt: epochMs("decided_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.approvalRequestId] })],
+);

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { Sidebar, SidebarToggles } from "@/components/sidebar";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,19 +14,19 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="flex h-dvh flex-col">
-        <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
-          <Link href="/" className="font-semibold">
+        <header className="flex items-center gap-2 border-b border-zinc-200 px-2 py-2 md:px-3 dark:border-zinc-800">
+          <SidebarToggles />
+          <Link
+            href="/"
+            className="min-w-0 truncate rounded-sm px-1 font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+          >
             Background Agent Chat
           </Link>
-          {/* A full navigation, not a client transition: a new chat starts from a clean page. */}
-          <a
-            href="/"
-            className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 focus-visible:outline-2 dark:border-zinc-700 dark:hover:bg-zinc-800"
-          >
-            New chat
-          </a>
         </header>
-        <main className="flex min-h-0 flex-1 flex-col">{children}</main>
+        <div className="flex min-h-0 flex-1">
+          <Sidebar />
+          <main className="flex min-h-0 min-w-0 flex-1 flex-col">{children}</main>
+        </div>
       </body>
     </html>
   );

@@ -1,0 +1,23 @@
+import { getChatStore } from "@/lib/db";
+import { ApiError } from "@/lib/http/errors";
+import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
+
+export const dynamic = "force-dynamic";
+
+/** Delete a chat with everything in it; refused while its run is still going (stop it first). */
+export async function DELETE(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!CHAT_ID_PATTERN.test(id)) {
+    return new ApiError("bad_request", "Chat id must be 1-64 letters, digits, '-' or '_'.").toResponse();
+  }
+  const store = getChatStore();
+  const chat = await store.getChat(id);
+  if (!chat) return notFound();
+  if (chat.run?.state === "running") {
+    return new ApiError("conflict", "Stop the run before deleting this chat.").toResponse();
+  }
+  if (!(await store.deleteChat(id))) return notFound();
+  return new Response(null, { status: 204 });
+}
+
+const notFound = () => new ApiError("not_found", "There is no chat with this id.").toResponse();

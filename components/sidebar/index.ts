@@ -1,0 +1,2 @@
+export { Sidebar } from "./sidebar";
+export { SidebarToggles } from "./sidebar-toggles";

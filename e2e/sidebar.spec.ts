@@ -1,0 +1,201 @@
+import { expect, type Page, test } from "@playwright/test";
+import { ask, waitForRunToEnd } from "./helpers";
+
+// The server's store is shared by every test of the run: each test uses titles of its own and only looks at
+// its own chats (plus their order relative to each other).
+const unique = (words: string) => `${words} ${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+
+const history = (page: Page) => page.getByRole("navigation", { name: "Chat history" });
+const chatLink = (page: Page, title: string) => history(page).getByRole("link", { name: title });
+
+/** Send a question on a new chat and return the chat's id once the run is over. */
+async function newChat(page: Page, question: string): Promise<string> {
+  await page.goto("/");
+  await ask(page, question);
+  await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
+  await waitForRunToEnd(page);
+  return new URL(page.url()).pathname.split("/").at(-1) ?? "";
+}
+
+test("a sent question shows up in the history, marked current, and opens from there", async ({ page }) => {
+  const title = unique("Hello there");
+  await newChat(page, title);
+  const link = chatLink(page, title);
+  await expect(link).toBeVisible();
+  await expect(link).toHaveAttribute("aria-current", "page");
+  // The run is over: no spinner on it.
+  await expect(
+    history(page).getByRole("listitem").filter({ has: link }).getByRole("img", { name: "running" }),
+  ).toHaveCount(0);
+
+  await history(page).getByRole("link", { name: "New chat" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "What should the agent work on?" })).toBeVisible();
+  await expect(chatLink(page, title)).not.toHaveAttribute("aria-current", "page");
+
+  await chatLink(page, title).click();
+  await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
+  await expect(page.getByText(`You asked: "${title}"`)).toHaveCount(1);
+  await expect(chatLink(page, title)).toHaveAttribute("aria-current", "page");
+  await expect(history(page).locator('[aria-current="page"]')).toHaveCount(1);
+});
+
+test("chats are listed newest first", async ({ page }) => {
+  const older = unique("Budget question");
+  const newer = unique("Hello again");
+  await newChat(page, older);
+  await newChat(page, newer);
+  const items = history(page).getByRole("listitem");
+  await expect(items.nth(0)).toContainText(newer);
+  await expect(items.nth(1)).toContainText(older);
+});
+
+test("delete asks first: Cancel and Esc keep the chat, Delete removes it", async ({ page }) => {
+  const title = unique("Hello to delete");
+  const id = await newChat(page, title);
+  const deleteButton = history(page).getByRole("button", { name: `Delete chat "${title}"`, exact: true });
+  const dialog = page.getByRole("alertdialog", { name: "Delete this chat?" });
+
+  await deleteButton.click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(title);
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(chatLink(page, title)).toBeVisible();
+  await expect(deleteButton).toBeFocused();
+
+  await deleteButton.click();
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(chatLink(page, title)).toBeVisible();
+
+  await deleteButton.click();
+  await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+  // It was the open chat: the page starts a new one.
+  await expect(page).toHaveURL(/\/$/);
+  await expect(chatLink(page, title)).toHaveCount(0);
+
+  await page.goto(`/chat/${id}`);
+  await expect(page.getByRole("heading", { name: "Chat not found" })).toBeVisible();
+});
+
+test("deleting a chat that is not open keeps the current page", async ({ page }) => {
+  const other = unique("Hello other");
+  const current = unique("Hello current");
+  await newChat(page, other);
+  await newChat(page, current);
+  const url = page.url();
+  await history(page)
+    .getByRole("button", { name: `Delete chat "${other}"`, exact: true })
+    .click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(chatLink(page, other)).toHaveCount(0);
+  expect(page.url()).toBe(url);
+  await expect(chatLink(page, current)).toHaveAttribute("aria-current", "page");
+});
+
+test("a refused delete shows the server's reason next to the chat; running chats show a spinner", async ({
+  page,
+}) => {
+  const chat = { id: "sidebar-e2e-running", title: "A chat with a run going", createdAt: 1, updatedAt: 2 };
+  await page.route("**/api/chats", (route) =>
+    route.fulfill({ json: { chats: [{ ...chat, running: true }] } }),
+  );
+  await page.route(`**/api/chat/${chat.id}`, (route) =>
+    route.fulfill({
+      status: 409,
+      json: { error: { code: "conflict", message: "Stop the run before deleting this chat." } },
+    }),
+  );
+  await page.goto("/");
+  const item = history(page).getByRole("listitem").filter({ hasText: chat.title });
+  await expect(item.getByRole("img", { name: "running" })).toBeVisible();
+  await item.getByRole("button", { name: `Delete chat "${chat.title}"` }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(item.getByRole("alert")).toHaveText("Stop the run before deleting this chat.");
+  await expect(item.getByRole("link", { name: chat.title })).toBeVisible();
+});
+
+test("an empty history says so", async ({ page }) => {
+  await page.route("**/api/chats", (route) => route.fulfill({ json: { chats: [] } }));
+  await page.goto("/");
+  await expect(history(page)).toContainText("No chats yet");
+});
+
+test("the API: list, and delete's errors as JSON", async ({ request }) => {
+  const list = await request.get("/api/chats");
+  expect(list.status()).toBe(200);
+  expect(Array.isArray((await list.json()).chats)).toBe(true);
+
+  const bad = await request.delete("/api/chat/not.a.valid.id");
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.code).toBe("bad_request");
+
+  const missing = await request.delete("/api/chat/no-such-chat-anywhere");
+  expect(missing.status()).toBe(404);
+  expect((await missing.json()).error.code).toBe("not_found");
+});
+
+test("on desktop the history can be hidden, and stays hidden after a reload", async ({ page }) => {
+  await page.goto("/");
+  const hide = page.getByRole("button", { name: "Hide chat history" });
+  await expect(hide).toHaveAttribute("aria-expanded", "true");
+  await expect(history(page)).toBeVisible();
+  await hide.click();
+  await expect(history(page)).toBeHidden();
+  const show = page.getByRole("button", { name: "Show chat history" });
+  await expect(show).toHaveAttribute("aria-expanded", "false");
+
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Show chat history" })).toBeVisible();
+  await expect(history(page)).toBeHidden();
+  await page.getByRole("button", { name: "Show chat history" }).click();
+  await expect(history(page)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Hide chat history" })).toHaveAttribute(
+    "aria-expanded",
+    "true",
+  );
+});
+
+test.describe("at 390 px wide", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  const noHorizontalScroll = async (page: Page) =>
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  test("the history opens as an overlay, closes with Esc or Close, and choosing a chat opens it", async ({
+    page,
+  }) => {
+    const title = unique("Hello narrow");
+    await newChat(page, title);
+    await expect(history(page)).toBeHidden();
+    await noHorizontalScroll(page);
+
+    const toggle = page.getByRole("button", { name: "Chat history", exact: true });
+    const overlay = page.getByRole("dialog", { name: "Chat history" });
+    await toggle.click();
+    await expect(overlay).toBeVisible();
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
+    await expect(overlay.getByRole("link", { name: title })).toHaveAttribute("aria-current", "page");
+    expect(await overlay.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await noHorizontalScroll(page);
+
+    await page.keyboard.press("Escape");
+    await expect(overlay).toBeHidden();
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await expect(toggle).toBeFocused();
+
+    await toggle.click();
+    await overlay.getByRole("button", { name: "Close chat history" }).click();
+    await expect(overlay).toBeHidden();
+
+    await page.goto("/");
+    await toggle.click();
+    await overlay.getByRole("link", { name: title }).click();
+    await expect(overlay).toBeHidden();
+    await expect(page.getByText(`You asked: "${title}"`)).toHaveCount(1);
+    await noHorizontalScroll(page);
+  });
+});

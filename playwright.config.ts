@@ -1,6 +1,12 @@
 import { defineConfig, devices } from "@playwright/test";
+import { BUDGET_PORT, PORT } from "./e2e/ports";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+const SHARED_ENV = {
+  SUPERVISOR_PROVIDER: "emulator",
+  EMULATOR_TIME_SCALE: "0.25",
+  SUPERVISOR_POLL_INTERVAL_MS: "250",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
 
 /**
  * End-to-end tests in the system Chromium (never a downloaded browser) against a production build served by
@@ -39,18 +45,24 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `npx next build && npx next start -p ${PORT} -H 127.0.0.1`,
-    url: `http://127.0.0.1:${PORT}`,
-    timeout: 240_000,
-    // Never test a stale server left behind by another run.
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      SUPERVISOR_PROVIDER: "emulator",
-      EMULATOR_TIME_SCALE: "0.25",
-      SUPERVISOR_POLL_INTERVAL_MS: "250",
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      command: `npx next build && npx next start -p ${PORT} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${PORT}`,
+      timeout: 300_000,
+      // Never test a stale server left behind by another run.
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: { ...SHARED_ENV, PGLITE_DIR: "memory://" },
     },
-  },
+    {
+      // The same build with a 2 s stream budget: every longer run is handed over to reconnects.
+      command: `node e2e/start-after.mjs http://127.0.0.1:${PORT} ${BUDGET_PORT}`,
+      url: `http://127.0.0.1:${BUDGET_PORT}`,
+      timeout: 360_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: { ...SHARED_ENV, STREAM_BUDGET_MS: "2000", PGLITE_DIR: "memory://" },
+    },
+  ],
 });

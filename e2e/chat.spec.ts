@@ -55,20 +55,6 @@ test("a multi-step run shows its tool calls as they happen and then the answer",
   await expect(assistantMessages(page).locator(".markdown").last()).not.toBeEmpty();
 });
 
-test("Stop ends the request and the next question can be asked at once", async ({ page }) => {
-  await page.goto("/");
-  await ask(page, "Run a multi-step analysis of the sales data");
-  const stop = page.getByRole("button", { name: "Stop" });
-  await expect(stop).toBeVisible();
-  await expect(page.getByRole("status")).toContainText(/Queued|Running/);
-  await stop.click();
-  await expect(stop).toHaveCount(0);
-  await expect(page.getByRole("status")).toHaveCount(0);
-  await ask(page, "Quick follow-up after stopping");
-  await waitForRunToEnd(page);
-  await expect(page.getByText('You asked: "Quick follow-up after stopping"')).toHaveCount(1);
-});
-
 test("model output renders inert: no script runs and javascript: links are neutralised", async ({ page }) => {
   // Markdown from the model goes through the same renderer as every answer; the user's own text is echoed
   // back by the emulator inside the answer, so hostile input here is hostile model output there.

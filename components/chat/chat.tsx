@@ -2,7 +2,7 @@
 
 import { useChat } from "@ai-sdk/react";
 import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { createChatTransport, readableError } from "@/lib/client/transport";
 import type { ChatMessage } from "@/lib/shared/chat";
@@ -24,22 +24,55 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   const updateRun = useRunStatusStore((state) => state.update);
   const clearRun = useRunStatusStore((state) => state.clear);
 
-  const { messages, sendMessage, stop, status, error, clearError, addToolApprovalResponse } =
+  const reconnect = useRef<() => void>(() => {});
+  const [stopError, setStopError] = useState<string | null>(null);
+
+  const { messages, sendMessage, stop, status, error, clearError, addToolApprovalResponse, resumeStream } =
     useChat<ChatMessage>({
       id: chatId,
       messages: initialMessages,
       transport,
       experimental_throttle: 50,
+      // On open, pick up a run still in progress (after a reload, a restart, or a closed tab).
+      resume: !isNew,
       // Once every approval card of the last message has an answer, the decisions go to the server together.
       sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
       onData: (part) => {
         if (part.type === "data-run-status") updateRun(chatId, part.data);
       },
-      onFinish: () => clearRun(chatId),
+      onFinish: ({ isAbort, isDisconnect, finishReason }) => {
+        clearRun(chatId);
+        // A stream that ended without `finish` handed over (time budget) or dropped: continue in a new one.
+        if (!isAbort && (isDisconnect || finishReason === undefined)) reconnect.current();
+      },
       onError: () => clearRun(chatId),
     });
 
   const busy = status === "submitted" || status === "streaming";
+
+  // Reconnect at once, but give up (and say so) if the server keeps dropping us without progress.
+  const reconnects = useRef<number[]>([]);
+  reconnect.current = () => {
+    const now = Date.now();
+    reconnects.current = [...reconnects.current.filter((t) => now - t < 30_000), now];
+    if (reconnects.current.length > 5) {
+      setStopError("The connection to the run keeps dropping. Reload the page to try again.");
+      return;
+    }
+    void resumeStream();
+  };
+
+  /** Stop cancels the run upstream; the stream then ends by itself with a "stopped" note. */
+  const onStop = async () => {
+    setStopError(null);
+    try {
+      const response = await fetch(`/api/chat/${chatId}/cancel`, { method: "POST" });
+      if (!response.ok) throw new Error(readableError(new Error(await response.text())));
+    } catch (err) {
+      void stop();
+      setStopError(`Could not stop the run upstream: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
 
   // Every request (a message, or approvals sent automatically) shows its status at once.
   useEffect(() => {
@@ -56,6 +89,7 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
 
   const onSend = (text: string) => {
     clearError();
+    setStopError(null);
     if (isNew && window.location.pathname !== `/chat/${chatId}`) {
       window.history.replaceState(null, "", `/chat/${chatId}`);
     }
@@ -77,6 +111,14 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
           {messages.map((message) => (
             <MessageView key={message.id} message={message} onDecide={onDecide} />
           ))}
+          {stopError && (
+            <div
+              role="alert"
+              className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+            >
+              {stopError}
+            </div>
+          )}
           {error && (
             <div
               role="alert"
@@ -90,7 +132,7 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
       </div>
       <div className="mx-auto w-full max-w-3xl">
         {busy && <RunStatus chatId={chatId} />}
-        <Composer busy={busy} onSend={onSend} onStop={() => void stop()} />
+        <Composer busy={busy} onSend={onSend} onStop={() => void onStop()} />
       </div>
     </div>
   );

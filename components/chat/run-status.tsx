@@ -5,6 +5,7 @@ import { useRunStatusStore } from "@/lib/client/run-status-store";
 
 const LABEL: Record<string, string> = {
   submitting: "Submitting",
+  reconnecting: "Reconnecting",
   queued: "Queued",
   in_progress: "Running",
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { UpstreamItem } from "@/lib/shared/upstream";
-import { checkDecisions, pendingApprovalRequests, unansweredFunctionCalls } from "./approvals";
+import { checkDecisions, pendingApprovalRequests } from "./approvals";
 import { toUpstreamInput, userMessageItem } from "./history";
 
 const request = (id: string, name = "search_web"): UpstreamItem => ({
@@ -128,27 +128,5 @@ describe("toUpstreamInput", () => {
       call,
       output,
     ]);
-  });
-});
-
-describe("unansweredFunctionCalls", () => {
-  it("finds the calls the app must run: those without an output anywhere", () => {
-    const hosted: UpstreamItem = {
-      type: "function_call",
-      id: "fc_1",
-      call_id: "c1",
-      name: "query_sales_genie",
-      arguments: "{}",
-    };
-    const hostedOut: UpstreamItem = { type: "function_call_output", call_id: "c1", output: "rows" };
-    const client: UpstreamItem = {
-      type: "function_call",
-      id: "fc_2",
-      call_id: "c2",
-      name: "calculate",
-      arguments: "{}",
-    };
-    const items = [hosted, hostedOut, client];
-    expect(unansweredFunctionCalls(items, items)).toEqual([client]);
   });
 });

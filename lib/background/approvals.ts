@@ -99,22 +99,3 @@ export function approvalResponseItem(decision: Decision): UpstreamItem {
     ...(decision.reason ? { reason: decision.reason } : {}),
   };
 }
-
-/**
- * Function calls the app must answer (quirk 5): calls among `items` with no output anywhere in the history.
- * Hosted tools' calls come with their outputs, so they never show up here.
- */
-export function unansweredFunctionCalls(
-  items: readonly UpstreamItem[],
-  history: readonly UpstreamItem[],
-): UpstreamItem[] {
-  const answered = new Set(
-    history.flatMap((item) =>
-      item.type === "function_call_output" && typeof item.call_id === "string" ? [item.call_id] : [],
-    ),
-  );
-  return items.filter(
-    (item) =>
-      item.type === "function_call" && typeof item.call_id === "string" && !answered.has(item.call_id),
-  );
-}

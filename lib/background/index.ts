@@ -4,7 +4,6 @@ export {
   type Decision,
   type DecisionCheck,
   pendingApprovalRequests,
-  unansweredFunctionCalls,
 } from "./approvals";
 export { createEchoFilter, type EchoFilter, noEcho } from "./echo";
 export { describeUpstreamError, type UpstreamErrorInfo } from "./errors";

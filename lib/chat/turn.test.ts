@@ -55,6 +55,7 @@ function databricksDeps(host: string, token: string, seen: SeenRequest[]): TurnD
     echoesHistory: upstreamEchoesHistory(config),
     registry: defaultToolRegistry,
     tools: defaultToolRegistry.definitions(),
+    streamBudgetMs: config.streamBudgetMs,
   };
 }
 

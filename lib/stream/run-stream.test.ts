@@ -201,7 +201,7 @@ describe("streamRunToUI", () => {
       ),
       { writer: writer as never, clock: fakeClock(), onItemSent: (_item, cursor) => void sent.push(cursor) },
     );
-    expect(outcome).toEqual({ status: "failed", message: "Genie timed out" });
+    expect(outcome?.outcome).toEqual({ status: "failed", message: "Genie timed out" });
     expect(chunks[0]).toMatchObject({
       type: "data-run-status",
       transient: true,

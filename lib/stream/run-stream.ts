@@ -1,9 +1,15 @@
 import type { UIMessageStreamWriter } from "ai";
 import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
 import type { ChatMessage, RunOutcomeData } from "@/lib/shared/chat";
-import type { UpstreamItem } from "@/lib/shared/upstream";
+import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
 import { revealText } from "./reveal";
+
+/** How a run ended, with the final response when the upstream gave one. */
+export interface RunEnd {
+  outcome: RunOutcome;
+  response?: UpstreamResponse;
+}
 
 export interface RunStreamOptions {
   writer: UIMessageStreamWriter<ChatMessage>;
@@ -26,7 +32,7 @@ export interface RunStreamOptions {
 export async function streamRunToUI(
   events: AsyncIterable<PollEvent>,
   options: RunStreamOptions,
-): Promise<RunOutcome | undefined> {
+): Promise<RunEnd | undefined> {
   const { writer, clock, signal } = options;
   const calls = options.calls ?? new ToolCallTracker(clock.now);
   for await (const event of events) {
@@ -54,7 +60,7 @@ export async function streamRunToUI(
       case "end": {
         const notice = outcomeNotice(event.outcome);
         if (notice) writer.write({ type: "data-run-outcome", id: "run-outcome", data: notice });
-        return event.outcome;
+        return { outcome: event.outcome, response: event.response };
       }
     }
   }

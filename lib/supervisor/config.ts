@@ -18,6 +18,8 @@ export interface SupervisorConfig {
   hostedTools: HostedTool[];
   /** Whether the app offers its own function tools (SUPERVISOR_CLIENT_TOOLS). */
   clientTools: boolean;
+  /** How long one streaming response may run before handing over to a reconnect (STREAM_BUDGET_MS). */
+  streamBudgetMs: number;
   /** Only for `databricks`. */
   databricks?: { host: string; token: string };
   /** Only for `openai`. */
@@ -38,6 +40,10 @@ const DEFAULT_MODELS: Record<Provider, string> = {
   databricks: "databricks-claude-sonnet-4-5",
   openai: "gpt-5-mini",
 };
+
+/** The chat routes export `maxDuration = 300` (seconds); a stream hands over 10 s before the platform cuts it. */
+export const CHAT_ROUTE_MAX_DURATION_S = 300;
+export const DEFAULT_STREAM_BUDGET_MS = (CHAT_ROUTE_MAX_DURATION_S - 10) * 1000;
 
 const DEFAULT_INSTRUCTIONS =
   "You are a helpful assistant for data and analytics questions. Use the tools you have when they help, and say what you did.";
@@ -77,6 +83,17 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
   ),
+  STREAM_BUDGET_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: "must be a number of milliseconds" })
+      .int({ error: "must be a whole number of milliseconds" })
+      .min(1000, { error: "must be at least 1000 ms" })
+      .max(DEFAULT_STREAM_BUDGET_MS, {
+        error: `must be at most ${DEFAULT_STREAM_BUDGET_MS} ms (the route's maxDuration minus 10 s)`,
+      })
+      .default(DEFAULT_STREAM_BUDGET_MS),
+  ),
   SUPERVISOR_POLL_INTERVAL_MS: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -114,6 +131,7 @@ export function loadSupervisorConfig(
     provider,
     hostedTools,
     clientTools: e.SUPERVISOR_CLIENT_TOOLS === "on",
+    streamBudgetMs: e.STREAM_BUDGET_MS,
     model: e.SUPERVISOR_MODEL ?? DEFAULT_MODELS[provider],
     instructions: e.SUPERVISOR_INSTRUCTIONS ?? DEFAULT_INSTRUCTIONS,
     pollIntervalMs: e.SUPERVISOR_POLL_INTERVAL_MS,

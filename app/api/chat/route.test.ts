@@ -1,12 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readUIStream, streamedText } from "@/lib/chat/testing";
+import { getChatStore } from "@/lib/db";
 import { POST } from "./route";
 
 // The route reads its provider from the environment: nothing set means the embedded emulator.
-beforeAll(() => {
+beforeAll(async () => {
   process.env.EMULATOR_TIME_SCALE = "0.05";
   process.env.SUPERVISOR_POLL_INTERVAL_MS = "100";
-});
+  // Creating the embedded database takes a few seconds: do it before the timed tests.
+  await getChatStore().listChats(1);
+}, 60_000);
 
 function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
   return POST(

@@ -1,10 +1,8 @@
-import { systemClock } from "@/lib/background";
+import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ChatBusyError } from "@/lib/db/chat-store";
-import { getChatStore } from "@/lib/db/memory-store";
 import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
 import { type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
-import { getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;
@@ -16,21 +14,11 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
     if (!parsed.success) throw validationError(parsed.error);
-    const { config, client, tools, registry } = getSupervisor();
-    return await startChatTurn(
-      {
-        store: getChatStore(),
-        client,
-        clock: systemClock,
-        model: config.model,
-        instructions: config.instructions,
-        tools,
-        registry,
-        pollIntervalMs: config.pollIntervalMs,
-        echoesHistory: upstreamEchoesHistory(config),
-      },
-      { chatId: parsed.data.id, turn: toTurn(parsed.data), signal: request.signal },
-    );
+    return await startChatTurn(getTurnDeps(), {
+      chatId: parsed.data.id,
+      turn: toTurn(parsed.data),
+      signal: request.signal,
+    });
   } catch (err) {
     if (err instanceof ApiError) return err.toResponse();
     if (err instanceof ChatBusyError) return new ApiError("conflict", err.message).toResponse();

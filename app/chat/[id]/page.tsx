@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { Chat } from "@/components/chat/chat";
-import { getChatStore } from "@/lib/db/memory-store";
+import { getChatStore } from "@/lib/db";
 import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
 
 export const dynamic = "force-dynamic";

@@ -1,0 +1,185 @@
+import type { UIMessageStreamWriter } from "ai";
+import {
+  type BackgroundClient,
+  type Clock,
+  createEchoFilter,
+  describeUpstreamError,
+  noEcho,
+  pollBackgroundResponse,
+  type RunOutcome,
+  submitBackgroundResponse,
+  toUpstreamInput,
+} from "@/lib/background";
+import type { ChatStore } from "@/lib/db/chat-store";
+import type { ChatMessage } from "@/lib/shared/chat";
+import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
+import type { ToolCallTracker } from "@/lib/stream/item-parts";
+import { streamRunToUI } from "@/lib/stream/run-stream";
+import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
+
+export interface CycleDeps {
+  store: ChatStore;
+  client: BackgroundClient;
+  clock: Clock;
+  model: string;
+  instructions?: string;
+  /** Sent on every create: hosted tools from the tools file plus the app's own function tools. */
+  tools?: unknown[];
+  /** The app's own function tools, run when the agent calls them. */
+  registry: ToolRegistry;
+  pollIntervalMs: number;
+  echoesHistory: boolean;
+}
+
+/** An upstream response already under way: continue polling it instead of creating one. */
+export interface ResumePoint {
+  responseId: string;
+  cursor: number;
+  input: UpstreamItem[];
+  startedAt: number;
+}
+
+export interface CycleContext {
+  chatId: string;
+  runId: string;
+  /** The chat's upstream history as stored; grows as the run produces items. */
+  history: UpstreamItem[];
+  writer: UIMessageStreamWriter<ChatMessage>;
+  calls: ToolCallTracker;
+  /** Ends polling: the browser left, the stream's time budget ran out, or the run was stopped. */
+  signal: AbortSignal;
+  resume?: ResumePoint;
+}
+
+/** Background cycles one turn may chain (function outputs sent back); a runaway agent stops here. */
+export const MAX_CYCLES_PER_TURN = 8;
+
+/**
+ * Submit (or resume), poll and stream background cycles until the agent stops calling the app's function
+ * tools. Returns how the run ended, or undefined when `signal` cut it short (the run goes on upstream).
+ */
+export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<RunOutcome | undefined> {
+  const { store, client, clock } = deps;
+  const { chatId, runId, writer, calls, signal } = ctx;
+  const history = [...ctx.history];
+  const clientTools = new Set<string>(deps.registry.names());
+  const startedAt = ctx.resume?.startedAt ?? clock.now();
+  let resume = ctx.resume;
+
+  for (let cycle = 0; cycle < MAX_CYCLES_PER_TURN; cycle++) {
+    let responseId: string;
+    let input: UpstreamItem[];
+    let initial: UpstreamResponse | undefined;
+    if (resume) {
+      ({ responseId, input } = resume);
+    } else {
+      writer.write({ type: "start-step" });
+      input = toUpstreamInput(history);
+      writer.write({
+        type: "data-run-status",
+        id: "run-status",
+        transient: true,
+        data: { status: "submitting", elapsedMs: clock.now() - startedAt, polls: 0 },
+      });
+      try {
+        initial = await submitBackgroundResponse(client, {
+          model: deps.model,
+          input,
+          instructions: deps.instructions,
+          tools: deps.tools,
+          signal,
+        });
+      } catch (err) {
+        if (signal.aborted) return undefined;
+        const message = `The agent could not be started: ${describeUpstreamError(err).message}`;
+        writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
+        return { status: "error", message };
+      }
+      responseId = initial.id;
+      await store.startRun(chatId, runId, { responseId, input });
+    }
+    const end = await streamRunToUI(
+      pollBackgroundResponse({
+        client,
+        clock,
+        responseId,
+        initial,
+        cursor: resume?.cursor ?? 0,
+        echo: deps.echoesHistory ? createEchoFilter(input) : noEcho,
+        intervalMs: deps.pollIntervalMs,
+        // A resumed response is already under way: no point waiting before the first look.
+        initialDelayMs: resume ? 0 : undefined,
+        startedAt,
+        signal,
+      }),
+      {
+        writer,
+        clock,
+        signal,
+        calls,
+        clientTools,
+        onItemSent: async (item, cursor) => {
+          history.push(item);
+          await store.recordItem(chatId, runId, item, cursor);
+        },
+      },
+    );
+    resume = undefined;
+    writer.write({ type: "finish-step" });
+    if (!end) return undefined;
+    if (end.outcome.status !== "completed") return end.outcome;
+
+    // Quirk 5: calls to the app's own tools end the response without outputs; answer them and go again.
+    const awaiting = callsAwaitingOutput(end.response?.output ?? []);
+    if (awaiting.length === 0) return end.outcome;
+    const answered = new Set(history.flatMap((i) => (i.type === "function_call_output" ? [i.call_id] : [])));
+    const outputs = await runFunctionCalls(
+      deps.registry,
+      awaiting.filter((c) => !answered.has(c.call_id)),
+      writer,
+      calls,
+      signal,
+    );
+    history.push(...outputs);
+    await store.appendHistory(chatId, runId, outputs);
+    if (signal.aborted) return undefined;
+  }
+  const message = `The agent kept calling tools; stopped after ${MAX_CYCLES_PER_TURN} rounds.`;
+  writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
+  return { status: "error", message };
+}
+
+/**
+ * Function calls in a finished response that the response itself did not answer: hosted tools come with
+ * their outputs (echoed history too), so what is left is the app's to run. Derived from the response alone,
+ * so a resumed stream reaches the same conclusion as the one that was cut.
+ */
+export function callsAwaitingOutput(output: readonly UpstreamItem[]): UpstreamItem[] {
+  const answered = new Set(output.flatMap((i) => (i.type === "function_call_output" ? [i.call_id] : [])));
+  return output.filter(
+    (i) => i.type === "function_call" && typeof i.call_id === "string" && !answered.has(i.call_id),
+  );
+}
+
+/** Run the app's own tools; an unknown or failing one answers with its error text, so the run never hangs. */
+async function runFunctionCalls(
+  registry: ToolRegistry,
+  pending: UpstreamItem[],
+  writer: UIMessageStreamWriter<ChatMessage>,
+  calls: ToolCallTracker,
+  signal: AbortSignal,
+): Promise<UpstreamItem[]> {
+  const outputs: UpstreamItem[] = [];
+  for (const call of pending) {
+    const callId = call.call_id as string;
+    const result = await executeFunctionCall(
+      registry,
+      { call_id: callId, name: String(call.name ?? ""), arguments: call.arguments },
+      { signal },
+    );
+    const shown = result.ok ? { output: result.output.output } : { errorText: result.output.output };
+    for (const chunk of calls.output(callId, shown, "client")) writer.write(chunk);
+    outputs.push(result.output);
+  }
+  return outputs;
+}

@@ -1,0 +1,44 @@
+import type { UpstreamItem } from "@/lib/shared/upstream";
+import { type ChatChunk, type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
+
+/** The history items of the turn in progress: everything after the last user message. */
+export function currentTurnItems(history: readonly UpstreamItem[]): UpstreamItem[] {
+  let lastUser = -1;
+  history.forEach((item, index) => {
+    if (item.type === "message" && item.role === "user") lastUser = index;
+  });
+  return history.slice(lastUser + 1);
+}
+
+/**
+ * The assistant message so far, rebuilt from the server's history: a resumed stream starts by replaying it
+ * whole (the browser resets the message on `start`), then continues live. Text comes at once, no reveal.
+ */
+export function replayTurn(
+  items: readonly UpstreamItem[],
+  calls: ToolCallTracker,
+  clientTools: ReadonlySet<string>,
+): ChatChunk[] {
+  const chunks: ChatChunk[] = [{ type: "start-step" }];
+  items.forEach((item, index) => {
+    if (item.type === "mcp_approval_response") {
+      const approvalId = String(item.approval_request_id);
+      const reason = typeof item.reason === "string" && item.reason ? { reason: item.reason } : {};
+      chunks.push({ type: "tool-approval-response", approvalId, approved: item.approve === true, ...reason });
+      if (item.approve !== true) chunks.push({ type: "tool-output-denied", toolCallId: approvalId });
+      return;
+    }
+    const view = viewItem(item, index, calls, clientTools);
+    if (view?.kind === "text") {
+      chunks.push(
+        { type: "text-start", id: view.id },
+        { type: "text-delta", id: view.id, delta: view.text },
+        { type: "text-end", id: view.id },
+        ...view.after,
+      );
+    } else if (view) {
+      chunks.push(...view.chunks);
+    }
+  });
+  return chunks;
+}

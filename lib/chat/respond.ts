@@ -1,0 +1,93 @@
+import { createUIMessageStream, createUIMessageStreamResponse, type UIMessageStreamWriter } from "ai";
+import type { RunState } from "@/lib/db/chat-store";
+import type { ChatMessage } from "@/lib/shared/chat";
+import type { UpstreamItem } from "@/lib/shared/upstream";
+import type { ToolCallTracker } from "@/lib/stream/item-parts";
+import { type CycleDeps, type ResumePoint, runCycles } from "./cycles";
+import { registerLiveRun } from "./live-runs";
+
+export interface TurnDeps extends CycleDeps {
+  /** How long one streaming response may run before it hands over to a reconnect (STREAM_BUDGET_MS). */
+  streamBudgetMs: number;
+}
+
+/** Headers that keep proxies from buffering or transforming the event stream. */
+const STREAM_HEADERS = { "Cache-Control": "no-cache, no-transform" };
+
+export interface RunResponseOptions {
+  chatId: string;
+  runId: string;
+  originalMessages: ChatMessage[];
+  history: UpstreamItem[];
+  calls: ToolCallTracker;
+  /** The browser's request: when it goes away, polling ends (the run does not). */
+  clientSignal?: AbortSignal;
+  /** Written right after `start`: decisions on their cards, or the replay of a resumed message. */
+  prelude?: (writer: UIMessageStreamWriter<ChatMessage>) => void;
+  resume?: ResumePoint;
+}
+
+/**
+ * Stream a run to the browser as a UI message stream and store how it went. Three ways to stop early:
+ * Stop (the run is cancelled: say so and finish), the stream budget (end without `finish`, so the browser
+ * reconnects and another stream continues from the stored cursor), or the browser leaving (just stop).
+ */
+export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Response {
+  const { chatId, runId } = options;
+  let finalState: RunState = "running";
+  let finalError: string | undefined;
+
+  const stream = createUIMessageStream<ChatMessage>({
+    originalMessages: options.originalMessages,
+    execute: async ({ writer }) => {
+      writer.write({ type: "start", messageId: runId });
+      options.prelude?.(writer);
+      const live = registerLiveRun(runId);
+      const budget = AbortSignal.timeout(deps.streamBudgetMs);
+      const signal = AbortSignal.any([
+        live.signal,
+        budget,
+        ...(options.clientSignal ? [options.clientSignal] : []),
+      ]);
+      try {
+        const outcome = await runCycles(deps, {
+          chatId,
+          runId,
+          history: options.history,
+          writer,
+          calls: options.calls,
+          signal,
+          resume: options.resume,
+        });
+        if (outcome) {
+          finalState = outcome.status;
+          finalError = "message" in outcome ? outcome.message : undefined;
+          writer.write({ type: "finish", finishReason: outcome.status === "completed" ? "stop" : "other" });
+        } else if (live.signal.reason === "cancelled") {
+          finalState = "cancelled";
+          finalError = "Stopped by the user.";
+          writer.write({
+            type: "data-run-outcome",
+            id: "run-outcome",
+            data: { status: "cancelled", message: "The run was stopped." },
+          });
+          writer.write({ type: "finish", finishReason: "other" });
+        } else if (budget.aborted) {
+          // No `finish`: the browser takes this as a hand-over and reconnects to GET /api/chat/{id}/stream.
+          writer.write({
+            type: "data-run-status",
+            id: "run-status",
+            transient: true,
+            data: { status: "reconnecting", elapsedMs: 0, polls: 0 },
+          });
+        }
+      } finally {
+        live.release();
+      }
+    },
+    onEnd: async ({ responseMessage }) => {
+      await deps.store.finishRun(chatId, runId, finalState, responseMessage, finalError);
+    },
+  });
+  return createUIMessageStreamResponse({ stream, headers: STREAM_HEADERS });
+}

@@ -1,0 +1,185 @@
+import type { UIMessageChunk } from "ai";
+import { describe, expect, it } from "vitest";
+import { createEmulator } from "@/emulator";
+import { systemClock } from "@/lib/background";
+import type { ChatStore } from "@/lib/db/chat-store";
+import { createMemoryChatStore } from "@/lib/db/memory-store";
+import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
+import { createOpenAIClient } from "@/lib/supervisor/client";
+import { defaultToolRegistry } from "@/lib/tools";
+import { cancelChatRun } from "./cancel";
+import type { TurnDeps } from "./respond";
+import { resumeChatRun } from "./resume";
+import { readUIStream, streamedText } from "./testing";
+import { startChatTurn, type TurnInput } from "./turn";
+
+const say = (text: string): TurnInput => ({
+  kind: "message",
+  text,
+  message: { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] },
+});
+
+interface Seen {
+  method: string;
+  path: string;
+  at: number;
+}
+
+/** The app's engine over the real `openai` SDK against an in-process emulator, recording every request. */
+function setup(streamBudgetMs: number, store: ChatStore = createMemoryChatStore()) {
+  const emulator = createEmulator({ flavor: "databricks", timeScale: 0.06 });
+  const seen: Seen[] = [];
+  const config = loadSupervisorConfig({
+    SUPERVISOR_PROVIDER: "databricks",
+    DATABRICKS_HOST: "http://upstream.test",
+    DATABRICKS_TOKEN: "t",
+  });
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    seen.push({ method: request.method, path: new URL(request.url).pathname, at: Date.now() });
+    return emulator.handle(request);
+  };
+  const deps: TurnDeps = {
+    store,
+    client: toBackgroundClient(createOpenAIClient(config, { fetch })),
+    clock: systemClock,
+    model: "m",
+    registry: defaultToolRegistry,
+    tools: defaultToolRegistry.definitions(),
+    pollIntervalMs: 100,
+    echoesHistory: true,
+    streamBudgetMs,
+  };
+  return { deps, seen, store };
+}
+
+/** Send a question and follow hand-overs until a stream finishes; returns every stream's chunks. */
+async function runToEnd(deps: TurnDeps, chatId: string, text: string) {
+  const streams: UIMessageChunk[][] = [
+    await readUIStream(await startChatTurn(deps, { chatId, turn: say(text) })),
+  ];
+  while (!streams.at(-1)?.some((c) => c.type === "finish")) {
+    const resumed = await resumeChatRun(deps, { chatId });
+    if (!resumed) throw new Error("nothing to resume, but the last stream did not finish");
+    streams.push(await readUIStream(resumed));
+    if (streams.length > 50) throw new Error("too many hand-overs");
+  }
+  return streams;
+}
+
+/** What the person ends up seeing: the stored assistant message's text and tool calls. */
+async function transcript(store: ChatStore, chatId: string) {
+  const chat = await store.getChat(chatId);
+  const assistant = chat?.messages.at(-1);
+  return {
+    text: assistant?.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])),
+    tools: assistant?.parts.flatMap((p) => (p.type === "dynamic-tool" ? [`${p.toolName}:${p.state}`] : [])),
+    history: chat?.history.map((i) => `${i.type}:${i.id ?? i.call_id ?? ""}`.replace(/resp_[0-9a-f]+/, "")),
+    state: chat?.run?.state,
+  };
+}
+
+describe("time-budgeted streams", () => {
+  it("a run cut into many short streams ends with the same transcript as an uncut one", async () => {
+    const question = "Run a multi-step data analysis";
+    const uncut = setup(60_000);
+    const uncutStreams = await runToEnd(uncut.deps, "uncut", question);
+    expect(uncutStreams).toHaveLength(1);
+
+    const cut = setup(250);
+    const cutStreams = await runToEnd(cut.deps, "cut", question);
+    expect(cutStreams.length).toBeGreaterThan(2);
+
+    const a = await transcript(uncut.store, "uncut");
+    const b = await transcript(cut.store, "cut");
+    expect(b.text).toEqual(a.text);
+    expect(b.tools).toEqual(a.tools);
+    expect(b.tools).toContain("query_sales_genie:output-available");
+    expect(b.state).toBe("completed");
+    // Each item was recorded exactly once, however often the stream was cut.
+    expect(b.history?.length).toBe(a.history?.length);
+    expect(new Set(b.history).size).toBe(b.history?.length);
+    // Every stream after the first replays the message so far, then continues: its text equals the final text.
+    expect(streamedText(cutStreams.at(-1) ?? [])).toBe(a.text?.join(""));
+  });
+
+  it("a hand-over in the middle of the app's own function tool loop still sends the outputs back once", async () => {
+    const cut = setup(120);
+    const streams = await runToEnd(cut.deps, "fn", "Please calculate 17 * 23 + 4");
+    expect(streams.length).toBeGreaterThan(1);
+    const after = await transcript(cut.store, "fn");
+    expect(after.text?.join("")).toContain("395");
+    expect(after.history?.filter((h) => h.startsWith("function_call_output"))).toHaveLength(1);
+  });
+});
+
+describe("resume", () => {
+  it("has nothing to resume for an unknown chat or a finished run", async () => {
+    const { deps } = setup(60_000);
+    expect(await resumeChatRun(deps, { chatId: "nope" })).toBeNull();
+    await runToEnd(deps, "done", "Hello there");
+    expect(await resumeChatRun(deps, { chatId: "done" })).toBeNull();
+  });
+
+  it("after the browser left, reopening replays what was shown and finishes the run once", async () => {
+    const { deps, store } = setup(60_000);
+    const gone = new AbortController();
+    const first = await startChatTurn(deps, {
+      chatId: "left",
+      turn: say("Run a multi-step data analysis"),
+      signal: gone.signal,
+    });
+    const reader = first.body?.getReader();
+    await reader?.read();
+    await new Promise((r) => setTimeout(r, 400));
+    gone.abort();
+    await reader?.cancel().catch(() => {});
+    expect((await store.getChat("left"))?.run?.state).toBe("running");
+
+    const resumed = await resumeChatRun(deps, { chatId: "left" });
+    const chunks = await readUIStream(resumed as Response);
+    expect(chunks.at(-1)).toEqual({ type: "finish", finishReason: "stop" });
+    const calls = chunks.flatMap((c) => (c.type === "tool-input-available" ? [c.toolCallId] : []));
+    expect(new Set(calls).size).toBe(calls.length);
+    expect((await store.getChat("left"))?.run?.state).toBe("completed");
+  });
+});
+
+describe("Stop", () => {
+  it("cancels upstream, ends polling at once, keeps what was shown, and frees the chat", async () => {
+    const { deps, seen, store } = setup(60_000);
+    const response = await startChatTurn(deps, {
+      chatId: "stop",
+      turn: say("Run a multi-step data analysis"),
+    });
+    const reading = readUIStream(response);
+    await new Promise((r) => setTimeout(r, 500));
+    const result = await cancelChatRun(deps, "stop");
+    expect(result).toEqual({ state: "cancelled", upstream: "cancelled" });
+    const chunks = await reading;
+    const cancel = seen.find((r) => r.method === "POST" && r.path.endsWith("/cancel"));
+    expect(cancel?.path).toMatch(/^\/ai-gateway\/mlflow\/v1\/responses\/resp_[0-9a-f]+\/cancel$/);
+    const responseId = cancel?.path.split("/")[5];
+
+    await new Promise((r) => setTimeout(r, 400));
+    const pollsAfter = seen.filter(
+      (r) => r.method === "GET" && r.path.includes(responseId ?? "?") && r.at > (cancel?.at ?? 0),
+    );
+    expect(pollsAfter).toEqual([]);
+    expect(chunks).toContainEqual({
+      type: "data-run-outcome",
+      id: "run-outcome",
+      data: { status: "cancelled", message: "The run was stopped." },
+    });
+    expect(chunks.at(-1)).toEqual({ type: "finish", finishReason: "other" });
+
+    const chat = await store.getChat("stop");
+    expect(chat?.run?.state).toBe("cancelled");
+    expect(chat?.messages.at(-1)?.parts.some((p) => p.type === "data-run-outcome")).toBe(true);
+    // The next message can be sent at once.
+    const next = await readUIStream(await startChatTurn(deps, { chatId: "stop", turn: say("Hello again") }));
+    expect(streamedText(next)).toContain("Hello again");
+    // Stopping again is harmless.
+    expect(await cancelChatRun(deps, "stop")).toMatchObject({ upstream: "not-asked" });
+  });
+});

@@ -1,0 +1,48 @@
+import { ToolCallTracker } from "@/lib/stream/item-parts";
+import { currentTurnItems, replayTurn } from "./replay";
+import { respondWithRun, type TurnDeps } from "./respond";
+
+/** A run whose create never reported back within this long was cut off before the upstream accepted it. */
+const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
+
+/**
+ * Continue a chat's run in a new stream (after a reload, a restart, or a stream's time budget): replay the
+ * assistant message so far from the stored history, then poll on from the stored cursor. Null when there is
+ * nothing to resume.
+ */
+export async function resumeChatRun(
+  deps: TurnDeps,
+  request: { chatId: string; signal?: AbortSignal },
+): Promise<Response | null> {
+  const chat = await deps.store.getChat(request.chatId);
+  const run = chat?.run;
+  if (!chat || !run || run.state !== "running") return null;
+  if (!run.responseId) {
+    // Never re-submit (quirk 8): a create that may have reached the upstream must not start a second run.
+    if (deps.clock.now() - run.startedAt > UNSTARTED_RUN_GRACE_MS) {
+      await deps.store.finishRun(
+        chat.id,
+        run.runId,
+        "error",
+        undefined,
+        "The run was interrupted before the agent accepted it.",
+      );
+    }
+    return null;
+  }
+  const calls = new ToolCallTracker(deps.clock.now);
+  const replay = replayTurn(currentTurnItems(chat.history), calls, new Set(deps.registry.names()));
+  return respondWithRun(deps, {
+    chatId: chat.id,
+    runId: run.runId,
+    // The replay rebuilds the message whole, so the stored snapshot of it is left out.
+    originalMessages: chat.messages.filter((m) => m.id !== run.runId),
+    history: chat.history,
+    calls,
+    clientSignal: request.signal,
+    prelude: (writer) => {
+      for (const chunk of replay) writer.write(chunk);
+    },
+    resume: { responseId: run.responseId, cursor: run.cursor, input: run.input, startedAt: run.startedAt },
+  });
+}

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useId } from "react";
 import type { ChatSummary } from "@/lib/client/chat-list-store";
+import { TrashIcon } from "./icons";
 
 interface ChatListItemProps {
   chat: ChatSummary;
@@ -86,21 +87,6 @@ function Spinner() {
         strokeWidth="2.5"
         strokeLinecap="round"
       />
-    </svg>
-  );
-}
-
-function TrashIcon() {
-  return (
-    <svg
-      viewBox="0 0 16 16"
-      className="size-4"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.5"
-    >
-      <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4M6.75 6.5v4.5M9.25 6.5v4.5" strokeLinejoin="round" />
     </svg>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useShallow } from "zustand/react/shallow";
+import { MenuIcon, PanelIcon } from "./icons";
 import { OVERLAY_ID, SIDEBAR_ID, useSidebarStore } from "./sidebar-store";
 
 const BUTTON =
@@ -43,36 +44,5 @@ export function SidebarToggles() {
         <MenuIcon />
       </button>
     </>
-  );
-}
-
-function PanelIcon() {
-  return (
-    <svg
-      viewBox="0 0 20 20"
-      className="size-5"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.5"
-    >
-      <rect x="2.75" y="3.75" width="14.5" height="12.5" rx="2" />
-      <path d="M7.5 4v12" />
-    </svg>
-  );
-}
-
-function MenuIcon() {
-  return (
-    <svg
-      viewBox="0 0 20 20"
-      className="size-5"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.5"
-    >
-      <path d="M3 5.5h14M3 10h14M3 14.5h14" strokeLinecap="round" />
-    </svg>
   );
 }

@@ -7,6 +7,7 @@ import { type ChatSummary, useChatListStore } from "@/lib/client/chat-list-store
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { ChatListItem } from "./chat-list-item";
 import { DeleteChatDialog } from "./delete-chat-dialog";
+import { CloseIcon, PlusIcon } from "./icons";
 import { OVERLAY_ID, SIDEBAR_ID, useSidebarStore } from "./sidebar-store";
 import { useChatListFreshness } from "./use-chat-list-freshness";
 
@@ -231,35 +232,5 @@ function ChatHistoryPanel(props: ChatHistoryPanelProps) {
         )}
       </div>
     </nav>
-  );
-}
-
-function PlusIcon() {
-  return (
-    <svg
-      viewBox="0 0 16 16"
-      className="size-4"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.75"
-    >
-      <path d="M8 3v10M3 8h10" strokeLinecap="round" />
-    </svg>
-  );
-}
-
-function CloseIcon() {
-  return (
-    <svg
-      viewBox="0 0 16 16"
-      className="size-4"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.75"
-    >
-      <path d="M4 4l8 8M12 4l-8 8" strokeLinecap="round" />
-    </svg>
   );
 }

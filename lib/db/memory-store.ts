@@ -86,14 +86,3 @@ export function createMemoryChatStore(): ChatStore {
     },
   };
 }
-
-/**
- * A process-wide in-memory store (one per server, shared by every route bundle).
- * @deprecated The app's store is `getChatStore` from `@/lib/db` (PGlite or PostgreSQL); this stays only until
- * the route handlers import that one.
- */
-export function getChatStore(): ChatStore {
-  const slot = globalThis as { __backgroundAgentChatStore?: ChatStore };
-  slot.__backgroundAgentChatStore ??= createMemoryChatStore();
-  return slot.__backgroundAgentChatStore;
-}

@@ -13,9 +13,10 @@ import {
 import type { ChatStore } from "@/lib/db/chat-store";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
-import type { ToolCallTracker } from "@/lib/stream/item-parts";
-import { streamRunToUI } from "@/lib/stream/run-stream";
+import { type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
+import { STOPPED_NOTICE, streamRunToUI } from "@/lib/stream/run-stream";
 import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
+import { claimOrFollowNextCycle } from "./next-cycle";
 
 export interface CycleDeps {
   store: ChatStore;
@@ -48,6 +49,11 @@ export interface CycleContext {
   calls: ToolCallTracker;
   /** Ends polling: the browser left, the stream's time budget ran out, or the run was stopped. */
   signal: AbortSignal;
+  /**
+   * Aborts only when the run was stopped: no further cycle may be submitted then. The other reasons of
+   * `signal` end polling but let a cycle already claimed be submitted, so that no later stream waits on it.
+   */
+  stopSignal: AbortSignal;
   resume?: ResumePoint;
 }
 
@@ -81,22 +87,27 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         transient: true,
         data: { status: "submitting", elapsedMs: clock.now() - startedAt, polls: 0 },
       });
+      if (ctx.stopSignal.aborted) return undefined;
+      // Not abortable by a leaving browser or the budget: once sent, the create may have started the run
+      // upstream, and only a stored response id lets the next stream find it again (quirk 8).
       try {
         initial = await submitBackgroundResponse(client, {
           model: deps.model,
           input,
           instructions: deps.instructions,
           tools: deps.tools,
-          signal,
         });
       } catch (err) {
-        if (signal.aborted) return undefined;
         const message = `The agent could not be started: ${describeUpstreamError(err).message}`;
         writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
         return { status: "error", message };
       }
       responseId = initial.id;
-      await store.startRun(chatId, runId, { responseId, input });
+      if (!(await store.startRun(chatId, runId, { responseId, input }))) {
+        // Stopped while the create was in flight: the new response must not run on where nobody sees it.
+        await client.cancel(responseId).catch(() => undefined);
+        return undefined;
+      }
     }
     const end = await streamRunToUI(
       pollBackgroundResponse({
@@ -132,17 +143,43 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     // Quirk 5: calls to the app's own tools end the response without outputs; answer them and go again.
     const awaiting = callsAwaitingOutput(end.response?.output ?? []);
     if (awaiting.length === 0) return end.outcome;
+    const next = await claimOrFollowNextCycle({
+      store,
+      clock,
+      chatId,
+      runId,
+      responseId,
+      callIds: awaiting.map((c) => String(c.call_id)),
+      startedAt,
+      intervalMs: deps.pollIntervalMs,
+      signal,
+    });
+    if (!next) return undefined;
+    if (next.kind === "ended") {
+      if (next.state !== "cancelled") return undefined;
+      writer.write({ type: "data-run-outcome", id: "run-outcome", data: STOPPED_NOTICE });
+      return { status: "cancelled" };
+    }
+    if (next.kind === "followed") {
+      next.outputs.forEach((item, index) => {
+        const view = viewItem(item, index, calls, clientTools);
+        if (view?.kind === "chunks") for (const chunk of view.chunks) writer.write(chunk);
+      });
+      history.push(...next.outputs);
+      writer.write({ type: "start-step" });
+      resume = next.resume;
+      continue;
+    }
     const answered = new Set(history.flatMap((i) => (i.type === "function_call_output" ? [i.call_id] : [])));
     const outputs = await runFunctionCalls(
       deps.registry,
       awaiting.filter((c) => !answered.has(c.call_id)),
       writer,
       calls,
-      signal,
+      ctx.stopSignal,
     );
     history.push(...outputs);
     await store.appendHistory(chatId, runId, outputs);
-    if (signal.aborted) return undefined;
   }
   const message = `The agent kept calling tools; stopped after ${MAX_CYCLES_PER_TURN} rounds.`;
   writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });

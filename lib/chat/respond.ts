@@ -3,8 +3,10 @@ import type { RunState } from "@/lib/db/chat-store";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
+import { STOPPED_NOTICE } from "@/lib/stream/run-stream";
 import { type CycleDeps, type ResumePoint, runCycles } from "./cycles";
 import { registerLiveRun } from "./live-runs";
+import { watchStoredRun } from "./run-watch";
 
 export interface TurnDeps extends CycleDeps {
   /** How long one streaming response may run before it hands over to a reconnect (STREAM_BUDGET_MS). */
@@ -43,34 +45,40 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
       writer.write({ type: "start", messageId: runId });
       options.prelude?.(writer);
       const live = registerLiveRun(runId);
+      const watch = watchStoredRun({ ...deps, chatId, runId, intervalMs: deps.pollIntervalMs });
+      // Stop reaches this loop directly (same process) or through the stored run (another instance).
+      const stopSignal = AbortSignal.any([live.signal, watch.signal]);
       const budget = AbortSignal.timeout(deps.streamBudgetMs);
       const signal = AbortSignal.any([
-        live.signal,
+        stopSignal,
         budget,
         ...(options.clientSignal ? [options.clientSignal] : []),
       ]);
       try {
-        const outcome = await runCycles(deps, {
-          chatId,
-          runId,
-          history: options.history,
-          writer,
-          calls: options.calls,
-          signal,
-          resume: options.resume,
-        });
+        const outcome = await runCycles(
+          { ...deps, client: watch.client },
+          {
+            chatId,
+            runId,
+            history: options.history,
+            writer,
+            calls: options.calls,
+            signal,
+            stopSignal,
+            resume: options.resume,
+          },
+        );
         if (outcome) {
           finalState = outcome.status;
           finalError = "message" in outcome ? outcome.message : undefined;
           writer.write({ type: "finish", finishReason: outcome.status === "completed" ? "stop" : "other" });
-        } else if (live.signal.reason === "cancelled") {
+        } else if (stopSignal.reason === "cancelled") {
           finalState = "cancelled";
           finalError = "Stopped by the user.";
-          writer.write({
-            type: "data-run-outcome",
-            id: "run-outcome",
-            data: { status: "cancelled", message: "The run was stopped." },
-          });
+          writer.write({ type: "data-run-outcome", id: "run-outcome", data: STOPPED_NOTICE });
+          writer.write({ type: "finish", finishReason: "other" });
+        } else if (stopSignal.reason === "gone") {
+          // The chat was deleted or moved on to a newer turn: nothing left for this stream to show.
           writer.write({ type: "finish", finishReason: "other" });
         } else if (budget.aborted) {
           // No `finish`: the browser takes this as a hand-over and reconnects to GET /api/chat/{id}/stream.
@@ -83,6 +91,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
         }
       } finally {
         live.release();
+        await watch.close();
       }
     },
     onEnd: async ({ responseMessage }) => {

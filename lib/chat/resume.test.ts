@@ -1,83 +1,8 @@
-import type { UIMessageChunk } from "ai";
 import { describe, expect, it } from "vitest";
-import { createEmulator } from "@/emulator";
-import { systemClock } from "@/lib/background";
-import type { ChatStore } from "@/lib/db/chat-store";
-import { createMemoryChatStore } from "@/lib/db/memory-store";
-import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
-import { createOpenAIClient } from "@/lib/supervisor/client";
-import { defaultToolRegistry } from "@/lib/tools";
 import { cancelChatRun } from "./cancel";
-import type { TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
-import { readUIStream, streamedText } from "./testing";
-import { startChatTurn, type TurnInput } from "./turn";
-
-const say = (text: string): TurnInput => ({
-  kind: "message",
-  text,
-  message: { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] },
-});
-
-interface Seen {
-  method: string;
-  path: string;
-  at: number;
-}
-
-/** The app's engine over the real `openai` SDK against an in-process emulator, recording every request. */
-function setup(streamBudgetMs: number, store: ChatStore = createMemoryChatStore()) {
-  const emulator = createEmulator({ flavor: "databricks", timeScale: 0.06 });
-  const seen: Seen[] = [];
-  const config = loadSupervisorConfig({
-    SUPERVISOR_PROVIDER: "databricks",
-    DATABRICKS_HOST: "http://upstream.test",
-    DATABRICKS_TOKEN: "t",
-  });
-  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
-    const request = new Request(input, init);
-    seen.push({ method: request.method, path: new URL(request.url).pathname, at: Date.now() });
-    return emulator.handle(request);
-  };
-  const deps: TurnDeps = {
-    store,
-    client: toBackgroundClient(createOpenAIClient(config, { fetch })),
-    clock: systemClock,
-    model: "m",
-    registry: defaultToolRegistry,
-    tools: defaultToolRegistry.definitions(),
-    pollIntervalMs: 100,
-    echoesHistory: true,
-    streamBudgetMs,
-  };
-  return { deps, seen, store };
-}
-
-/** Send a question and follow hand-overs until a stream finishes; returns every stream's chunks. */
-async function runToEnd(deps: TurnDeps, chatId: string, text: string) {
-  const streams: UIMessageChunk[][] = [
-    await readUIStream(await startChatTurn(deps, { chatId, turn: say(text) })),
-  ];
-  while (!streams.at(-1)?.some((c) => c.type === "finish")) {
-    const resumed = await resumeChatRun(deps, { chatId });
-    if (!resumed) throw new Error("nothing to resume, but the last stream did not finish");
-    streams.push(await readUIStream(resumed));
-    if (streams.length > 50) throw new Error("too many hand-overs");
-  }
-  return streams;
-}
-
-/** What the person ends up seeing: the stored assistant message's text and tool calls. */
-async function transcript(store: ChatStore, chatId: string) {
-  const chat = await store.getChat(chatId);
-  const assistant = chat?.messages.at(-1);
-  return {
-    text: assistant?.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])),
-    tools: assistant?.parts.flatMap((p) => (p.type === "dynamic-tool" ? [`${p.toolName}:${p.state}`] : [])),
-    history: chat?.history.map((i) => `${i.type}:${i.id ?? i.call_id ?? ""}`.replace(/resp_[0-9a-f]+/, "")),
-    state: chat?.run?.state,
-  };
-}
+import { readUIStream, runToEnd, say, setup, streamedText, transcript } from "./testing";
+import { startChatTurn } from "./turn";
 
 describe("time-budgeted streams", () => {
   it("a run cut into many short streams ends with the same transcript as an uncut one", async () => {

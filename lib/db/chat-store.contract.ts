@@ -3,10 +3,16 @@
  * `describeChatStore("name", makeStore)` inside a `*.test.ts` file. The store made is shared by the suite's
  * tests, so every test uses chat ids of its own.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
-import { ChatBusyError, type ChatRecord, type ChatStore, type TurnAppend } from "./chat-store";
+import {
+  ChatBusyError,
+  type ChatRecord,
+  type ChatStore,
+  CYCLE_CLAIM_TTL_MS,
+  type TurnAppend,
+} from "./chat-store";
 import type { ApprovalRecord } from "./db-store";
 
 export interface ChatStoreHarness {
@@ -119,7 +125,7 @@ export function describeChatStore(
           updatedAt: expect.any(Number),
           messages: [message],
           history: [userItem("What is the weather?")],
-          run: { runId, state: "running", cursor: 0, startedAt: expect.any(Number), input: [] },
+          run: { runId, state: "running", cursor: 0, startedAt: expect.any(Number), input: [], polls: 0 },
         });
         expect(chat.createdAt).toBeGreaterThanOrEqual(before);
         expect(chat.updatedAt).toBeGreaterThanOrEqual(chat.createdAt);
@@ -197,6 +203,7 @@ export function describeChatStore(
           cursor: 0,
           startedAt: expect.any(Number),
           input: [],
+          polls: 0,
         });
         expect(chat.createdAt).toBe(before.createdAt);
         expect(chat.updatedAt).toBeGreaterThanOrEqual(before.updatedAt);
@@ -479,6 +486,80 @@ export function describeChatStore(
         expect(await store.getChat(nowhere)).toBeUndefined();
       });
 
+      it("startRun refuses (and stores nothing) once the run was stopped or replaced", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        expect(await store.startRun(chatId, runId, { responseId: "resp_1", input: [] })).toBe(true);
+        await store.finishRun(chatId, runId, "cancelled", undefined, "Stopped by the user.");
+        expect(await store.startRun(chatId, runId, { responseId: "resp_late", input: [] })).toBe(false);
+        expect((await mustGet(chatId)).run).toMatchObject({ responseId: "resp_1", state: "cancelled" });
+        expect(await store.startRun(uniqueId("chat"), runId, { responseId: "r", input: [] })).toBe(false);
+      });
+
+      it("checkRun counts polls and reports the state; undefined for a replaced or deleted run", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        expect(await store.checkRun(chatId, runId, 0)).toEqual({ state: "running" });
+        await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
+        expect(await store.checkRun(chatId, runId, 3)).toEqual({ state: "running", responseId: "resp_1" });
+        await Promise.all([store.checkRun(chatId, runId, 2), store.checkRun(chatId, runId, 4)]);
+        expect((await mustGet(chatId)).run?.polls).toBe(9);
+
+        await store.finishRun(chatId, runId, "cancelled");
+        expect(await store.checkRun(chatId, runId, 1)).toEqual({ state: "cancelled", responseId: "resp_1" });
+
+        await store.beginTurn(chatId, uniqueId("run"), say("again"), { create: false });
+        expect(await store.checkRun(chatId, runId, 1)).toBeUndefined();
+        await store.deleteChat(chatId);
+        expect(await store.checkRun(chatId, runId, 1)).toBeUndefined();
+      });
+
+      it("claimNextCycle lets exactly one of several racing streams take a cycle", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true });
+        await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
+
+        const claims = await Promise.all(
+          [1, 2, 3, 4].map(() => store.claimNextCycle(chatId, runId, "resp_1")),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(false);
+        // A response the run is not on (an older cycle, or one never seen) cannot be claimed.
+        expect(await store.claimNextCycle(chatId, runId, "resp_0")).toBe(false);
+
+        // The winner submits the next cycle; the one after it can be claimed again, once.
+        await store.startRun(chatId, runId, { responseId: "resp_2", input: [] });
+        expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe(true);
+        expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe(false);
+
+        // Nothing to claim in a run that ended or is not the chat's current one.
+        await store.startRun(chatId, runId, { responseId: "resp_3", input: [] });
+        await store.finishRun(chatId, runId, "completed");
+        expect(await store.claimNextCycle(chatId, runId, "resp_3")).toBe(false);
+        expect(await store.claimNextCycle(chatId, uniqueId("run"), "resp_3")).toBe(false);
+      });
+
+      it("claimNextCycle hands a claim whose holder never submitted to the next stream after the TTL", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true });
+        await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
+        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(true);
+        vi.useFakeTimers({ toFake: ["Date"] });
+        try {
+          vi.setSystemTime(Date.now() + CYCLE_CLAIM_TTL_MS - 1000);
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(false);
+          vi.setSystemTime(Date.now() + 2000);
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(true);
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(false);
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+
       it("finishRun with `running` only snapshots the assistant message, in place", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
@@ -560,6 +641,7 @@ export function describeChatStore(
           cursor: 0,
           startedAt: expect.any(Number),
           input: [],
+          polls: 0,
         });
 
         await store.startRun(chatId, runId, { responseId: "resp-2", input: chat.history });

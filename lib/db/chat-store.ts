@@ -38,6 +38,15 @@ export interface RunRecord {
   input: UpstreamItem[];
   /** Why it ended, when it did not complete. */
   error?: string;
+  /** Retrieve calls made for the run so far, by every stream that followed it. */
+  polls: number;
+}
+
+/** What a stream following a run re-reads while it polls: light enough to ask every interval. */
+export interface RunCheck {
+  state: RunState;
+  /** The upstream response the run is on now (a newer cycle than the stream's own, when another stream moved on). */
+  responseId?: string;
 }
 
 /** A chat as the history sidebar lists it. */
@@ -49,6 +58,9 @@ export interface ChatSummary {
   /** A run is in progress (upstream), whether or not anyone is watching it. */
   running: boolean;
 }
+
+/** How long a claimed cycle may take to produce its response before another stream may claim it. */
+export const CYCLE_CLAIM_TTL_MS = 60_000;
 
 export class ChatBusyError extends Error {
   constructor() {
@@ -83,12 +95,28 @@ export interface ChatStore {
     prepare: (chat: ChatRecord | undefined) => TurnAppend,
     options: { create: boolean },
   ): Promise<ChatRecord>;
-  /** The upstream accepted a cycle of the run: its response id and input; the cursor starts again at 0. */
+  /**
+   * The upstream accepted a cycle of the run: its response id and input; the cursor starts again at 0.
+   * False (and nothing stored) when the run is no longer in progress (stopped meanwhile) or not the chat's
+   * current one: the caller then cancels the response it just created.
+   */
   startRun(
     chatId: string,
     runId: string,
     upstream: { responseId: string; input: UpstreamItem[] },
-  ): Promise<void>;
+  ): Promise<boolean>;
+  /**
+   * Claim the cycle that follows response `afterResponseId` (answering its function calls and submitting the
+   * next response). Several streams may follow one run (two tabs); exactly one gets true, the others wait
+   * for the run to move on. A claim that has not led to a new response within `CYCLE_CLAIM_TTL_MS` (its holder
+   * died) can be taken over.
+   */
+  claimNextCycle(chatId: string, runId: string, afterResponseId: string): Promise<boolean>;
+  /**
+   * Count `polls` more retrieve calls against the run and return its stored state; undefined when `runId` is
+   * no longer the chat's current run (a newer turn, or the chat was deleted).
+   */
+  checkRun(chatId: string, runId: string, polls: number): Promise<RunCheck | undefined>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /** Items the app produced itself during the run (client-side function outputs). */

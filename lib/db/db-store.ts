@@ -1,7 +1,14 @@
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
-import { ChatBusyError, type ChatRecord, type ChatStore, type RunRecord, type RunState } from "./chat-store";
+import {
+  ChatBusyError,
+  type ChatRecord,
+  type ChatStore,
+  CYCLE_CLAIM_TTL_MS,
+  type RunRecord,
+  type RunState,
+} from "./chat-store";
 import type { AnyPgDatabase } from "./migrate";
 import { approvals, chats, historyItems, messages, runs } from "./schema";
 import { titleFrom } from "./title";
@@ -111,21 +118,60 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
         await tx
           .insert(runs)
           .values({ runId, chatId, state: "running", cursor: 0, startedAt: now, input: [] });
-        chat.run = { runId, state: "running", cursor: 0, startedAt: now, input: [] };
+        chat.run = { runId, state: "running", cursor: 0, startedAt: now, input: [], polls: 0 };
         chat.updatedAt = now;
         return chat;
       });
     },
 
     async startRun(chatId, runId, upstream) {
+      let started = false;
       await withChatLocked(chatId, async (tx) => {
         const run = await currentRun(tx, chatId, runId);
-        if (!run) return;
+        if (run?.state !== "running") return;
         await tx
           .update(runs)
           .set({ responseId: upstream.responseId, input: upstream.input, cursor: 0 })
           .where(eq(runs.id, run.id));
+        started = true;
       });
+      return started;
+    },
+
+    async claimNextCycle(chatId, runId, afterResponseId) {
+      // One conditional UPDATE is the compare-and-set: concurrent claimers serialize on the row.
+      const now = Date.now();
+      const claimed = await db
+        .update(runs)
+        .set({ claimedAfter: afterResponseId, claimedAt: now })
+        .where(
+          and(
+            eq(runs.id, latestRunId(chatId)),
+            eq(runs.runId, runId),
+            eq(runs.state, "running"),
+            eq(runs.responseId, afterResponseId),
+            or(
+              isNull(runs.claimedAfter),
+              ne(runs.claimedAfter, afterResponseId),
+              lt(runs.claimedAt, now - CYCLE_CLAIM_TTL_MS),
+            ),
+          ),
+        )
+        .returning({ id: runs.id });
+      return claimed.length > 0;
+    },
+
+    async checkRun(chatId, runId, polls) {
+      const [row] = await db
+        .update(runs)
+        .set({ pollCount: sql`${runs.pollCount} + ${Math.max(0, Math.floor(polls))}` })
+        .where(and(eq(runs.id, latestRunId(chatId)), eq(runs.runId, runId)))
+        .returning({ state: runs.state, responseId: runs.responseId });
+      if (!row) return undefined;
+      return {
+        state: row.state as RunState,
+        ...(row.responseId !== null ? { responseId: row.responseId } : {}),
+      };
     },
 
     async appendHistory(chatId, runId, items) {
@@ -190,6 +236,11 @@ async function currentRun(tx: Queryable, chatId: string, runId: string): Promise
   return run?.runId === runId ? run : undefined;
 }
 
+/** The id of the chat's current (latest) run row, as a subquery. */
+function latestRunId(chatId: string) {
+  return sql`(select r.id from runs r where r.chat_id = ${chatId} order by r.id desc limit 1)`;
+}
+
 async function latestRun(q: Queryable, chatId: string): Promise<RunRow | undefined> {
   const [run] = await q.select().from(runs).where(eq(runs.chatId, chatId)).orderBy(desc(runs.id)).limit(1);
   return run;
@@ -229,6 +280,7 @@ function toRunRecord(row: RunRow): RunRecord {
     cursor: row.cursor,
     startedAt: row.startedAt,
     input: row.input,
+    polls: row.pollCount,
     ...(row.responseId !== null ? { responseId: row.responseId } : {}),
     ...(row.finishedAt !== null ? { finishedAt: row.finishedAt } : {}),
     ...(row.error !== null ? { error: row.error } : {}),

@@ -1,9 +1,11 @@
-import { ChatBusyError, type ChatRecord, type ChatStore } from "./chat-store";
+import { ChatBusyError, type ChatRecord, type ChatStore, CYCLE_CLAIM_TTL_MS } from "./chat-store";
 import { titleFrom } from "./title";
 
 /** A process-local store; chats vanish on restart. */
 export function createMemoryChatStore(): ChatStore {
   const chats = new Map<string, ChatRecord>();
+  /** Claimed cycles by chat: the response whose next cycle is taken, and when. */
+  const claims = new Map<string, { after: string; at: number }>();
 
   /** The chat's current run, if it is this one: a stale run must not write over a newer one. */
   const runOf = (chatId: string, runId: string) => {
@@ -29,6 +31,7 @@ export function createMemoryChatStore(): ChatStore {
         }));
     },
     async deleteChat(chatId) {
+      claims.delete(chatId);
       return chats.delete(chatId);
     },
     async beginTurn(chatId, runId, prepare, { create }) {
@@ -51,13 +54,29 @@ export function createMemoryChatStore(): ChatStore {
       }
       if (append.message) chat.messages.push(structuredClone(append.message));
       chat.history.push(...structuredClone(append.items));
-      chat.run = { runId, state: "running", cursor: 0, startedAt: Date.now(), input: [] };
+      chat.run = { runId, state: "running", cursor: 0, startedAt: Date.now(), input: [], polls: 0 };
       chat.updatedAt = Date.now();
       return structuredClone(chat);
     },
     async startRun(chatId, runId, upstream) {
       const run = runOf(chatId, runId);
-      if (run) Object.assign(run, structuredClone(upstream), { cursor: 0 });
+      if (run?.state !== "running") return false;
+      Object.assign(run, structuredClone(upstream), { cursor: 0 });
+      return true;
+    },
+    async claimNextCycle(chatId, runId, afterResponseId) {
+      const run = runOf(chatId, runId);
+      if (run?.state !== "running" || run.responseId !== afterResponseId) return false;
+      const claim = claims.get(chatId);
+      if (claim?.after === afterResponseId && Date.now() - claim.at < CYCLE_CLAIM_TTL_MS) return false;
+      claims.set(chatId, { after: afterResponseId, at: Date.now() });
+      return true;
+    },
+    async checkRun(chatId, runId, polls) {
+      const run = runOf(chatId, runId);
+      if (!run) return undefined;
+      run.polls += polls;
+      return { state: run.state, ...(run.responseId ? { responseId: run.responseId } : {}) };
     },
     async appendHistory(chatId, runId, items) {
       if (runOf(chatId, runId)) chats.get(chatId)?.history.push(...structuredClone(items));

@@ -115,6 +115,9 @@ export const runs = pgTable(
     finishedAt: epochMs("finished_at"),
     pollCount: integer("poll_count").notNull().default(0),
     error: text("error"),
+    /** The response whose next cycle a stream has claimed (see ChatStore.claimNextCycle), and when. */
+    claimedAfter: text("claimed_after"),
+    claimedAt: epochMs("claimed_at"),
     input: json<UpstreamItem[]>("input").notNull(),
   },
   (t) => [index("runs_chat_id_id_idx").on(t.chatId, t.id.desc())],

@@ -67,13 +67,16 @@ export async function streamRunToUI(
   return undefined;
 }
 
+/** What the chat says under a run that was stopped. */
+export const STOPPED_NOTICE: RunOutcomeData = { status: "cancelled", message: "The run was stopped." };
+
 /** What to tell the person when a run did not simply complete. */
 export function outcomeNotice(outcome: RunOutcome): RunOutcomeData | null {
   switch (outcome.status) {
     case "completed":
       return null;
     case "cancelled":
-      return { status: "cancelled", message: "The run was stopped." };
+      return STOPPED_NOTICE;
     case "incomplete":
       return {
         status: "incomplete",

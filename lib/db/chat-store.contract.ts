@@ -779,6 +779,17 @@ export function describeChatStore(
         expect(chat.run).toMatchObject({ runId, state: "running", cursor: 0 });
       });
 
+      it("with unlessRunning, refuses (deleting nothing) while a run is in progress", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("busy"), { create: true });
+        await expect(store.deleteChat(chatId, { unlessRunning: true })).rejects.toBeInstanceOf(ChatBusyError);
+        expect((await store.getChat(chatId))?.run?.state).toBe("running");
+        await store.finishRun(chatId, runId, "completed");
+        expect(await store.deleteChat(chatId, { unlessRunning: true })).toBe(true);
+        expect(await store.deleteChat(chatId, { unlessRunning: true })).toBe(false);
+      });
+
       it("can delete a chat while its run is in progress; the run's writes then go nowhere", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");

@@ -82,8 +82,12 @@ export interface ChatStore {
   getChat(chatId: string): Promise<ChatRecord | undefined>;
   /** Newest (most recently updated) first. */
   listChats(limit?: number): Promise<ChatSummary[]>;
-  /** Removes the chat with its messages, runs and approvals; false when there was none. */
-  deleteChat(chatId: string): Promise<boolean>;
+  /**
+   * Removes the chat with its messages, runs and approvals; false when there was none. With `unlessRunning`
+   * it refuses with ChatBusyError while a run is in progress, checked atomically with the delete (a turn
+   * starting meanwhile must not lose its chat).
+   */
+  deleteChat(chatId: string, options?: { unlessRunning?: boolean }): Promise<boolean>;
   /**
    * Atomically: refuse with ChatBusyError while a run is in progress, let `prepare` check the chat as it is
    * now (it may throw to refuse, and then nothing is stored), append what it returns and open run `runId`.

@@ -72,9 +72,15 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
       return rows.map(({ state, ...chat }) => ({ ...chat, running: state === "running" }));
     },
 
-    async deleteChat(chatId) {
-      const deleted = await db.delete(chats).where(eq(chats.id, chatId)).returning({ id: chats.id });
-      return deleted.length > 0;
+    async deleteChat(chatId, options) {
+      return db.transaction(async (tx) => {
+        if (!(await lockChat(tx, chatId))) return false;
+        if (options?.unlessRunning && (await latestRun(tx, chatId))?.state === "running") {
+          throw new ChatBusyError();
+        }
+        await tx.delete(chats).where(eq(chats.id, chatId));
+        return true;
+      });
     },
 
     async beginTurn(chatId, runId, prepare, { create }) {

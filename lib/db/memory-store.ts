@@ -30,7 +30,8 @@ export function createMemoryChatStore(): ChatStore {
           running: run?.state === "running",
         }));
     },
-    async deleteChat(chatId) {
+    async deleteChat(chatId, options) {
+      if (options?.unlessRunning && chats.get(chatId)?.run?.state === "running") throw new ChatBusyError();
       claims.delete(chatId);
       return chats.delete(chatId);
     },

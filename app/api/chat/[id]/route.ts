@@ -1,4 +1,5 @@
 import { getChatStore } from "@/lib/db";
+import { ChatBusyError } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
 import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
 
@@ -10,13 +11,14 @@ export async function DELETE(_request: Request, { params }: { params: Promise<{ 
   if (!CHAT_ID_PATTERN.test(id)) {
     return new ApiError("bad_request", "Chat id must be 1-64 letters, digits, '-' or '_'.").toResponse();
   }
-  const store = getChatStore();
-  const chat = await store.getChat(id);
-  if (!chat) return notFound();
-  if (chat.run?.state === "running") {
-    return new ApiError("conflict", "Stop the run before deleting this chat.").toResponse();
+  try {
+    if (!(await getChatStore().deleteChat(id, { unlessRunning: true }))) return notFound();
+  } catch (err) {
+    if (err instanceof ChatBusyError) {
+      return new ApiError("conflict", "Stop the run before deleting this chat.").toResponse();
+    }
+    throw err;
   }
-  if (!(await store.deleteChat(id))) return notFound();
   return new Response(null, { status: 204 });
 }
 

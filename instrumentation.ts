@@ -5,8 +5,9 @@ export async function register() {
   checkConfigAtStartup();
   // Open and migrate the database now, so the first chat does not wait for it.
   const { getChatStore } = await import("./lib/db");
+  // Any query opens it; this one reads nothing.
   getChatStore()
-    .listChats(1)
+    .getChat("")
     .catch((err: unknown) =>
       console.error(
         `The chat database could not be opened: ${err instanceof Error ? err.message : String(err)}`,

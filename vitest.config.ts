@@ -8,6 +8,7 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next/**"],
     environment: "node",
     // Route tests reach the process-wide store: keep it in memory, never in the checkout's .data/.
-    env: { PGLITE_DIR: "memory://" },
+    // A fixed signing key for session cookies, so tests write no key file either.
+    env: { PGLITE_DIR: "memory://", SESSION_SECRET: "vitest-session-secret-0123456789abcdef" },
   },
 });

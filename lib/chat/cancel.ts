@@ -18,8 +18,9 @@ export interface CancelResult {
 export async function cancelChatRun(
   deps: { store: ChatStore; client: BackgroundClient },
   chatId: string,
+  ownerId: string,
 ): Promise<CancelResult> {
-  const chat = await deps.store.getChat(chatId);
+  const chat = await deps.store.getChat(chatId, ownerId);
   if (!chat) throw new ApiError("not_found", "There is no such chat.");
   const run = chat.run;
   if (run?.state !== "running") return { state: run?.state ?? "none", upstream: "not-asked" };

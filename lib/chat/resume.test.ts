@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cancelChatRun } from "./cancel";
 import { resumeChatRun } from "./resume";
-import { readUIStream, runToEnd, say, setup, streamedText, transcript } from "./testing";
+import { OWNER, readUIStream, runToEnd, say, setup, streamedText, transcript } from "./testing";
 import { startChatTurn } from "./turn";
 
 describe("time-budgeted streams", () => {
@@ -39,17 +39,23 @@ describe("time-budgeted streams", () => {
 });
 
 describe("resume", () => {
-  it("has nothing to resume for an unknown chat or a finished run", async () => {
+  it("has nothing to resume for a finished run, and no such chat for an unknown or foreign one", async () => {
     const { deps } = setup(60_000);
-    expect(await resumeChatRun(deps, { chatId: "nope" })).toBeNull();
+    await expect(resumeChatRun(deps, { ownerId: OWNER.id, chatId: "nope" })).rejects.toMatchObject({
+      code: "not_found",
+    });
     await runToEnd(deps, "done", "Hello there");
-    expect(await resumeChatRun(deps, { chatId: "done" })).toBeNull();
+    await expect(resumeChatRun(deps, { ownerId: "anon:intruder", chatId: "done" })).rejects.toMatchObject({
+      code: "not_found",
+    });
+    expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "done" })).toBeNull();
   });
 
   it("after the browser left, reopening replays what was shown and finishes the run once", async () => {
     const { deps, store } = setup(60_000);
     const gone = new AbortController();
     const first = await startChatTurn(deps, {
+      owner: OWNER,
       chatId: "left",
       turn: say("Run a multi-step data analysis"),
       signal: gone.signal,
@@ -61,7 +67,7 @@ describe("resume", () => {
     await reader?.cancel().catch(() => {});
     expect((await store.getChat("left"))?.run?.state).toBe("running");
 
-    const resumed = await resumeChatRun(deps, { chatId: "left" });
+    const resumed = await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "left" });
     const chunks = await readUIStream(resumed as Response);
     expect(chunks.at(-1)).toEqual({ type: "finish", finishReason: "stop" });
     const calls = chunks.flatMap((c) => (c.type === "tool-input-available" ? [c.toolCallId] : []));
@@ -74,12 +80,13 @@ describe("Stop", () => {
   it("cancels upstream, ends polling at once, keeps what was shown, and frees the chat", async () => {
     const { deps, seen, store } = setup(60_000);
     const response = await startChatTurn(deps, {
+      owner: OWNER,
       chatId: "stop",
       turn: say("Run a multi-step data analysis"),
     });
     const reading = readUIStream(response);
     await new Promise((r) => setTimeout(r, 500));
-    const result = await cancelChatRun(deps, "stop");
+    const result = await cancelChatRun(deps, "stop", OWNER.id);
     expect(result).toEqual({ state: "cancelled", upstream: "cancelled" });
     const chunks = await reading;
     const cancel = seen.find((r) => r.method === "POST" && r.path.endsWith("/cancel"));
@@ -102,9 +109,11 @@ describe("Stop", () => {
     expect(chat?.run?.state).toBe("cancelled");
     expect(chat?.messages.at(-1)?.parts.some((p) => p.type === "data-run-outcome")).toBe(true);
     // The next message can be sent at once.
-    const next = await readUIStream(await startChatTurn(deps, { chatId: "stop", turn: say("Hello again") }));
+    const next = await readUIStream(
+      await startChatTurn(deps, { owner: OWNER, chatId: "stop", turn: say("Hello again") }),
+    );
     expect(streamedText(next)).toContain("Hello again");
     // Stopping again is harmless.
-    expect(await cancelChatRun(deps, "stop")).toMatchObject({ upstream: "not-asked" });
+    expect(await cancelChatRun(deps, "stop", OWNER.id)).toMatchObject({ upstream: "not-asked" });
   });
 });

@@ -1,3 +1,4 @@
+import { ApiError } from "@/lib/http/errors";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import { currentTurnItems, replayTurn } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
@@ -8,15 +9,16 @@ const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
 /**
  * Continue a chat's run in a new stream (after a reload, a restart, or a stream's time budget): replay the
  * assistant message so far from the stored history, then poll on from the stored cursor. Null when there is
- * nothing to resume.
+ * nothing to resume; ApiError 404 for a chat that is not the owner's.
  */
 export async function resumeChatRun(
   deps: TurnDeps,
-  request: { chatId: string; signal?: AbortSignal },
+  request: { chatId: string; ownerId: string; signal?: AbortSignal },
 ): Promise<Response | null> {
-  const chat = await deps.store.getChat(request.chatId);
-  const run = chat?.run;
-  if (!chat || !run || run.state !== "running") return null;
+  const chat = await deps.store.getChat(request.chatId, request.ownerId);
+  if (!chat) throw new ApiError("not_found", "There is no such chat.");
+  const run = chat.run;
+  if (run?.state !== "running") return null;
   if (!run.responseId) {
     // Never re-submit (quirk 8): a create that may have reached the upstream must not start a second run.
     if (deps.clock.now() - run.startedAt > UNSTARTED_RUN_GRACE_MS) {

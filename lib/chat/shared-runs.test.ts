@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatStore } from "@/lib/db/chat-store";
 import { cancelChatRun } from "./cancel";
 import { resumeChatRun } from "./resume";
-import { readUIStream, runToEnd, type Seen, say, setup, streamedText } from "./testing";
+import { OWNER, readUIStream, runToEnd, type Seen, say, setup, streamedText } from "./testing";
 import { startChatTurn } from "./turn";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +31,11 @@ describe("a run followed by more than one stream or server", () => {
   it("Stop on another server instance (seen only in the database) ends this instance's polling", async () => {
     const { deps, seen, store } = setup(60_000);
     const reading = readUIStream(
-      await startChatTurn(deps, { chatId: "elsewhere", turn: say("Run a multi-step data analysis") }),
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "elsewhere",
+        turn: say("Run a multi-step data analysis"),
+      }),
     );
     const responseId = await responseIdOf(store, "elsewhere");
     await sleep(300);
@@ -62,10 +66,12 @@ describe("a run followed by more than one stream or server", () => {
   it("two streams on one run (two tabs) answer the app's function call once and submit one next cycle", async () => {
     const { deps, seen, store } = setup(60_000);
     const first = readUIStream(
-      await startChatTurn(deps, { chatId: "tabs", turn: say("What time is it in UTC?") }),
+      await startChatTurn(deps, { owner: OWNER, chatId: "tabs", turn: say("What time is it in UTC?") }),
     );
     await responseIdOf(store, "tabs");
-    const second = readUIStream((await resumeChatRun(deps, { chatId: "tabs" })) as Response);
+    const second = readUIStream(
+      (await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "tabs" })) as Response,
+    );
     const streams: UIMessageChunk[][] = await Promise.all([first, second]);
 
     const creates = seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses"));
@@ -98,10 +104,17 @@ describe("a run followed by more than one stream or server", () => {
       }
     });
     const reading = readUIStream(
-      await startChatTurn(deps, { chatId: "early", turn: say("Run a multi-step data analysis") }),
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "early",
+        turn: say("Run a multi-step data analysis"),
+      }),
     );
     await createArrived;
-    expect(await cancelChatRun(deps, "early")).toEqual({ state: "cancelled", upstream: "not-asked" });
+    expect(await cancelChatRun(deps, "early", OWNER.id)).toEqual({
+      state: "cancelled",
+      upstream: "not-asked",
+    });
     releaseCreate();
 
     const chunks = await reading;

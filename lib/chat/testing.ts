@@ -1,7 +1,7 @@
 import type { UIMessageChunk } from "ai";
 import { createEmulator } from "@/emulator";
 import { systemClock } from "@/lib/background";
-import type { ChatStore } from "@/lib/db/chat-store";
+import type { ChatOwner, ChatStore } from "@/lib/db/chat-store";
 import { createMemoryChatStore } from "@/lib/db/memory-store";
 import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
 import { createOpenAIClient } from "@/lib/supervisor/client";
@@ -22,6 +22,9 @@ export async function readUIStream(response: Response): Promise<UIMessageChunk[]
 export function streamedText(chunks: UIMessageChunk[]): string {
   return chunks.flatMap((c) => (c.type === "text-delta" ? [c.delta] : [])).join("");
 }
+
+/** The person every engine test acts for. */
+export const OWNER: ChatOwner = { id: "anon:test-owner" };
 
 export const say = (text: string): TurnInput => ({
   kind: "message",
@@ -75,10 +78,10 @@ export function setup(
 /** Send a question and follow hand-overs until a stream finishes; returns every stream's chunks. */
 export async function runToEnd(deps: TurnDeps, chatId: string, text: string) {
   const streams: UIMessageChunk[][] = [
-    await readUIStream(await startChatTurn(deps, { chatId, turn: say(text) })),
+    await readUIStream(await startChatTurn(deps, { owner: OWNER, chatId, turn: say(text) })),
   ];
   while (!streams.at(-1)?.some((c) => c.type === "finish")) {
-    const resumed = await resumeChatRun(deps, { chatId });
+    const resumed = await resumeChatRun(deps, { ownerId: OWNER.id, chatId });
     if (!resumed) throw new Error("nothing to resume, but the last stream did not finish");
     streams.push(await readUIStream(resumed));
     if (streams.length > 50) throw new Error("too many hand-overs");

@@ -10,7 +10,7 @@ import {
   upstreamEchoesHistory,
 } from "@/lib/supervisor";
 import { defaultToolRegistry } from "@/lib/tools";
-import { readUIStream, streamedText } from "./testing";
+import { OWNER, readUIStream, streamedText } from "./testing";
 import { startChatTurn, type TurnDeps, type TurnInput } from "./turn";
 
 const say = (text: string): TurnInput => ({
@@ -74,10 +74,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const deps = databricksDeps(server.url, "dapi-secret", seen);
 
     const first = await readUIStream(
-      await startChatTurn(deps, {
-        chatId: "c1",
-        turn: say("What is a lakehouse?"),
-      }),
+      await startChatTurn(deps, { owner: OWNER, chatId: "c1", turn: say("What is a lakehouse?") }),
     );
     const firstText = streamedText(first);
     expect(firstText).toContain('You asked: "What is a lakehouse?"');
@@ -107,10 +104,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
 
     seen.length = 0;
     const second = await readUIStream(
-      await startChatTurn(deps, {
-        chatId: "c1",
-        turn: say("And a warehouse?"),
-      }),
+      await startChatTurn(deps, { owner: OWNER, chatId: "c1", turn: say("And a warehouse?") }),
     );
     const secondText = streamedText(second);
     expect(secondText).toContain('You asked: "And a warehouse?"');
@@ -123,10 +117,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
   it("shows each tool call once while a multi-step run grows, partial items included", async () => {
     const deps = databricksDeps(server.url, "dapi-secret", []);
     const chunks = await readUIStream(
-      await startChatTurn(deps, {
-        chatId: "c2",
-        turn: say("Run a multi-step data analysis"),
-      }),
+      await startChatTurn(deps, { owner: OWNER, chatId: "c2", turn: say("Run a multi-step data analysis") }),
     );
     const calls = chunks.flatMap((c) => (c.type === "tool-input-available" ? [c.toolCallId] : []));
     const outputs = chunks.flatMap((c) => (c.type === "tool-output-available" ? [c.toolCallId] : []));
@@ -142,13 +133,17 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
 
   it("says why when the upstream fails the run, and when it rejects the credentials", async () => {
     const deps = databricksDeps(server.url, "dapi-secret", []);
-    const failed = await readUIStream(await startChatTurn(deps, { chatId: "c3", turn: say("please fail") }));
+    const failed = await readUIStream(
+      await startChatTurn(deps, { owner: OWNER, chatId: "c3", turn: say("please fail") }),
+    );
     expect(failed.find((c) => c.type === "data-run-outcome")).toMatchObject({
       data: { status: "failed", message: expect.stringContaining("emulated failure") },
     });
 
     const rejected = databricksDeps(server.url, "wrong-token", []);
-    const denied = await readUIStream(await startChatTurn(rejected, { chatId: "c4", turn: say("hello") }));
+    const denied = await readUIStream(
+      await startChatTurn(rejected, { owner: OWNER, chatId: "c4", turn: say("hello") }),
+    );
     expect(denied.find((c) => c.type === "data-run-outcome")).toMatchObject({
       data: { status: "error", message: expect.stringMatching(/could not be started/) },
     });
@@ -156,11 +151,8 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
 
   it("refuses a second turn while a run is still in progress in the chat", async () => {
     const deps = databricksDeps(server.url, "dapi-secret", []);
-    const slow = await startChatTurn(deps, {
-      chatId: "c5",
-      turn: say("long report please"),
-    });
-    await expect(startChatTurn(deps, { chatId: "c5", turn: say("hello?") })).rejects.toThrow(
+    const slow = await startChatTurn(deps, { owner: OWNER, chatId: "c5", turn: say("long report please") });
+    await expect(startChatTurn(deps, { owner: OWNER, chatId: "c5", turn: say("hello?") })).rejects.toThrow(
       /still in progress/,
     );
     await readUIStream(slow);
@@ -170,7 +162,11 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const seen: SeenRequest[] = [];
     const deps = databricksDeps(server.url, "dapi-secret", seen);
     const first = await readUIStream(
-      await startChatTurn(deps, { chatId: "a1", turn: say("Search the web for lakehouse news") }),
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "a1",
+        turn: say("Search the web for lakehouse news"),
+      }),
     );
     const ask = first.find((c) => c.type === "tool-approval-request");
     expect(ask).toMatchObject({ approvalId: expect.stringMatching(/^mcpr_/) });
@@ -182,6 +178,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     seen.length = 0;
     const followUp = await readUIStream(
       await startChatTurn(deps, {
+        owner: OWNER,
         chatId: "a1",
         turn: { kind: "approval", decisions: [{ approvalRequestId: approvalId, approve: true }] },
       }),
@@ -209,13 +206,18 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const seen: SeenRequest[] = [];
     const deps = databricksDeps(server.url, "dapi-secret", seen);
     const first = await readUIStream(
-      await startChatTurn(deps, { chatId: "a2", turn: say("Search the web for lakehouse news") }),
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "a2",
+        turn: say("Search the web for lakehouse news"),
+      }),
     );
     const approvalId = (first.find((c) => c.type === "tool-approval-request") as { approvalId: string })
       .approvalId;
     seen.length = 0;
     const followUp = await readUIStream(
       await startChatTurn(deps, {
+        owner: OWNER,
         chatId: "a2",
         turn: {
           kind: "approval",
@@ -239,10 +241,14 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const seen: SeenRequest[] = [];
     const deps = databricksDeps(server.url, "dapi-secret", seen);
     const mine = await readUIStream(
-      await startChatTurn(deps, { chatId: "a3", turn: say("Search the web for lakehouse news") }),
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "a3",
+        turn: say("Search the web for lakehouse news"),
+      }),
     );
     const theirs = await readUIStream(
-      await startChatTurn(deps, { chatId: "a4", turn: say("Search the web for cats") }),
+      await startChatTurn(deps, { owner: OWNER, chatId: "a4", turn: say("Search the web for cats") }),
     );
     const mineId = (mine.find((c) => c.type === "tool-approval-request") as { approvalId: string })
       .approvalId;
@@ -250,6 +256,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
       .approvalId;
     const decide = (chatId: string, approvalRequestId: string) =>
       startChatTurn(deps, {
+        owner: OWNER,
         chatId,
         turn: { kind: "approval", decisions: [{ approvalRequestId, approve: true }] },
       });
@@ -270,7 +277,7 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
     const seen: SeenRequest[] = [];
     const deps = databricksDeps(server.url, "dapi-secret", seen);
     const chunks = await readUIStream(
-      await startChatTurn(deps, { chatId: "f1", turn: say("Please calculate 17 * 23 + 4") }),
+      await startChatTurn(deps, { owner: OWNER, chatId: "f1", turn: say("Please calculate 17 * 23 + 4") }),
     );
     const call = chunks.find((c) => c.type === "tool-input-available");
     expect(call).toMatchObject({

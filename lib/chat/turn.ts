@@ -1,6 +1,6 @@
 import { generateId, type UIMessageStreamWriter } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
-import type { ChatRecord, TurnAppend } from "@/lib/db/chat-store";
+import type { ChatOwner, ChatRecord, TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
 import type { ChatMessage } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
@@ -14,6 +14,8 @@ export type TurnInput =
 
 export interface TurnRequest {
   chatId: string;
+  /** Who sends it: a chat is created for, and continued only by, its owner. */
+  owner: ChatOwner;
   turn: TurnInput;
   /** Aborts when the browser goes away: polling ends, the upstream run goes on and can be resumed. */
   signal?: AbortSignal;
@@ -25,12 +27,13 @@ export interface TurnRequest {
  * ChatBusyError, with nothing stored, when the turn is refused.
  */
 export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promise<Response> {
-  const { chatId, turn } = request;
-  const existing = turn.kind === "approval" ? await deps.store.getChat(chatId) : undefined;
+  const { chatId, turn, owner } = request;
+  const existing = turn.kind === "approval" ? await deps.store.getChat(chatId, owner.id) : undefined;
   // An approval continues the assistant message that asked for it; a message starts a new one.
   const runId = turn.kind === "approval" ? lastAssistantMessageId(existing) : generateId();
   const chat = await deps.store.beginTurn(chatId, runId, (current) => prepareTurn(current, turn), {
     create: turn.kind === "message",
+    owner,
   });
   const calls =
     turn.kind === "approval"

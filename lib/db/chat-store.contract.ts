@@ -8,6 +8,8 @@ import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import {
   ChatBusyError,
+  ChatNotFoundError,
+  type ChatOwner,
   type ChatRecord,
   type ChatStore,
   CYCLE_CLAIM_TTL_MS,
@@ -26,6 +28,10 @@ let counter = 0;
 /** A chat or run id no other test (nor an earlier run against the same database) uses. */
 export const uniqueId = (label: string) =>
   `${label}-${++counter}-${Math.random().toString(36).slice(2, 8)}`.slice(0, 64);
+
+/** The owner of the chats the contract makes, and somebody else. */
+export const ME: ChatOwner = { id: "anon:contract-me" };
+export const SOMEONE_ELSE: ChatOwner = { id: "fwd:someone@example.com", email: "someone@example.com" };
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,7 +88,7 @@ export function describeChatStore(
     async function completedChat(text = "hello") {
       const chatId = uniqueId("chat");
       const runId = uniqueId("run");
-      await store.beginTurn(chatId, runId, say(text), { create: true });
+      await store.beginTurn(chatId, runId, say(text), { create: true, owner: ME });
       await store.startRun(chatId, runId, { responseId: `resp-${runId}`, input: [userItem(text)] });
       await store.recordItem(chatId, runId, outputItem(`out-${runId}`), 1);
       await store.finishRun(chatId, runId, "completed", assistantMessage(runId, `answer to ${text}`));
@@ -114,7 +120,7 @@ export function describeChatStore(
             seen.push(current);
             return { message, items: [userItem("What is the weather?")] };
           },
-          { create: true },
+          { create: true, owner: ME },
         );
         const after = Date.now();
         expect(seen).toEqual([undefined]);
@@ -141,7 +147,7 @@ export function describeChatStore(
       it("titles a chat from its first message, cut at 80 characters", async () => {
         const long = uniqueId("chat");
         const text = `${"word ".repeat(30)}end`;
-        const chat = await store.beginTurn(long, uniqueId("run"), say(text), { create: true });
+        const chat = await store.beginTurn(long, uniqueId("run"), say(text), { create: true, owner: ME });
         expect(chat.title).toHaveLength(80);
         expect(chat.title.endsWith("…")).toBe(true);
         expect(text.replace(/\s+/g, " ").startsWith(chat.title.slice(0, 79))).toBe(true);
@@ -149,13 +155,14 @@ export function describeChatStore(
         const untitled = uniqueId("chat");
         const bare = await store.beginTurn(untitled, uniqueId("run"), () => ({ items: [userItem("x")] }), {
           create: true,
+          owner: ME,
         });
         expect(bare.title).toBe("New chat");
         expect(bare.messages).toEqual([]);
 
         // The title is the first message's: later turns keep it.
         const { chatId } = await completedChat("first question");
-        await store.beginTurn(chatId, uniqueId("run"), say("second question"), { create: true });
+        await store.beginTurn(chatId, uniqueId("run"), say("second question"), { create: true, owner: ME });
         expect((await mustGet(chatId)).title).toBe("first question");
       });
 
@@ -170,12 +177,12 @@ export function describeChatStore(
               seen.push(current);
               return { items: [userItem("x")] };
             },
-            { create: false },
+            { create: false, owner: ME },
           ),
         ).rejects.toThrow();
         expect(seen).toEqual([undefined]);
         expect(await store.getChat(chatId)).toBeUndefined();
-        expect((await store.listChats(1000)).some((c) => c.id === chatId)).toBe(false);
+        expect((await store.listChats(ME.id, 1000)).some((c) => c.id === chatId)).toBe(false);
       });
 
       it("lets prepare see the chat as it is now and continues it", async () => {
@@ -191,7 +198,7 @@ export function describeChatStore(
             seen = current;
             return { message, items: [userItem("and then?")] };
           },
-          { create: false },
+          { create: false, owner: ME },
         );
         expect(seen).toEqual(before);
         expect(seen?.run).toMatchObject({ runId, state: "completed" });
@@ -220,13 +227,13 @@ export function describeChatStore(
             () => {
               throw refusal;
             },
-            { create: true },
+            { create: true, owner: ME },
           ),
         ).rejects.toBe(refusal);
         expect(await store.getChat(chatId)).toBeUndefined();
-        expect((await store.listChats(1000)).some((c) => c.id === chatId)).toBe(false);
+        expect((await store.listChats(ME.id, 1000)).some((c) => c.id === chatId)).toBe(false);
         // The id is still free.
-        const chat = await store.beginTurn(chatId, uniqueId("run"), say("now"), { create: true });
+        const chat = await store.beginTurn(chatId, uniqueId("run"), say("now"), { create: true, owner: ME });
         expect(chat.history).toEqual([userItem("now")]);
       });
 
@@ -241,7 +248,7 @@ export function describeChatStore(
             () => {
               throw new Error("refused by prepare");
             },
-            { create: true },
+            { create: true, owner: ME },
           ),
         ).rejects.toThrow("refused by prepare");
         expect(await store.getChat(chatId)).toEqual(before);
@@ -250,7 +257,7 @@ export function describeChatStore(
       it("refuses a turn with ChatBusyError while a run is in progress, without calling prepare", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("long task"), { create: true });
+        await store.beginTurn(chatId, runId, say("long task"), { create: true, owner: ME });
         const before = await mustGet(chatId);
         let called = false;
         const attempt = store.beginTurn(
@@ -260,7 +267,7 @@ export function describeChatStore(
             called = true;
             return { message: userMessage("impatient"), items: [userItem("impatient")] };
           },
-          { create: true },
+          { create: true, owner: ME },
         );
         await expect(attempt).rejects.toBeInstanceOf(ChatBusyError);
         expect(called).toBe(false);
@@ -268,11 +275,11 @@ export function describeChatStore(
         // A snapshot does not end the run either.
         await store.finishRun(chatId, runId, "running", assistantMessage(runId, "partial"));
         await expect(
-          store.beginTurn(chatId, uniqueId("run"), say("still?"), { create: true }),
+          store.beginTurn(chatId, uniqueId("run"), say("still?"), { create: true, owner: ME }),
         ).rejects.toBeInstanceOf(ChatBusyError);
         await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "done"));
         await expect(
-          store.beginTurn(chatId, uniqueId("run"), say("now"), { create: true }),
+          store.beginTurn(chatId, uniqueId("run"), say("now"), { create: true, owner: ME }),
         ).resolves.toBeDefined();
       });
 
@@ -280,7 +287,9 @@ export function describeChatStore(
         const chatId = uniqueId("chat");
         const texts = ["one", "two", "three", "four"];
         const results = await Promise.allSettled(
-          texts.map((text) => store.beginTurn(chatId, uniqueId("run"), say(text), { create: true })),
+          texts.map((text) =>
+            store.beginTurn(chatId, uniqueId("run"), say(text), { create: true, owner: ME }),
+          ),
         );
         const won = results.filter((r) => r.status === "fulfilled");
         const lost = results.filter((r) => r.status === "rejected");
@@ -299,7 +308,7 @@ export function describeChatStore(
         const before = await mustGet(chatId);
         const results = await Promise.allSettled(
           ["a", "b", "c"].map((text) =>
-            store.beginTurn(chatId, uniqueId("run"), say(text), { create: false }),
+            store.beginTurn(chatId, uniqueId("run"), say(text), { create: false, owner: ME }),
           ),
         );
         expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -326,7 +335,7 @@ export function describeChatStore(
       it("startRun records the upstream response and input and restarts the cursor", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
         const input = [userItem("go")];
         await store.startRun(chatId, runId, { responseId: "resp_1", input });
         expect((await mustGet(chatId)).run).toMatchObject({ runId, responseId: "resp_1", input, cursor: 0 });
@@ -363,7 +372,7 @@ export function describeChatStore(
       it("recordItem appends each item once: a repeated or older cursor appends nothing", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp", input: [] });
         await store.recordItem(chatId, runId, outputItem("a"), 1);
         await store.recordItem(chatId, runId, outputItem("a"), 1);
@@ -379,7 +388,7 @@ export function describeChatStore(
       it("recordItem from two racing pollers of one run appends each item once", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp", input: [] });
         const items = [1, 2, 3, 4, 5].map((n) => outputItem(`item-${n}`));
         const poller = async () => {
@@ -394,7 +403,7 @@ export function describeChatStore(
       it("appendHistory appends the app's own items in order", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true });
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
         const call = {
           type: "function_call",
           id: "fc_1",
@@ -417,7 +426,7 @@ export function describeChatStore(
         const expected: UpstreamItem[] = [];
         for (let turn = 0; turn < 3; turn++) {
           const runId = uniqueId("run");
-          await store.beginTurn(chatId, runId, say(`turn ${turn}`), { create: true });
+          await store.beginTurn(chatId, runId, say(`turn ${turn}`), { create: true, owner: ME });
           expected.push(userItem(`turn ${turn}`));
           await store.startRun(chatId, runId, { responseId: `resp-${turn}`, input: [] });
           for (let i = 1; i <= 12; i++) {
@@ -455,7 +464,7 @@ export function describeChatStore(
       it("ignores writes for a run that is not the chat's current one", async () => {
         const { chatId, runId: oldRun } = await completedChat("first");
         const newRun = uniqueId("run");
-        await store.beginTurn(chatId, newRun, say("second"), { create: false });
+        await store.beginTurn(chatId, newRun, say("second"), { create: false, owner: ME });
         await store.startRun(chatId, newRun, { responseId: "resp-new", input: [userItem("second")] });
         await store.recordItem(chatId, newRun, outputItem("new-1"), 1);
         const before = await mustGet(chatId);
@@ -489,7 +498,7 @@ export function describeChatStore(
       it("startRun refuses (and stores nothing) once the run was stopped or replaced", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
         expect(await store.startRun(chatId, runId, { responseId: "resp_1", input: [] })).toBe(true);
         await store.finishRun(chatId, runId, "cancelled", undefined, "Stopped by the user.");
         expect(await store.startRun(chatId, runId, { responseId: "resp_late", input: [] })).toBe(false);
@@ -500,7 +509,7 @@ export function describeChatStore(
       it("checkRun counts polls and reports the state; undefined for a replaced or deleted run", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("go"), { create: true });
+        await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
         expect(await store.checkRun(chatId, runId, 0)).toEqual({ state: "running" });
         await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
         expect(await store.checkRun(chatId, runId, 3)).toEqual({ state: "running", responseId: "resp_1" });
@@ -510,7 +519,7 @@ export function describeChatStore(
         await store.finishRun(chatId, runId, "cancelled");
         expect(await store.checkRun(chatId, runId, 1)).toEqual({ state: "cancelled", responseId: "resp_1" });
 
-        await store.beginTurn(chatId, uniqueId("run"), say("again"), { create: false });
+        await store.beginTurn(chatId, uniqueId("run"), say("again"), { create: false, owner: ME });
         expect(await store.checkRun(chatId, runId, 1)).toBeUndefined();
         await store.deleteChat(chatId);
         expect(await store.checkRun(chatId, runId, 1)).toBeUndefined();
@@ -519,7 +528,7 @@ export function describeChatStore(
       it("claimNextCycle lets exactly one of several racing streams take a cycle", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true });
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
 
         const claims = await Promise.all(
@@ -545,7 +554,7 @@ export function describeChatStore(
       it("claimNextCycle hands a claim whose holder never submitted to the next stream after the TTL", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true });
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
         expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(true);
         vi.useFakeTimers({ toFake: ["Date"] });
@@ -564,7 +573,7 @@ export function describeChatStore(
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
         const question = userMessage("explain");
-        await store.beginTurn(chatId, runId, say("explain", question), { create: true });
+        await store.beginTurn(chatId, runId, say("explain", question), { create: true, owner: ME });
         const created = await mustGet(chatId);
         await sleep(3);
 
@@ -598,7 +607,7 @@ export function describeChatStore(
       it("finishRun ends a run with its state and error; without a message it keeps the transcript", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("fail please"), { create: true });
+        await store.beginTurn(chatId, runId, say("fail please"), { create: true, owner: ME });
         await store.finishRun(chatId, runId, "failed", undefined, "The agent failed: boom");
         const chat = await mustGet(chatId);
         expect(chat.run).toMatchObject({ runId, state: "failed", error: "The agent failed: boom" });
@@ -608,17 +617,17 @@ export function describeChatStore(
         for (const state of ["cancelled", "incomplete", "expired", "error"] as const) {
           const id = uniqueId("chat");
           const run = uniqueId("run");
-          await store.beginTurn(id, run, say(state), { create: true });
+          await store.beginTurn(id, run, say(state), { create: true, owner: ME });
           await store.finishRun(id, run, state, assistantMessage(run, state));
           expect((await mustGet(id)).run).toMatchObject({ state });
-          expect((await store.listChats(1000)).find((c) => c.id === id)?.running).toBe(false);
+          expect((await store.listChats(ME.id, 1000)).find((c) => c.id === id)?.running).toBe(false);
         }
       });
 
       it("continues a run id in a later turn (an approval continues the message that asked)", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("search the web"), { create: true });
+        await store.beginTurn(chatId, runId, say("search the web"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp-1", input: [userItem("search the web")] });
         const request = {
           type: "mcp_approval_request",
@@ -632,7 +641,10 @@ export function describeChatStore(
         const before = await mustGet(chatId);
 
         const response = { type: "mcp_approval_response", approval_request_id: "mcpr_1", approve: true };
-        const chat = await store.beginTurn(chatId, runId, () => ({ items: [response] }), { create: false });
+        const chat = await store.beginTurn(chatId, runId, () => ({ items: [response] }), {
+          create: false,
+          owner: ME,
+        });
         expect(chat.messages).toEqual(before.messages);
         expect(chat.history).toEqual([...before.history, response]);
         expect(chat.run).toEqual({
@@ -676,7 +688,7 @@ export function describeChatStore(
           metadata: { client: { sentAt: 123, tags: ["x"] } },
           parts: [{ type: "text", text: "🚀 unicode ✓", providerMetadata: { p: { q: 1 } } }],
         };
-        await store.beginTurn(chatId, runId, () => ({ message, items: [odd] }), { create: true });
+        await store.beginTurn(chatId, runId, () => ({ message, items: [odd] }), { create: true, owner: ME });
         const input = [odd, { type: "function_call_output", call_id: "c", output: '{"json":"in a string"}' }];
         await store.startRun(chatId, runId, { responseId: "resp", input });
         const reasoning = {
@@ -719,14 +731,14 @@ export function describeChatStore(
         const a = await completedChat("chat a");
         await sleep(5);
         const b = { chatId: uniqueId("chat"), runId: uniqueId("run") };
-        await store.beginTurn(b.chatId, b.runId, say("chat b"), { create: true });
+        await store.beginTurn(b.chatId, b.runId, say("chat b"), { create: true, owner: ME });
         await sleep(5);
         const c = await completedChat("chat c");
         await sleep(5);
 
         const ours = (list: Array<{ id: string }>) =>
           list.filter((s) => [a.chatId, b.chatId, c.chatId].includes(s.id)).map((s) => s.id);
-        let list = await store.listChats(1000);
+        let list = await store.listChats(ME.id, 1000);
         expect(ours(list)).toEqual([c.chatId, b.chatId, a.chatId]);
         for (let i = 1; i < list.length; i++)
           expect(list[i - 1]?.updatedAt).toBeGreaterThanOrEqual(list[i]?.updatedAt ?? 0);
@@ -742,7 +754,7 @@ export function describeChatStore(
 
         // Finishing b's run (or snapshotting it) moves it to the top.
         await store.finishRun(b.chatId, b.runId, "running", assistantMessage(b.runId, "working"));
-        list = await store.listChats(1000);
+        list = await store.listChats(ME.id, 1000);
         expect(ours(list)).toEqual([b.chatId, c.chatId, a.chatId]);
         expect(list.find((s) => s.id === b.chatId)?.running).toBe(true);
         await sleep(5);
@@ -750,15 +762,15 @@ export function describeChatStore(
         await sleep(5);
 
         // A new turn moves a to the top, running.
-        await store.beginTurn(a.chatId, uniqueId("run"), say("again"), { create: false });
-        list = await store.listChats(1000);
+        await store.beginTurn(a.chatId, uniqueId("run"), say("again"), { create: false, owner: ME });
+        list = await store.listChats(ME.id, 1000);
         expect(ours(list)).toEqual([a.chatId, b.chatId, c.chatId]);
         expect(list.filter((s) => ours([s]).length > 0).map((s) => s.running)).toEqual([true, false, false]);
 
         // A limit keeps the newest.
-        const top = await store.listChats(2);
+        const top = await store.listChats(ME.id, 2);
         expect(top.map((s) => s.id)).toEqual([a.chatId, b.chatId]);
-        expect(await store.listChats(0)).toEqual([]);
+        expect(await store.listChats(ME.id, 0)).toEqual([]);
       });
     });
 
@@ -767,12 +779,12 @@ export function describeChatStore(
         const { chatId } = await completedChat("to be deleted");
         expect(await store.deleteChat(chatId)).toBe(true);
         expect(await store.getChat(chatId)).toBeUndefined();
-        expect((await store.listChats(1000)).some((c) => c.id === chatId)).toBe(false);
+        expect((await store.listChats(ME.id, 1000)).some((c) => c.id === chatId)).toBe(false);
         expect(await store.deleteChat(chatId)).toBe(false);
 
         // The id starts afresh.
         const runId = uniqueId("run");
-        const chat = await store.beginTurn(chatId, runId, say("reborn"), { create: true });
+        const chat = await store.beginTurn(chatId, runId, say("reborn"), { create: true, owner: ME });
         expect(chat.title).toBe("reborn");
         expect(chat.messages).toHaveLength(1);
         expect(chat.history).toEqual([userItem("reborn")]);
@@ -782,7 +794,7 @@ export function describeChatStore(
       it("with unlessRunning, refuses (deleting nothing) while a run is in progress", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("busy"), { create: true });
+        await store.beginTurn(chatId, runId, say("busy"), { create: true, owner: ME });
         await expect(store.deleteChat(chatId, { unlessRunning: true })).rejects.toBeInstanceOf(ChatBusyError);
         expect((await store.getChat(chatId))?.run?.state).toBe("running");
         await store.finishRun(chatId, runId, "completed");
@@ -793,12 +805,53 @@ export function describeChatStore(
       it("can delete a chat while its run is in progress; the run's writes then go nowhere", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("running"), { create: true });
+        await store.beginTurn(chatId, runId, say("running"), { create: true, owner: ME });
         expect(await store.deleteChat(chatId)).toBe(true);
         await store.startRun(chatId, runId, { responseId: "r", input: [] });
         await store.recordItem(chatId, runId, outputItem("late"), 1);
         await store.appendHistory(chatId, runId, [outputItem("late-own")]);
         await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "late"));
+        expect(await store.getChat(chatId)).toBeUndefined();
+      });
+    });
+
+    describe("owners", () => {
+      it("shows a chat only to its owner: reads, lists, turns and deletes by anyone else find nothing", async () => {
+        const { chatId, runId } = await completedChat("private");
+        const before = await mustGet(chatId);
+        expect(await store.getChat(chatId, ME.id)).toEqual(before);
+        expect(await store.getChat(chatId, SOMEONE_ELSE.id)).toBeUndefined();
+        expect((await store.listChats(ME.id, 1000)).some((c) => c.id === chatId)).toBe(true);
+        expect((await store.listChats(SOMEONE_ELSE.id, 1000)).some((c) => c.id === chatId)).toBe(false);
+
+        let prepared = false;
+        const intrude = () => {
+          prepared = true;
+          return { message: userMessage("taken over"), items: [userItem("taken over")] };
+        };
+        for (const create of [true, false]) {
+          await expect(
+            store.beginTurn(chatId, uniqueId("run"), intrude, { create, owner: SOMEONE_ELSE }),
+          ).rejects.toBeInstanceOf(ChatNotFoundError);
+        }
+        expect(prepared).toBe(false);
+        expect(await store.deleteChat(chatId, { ownerId: SOMEONE_ELSE.id })).toBe(false);
+        expect(await store.getChat(chatId)).toEqual(before);
+        expect(before.run?.runId).toBe(runId);
+
+        // Someone else's own chats are theirs alone.
+        const theirs = uniqueId("chat");
+        await store.beginTurn(theirs, uniqueId("run"), say("theirs"), { create: true, owner: SOMEONE_ELSE });
+        expect((await store.listChats(SOMEONE_ELSE.id, 1000)).map((c) => c.id)).toContain(theirs);
+        expect(await store.getChat(theirs, ME.id)).toBeUndefined();
+        expect(await store.deleteChat(theirs, { ownerId: SOMEONE_ELSE.id })).toBe(true);
+      });
+
+      it("a missing chat without `create` is refused with ChatNotFoundError, storing nothing", async () => {
+        const chatId = uniqueId("chat");
+        await expect(
+          store.beginTurn(chatId, uniqueId("run"), say("x"), { create: false, owner: ME }),
+        ).rejects.toBeInstanceOf(ChatNotFoundError);
         expect(await store.getChat(chatId)).toBeUndefined();
       });
     });
@@ -826,13 +879,13 @@ export function describeChatStore(
             () => {
               throw new Error("refused");
             },
-            { create: false },
+            { create: false, owner: ME },
           ),
         ).rejects.toThrow("refused");
         expect(await approvals(chatId)).toEqual([]);
 
         const before = Date.now();
-        await store.beginTurn(chatId, runId, () => ({ items: responses }), { create: false });
+        await store.beginTurn(chatId, runId, () => ({ items: responses }), { create: false, owner: ME });
         const rows = await approvals(chatId);
         expect(rows).toEqual([
           { approvalRequestId: "mcpr_a", runId, approve: true, decidedAt: expect.any(Number) },
@@ -848,7 +901,7 @@ export function describeChatStore(
 
         // A user message turn writes none; deleting the chat removes them.
         await store.finishRun(chatId, runId, "completed");
-        await store.beginTurn(chatId, uniqueId("run"), say("thanks"), { create: false });
+        await store.beginTurn(chatId, uniqueId("run"), say("thanks"), { create: false, owner: ME });
         expect(await approvals(chatId)).toHaveLength(2);
         await store.deleteChat(chatId);
         expect(await approvals(chatId)).toEqual([]);

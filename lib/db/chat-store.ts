@@ -62,6 +62,22 @@ export interface ChatSummary {
 /** How long a claimed cycle may take to produce its response before another stream may claim it. */
 export const CYCLE_CLAIM_TTL_MS = 60_000;
 
+/** Who a chat belongs to: every chat is visible only to its owner. */
+export interface ChatOwner {
+  /** Stable user id (from the signed session cookie, or the trusted forwarded e-mail). */
+  id: string;
+  /** Known when the identity came from a trusted proxy (Databricks Apps). */
+  email?: string;
+}
+
+/** The chat does not exist, or it belongs to someone else (never said apart, so ids cannot be probed). */
+export class ChatNotFoundError extends Error {
+  constructor() {
+    super("There is no such chat.");
+    this.name = "ChatNotFoundError";
+  }
+}
+
 export class ChatBusyError extends Error {
   constructor() {
     super("A run is still in progress in this chat. Wait for it to finish or stop it first.");
@@ -79,25 +95,30 @@ export interface TurnAppend {
 
 /** Implemented in memory today; the database implementation follows the same contract. */
 export interface ChatStore {
-  getChat(chatId: string): Promise<ChatRecord | undefined>;
-  /** Newest (most recently updated) first. */
-  listChats(limit?: number): Promise<ChatSummary[]>;
+  /**
+   * The chat, or undefined when there is none. With `ownerId`, another user's chat is undefined too (every
+   * read on a person's behalf passes it; the engine's own re-reads of a run it already follows do not).
+   */
+  getChat(chatId: string, ownerId?: string): Promise<ChatRecord | undefined>;
+  /** The owner's chats, newest (most recently updated) first. */
+  listChats(ownerId: string, limit?: number): Promise<ChatSummary[]>;
   /**
    * Removes the chat with its messages, runs and approvals; false when there was none. With `unlessRunning`
    * it refuses with ChatBusyError while a run is in progress, checked atomically with the delete (a turn
    * starting meanwhile must not lose its chat).
    */
-  deleteChat(chatId: string, options?: { unlessRunning?: boolean }): Promise<boolean>;
+  deleteChat(chatId: string, options?: { unlessRunning?: boolean; ownerId?: string }): Promise<boolean>;
   /**
    * Atomically: refuse with ChatBusyError while a run is in progress, let `prepare` check the chat as it is
    * now (it may throw to refuse, and then nothing is stored), append what it returns and open run `runId`.
-   * `prepare` gets `undefined` for a chat that does not exist yet; the chat is created only if `create` is set.
+   * `prepare` gets `undefined` for a chat that does not exist yet; the chat is created (owned by `owner`)
+   * only if `create` is set. Another owner's chat is refused with ChatNotFoundError before `prepare` runs.
    */
   beginTurn(
     chatId: string,
     runId: string,
     prepare: (chat: ChatRecord | undefined) => TurnAppend,
-    options: { create: boolean },
+    options: { create: boolean; owner: ChatOwner },
   ): Promise<ChatRecord>;
   /**
    * The upstream accepted a cycle of the run: its response id and input; the cursor starts again at 0.

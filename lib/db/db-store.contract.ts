@@ -9,6 +9,7 @@ import { ChatBusyError } from "./chat-store";
 import {
   assistantMessage,
   describeChatStore,
+  ME,
   outputItem,
   say,
   uniqueId,
@@ -64,9 +65,9 @@ export function describeDbChatStore(name: string, open: () => Promise<Database>)
         const chatId = uniqueId("chat");
         const first = uniqueId("run");
         const second = uniqueId("run");
-        await store.beginTurn(chatId, first, say("one"), { create: true });
+        await store.beginTurn(chatId, first, say("one"), { create: true, owner: ME });
         await store.finishRun(chatId, first, "completed", assistantMessage(first, "1"));
-        await store.beginTurn(chatId, second, say("two"), { create: false });
+        await store.beginTurn(chatId, second, say("two"), { create: false, owner: ME });
         expect(await count("runs", chatId)).toBe(2);
         expect((await store.getChat(chatId))?.run).toMatchObject({ runId: second, state: "running" });
       });
@@ -74,15 +75,16 @@ export function describeDbChatStore(name: string, open: () => Promise<Database>)
       it("refuses a second decision on the same approval request, storing nothing of that turn", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("approve?"), { create: true });
+        await store.beginTurn(chatId, runId, say("approve?"), { create: true, owner: ME });
         await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "may I?"));
         const decision = { type: "mcp_approval_response", approval_request_id: "mcpr_1", approve: true };
-        await store.beginTurn(chatId, runId, () => ({ items: [decision] }), { create: false });
+        await store.beginTurn(chatId, runId, () => ({ items: [decision] }), { create: false, owner: ME });
         await store.finishRun(chatId, runId, "completed");
         const before = await store.getChat(chatId);
         await expect(
           store.beginTurn(chatId, runId, () => ({ items: [{ ...decision, approve: false }] }), {
             create: false,
+            owner: ME,
           }),
         ).rejects.toThrow();
         expect(await store.getChat(chatId)).toEqual(before);
@@ -92,14 +94,14 @@ export function describeDbChatStore(name: string, open: () => Promise<Database>)
       it("deletes a chat's rows in every table", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
-        await store.beginTurn(chatId, runId, say("x"), { create: true });
+        await store.beginTurn(chatId, runId, say("x"), { create: true, owner: ME });
         await store.recordItem(chatId, runId, outputItem("a"), 1);
         await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "y"));
         await store.beginTurn(
           chatId,
           runId,
           () => ({ items: [{ type: "mcp_approval_response", approval_request_id: "r", approve: false }] }),
-          { create: false },
+          { create: false, owner: ME },
         );
         const tables = ["messages", "history_items", "runs", "approvals"];
         for (const table of tables) expect(await count(table, chatId)).toBeGreaterThan(0);
@@ -113,7 +115,7 @@ export function describeDbChatStore(name: string, open: () => Promise<Database>)
         await database.db
           .insert(users)
           .values({ id: userId, email: `${userId}@example.com`, createdAt: Date.now() });
-        await store.beginTurn(chatId, uniqueId("run"), say("mine"), { create: true });
+        await store.beginTurn(chatId, uniqueId("run"), say("mine"), { create: true, owner: ME });
         await database.db.update(chats).set({ userId }).where(sql`${chats.id} = ${chatId}`);
         await database.db.delete(users).where(sql`${users.id} = ${userId}`);
         expect(await store.getChat(chatId)).toBeUndefined();
@@ -134,7 +136,7 @@ export function describeDbChatStore(name: string, open: () => Promise<Database>)
             message: { id: uniqueId("u"), role: "user", parts: [{ type: "text", text: "t\u0000itle" }] },
             items: [withNul],
           }),
-          { create: true },
+          { create: true, owner: ME },
         );
         await store.recordItem(
           chatId,
@@ -155,9 +157,9 @@ export function describeDbChatStore(name: string, open: () => Promise<Database>)
 
       it("still refuses a busy chat after a refused turn rolled back", async () => {
         const chatId = uniqueId("chat");
-        await store.beginTurn(chatId, uniqueId("run"), say("busy"), { create: true });
+        await store.beginTurn(chatId, uniqueId("run"), say("busy"), { create: true, owner: ME });
         await expect(
-          store.beginTurn(chatId, uniqueId("run"), say("again"), { create: true }),
+          store.beginTurn(chatId, uniqueId("run"), say("again"), { create: true, owner: ME }),
         ).rejects.toBeInstanceOf(ChatBusyError);
         expect(await count("runs", chatId)).toBe(1);
       });

@@ -3,6 +3,7 @@ import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import {
   ChatBusyError,
+  ChatNotFoundError,
   type ChatRecord,
   type ChatStore,
   CYCLE_CLAIM_TTL_MS,
@@ -10,7 +11,7 @@ import {
   type RunState,
 } from "./chat-store";
 import type { AnyPgDatabase } from "./migrate";
-import { approvals, chats, historyItems, messages, runs } from "./schema";
+import { approvals, chats, historyItems, messages, runs, users } from "./schema";
 import { titleFrom } from "./title";
 
 /** One row of the approvals audit log. */
@@ -48,14 +49,14 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
     });
 
   return {
-    async getChat(chatId) {
-      return db.transaction((tx) => loadChat(tx, chatId), {
+    async getChat(chatId, ownerId) {
+      return db.transaction((tx) => loadChat(tx, chatId, ownerId), {
         isolationLevel: "repeatable read",
         accessMode: "read only",
       });
     },
 
-    async listChats(limit = 100) {
+    async listChats(ownerId, limit = 100) {
       const latestState = sql<string | null>`(select r.state from runs r where r.chat_id = chats.id
         order by r.id desc limit 1)`;
       const rows = await db
@@ -67,6 +68,7 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
           state: latestState,
         })
         .from(chats)
+        .where(eq(chats.userId, ownerId))
         .orderBy(desc(chats.updatedAt), desc(chats.createdAt), asc(chats.id))
         .limit(Math.max(0, Math.floor(limit)));
       return rows.map(({ state, ...chat }) => ({ ...chat, running: state === "running" }));
@@ -74,7 +76,8 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
 
     async deleteChat(chatId, options) {
       return db.transaction(async (tx) => {
-        if (!(await lockChat(tx, chatId))) return false;
+        const locked = await lockChat(tx, chatId);
+        if (!locked || (options?.ownerId !== undefined && locked.userId !== options.ownerId)) return false;
         if (options?.unlessRunning && (await latestRun(tx, chatId))?.state === "running") {
           throw new ChatBusyError();
         }
@@ -83,24 +86,32 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
       });
     },
 
-    async beginTurn(chatId, runId, prepare, { create }) {
+    async beginTurn(chatId, runId, prepare, { create, owner }) {
       return db.transaction(async (tx) => {
         const now = Date.now();
+        if (create) {
+          await tx
+            .insert(users)
+            .values({ id: owner.id, email: owner.email ?? null, createdAt: now })
+            .onConflictDoNothing();
+        }
         // A new chat's row is inserted first: that is the lock a concurrent first turn waits on (its own
         // insert does nothing once this one commits, and it then finds the run in progress).
         let created = false;
         if (create) {
           const inserted = await tx
             .insert(chats)
-            .values({ id: chatId, title: "New chat", createdAt: now, updatedAt: now })
+            .values({ id: chatId, userId: owner.id, title: "New chat", createdAt: now, updatedAt: now })
             .onConflictDoNothing()
             .returning({ id: chats.id });
           created = inserted.length > 0;
         }
-        const existing = !created && (await lockChat(tx, chatId)) ? await loadChat(tx, chatId) : undefined;
+        const locked = created ? undefined : await lockChat(tx, chatId);
+        if (locked && locked.userId !== owner.id) throw new ChatNotFoundError();
+        const existing = locked ? await loadChat(tx, chatId) : undefined;
         if (existing?.run?.state === "running") throw new ChatBusyError();
         const append = prepare(existing ? structuredClone(existing) : undefined);
-        if (!existing && !created) throw new Error(`Chat ${chatId} does not exist.`);
+        if (!existing && !created) throw new ChatNotFoundError();
 
         const chat: ChatRecord = existing ?? {
           id: chatId,
@@ -230,10 +241,14 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
   };
 }
 
-/** Lock the chat's row for the rest of the transaction; false when there is no such chat. */
-async function lockChat(tx: Queryable, chatId: string): Promise<boolean> {
-  const rows = await tx.select({ id: chats.id }).from(chats).where(eq(chats.id, chatId)).for("update");
-  return rows.length > 0;
+/** Lock the chat's row for the rest of the transaction; its owner, or undefined when there is no such chat. */
+async function lockChat(tx: Queryable, chatId: string): Promise<{ userId: string | null } | undefined> {
+  const [row] = await tx
+    .select({ userId: chats.userId })
+    .from(chats)
+    .where(eq(chats.id, chatId))
+    .for("update");
+  return row;
 }
 
 /** The chat's current run, only if it is `runId`: a stale run must not write over a newer one. */
@@ -252,9 +267,9 @@ async function latestRun(q: Queryable, chatId: string): Promise<RunRow | undefin
   return run;
 }
 
-async function loadChat(q: Queryable, chatId: string): Promise<ChatRecord | undefined> {
+async function loadChat(q: Queryable, chatId: string, ownerId?: string): Promise<ChatRecord | undefined> {
   const [chat] = await q.select().from(chats).where(eq(chats.id, chatId));
-  if (!chat) return undefined;
+  if (!chat || (ownerId !== undefined && chat.userId !== ownerId)) return undefined;
   const messageRows = await q
     .select({ id: messages.id, role: messages.role, parts: messages.parts, metadata: messages.metadata })
     .from(messages)

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { say } from "./chat-store.contract";
+import { ME, say } from "./chat-store.contract";
 import { closeChatStore, getChatStore } from "./index";
 
 describe("getChatStore", () => {
@@ -28,8 +28,8 @@ describe("getChatStore", () => {
     expect(getChatStore()).toBe(store);
     expect(existsSync(dir)).toBe(false); // nothing opened or written until a method is called
     const [list, chat] = await Promise.all([
-      store.listChats(),
-      store.beginTurn("first", "run-1", say("hello"), { create: true }),
+      store.listChats(ME.id),
+      store.beginTurn("first", "run-1", say("hello"), { create: true, owner: ME }),
     ]);
     expect(list.length === 0 || list[0]?.id === "first").toBe(true);
     expect(chat.title).toBe("hello");
@@ -39,14 +39,14 @@ describe("getChatStore", () => {
     await closeChatStore();
     const reopened = getChatStore();
     expect(reopened).not.toBe(store);
-    expect((await reopened.listChats()).map((c) => [c.id, c.running])).toEqual([["first", false]]);
+    expect((await reopened.listChats(ME.id)).map((c) => [c.id, c.running])).toEqual([["first", false]]);
   }, 60_000);
 
   it("uses DATABASE_URL when set, and retries a failed start on the next call", async () => {
     process.env.DATABASE_URL = "postgres://nobody:nothing@127.0.0.1:9/none";
     process.env.PGLITE_DIR = path.join(root, "unused");
     const store = getChatStore();
-    await expect(store.listChats()).rejects.toThrow();
+    await expect(store.listChats(ME.id)).rejects.toThrow();
     expect(existsSync(path.join(root, "unused"))).toBe(false);
     // The failure is not kept: the next call opens again (here PGlite, once DATABASE_URL is gone).
     delete process.env.DATABASE_URL;

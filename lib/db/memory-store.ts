@@ -1,9 +1,19 @@
-import { ChatBusyError, type ChatRecord, type ChatStore, CYCLE_CLAIM_TTL_MS } from "./chat-store";
+import {
+  ChatBusyError,
+  ChatNotFoundError,
+  type ChatRecord,
+  type ChatStore,
+  CYCLE_CLAIM_TTL_MS,
+} from "./chat-store";
 import { titleFrom } from "./title";
 
 /** A process-local store; chats vanish on restart. */
 export function createMemoryChatStore(): ChatStore {
   const chats = new Map<string, ChatRecord>();
+  const owners = new Map<string, string>();
+  /** The chat, if `ownerId` (when given) owns it. */
+  const chatOf = (chatId: string, ownerId?: string) =>
+    ownerId === undefined || owners.get(chatId) === ownerId ? chats.get(chatId) : undefined;
   /** Claimed cycles by chat: the response whose next cycle is taken, and when. */
   const claims = new Map<string, { after: string; at: number }>();
 
@@ -14,12 +24,13 @@ export function createMemoryChatStore(): ChatStore {
   };
 
   return {
-    async getChat(chatId) {
-      const chat = chats.get(chatId);
+    async getChat(chatId, ownerId) {
+      const chat = chatOf(chatId, ownerId);
       return chat ? structuredClone(chat) : undefined;
     },
-    async listChats(limit = 100) {
+    async listChats(ownerId, limit = 100) {
       return [...chats.values()]
+        .filter((chat) => owners.get(chat.id) === ownerId)
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .slice(0, limit)
         .map(({ id, title, createdAt, updatedAt, run }) => ({
@@ -31,18 +42,22 @@ export function createMemoryChatStore(): ChatStore {
         }));
     },
     async deleteChat(chatId, options) {
-      if (options?.unlessRunning && chats.get(chatId)?.run?.state === "running") throw new ChatBusyError();
+      const chat = chatOf(chatId, options?.ownerId);
+      if (!chat) return false;
+      if (options?.unlessRunning && chat.run?.state === "running") throw new ChatBusyError();
       claims.delete(chatId);
+      owners.delete(chatId);
       return chats.delete(chatId);
     },
-    async beginTurn(chatId, runId, prepare, { create }) {
+    async beginTurn(chatId, runId, prepare, { create, owner }) {
       const existing = chats.get(chatId);
+      if (existing && owners.get(chatId) !== owner.id) throw new ChatNotFoundError();
       if (existing?.run?.state === "running") throw new ChatBusyError();
       // Synchronous from here on: no other turn can interleave between the check and the append.
       const append = prepare(existing ? structuredClone(existing) : undefined);
       let chat = existing;
       if (!chat) {
-        if (!create) throw new Error(`Chat ${chatId} does not exist.`);
+        if (!create) throw new ChatNotFoundError();
         chat = {
           id: chatId,
           title: append.message ? titleFrom(append.message) : "New chat",
@@ -52,6 +67,7 @@ export function createMemoryChatStore(): ChatStore {
           history: [],
         };
         chats.set(chatId, chat);
+        owners.set(chatId, owner.id);
       }
       if (append.message) chat.messages.push(structuredClone(append.message));
       chat.history.push(...structuredClone(append.items));

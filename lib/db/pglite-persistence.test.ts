@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assistantMessage, outputItem, say, userItem } from "./chat-store.contract";
+import { assistantMessage, ME, outputItem, say, userItem } from "./chat-store.contract";
 import { openPglite } from "./drivers";
 import { openChatStore } from "./index";
 import { migrate } from "./migrate";
@@ -14,18 +14,18 @@ describe("PGlite in a directory", () => {
 
   it("keeps chats across closing and reopening (the sidebar lists past chats after a restart)", async () => {
     const first = await openChatStore(() => openPglite(dir));
-    await first.store.beginTurn("done", "run-1", say("a finished chat"), { create: true });
+    await first.store.beginTurn("done", "run-1", say("a finished chat"), { create: true, owner: ME });
     await first.store.startRun("done", "run-1", {
       responseId: "resp-1",
       input: [userItem("a finished chat")],
     });
     await first.store.recordItem("done", "run-1", outputItem("out-1"), 1);
     await first.store.finishRun("done", "run-1", "completed", assistantMessage("run-1", "the answer"));
-    await first.store.beginTurn("live", "run-2", say("a chat still running"), { create: true });
+    await first.store.beginTurn("live", "run-2", say("a chat still running"), { create: true, owner: ME });
     await first.store.startRun("live", "run-2", { responseId: "resp-2", input: [] });
     await first.store.recordItem("live", "run-2", outputItem("out-2"), 1);
     const before = {
-      list: await first.store.listChats(),
+      list: await first.store.listChats(ME.id),
       done: await first.store.getChat("done"),
       live: await first.store.getChat("live"),
     };
@@ -34,7 +34,7 @@ describe("PGlite in a directory", () => {
     const second = await openChatStore(() => openPglite(dir));
     try {
       expect(await migrate(second.database.db)).toEqual([]);
-      expect(await second.store.listChats()).toEqual(before.list);
+      expect(await second.store.listChats(ME.id)).toEqual(before.list);
       expect(before.list.map((c) => [c.id, c.running])).toEqual([
         ["live", true],
         ["done", false],

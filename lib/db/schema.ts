@@ -41,9 +41,13 @@ export function toJsonText(value: unknown): string {
   return text.includes("\\u0000") ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd") : text;
 }
 
+/**
+ * The people chats belong to. `id` is the app's user id (`anon:…` from the signed session cookie, `fwd:…` from
+ * a trusted proxy's forwarded e-mail); `email` is known only for the latter.
+ */
 export const users = pgTable("users", {
   id: text("id").primaryKey(),
-  email: text("email").notNull().unique(),
+  email: text("email").unique(),
   createdAt: epochMs("created_at").notNull(),
 });
 
@@ -51,7 +55,7 @@ export const chats = pgTable(
   "chats",
   {
     id: text("id").primaryKey(),
-    /** Owner; null until identity arrives (and for chats made before it). */
+    /** Owner. Null only for chats made before identity existed: nobody sees those. */
     userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     createdAt: epochMs("created_at").notNull(),

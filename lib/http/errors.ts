@@ -1,8 +1,11 @@
 import type { z } from "zod";
+import { ChatBusyError, ChatNotFoundError } from "@/lib/db/chat-store";
 
 /** Every error a route returns, with one JSON shape: `{ error: { code, message } }`. */
 export type ErrorCode =
   | "bad_request"
+  | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -11,6 +14,8 @@ export type ErrorCode =
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
@@ -63,4 +68,12 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   } catch {
     throw new ApiError("bad_request", "The request body is not valid JSON.");
   }
+}
+
+/** The one place a route's error becomes its JSON answer; anything unexpected is rethrown (a 500, logged). */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) return err.toResponse();
+  if (err instanceof ChatBusyError) return new ApiError("conflict", err.message).toResponse();
+  if (err instanceof ChatNotFoundError) return new ApiError("not_found", err.message).toResponse();
+  throw err;
 }

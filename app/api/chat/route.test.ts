@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { sessionSecret } from "@/lib/auth/secret";
+import { newSessionValue, SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { readUIStream, streamedText } from "@/lib/chat/testing";
 import { getChatStore } from "@/lib/db";
 import { POST } from "./route";
@@ -8,14 +10,17 @@ beforeAll(async () => {
   process.env.EMULATOR_TIME_SCALE = "0.05";
   process.env.SUPERVISOR_POLL_INTERVAL_MS = "100";
   // Creating the embedded database takes a few seconds: do it before the timed tests.
-  await getChatStore().listChats(1);
+  await getChatStore().listChats("anon:test", 1);
 }, 60_000);
+
+/** The session cookie the proxy gives a browser on its first visit. */
+const session = `${SESSION_COOKIE}=${newSessionValue(sessionSecret()).value}`;
 
 function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
   return POST(
     new Request("http://localhost/api/chat", {
       method: "POST",
-      headers,
+      headers: { cookie: session, ...headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
     }),
   );

@@ -1,7 +1,7 @@
+import { requireOwner } from "@/lib/auth/request";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
-import { ChatBusyError } from "@/lib/db/chat-store";
-import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
+import { ApiError, errorResponse, readJsonBody, validationError } from "@/lib/http/errors";
 import { type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
 
 export const dynamic = "force-dynamic";
@@ -12,20 +12,19 @@ const MAX_BODY_BYTES = 256 * 1024;
 /** Send a user message or approval decisions: validate, then hand the turn to lib/chat, which streams the run. */
 export async function POST(request: Request): Promise<Response> {
   try {
+    const owner = requireOwner(request);
     const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
     if (!parsed.success) throw validationError(parsed.error);
     return await startChatTurn(getTurnDeps(), {
       chatId: parsed.data.id,
+      owner,
       turn: toTurn(parsed.data),
       signal: request.signal,
     });
   } catch (err) {
-    if (err instanceof ApiError) return err.toResponse();
-    if (err instanceof ChatBusyError) return new ApiError("conflict", err.message).toResponse();
-    throw err;
+    return errorResponse(err);
   }
 }
-
 function toTurn(body: ChatRequest): TurnInput {
   if ("decisions" in body) return { kind: "approval", decisions: body.decisions };
   const text = body.message.parts

@@ -1,11 +1,17 @@
+import { requireOwner } from "@/lib/auth/request";
 import { getChatStore } from "@/lib/db";
+import { errorResponse } from "@/lib/http/errors";
 
 export const dynamic = "force-dynamic";
 
 const LIST_LIMIT = 100;
 
-/** The history sidebar's list: the newest (most recently updated) chats first. */
-export async function GET(): Promise<Response> {
-  const chats = await getChatStore().listChats(LIST_LIMIT);
-  return Response.json({ chats }, { headers: { "Cache-Control": "no-store" } });
+/** The history sidebar's list: the person's chats, newest (most recently updated) first. */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    const chats = await getChatStore().listChats(requireOwner(request).id, LIST_LIMIT);
+    return Response.json({ chats }, { headers: { "Cache-Control": "no-store" } });
+  } catch (err) {
+    return errorResponse(err);
+  }
 }

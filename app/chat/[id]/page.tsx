@@ -1,5 +1,7 @@
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { Chat } from "@/components/chat/chat";
+import { ownerOf } from "@/lib/auth/request";
 import { getChatStore } from "@/lib/db";
 import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
 
@@ -8,7 +10,9 @@ export const dynamic = "force-dynamic";
 export default async function ChatPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!CHAT_ID_PATTERN.test(id)) notFound();
-  const chat = await getChatStore().getChat(id);
+  const owner = ownerOf(new Headers(await headers()));
+  // Someone else's chat looks exactly like one that does not exist.
+  const chat = owner ? await getChatStore().getChat(id, owner.id) : undefined;
   if (!chat) notFound();
   return <Chat chatId={chat.id} initialMessages={chat.messages} />;
 }

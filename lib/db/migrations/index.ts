@@ -10,4 +10,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0001_cycle_claims",
     sql: 'ALTER TABLE "runs" ADD COLUMN "claimed_after" text;--> statement-breakpoint\nALTER TABLE "runs" ADD COLUMN "claimed_at" bigint;',
   },
+  { name: "0002_users_without_email", sql: 'ALTER TABLE "users" ALTER COLUMN "email" DROP NOT NULL;' },
 ];

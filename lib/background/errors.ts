@@ -36,7 +36,20 @@ export function describeUpstreamError(err: unknown): UpstreamErrorInfo {
   if (status === undefined) return { kind: "transient", message };
   if (status === 429) return { kind: "rate_limited", status, message, retryAfterMs: retryAfterMs(e.headers) };
   if (status === 404) return { kind: "not_found", status, message };
-  if (status === 401 || status === 403) return { kind: "auth", status, message };
+  if (status === 401) {
+    return {
+      kind: "auth",
+      status,
+      message: `The agent endpoint rejected the app's credentials (401: ${message}). Check the token or key the server is configured with.`,
+    };
+  }
+  if (status === 403) {
+    return {
+      kind: "auth",
+      status,
+      message: `The app's credentials are not allowed to do this (403: ${message}). Check the token's permissions or scopes.`,
+    };
+  }
   if (status === 408 || status === 409 || status >= 500) return { kind: "transient", status, message };
   return { kind: "bad_request", status, message };
 }

@@ -176,8 +176,38 @@ describe("pollBackgroundResponse", () => {
 
     const rejected = scriptedClient([httpError(401, "Invalid access token")]);
     const auth = await run({ client: rejected.client, responseId: "resp_1", echo: noEcho });
-    expect(auth.end).toMatchObject({ outcome: { status: "error", message: "Invalid access token" } });
+    expect(auth.end).toMatchObject({
+      outcome: {
+        status: "error",
+        message: expect.stringMatching(/rejected the app's credentials \(401: Invalid access token\)/),
+      },
+    });
     expect(rejected.calls.retrieve).toBe(1);
+  });
+
+  it("gives up on a response still running past the upstream's 30-minute cap, and cancels it", async () => {
+    const clock = fakeClock();
+    const createdAt = Math.floor(clock.now() / 1000);
+    const stuck = scriptedClient([
+      () => response("in_progress", [message("m1", "partial")], { created_at: createdAt }),
+    ]);
+    const result = await run({
+      client: stuck.client,
+      clock,
+      responseId: "resp_1",
+      echo: noEcho,
+      intervalMs: 60_000,
+    });
+    expect(texts(result.items)).toEqual(["partial"]);
+    expect(result.end).toMatchObject({
+      outcome: {
+        status: "error",
+        message: expect.stringMatching(/after 35 minutes, past the agent's 30-minute limit/),
+      },
+    });
+    expect(clock.now() - createdAt * 1000).toBeGreaterThan(35 * 60_000);
+    expect(clock.now() - createdAt * 1000).toBeLessThan(37 * 60_000);
+    expect(stuck.calls.cancel).toBe(1);
   });
 
   it("stops polling as soon as its signal aborts", async () => {

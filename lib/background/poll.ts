@@ -49,11 +49,18 @@ export interface PollOptions {
   heartbeatMs?: number;
   /** Consecutive transient retrieve failures tolerated before giving up. */
   maxRetries?: number;
+  /**
+   * A response still running this long after it was created is given up on (and cancelled): upstreams end
+   * background runs at 30 minutes, so one past that plus a margin will never report back.
+   */
+  maxRunMs?: number;
   signal?: AbortSignal;
 }
 
 const DEFAULT_HEARTBEAT_MS = 4000;
 const DEFAULT_MAX_RETRIES = 6;
+/** The upstreams' 30-minute cap on a background run, plus 5 minutes for clock skew and slow finishing. */
+export const DEFAULT_MAX_RUN_MS = 35 * 60_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15_000;
 
@@ -70,6 +77,9 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   let polls = 0;
   let lastStatus = options.initial?.status ?? "queued";
   let retrying: RetryState | undefined;
+  const maxRunMs = options.maxRunMs ?? DEFAULT_MAX_RUN_MS;
+  /** When the response was created: the upstream's `created_at` once seen, else when the run started. */
+  let createdAtMs = startedAt;
 
   const status = (): PollEvent => ({
     type: "status",
@@ -116,6 +126,8 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   /** Yield what is new in `response`; returns true when the run is over. */
   function* consume(response: UpstreamResponse): Generator<PollEvent, boolean> {
     lastStatus = response.status;
+    if (typeof response.created_at === "number" && response.created_at > 0)
+      createdAtMs = response.created_at * 1000;
     const terminal = isTerminalStatus(response.status);
     const fresh = takeNewItems(response.output ?? [], cursor, echo, terminal);
     for (const { item, index } of fresh.items) yield { type: "item", item, index, cursor: index + 1 };
@@ -135,6 +147,14 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
 
   let failures = 0;
   while (!signal?.aborted) {
+    if (clock.now() - createdAtMs > maxRunMs) {
+      // Best effort: the upstream has most likely ended it already.
+      client.cancel(responseId).catch(() => undefined);
+      const minutes = Math.round(maxRunMs / 60_000);
+      const message = `The run was still not finished after ${minutes} minutes, past the agent's 30-minute limit, so it was stopped.`;
+      yield { type: "end", outcome: { status: "error", message }, cursor };
+      return;
+    }
     let response: UpstreamResponse;
     try {
       response = yield* withHeartbeat(client.retrieve(responseId, { signal }));

@@ -145,7 +145,10 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
       await startChatTurn(rejected, { owner: OWNER, chatId: "c4", turn: say("hello") }),
     );
     expect(denied.find((c) => c.type === "data-run-outcome")).toMatchObject({
-      data: { status: "error", message: expect.stringMatching(/could not be started/) },
+      data: {
+        status: "error",
+        message: expect.stringMatching(/could not be started.*rejected the app's credentials/),
+      },
     });
   });
 

@@ -76,12 +76,25 @@ export class ChatNotFoundError extends Error {
     super("There is no such chat.");
     this.name = "ChatNotFoundError";
   }
+
+  /**
+   * By name, not `instanceof`: the production bundle can hold two copies of this module (the store's lazily
+   * imported chunk and the route's), and an error thrown by one is not an instance of the other's class.
+   */
+  static is(err: unknown): err is ChatNotFoundError {
+    return err instanceof Error && err.name === "ChatNotFoundError";
+  }
 }
 
 export class ChatBusyError extends Error {
   constructor() {
     super("A run is still in progress in this chat. Wait for it to finish or stop it first.");
     this.name = "ChatBusyError";
+  }
+
+  /** By name, for the reason given at ChatNotFoundError.is. */
+  static is(err: unknown): err is ChatBusyError {
+    return err instanceof Error && err.name === "ChatBusyError";
   }
 }
 

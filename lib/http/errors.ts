@@ -73,7 +73,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 /** The one place a route's error becomes its JSON answer; anything unexpected is rethrown (a 500, logged). */
 export function errorResponse(err: unknown): Response {
   if (err instanceof ApiError) return err.toResponse();
-  if (err instanceof ChatBusyError) return new ApiError("conflict", err.message).toResponse();
-  if (err instanceof ChatNotFoundError) return new ApiError("not_found", err.message).toResponse();
+  if (ChatBusyError.is(err)) return new ApiError("conflict", err.message).toResponse();
+  if (ChatNotFoundError.is(err)) return new ApiError("not_found", err.message).toResponse();
   throw err;
 }

@@ -15,7 +15,7 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ i
     if (!deleted) throw new ApiError("not_found", "There is no chat with this id.");
     return new Response(null, { status: 204 });
   } catch (err) {
-    if (err instanceof ChatBusyError) {
+    if (ChatBusyError.is(err)) {
       return new ApiError("conflict", "Stop the run before deleting this chat.").toResponse();
     }
     return errorResponse(err);

@@ -1,11 +1,14 @@
 import { defineConfig, devices } from "@playwright/test";
 import { BUDGET_PORT, PORT } from "./e2e/ports";
+import { SECRET_CANARIES } from "./e2e/secrets";
 
 const SHARED_ENV = {
   SUPERVISOR_PROVIDER: "emulator",
   EMULATOR_TIME_SCALE: "0.25",
   SUPERVISOR_POLL_INTERVAL_MS: "250",
   NEXT_TELEMETRY_DISABLED: "1",
+  // The build and the servers see real-looking secrets, so a test can prove none reaches the browser.
+  ...SECRET_CANARIES,
 };
 
 /**

@@ -64,7 +64,7 @@ test("Stop cancels the run: the chat keeps what was shown, says it stopped, and 
   await ask(page, MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await page.getByRole("button", { name: "Stop" }).click();
-  await expect(assistantMessages(page).getByRole("alert")).toHaveText("The run was stopped.");
+  await expect(assistantMessages(page).getByRole("alert")).toContainText("The run was stopped.");
   await waitForRunToEnd(page);
   expect(cancels).toHaveLength(1);
   await expect(toolCard(page, "query_sales_genie")).toHaveCount(1);
@@ -73,10 +73,34 @@ test("Stop cancels the run: the chat keeps what was shown, says it stopped, and 
   await expect(toolCard(page, "summarize_trends")).toHaveCount(0);
 
   await page.reload();
-  await expect(assistantMessages(page).getByRole("alert")).toHaveText("The run was stopped.");
+  await expect(assistantMessages(page).getByRole("alert")).toContainText("The run was stopped.");
   await ask(page, "Hello after stopping");
   await waitForRunToEnd(page);
   await expect(page.getByText('You asked: "Hello after stopping"')).toHaveCount(1);
+});
+
+test("Retry runs a stopped answer again in place, also after a reload", async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  await ask(page, MULTI_STEP);
+  await expect(toolCard(page, "query_sales_genie")).toBeVisible();
+  await page.getByRole("button", { name: "Stop" }).click();
+  await waitForRunToEnd(page);
+  await page.reload();
+  const retry = page.getByRole("button", { name: "Retry" });
+  await expect(retry).toHaveCount(1);
+  await retry.click();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  await expect(retry).toHaveCount(0); // not offered while the run goes on
+  await waitForRunToEnd(page);
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await expect(assistantMessages(page).getByRole("note")).toHaveText("Retried after: The run was stopped.");
+  await expect(assistantMessages(page).getByRole("alert")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  // The retried answer is stored: a reload shows the same.
+  const answer = await assistantMessages(page).locator(".markdown").allTextContents();
+  await page.reload();
+  await expect(assistantMessages(page).getByRole("note")).toHaveText("Retried after: The run was stopped.");
+  expect(await assistantMessages(page).locator(".markdown").allTextContents()).toEqual(answer);
 });
 
 test("an approval follow-up survives hand-overs too", async ({ page }) => {

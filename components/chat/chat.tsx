@@ -87,6 +87,12 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
     [addToolApprovalResponse, clearError],
   );
 
+  const onRetry = useCallback(() => {
+    clearError();
+    setStopError(null);
+    void sendMessage(undefined, { body: { retry: true } });
+  }, [sendMessage, clearError]);
+
   const onSend = (text: string) => {
     clearError();
     setStopError(null);
@@ -108,8 +114,13 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
       <div className="min-h-0 flex-1 overflow-y-auto">
         <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
           {messages.length === 0 && <EmptyState />}
-          {messages.map((message) => (
-            <MessageView key={message.id} message={message} onDecide={onDecide} />
+          {messages.map((message, index) => (
+            <MessageView
+              key={message.id}
+              message={message}
+              onDecide={onDecide}
+              onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
+            />
           ))}
           {stopError && (
             <div

@@ -5,17 +5,10 @@ import { memo } from "react";
 import type { ChatMessage } from "@/lib/shared/chat";
 import { ApprovalCard, type DecideFn } from "./approval-card";
 import { Markdown } from "./markdown";
+import { RunOutcomeNotice } from "./run-outcome";
 import { ToolCard } from "./tool-card";
 
 type Part = ChatMessage["parts"][number];
-
-const OUTCOME_STYLE = {
-  cancelled:
-    "border-zinc-300 bg-zinc-50 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300",
-  incomplete:
-    "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200",
-  failed: "border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200",
-} as const;
 
 const isApprovalPart = (part: Part): part is DynamicToolUIPart =>
   part.type === "dynamic-tool" && (part.state === "approval-requested" || part.approval !== undefined);
@@ -57,10 +50,12 @@ function stepName(part: Part): string {
 function PartView({
   part,
   onDecide,
+  onRetry,
   othersUndecided,
 }: {
   part: Part;
   onDecide: DecideFn;
+  onRetry?: () => void;
   othersUndecided: boolean;
 }) {
   switch (part.type) {
@@ -90,19 +85,8 @@ function PartView({
           {part.title ?? part.url}
         </a>
       );
-    case "data-run-outcome": {
-      const style =
-        part.data.status === "cancelled"
-          ? OUTCOME_STYLE.cancelled
-          : part.data.status === "incomplete"
-            ? OUTCOME_STYLE.incomplete
-            : OUTCOME_STYLE.failed;
-      return (
-        <div role="alert" className={`rounded-md border px-3 py-2 text-sm ${style}`}>
-          {part.data.message}
-        </div>
-      );
-    }
+    case "data-run-outcome":
+      return <RunOutcomeNotice outcome={part.data} onRetry={onRetry} />;
     case "data-mcp-tools":
       return (
         <details
@@ -175,9 +159,12 @@ function StepGroup({
 export const MessageView = memo(function MessageView({
   message,
   onDecide,
+  onRetry,
 }: {
   message: ChatMessage;
   onDecide: DecideFn;
+  /** Offered on the last answer only, when its run ended early and nothing is running. */
+  onRetry?: () => void;
 }) {
   if (message.role === "user") {
     const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
@@ -205,6 +192,7 @@ export const MessageView = memo(function MessageView({
             key={`${message.id}-${seg.index}`}
             part={seg.part}
             onDecide={onDecide}
+            onRetry={onRetry}
             othersUndecided={undecided > 0}
           />
         ),

@@ -1,6 +1,6 @@
 import { generateId, type UIMessageStreamWriter } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
-import type { ChatOwner, ChatRecord, TurnAppend } from "@/lib/db/chat-store";
+import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
 import type { ChatMessage } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
@@ -10,7 +10,8 @@ export type { TurnDeps } from "./respond";
 
 export type TurnInput =
   | { kind: "message"; message: ChatMessage; text: string }
-  | { kind: "approval"; decisions: Decision[] };
+  | { kind: "approval"; decisions: Decision[] }
+  | { kind: "retry" };
 
 export interface TurnRequest {
   chatId: string;
@@ -28,21 +29,24 @@ export interface TurnRequest {
  */
 export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promise<Response> {
   const { chatId, turn, owner } = request;
-  const existing = turn.kind === "approval" ? await deps.store.getChat(chatId, owner.id) : undefined;
-  // An approval continues the assistant message that asked for it; a message starts a new one.
-  const runId = turn.kind === "approval" ? lastAssistantMessageId(existing) : generateId();
+  const continues = turn.kind !== "message";
+  const existing = continues ? await deps.store.getChat(chatId, owner.id) : undefined;
+  // Said first: while a run goes on there is no finished message to continue (beginTurn checks it again).
+  if (existing?.run?.state === "running") throw new ChatBusyError();
+  // An approval continues the assistant message that asked for it, a retry the one that ended early; a
+  // message starts a new one.
+  const runId = continues ? lastAssistantMessageId(existing) : generateId();
   const chat = await deps.store.beginTurn(chatId, runId, (current) => prepareTurn(current, turn), {
     create: turn.kind === "message",
     owner,
   });
-  const calls =
-    turn.kind === "approval"
-      ? ToolCallTracker.continuing(
-          chat.messages.at(-1),
-          turn.decisions.map((d) => d.approvalRequestId),
-          deps.clock.now,
-        )
-      : new ToolCallTracker(deps.clock.now);
+  const calls = continues
+    ? ToolCallTracker.continuing(
+        chat.messages.at(-1),
+        turn.kind === "approval" ? turn.decisions.map((d) => d.approvalRequestId) : [],
+        deps.clock.now,
+      )
+    : new ToolCallTracker(deps.clock.now);
   return respondWithRun(deps, {
     chatId,
     runId,
@@ -50,13 +54,27 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
     history: chat.history,
     calls,
     clientSignal: request.signal,
-    prelude: turn.kind === "approval" ? (writer) => writeDecisions(writer, turn.decisions) : undefined,
+    prelude:
+      turn.kind === "approval"
+        ? (writer) => writeDecisions(writer, turn.decisions)
+        : turn.kind === "retry"
+          ? (writer) => writeRetried(writer, existing)
+          : undefined,
   });
 }
 
 function prepareTurn(chat: ChatRecord | undefined, turn: TurnInput): TurnAppend {
   if (turn.kind === "message") return { message: turn.message, items: [userMessageItem(turn.text)] };
   if (!chat) throw new ApiError("not_found", "There is no such chat.");
+  if (turn.kind === "retry") {
+    // Checked here, under the chat's lock: a run that is still going is refused as busy before this.
+    const state = chat.run?.state;
+    if (!state || state === "completed" || chat.messages.at(-1)?.id !== chat.run?.runId) {
+      throw new ApiError("conflict", "There is nothing to retry: the last answer finished.");
+    }
+    // The history already holds the question and whatever the run showed: the agent gets it all again.
+    return { items: [] };
+  }
   const check = checkDecisions(chat.history, turn.decisions);
   if (!check.ok) throw new ApiError(check.code, check.message);
   return { items: check.responses };
@@ -82,4 +100,15 @@ function writeDecisions(writer: UIMessageStreamWriter<ChatMessage>, decisions: D
     });
     if (!approve) writer.write({ type: "tool-output-denied", toolCallId: approvalRequestId });
   }
+}
+
+/** Replace the earlier attempt's notice on the message with one saying it was retried, and why. */
+function writeRetried(writer: UIMessageStreamWriter<ChatMessage>, chat: ChatRecord | undefined) {
+  const previous = chat?.messages.at(-1)?.parts.findLast((part) => part.type === "data-run-outcome");
+  const why = previous?.type === "data-run-outcome" ? previous.data.message : "The run ended early.";
+  writer.write({
+    type: "data-run-outcome",
+    id: "run-outcome",
+    data: { status: "retried", message: `Retried after: ${why}` },
+  });
 }

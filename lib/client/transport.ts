@@ -8,7 +8,8 @@ import type { ApprovalDecision, ChatMessage } from "@/lib/shared/chat";
 export function createChatTransport() {
   return new DefaultChatTransport<ChatMessage>({
     api: "/api/chat",
-    prepareSendMessagesRequest: ({ id, messages }) => {
+    prepareSendMessagesRequest: ({ id, messages, body }) => {
+      if (body?.retry === true) return { body: { id, retry: true } };
       const last = messages.at(-1);
       if (last?.role === "assistant") return { body: { id, decisions: pendingDecisions(last) } };
       return { body: { id, message: last } };

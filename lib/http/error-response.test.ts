@@ -10,7 +10,9 @@ describe("errorResponse", () => {
     for (const err of [new ChatNotFoundError(), foreign("ChatNotFoundError", "There is no such chat.")]) {
       const response = errorResponse(err);
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: { code: "not_found", message: "There is no such chat." } });
+      expect(await response.json()).toEqual({
+        error: { code: "not_found", message: "There is no such chat." },
+      });
     }
     for (const err of [new ChatBusyError(), foreign("ChatBusyError", "busy")]) {
       expect(errorResponse(err).status).toBe(409);

@@ -13,7 +13,8 @@ export interface RunStatusData {
 
 /** How a run ended, when it did not simply complete; stored in the assistant message so a reload shows it. */
 export interface RunOutcomeData {
-  status: "failed" | "cancelled" | "incomplete" | "expired" | "error";
+  /** `retried`: an earlier attempt of this answer ended early (the message says how) and was run again. */
+  status: "failed" | "cancelled" | "incomplete" | "expired" | "error" | "retried";
   message: string;
 }
 
@@ -95,16 +96,36 @@ const decisionsRequestSchema = z
   })
   .strict();
 
-export type ChatRequest = z.infer<typeof messageRequestSchema> | z.infer<typeof decisionsRequestSchema>;
+/** Run the last answer again after its run ended early (expired, failed, stopped…). */
+const retryRequestSchema = z.object({ id: chatIdSchema, retry: z.literal(true) }).strict();
+
+export type ChatRequest =
+  | z.infer<typeof messageRequestSchema>
+  | z.infer<typeof decisionsRequestSchema>
+  | z.infer<typeof retryRequestSchema>;
+
+/** The run outcomes after which the answer can be run again. */
+export const RETRYABLE_OUTCOMES: ReadonlySet<RunOutcomeData["status"]> = new Set([
+  "failed",
+  "cancelled",
+  "incomplete",
+  "expired",
+  "error",
+]);
 
 /**
- * What the browser may send for a turn: the chat id and either the new user message or the decisions on the
- * pending approval requests. Never the history, never assistant or system messages. The shape is chosen by
- * its key first, so the error names what is wrong with that shape.
+ * What the browser may send for a turn: the chat id and either the new user message, the decisions on the
+ * pending approval requests, or a retry of the last answer. Never the history, never assistant or system
+ * messages. The shape is chosen by its key first, so the error names what is wrong with that shape.
  */
 export function parseChatRequest(body: unknown) {
-  const isDecisions = typeof body === "object" && body !== null && "decisions" in body;
-  return (isDecisions ? decisionsRequestSchema : messageRequestSchema).safeParse(body) as
+  const has = (key: string) => typeof body === "object" && body !== null && key in body;
+  const schema = has("decisions")
+    ? decisionsRequestSchema
+    : has("retry")
+      ? retryRequestSchema
+      : messageRequestSchema;
+  return schema.safeParse(body) as
     | { success: true; data: ChatRequest }
     | { success: false; error: z.ZodError };
 }

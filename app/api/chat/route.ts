@@ -27,6 +27,7 @@ export async function POST(request: Request): Promise<Response> {
 }
 function toTurn(body: ChatRequest): TurnInput {
   if ("decisions" in body) return { kind: "approval", decisions: body.decisions };
+  if ("retry" in body) return { kind: "retry" };
   const text = body.message.parts
     .map((part) => part.text)
     .join("\n")

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { cancelChatRun } from "./cancel";
+import { OWNER, readUIStream, say, setup, streamedText } from "./testing";
+import { startChatTurn } from "./turn";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("Retry", () => {
+  it("runs a stopped answer again in the same message, saying it was retried", async () => {
+    const { deps, seen, store } = setup(60_000);
+    const reading = readUIStream(
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "again",
+        turn: say("Run a multi-step data analysis"),
+      }),
+    );
+    await sleep(400);
+    await cancelChatRun(deps, "again", OWNER.id);
+    await reading;
+    const stopped = await store.getChat("again");
+    const answerId = stopped?.messages.at(-1)?.id;
+    const createsBefore = seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses")).length;
+
+    const retried = await readUIStream(
+      await startChatTurn(deps, { owner: OWNER, chatId: "again", turn: { kind: "retry" } }),
+    );
+    expect(retried[0]).toEqual({ type: "start", messageId: answerId });
+    expect(retried).toContainEqual({
+      type: "data-run-outcome",
+      id: "run-outcome",
+      data: { status: "retried", message: "Retried after: The run was stopped." },
+    });
+    expect(streamedText(retried)).toMatch(/multi-step data analysis/);
+    expect(retried.at(-1)).toEqual({ type: "finish", finishReason: "stop" });
+    expect(seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses")).length).toBe(
+      createsBefore + 1,
+    );
+
+    const chat = await store.getChat("again");
+    expect(chat?.run?.state).toBe("completed");
+    // Still one question and one answer: the retry continued the stopped message.
+    expect(chat?.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(chat?.messages.at(-1)?.parts.filter((p) => p.type === "data-run-outcome")).toEqual([
+      {
+        type: "data-run-outcome",
+        id: "run-outcome",
+        data: { status: "retried", message: "Retried after: The run was stopped." },
+      },
+    ]);
+  });
+
+  it("refuses a retry of a finished answer, of a run still going, and in someone else's chat", async () => {
+    const { deps, seen } = setup(60_000);
+    await readUIStream(await startChatTurn(deps, { owner: OWNER, chatId: "fine", turn: say("Hello there") }));
+    const requests = seen.length;
+    await expect(
+      startChatTurn(deps, { owner: OWNER, chatId: "fine", turn: { kind: "retry" } }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      startChatTurn(deps, { owner: { id: "anon:intruder" }, chatId: "fine", turn: { kind: "retry" } }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    expect(seen.length).toBe(requests);
+
+    const running = await startChatTurn(deps, {
+      owner: OWNER,
+      chatId: "busy",
+      turn: say("long report please"),
+    });
+    await expect(
+      startChatTurn(deps, { owner: OWNER, chatId: "busy", turn: { kind: "retry" } }),
+    ).rejects.toThrow(/still in progress/);
+    await cancelChatRun(deps, "busy", OWNER.id);
+    await readUIStream(running);
+  });
+});

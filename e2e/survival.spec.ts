@@ -3,6 +3,8 @@ import { approvalCard, ask, assistantMessages, toolCard, waitForRunToEnd } from 
 import { BUDGET_PORT, PORT } from "./ports";
 
 const MULTI_STEP = "Run a multi-step analysis of the sales data";
+/** The same run at a quarter of the speed (~20 s here): time to reload or press Stop mid-run, even on a busy machine. */
+const SLOW_MULTI_STEP = "Run a slow multi-step analysis of the sales data";
 
 /** What a person reads in the answer: every markdown block and every tool name, in order. */
 async function readTranscript(page: Page) {
@@ -19,7 +21,7 @@ test("reloading mid-run shows what has finished, continues the run live, and sho
   page,
 }) => {
   await page.goto(`http://127.0.0.1:${PORT}/`);
-  await ask(page, MULTI_STEP);
+  await ask(page, SLOW_MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await page.reload();
   // Still running after the reload: the status line and Stop are back, and the finished tool is shown.
@@ -61,7 +63,7 @@ test("Stop cancels the run: the chat keeps what was shown, says it stopped, and 
     if (request.method() === "POST" && request.url().endsWith("/cancel")) cancels.push(request.url());
   });
   await page.goto(`http://127.0.0.1:${PORT}/`);
-  await ask(page, MULTI_STEP);
+  await ask(page, SLOW_MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(assistantMessages(page).getByRole("alert")).toContainText("The run was stopped.");
@@ -81,7 +83,7 @@ test("Stop cancels the run: the chat keeps what was shown, says it stopped, and 
 
 test("Retry runs a stopped answer again in place, also after a reload", async ({ page }) => {
   await page.goto(`http://127.0.0.1:${PORT}/`);
-  await ask(page, MULTI_STEP);
+  await ask(page, SLOW_MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await page.getByRole("button", { name: "Stop" }).click();
   await waitForRunToEnd(page);

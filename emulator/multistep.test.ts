@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildTimeline, SLOW_PACE, timelineDuration } from "./scenarios";
 import { messageText, setup } from "./test-helpers";
 
 const QUESTION = "Analyze Q2 sales by region";
@@ -81,5 +82,21 @@ describe("multi-step scenario", () => {
     advance(30_000);
     const done = await retrieve(created.id);
     expect(done.output[2]?.id).toMatch(/^fco_/);
+  });
+});
+
+describe("the slow pace", () => {
+  it('"slow" in the question makes the same run take four times as long, with the same items', () => {
+    const normal = buildTimeline("Run a multi-step analysis of the sales data", 1);
+    const slow = buildTimeline("Run a slow multi-step analysis of the sales data", 1);
+    expect(slow.scenario).toBe(normal.scenario);
+    expect(timelineDuration(slow)).toBe(timelineDuration(normal) * SLOW_PACE);
+    expect(slow.steps.map((s) => s.kind)).toEqual(normal.steps.map((s) => s.kind));
+    const failing = buildTimeline("Fail slowly", 1);
+    expect(failing.outcome).toMatchObject({ status: "failed", atMs: 2_000 * SLOW_PACE });
+    // "slower" is not "slow": triggers are whole words here.
+    expect(timelineDuration(buildTimeline("a slower plain question", 1))).toBe(
+      timelineDuration(buildTimeline("a plain question", 1)),
+    );
   });
 });

@@ -179,12 +179,37 @@ export function pickScenario(question: string): ScenarioName {
   return "plain";
 }
 
-/** `functions`: the names of the function tools the request offers (the client-function scenario needs them). */
+/** How much slower a question asking for it ("slow", "slowly") runs: room for a person, or a test, to act mid-run. */
+export const SLOW_PACE = 4;
+
+/**
+ * `functions`: the names of the function tools the request offers (the client-function scenario needs them).
+ * The word "slow" (or "slowly") anywhere in the question makes any scenario take SLOW_PACE times as long.
+ */
 export function buildTimeline(
   question: string,
   turn: number,
   functions: ReadonlySet<string> = new Set(),
 ): Timeline {
+  const timeline = scenarioTimeline(question, turn, functions);
+  return /\bslow(ly)?\b/i.test(question) ? paced(timeline, SLOW_PACE) : timeline;
+}
+
+function paced(timeline: Timeline, factor: number): Timeline {
+  const { outcome } = timeline;
+  return {
+    ...timeline,
+    queuedMs: timeline.queuedMs * factor,
+    steps: timeline.steps.map((step) =>
+      "queuedMs" in step
+        ? { ...step, ms: step.ms * factor, queuedMs: step.queuedMs * factor }
+        : { ...step, ms: step.ms * factor },
+    ),
+    outcome: outcome.status === "failed" ? { ...outcome, atMs: outcome.atMs * factor } : outcome,
+  };
+}
+
+function scenarioTimeline(question: string, turn: number, functions: ReadonlySet<string>): Timeline {
   const scenario = pickScenario(question);
   switch (scenario) {
     case "two-approvals":

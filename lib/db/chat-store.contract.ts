@@ -888,13 +888,20 @@ export function describeChatStore(
         await store.beginTurn(chatId, runId, () => ({ items: responses }), { create: false, owner: ME });
         const rows = await approvals(chatId);
         expect(rows).toEqual([
-          { approvalRequestId: "mcpr_a", runId, approve: true, decidedAt: expect.any(Number) },
+          {
+            approvalRequestId: "mcpr_a",
+            runId,
+            approve: true,
+            decidedAt: expect.any(Number),
+            decidedBy: ME.id,
+          },
           {
             approvalRequestId: "mcpr_b",
             runId,
             approve: false,
             reason: "not that one",
             decidedAt: expect.any(Number),
+            decidedBy: ME.id,
           },
         ]);
         for (const row of rows) expect(row.decidedAt).toBeGreaterThanOrEqual(before);

@@ -22,6 +22,8 @@ export interface ApprovalRecord {
   approve: boolean;
   reason?: string;
   decidedAt: number;
+  /** The user id of the person who decided. */
+  decidedBy?: string;
 }
 
 /** The database store: the ChatStore contract plus what only a database keeps. */
@@ -131,7 +133,7 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
         }
         await appendItems(tx, chatId, append.items);
         chat.history.push(...structuredClone(append.items));
-        await recordApprovals(tx, chatId, runId, append.items, now);
+        await recordApprovals(tx, chatId, runId, owner.id, append.items, now);
         await tx
           .insert(runs)
           .values({ runId, chatId, state: "running", cursor: 0, startedAt: now, input: [] });
@@ -230,12 +232,13 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
         .from(approvals)
         .where(eq(approvals.chatId, chatId))
         .orderBy(asc(approvals.decidedAt), asc(approvals.approvalRequestId));
-      return rows.map(({ approvalRequestId, runId, approve, reason, decidedAt }) => ({
+      return rows.map(({ approvalRequestId, runId, approve, reason, decidedAt, decidedBy }) => ({
         approvalRequestId,
         runId,
         approve,
         decidedAt,
         ...(reason !== null ? { reason } : {}),
+        ...(decidedBy !== null ? { decidedBy } : {}),
       }));
     },
   };
@@ -353,6 +356,7 @@ async function recordApprovals(
   tx: Queryable,
   chatId: string,
   runId: string,
+  decidedBy: string,
   items: UpstreamItem[],
   now: number,
 ) {
@@ -365,6 +369,7 @@ async function recordApprovals(
       approve: item.approve === true,
       reason: typeof item.reason === "string" ? storableText(item.reason) : null,
       decidedAt: now,
+      decidedBy,
     }));
   if (rows.length > 0) await tx.insert(approvals).values(rows);
 }

@@ -140,6 +140,8 @@ export const approvals = pgTable(
     approve: boolean("approve").notNull(),
     reason: text("reason"),
     decidedAt: epochMs("decided_at").notNull(),
+    /** The user who decided (null for decisions recorded before identity existed). */
+    decidedBy: text("decided_by"),
   },
   (t) => [primaryKey({ columns: [t.chatId, t.approvalRequestId] })],
 );

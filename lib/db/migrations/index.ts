@@ -11,4 +11,5 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: 'ALTER TABLE "runs" ADD COLUMN "claimed_after" text;--> statement-breakpoint\nALTER TABLE "runs" ADD COLUMN "claimed_at" bigint;',
   },
   { name: "0002_users_without_email", sql: 'ALTER TABLE "users" ALTER COLUMN "email" DROP NOT NULL;' },
+  { name: "0003_approvals_decided_by", sql: 'ALTER TABLE "approvals" ADD COLUMN "decided_by" text;' },
 ];

@@ -25,6 +25,9 @@ export async function cancelChatRun(
   const run = chat.run;
   if (run?.state !== "running") return { state: run?.state ?? "none", upstream: "not-asked" };
 
+  // This process's polling ends first: a poll loop left running while the cancel is on its way would
+  // retrieve the run again after the upstream was told to cancel it.
+  stopLiveRun(run.runId, "cancelled");
   let result: CancelResult = { state: "cancelled", upstream: "not-asked" };
   if (run.responseId) {
     try {
@@ -40,7 +43,6 @@ export async function cancelChatRun(
       };
     }
   }
-  stopLiveRun(run.runId, "cancelled");
   await deps.store.finishRun(chatId, run.runId, "cancelled", undefined, "Stopped by the user.");
   return result;
 }

@@ -116,4 +116,30 @@ describe("Stop", () => {
     // Stopping again is harmless.
     expect(await cancelChatRun(deps, "stop", OWNER.id)).toMatchObject({ upstream: "not-asked" });
   });
+  it("stops polling before it asks the upstream to cancel, so a slow cancel is not polled past", async () => {
+    // The cancel takes 3 poll intervals to answer: a loop still running meanwhile would retrieve the run.
+    const slowCancel = async (r: { method: string; path: string }) => {
+      if (r.method === "POST" && r.path.endsWith("/cancel"))
+        await new Promise((done) => setTimeout(done, 300));
+    };
+    const { deps, seen } = setup(60_000, undefined, undefined, slowCancel);
+    const reading = readUIStream(
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "slow-stop",
+        turn: say("Run a multi-step data analysis"),
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.some((r) => r.method === "GET")).toBe(true);
+    expect(await cancelChatRun(deps, "slow-stop", OWNER.id)).toEqual({
+      state: "cancelled",
+      upstream: "cancelled",
+    });
+    await reading;
+
+    const cancel = seen.find((r) => r.method === "POST" && r.path.endsWith("/cancel"));
+    expect(cancel).toBeDefined();
+    expect(seen.filter((r) => r.method === "GET" && r.at >= (cancel?.at ?? 0))).toEqual([]);
+  });
 });

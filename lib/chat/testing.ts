@@ -40,12 +40,14 @@ export interface Seen {
 
 /**
  * The app's engine over the real `openai` SDK against an in-process emulator, recording every request.
- * `beforeUpstream` runs before each request reaches the emulator (to hold one back, for instance).
+ * `beforeUpstream` runs before each request reaches the emulator (to hold one back, for instance);
+ * `afterUpstream` after the emulator handled it and before its answer is returned (a slow answer).
  */
 export function setup(
   streamBudgetMs: number,
   store: ChatStore = createMemoryChatStore(),
   beforeUpstream?: (request: Seen) => Promise<void> | void,
+  afterUpstream?: (request: Seen) => Promise<void> | void,
 ) {
   const emulator = createEmulator({ flavor: "databricks", timeScale: 0.06 });
   const seen: Seen[] = [];
@@ -59,7 +61,9 @@ export function setup(
     const entry = { method: request.method, path: new URL(request.url).pathname, at: Date.now() };
     await beforeUpstream?.(entry);
     seen.push(entry);
-    return emulator.handle(request);
+    const response = await emulator.handle(request);
+    await afterUpstream?.(entry);
+    return response;
   };
   const deps: TurnDeps = {
     store,

@@ -1,3 +1,5 @@
 /** The app under test (it builds first) and a second server on the same build with a 2 s stream budget. */
 export const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const BUDGET_PORT = PORT + 1;
+/** The same build again, started, killed and restarted by e2e/restart.spec.ts itself. */
+export const RESTART_PORT = PORT + 2;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type EmulatorServer, startEmulatorServer } from "./server";
+import { type EmulatorRequestRecord, type EmulatorServer, startEmulatorServer } from "./server";
 
 let server: EmulatorServer | undefined;
 
@@ -35,5 +35,52 @@ describe("standalone HTTP server", () => {
 
     const unauthorized = await fetch(`${base}/${id}`);
     expect(unauthorized.status).toBe(401);
+  });
+
+  it("reports each request to onRequest as it arrives: method, path without query, time; no body or token", async () => {
+    let now = 1_750_000_000_000;
+    const seen: EmulatorRequestRecord[] = [];
+    server = await startEmulatorServer({
+      port: 0,
+      options: { token: "secret-tok", now: () => now },
+      onRequest: (request) => seen.push(request),
+    });
+    const headers = { authorization: "Bearer secret-tok", "content-type": "application/json" };
+    const base = `${server.url}/ai-gateway/mlflow/v1/responses`;
+
+    const created = await fetch(base, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ model: "m", input: "Hello, hook", background: true }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    now += 250;
+    await fetch(`${base}/${id}?include=x`, { headers });
+    now += 250;
+    await fetch(`${base}/${id}/cancel`, { method: "POST", headers });
+    // Refused requests are reported too: the hook sees what clients asked for, not only what succeeded.
+    await fetch(`${base}/${id}`);
+
+    expect(seen).toEqual([
+      { method: "POST", path: "/ai-gateway/mlflow/v1/responses", at: 1_750_000_000_000 },
+      { method: "GET", path: `/ai-gateway/mlflow/v1/responses/${id}`, at: 1_750_000_000_250 },
+      { method: "POST", path: `/ai-gateway/mlflow/v1/responses/${id}/cancel`, at: 1_750_000_000_500 },
+      { method: "GET", path: `/ai-gateway/mlflow/v1/responses/${id}`, at: 1_750_000_000_500 },
+    ]);
+    expect(JSON.stringify(seen)).not.toMatch(/secret-tok|Hello, hook/);
+  });
+
+  it("answers 500 and keeps serving when the onRequest hook throws", async () => {
+    let calls = 0;
+    server = await startEmulatorServer({
+      port: 0,
+      onRequest: () => {
+        calls += 1;
+        if (calls === 1) throw new Error("hook failed");
+      },
+    });
+    const url = `${server.url}/ai-gateway/mlflow/v1/responses/resp_missing`;
+    expect((await fetch(url)).status).toBe(500);
+    expect((await fetch(url)).status).toBe(404);
   });
 });

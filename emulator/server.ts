@@ -12,6 +12,15 @@ import type { EmulatorOptions } from "./types";
 /** Requests are small JSON; anything bigger is a mistake worth refusing rather than buffering. */
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
+/** One request as the server saw it: no body, no headers (so no token), and the path without its query. */
+export interface EmulatorRequestRecord {
+  method: string;
+  /** e.g. `/ai-gateway/mlflow/v1/responses/resp_abc/cancel`. */
+  path: string;
+  /** When it arrived, in ms on the emulator's clock (`options.now`, default Date.now). */
+  at: number;
+}
+
 export interface EmulatorServer {
   /** e.g. `http://127.0.0.1:8787`; the actual port when started on port 0. */
   url: string;
@@ -22,14 +31,25 @@ export async function startEmulatorServer({
   port = 8787,
   host = "127.0.0.1",
   options = {},
+  onRequest,
 }: {
   port?: number;
   host?: string;
   options?: EmulatorOptions;
+  /**
+   * Called as each request arrives, before it is answered: lets a test see what a client asked for and when
+   * (e.g. that polling stopped after a cancel). A hook that throws fails that request with a 500.
+   */
+  onRequest?: (request: EmulatorRequestRecord) => void;
 } = {}): Promise<EmulatorServer> {
   const emulator = createEmulator(options);
+  const now = options.now ?? Date.now;
   const server = createServer((req, res) => {
-    serve(emulator, req, res).catch(() => {
+    const answer = async () => {
+      onRequest?.({ method: req.method ?? "GET", path: pathOf(req.url), at: now() });
+      await serve(emulator, req, res);
+    };
+    answer().catch(() => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(
         JSON.stringify({ error: { message: "The emulator server failed to answer.", type: "server_error" } }),
@@ -77,6 +97,12 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
   const response = await emulator.handle(request);
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/** The path of a request target, without its query string. */
+function pathOf(target: string | undefined): string {
+  const path = (target ?? "/").split("?", 1)[0] ?? "/";
+  return path || "/";
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {

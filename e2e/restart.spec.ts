@@ -8,6 +8,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { type EmulatorRequestRecord, type EmulatorServer, startEmulatorServer } from "../emulator/server";
 import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
 import { RESTART_PORT } from "./ports";
+import { SECRET_CANARIES } from "./secrets";
 
 // Restarts and Stop against standalone emulators over real HTTP: the upstream outlives the app, as a real
 // Supervisor API does, and every request the app makes to it is recorded. The app is this spec's own
@@ -40,6 +41,8 @@ const upstream: EmulatorRequestRecord[] = [];
 let dataDir: string;
 let app: { process: ChildProcess; upstream: EmulatorServer } | undefined;
 let appOutput = "";
+/** Everything every server of this spec printed, for the check that logs hold no secrets or messages. */
+let allOutput = "";
 
 test.beforeAll(async () => {
   // The first start creates the database: about 10 s, several times that on a busy machine.
@@ -84,11 +87,14 @@ async function startApp(emulator: EmulatorServer, timeoutMs = 30_000): Promise<v
       PGLITE_DIR: path.join(dataDir, "pglite"),
       SUPERVISOR_POLL_INTERVAL_MS: "250",
       NEXT_TELEMETRY_DISABLED: "1",
+      // The key the Playwright servers sign sessions with: a browser keeps one cookie for 127.0.0.1.
+      SESSION_SECRET: SECRET_CANARIES.SESSION_SECRET,
     },
   });
   app = { process: child, upstream: emulator };
   const keep = (chunk: Buffer) => {
     appOutput = (appOutput + chunk.toString()).slice(-4000);
+    allOutput += chunk.toString();
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
@@ -227,7 +233,7 @@ test("Stop cancels the run upstream, and the server polls it no more", async ({ 
       message: "the upstream run is cancelled",
     })
     .toBe(true);
-  await expect(assistantMessages(page).getByRole("alert")).toHaveText("The run was stopped.");
+  await expect(assistantMessages(page).getByRole("alert")).toContainText("The run was stopped.");
   await waitForRunToEnd(page);
 
   // At one retrieve every 250 ms, a poll loop that outlived the cancel would show up several times in 2 s.
@@ -251,4 +257,13 @@ test("the history still lists past chats after a server restart", async ({ page 
   await expect(link).toBeVisible();
   await link.click();
   await expect(page.getByText(`You asked: "${title}"`)).toHaveCount(1);
+});
+
+test("the servers' logs hold no token, no session key and no message text", () => {
+  // Runs last: by now these servers have started, answered, been killed and stopped runs.
+  expect(allOutput).toContain("Background Agent Chat: provider");
+  for (const secret of [TOKEN, SECRET_CANARIES.SESSION_SECRET]) expect(allOutput).not.toContain(secret);
+  for (const text of [MULTI_STEP, LONG_REPORT, "Hello from before the restart", "sales data shows"]) {
+    expect(allOutput).not.toContain(text);
+  }
 });

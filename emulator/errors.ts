@@ -9,7 +9,9 @@ export type ErrorKind =
   | "unauthenticated"
   | "not_found"
   | "method_not_allowed"
-  | "internal";
+  | "internal"
+  | "unavailable"
+  | "rate_limited";
 
 export interface ApiError {
   status: number;
@@ -27,12 +29,21 @@ const DATABRICKS_CODES: Record<ErrorKind, string> = {
   // Databricks has no dedicated code the app relies on here; BAD_REQUEST keeps to the documented set.
   method_not_allowed: "BAD_REQUEST",
   internal: "INTERNAL_ERROR",
+  unavailable: "TEMPORARILY_UNAVAILABLE",
+  rate_limited: "REQUEST_LIMIT_EXCEEDED",
 };
 
 const OPENAI_CODES: Partial<Record<ErrorKind, string>> = {
   unauthenticated: "invalid_api_key",
   not_found: "not_found",
   method_not_allowed: "method_not_allowed",
+  rate_limited: "rate_limit_exceeded",
+};
+
+const OPENAI_TYPES: Partial<Record<ErrorKind, string>> = {
+  internal: "server_error",
+  unavailable: "server_error",
+  rate_limited: "requests",
 };
 
 export function badRequest(message: string, param?: string): ApiError {
@@ -54,7 +65,7 @@ export function errorResponse(flavor: EmulatorFlavor, error: ApiError): Response
   if (flavor === "databricks") {
     return jsonResponse(error.status, { error_code: DATABRICKS_CODES[error.kind], message: error.message });
   }
-  const type = error.kind === "internal" ? "server_error" : "invalid_request_error";
+  const type = OPENAI_TYPES[error.kind] ?? "invalid_request_error";
   return jsonResponse(error.status, {
     error: {
       message: error.message,

@@ -1,9 +1,35 @@
 // The HTTP-shaped front: routing on the path suffix (any base URL works), auth, and error envelopes.
 
 import { type ApiError, badRequest, errorResponse, jsonResponse } from "./errors";
-import { ResponseStore } from "./state";
-import type { ResolvedEmulatorOptions } from "./types";
+import {
+  connectionResetError,
+  FAULTS_HEADER,
+  FaultInjector,
+  type FaultStats,
+  isConnectionReset,
+  malformed,
+  sleep,
+  trickled,
+} from "./faults";
+import { ResponseStore, type StoredResponseView, timelineFor } from "./state";
+import type { FaultOperation, ResolvedEmulatorOptions } from "./types";
 import { validateCreate } from "./validate";
+
+export interface EmulatorHandler {
+  /** Answers one request; throws `TypeError: fetch failed` for an injected connection reset. */
+  handle(request: Request): Promise<Response>;
+  /** Requests seen and faults injected so far. */
+  stats(): FaultStats;
+  /** Every stored response as of now, oldest first (read-only). */
+  inspect(): StoredResponseView[];
+}
+
+/** A routed request that has not touched the stored responses yet: faults are decided before `run`. */
+interface Prepared {
+  op: FaultOperation;
+  scenario?: string;
+  run(): Response;
+}
 
 const DEFAULT_MODEL = { databricks: "databricks-claude-sonnet-4-5", openai: "gpt-4.1" } as const;
 
@@ -11,8 +37,9 @@ const CANCEL_PATH = /\/responses\/([^/]+)\/cancel$/;
 const RESPONSE_PATH = /\/responses\/([^/]+)$/;
 const CREATE_PATH = /\/responses$/;
 
-export function createHandler(options: ResolvedEmulatorOptions): (request: Request) => Promise<Response> {
+export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler {
   const store = new ResponseStore(options);
+  const faults = new FaultInjector(options.faults, options.latency, options.seed);
   const { flavor } = options;
   const fail = (error: ApiError): Response => errorResponse(flavor, error);
   const methodNotAllowed = (method: string, allowed: string): Response =>
@@ -28,7 +55,7 @@ export function createHandler(options: ResolvedEmulatorOptions): (request: Reque
     return fail({ status: 404, kind: "not_found", message: `Response with id '${id}' not found.${kept}` });
   };
 
-  async function create(request: Request): Promise<Response> {
+  async function create(request: Request): Promise<Prepared | Response> {
     let body: unknown;
     try {
       body = JSON.parse(await request.text());
@@ -38,10 +65,15 @@ export function createHandler(options: ResolvedEmulatorOptions): (request: Reque
     const validation = validateCreate(body, flavor);
     if (!validation.ok) return fail(validation.error);
     const { model, ...rest } = validation.request;
-    return jsonResponse(200, store.create({ ...rest, model: model ?? DEFAULT_MODEL[flavor] }));
+    return {
+      op: "create",
+      scenario: timelineFor(rest).scenario,
+      run: () => jsonResponse(200, store.create({ ...rest, model: model ?? DEFAULT_MODEL[flavor] })),
+    };
   }
 
-  async function route(request: Request): Promise<Response> {
+  /** Auth and routing only: a Response for a request that ends here, else the operation still to run. */
+  async function route(request: Request): Promise<Prepared | Response> {
     const authError = checkAuth(request, options.token);
     if (authError) return fail(authError);
 
@@ -53,8 +85,14 @@ export function createHandler(options: ResolvedEmulatorOptions): (request: Reque
     if (cancel?.[1]) {
       if (method !== "POST") return methodNotAllowed(method, "POST to cancel a response");
       const id = decodeId(cancel[1]);
-      const response = store.cancel(id);
-      return response ? jsonResponse(200, response) : notFound(id);
+      return {
+        op: "cancel",
+        scenario: store.scenarioOf(id),
+        run: () => {
+          const response = store.cancel(id);
+          return response ? jsonResponse(200, response) : notFound(id);
+        },
+      };
     }
     const retrieve = RESPONSE_PATH.exec(path);
     if (retrieve?.[1]) {
@@ -65,8 +103,14 @@ export function createHandler(options: ResolvedEmulatorOptions): (request: Reque
           badRequest("This response was not created with 'stream': true; retrieve it without ?stream=true."),
         );
       }
-      const response = store.get(id);
-      return response ? jsonResponse(200, response) : notFound(id);
+      return {
+        op: "retrieve",
+        scenario: store.scenarioOf(id),
+        run: () => {
+          const response = store.get(id);
+          return response ? jsonResponse(200, response) : notFound(id);
+        },
+      };
     }
     if (CREATE_PATH.test(path)) {
       if (method !== "POST") return methodNotAllowed(method, "POST to create a response");
@@ -79,13 +123,65 @@ export function createHandler(options: ResolvedEmulatorOptions): (request: Reque
     });
   }
 
-  return async (request) => {
-    try {
-      return await route(request);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return fail({ status: 500, kind: "internal", message: `The emulator failed unexpectedly: ${detail}` });
+  /** Latency first, then at most one fault; none of them changes a stored response (see `faults.ts`). */
+  async function answer(request: Request): Promise<Response> {
+    const prepared = await route(request);
+    if (prepared instanceof Response) return prepared;
+    const decision = faults.decide(prepared.op, prepared.scenario, request.headers.get(FAULTS_HEADER));
+    await sleep(decision.delayMs);
+    switch (decision.kind) {
+      case undefined:
+        return prepared.run();
+      case "503":
+        return fail({
+          status: 503,
+          kind: "unavailable",
+          message: "The service is temporarily unavailable (emulated fault). Please retry.",
+        });
+      case "429": {
+        const response = fail({
+          status: 429,
+          kind: "rate_limited",
+          message: "Too many requests (emulated fault). Retry after the time in the Retry-After header.",
+        });
+        response.headers.set("retry-after", String(faults.retryAfterSeconds));
+        return response;
+      }
+      case "reset":
+        throw connectionResetError();
+      case "malformed":
+        // A retrieve is read-only, so its real answer can be cut; create and cancel must not take effect.
+        return malformed(
+          prepared.op === "retrieve"
+            ? prepared.run()
+            : jsonResponse(200, {
+                id: "resp_emulated_malformed",
+                object: "response",
+                status: "queued",
+                output: [],
+              }),
+        );
+      case "slow":
+        return trickled(prepared.run(), faults.slowMs);
     }
+  }
+
+  return {
+    handle: async (request) => {
+      try {
+        return await answer(request);
+      } catch (error) {
+        if (isConnectionReset(error)) throw error;
+        const detail = error instanceof Error ? error.message : String(error);
+        return fail({
+          status: 500,
+          kind: "internal",
+          message: `The emulator failed unexpectedly: ${detail}`,
+        });
+      }
+    },
+    stats: () => faults.stats(),
+    inspect: () => store.inspect(),
   };
 }
 

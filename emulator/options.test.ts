@@ -23,7 +23,37 @@ describe("emulatorOptionsFromEnv", () => {
     });
   });
 
+  it("reads the fault knobs", () => {
+    expect(
+      emulatorOptionsFromEnv({
+        EMULATOR_FAULTS: "retrieve:503=0.1,retrieve:429=0.05,retrieve:reset=0.05,retrieve:malformed=0.1",
+        EMULATOR_LATENCY_MS: "50-200",
+        EMULATOR_SEED: "1234",
+        EMULATOR_RETRY_AFTER_S: "2",
+        EMULATOR_SLOW_MS: "1500",
+      }),
+    ).toEqual({
+      faults: {
+        rates: { retrieve: { "503": 0.1, "429": 0.05, reset: 0.05, malformed: 0.1 } },
+        retryAfterSeconds: 2,
+        slowMs: 1500,
+      },
+      latency: { minMs: 50, maxMs: 200 },
+      seed: 1234,
+    });
+    const emulator = createEmulator(emulatorOptionsFromEnv({ EMULATOR_SEED: "9", EMULATOR_LATENCY_MS: "0" }));
+    expect(emulator.options.seed).toBe(9);
+    expect(emulator.options.latency).toBeUndefined();
+    // Without a seed one is drawn, and shown, so a run can be repeated.
+    expect(Number.isInteger(createEmulator().options.seed)).toBe(true);
+  });
+
   it.each([
+    ["EMULATOR_FAULTS", "503=0.1"],
+    ["EMULATOR_FAULTS", "retrieve:503=0.7,retrieve:reset=0.7"],
+    ["EMULATOR_LATENCY_MS", "slow"],
+    ["EMULATOR_SEED", "-1"],
+    ["EMULATOR_SLOW_MS", "-5"],
     ["EMULATOR_FLAVOR", "azure"],
     ["EMULATOR_TIME_SCALE", "fast"],
     ["EMULATOR_TIME_SCALE", "0"],

@@ -1,4 +1,5 @@
-import type { EmulatorFlavor, EmulatorOptions, ResolvedEmulatorOptions } from "./types";
+import { checkFaultTable, parseFaultRules, parseLatency } from "./faults";
+import type { EmulatorFlavor, EmulatorOptions, FaultOptions, ResolvedEmulatorOptions } from "./types";
 
 /** OpenAI keeps background responses about ten minutes; Databricks' retention is undocumented, so keep forever. */
 const OPENAI_RETENTION_MS = 600_000;
@@ -19,20 +20,53 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
   if (Number.isNaN(retentionMs) || retentionMs <= 0) {
     throw new Error(`Emulator retentionMs must be a positive number of milliseconds, got ${retentionMs}.`);
   }
+  const faults = options.faults ?? {};
+  checkFaultOptions(faults);
+  const { latency } = options;
+  if (
+    latency &&
+    (!Number.isFinite(latency.minMs) ||
+      !Number.isFinite(latency.maxMs) ||
+      latency.minMs < 0 ||
+      latency.maxMs < latency.minMs)
+  ) {
+    throw new Error(`Emulator latency must be 0 <= minMs <= maxMs, got ${JSON.stringify(latency)}.`);
+  }
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+  if (!Number.isInteger(seed)) throw new Error(`Emulator seed must be an integer, got ${seed}.`);
   const resolved: ResolvedEmulatorOptions = {
     flavor,
     timeScale,
     retentionMs,
     now: options.now ?? Date.now,
     echoApprovals: options.echoApprovals ?? false,
+    faults,
+    seed,
   };
+  if (latency && latency.maxMs > 0) resolved.latency = latency;
   // An empty token would make every request fail with a header nobody can send; treat it as "no auth".
   if (options.token) resolved.token = options.token;
   return resolved;
 }
 
+function checkFaultOptions(faults: FaultOptions, where = "Emulator faults"): void {
+  checkFaultTable(faults.rates, where);
+  for (const [scenario, table] of Object.entries(faults.scenarios ?? {})) {
+    checkFaultTable(table, `${where} for scenario ${JSON.stringify(scenario)}`);
+  }
+  for (const [name, value] of [
+    ["retryAfterSeconds", faults.retryAfterSeconds],
+    ["slowMs", faults.slowMs],
+  ] as const) {
+    if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
+      throw new Error(`Emulator faults.${name} must be a non-negative number, got ${value}.`);
+    }
+  }
+}
+
 /**
- * Reads EMULATOR_FLAVOR, EMULATOR_TIME_SCALE, EMULATOR_TOKEN, EMULATOR_RETENTION_MS and EMULATOR_ECHO_APPROVALS.
+ * Reads EMULATOR_FLAVOR, EMULATOR_TIME_SCALE, EMULATOR_TOKEN, EMULATOR_RETENTION_MS, EMULATOR_ECHO_APPROVALS and
+ * the fault knobs EMULATOR_FAULTS, EMULATOR_LATENCY_MS, EMULATOR_SEED, EMULATOR_RETRY_AFTER_S, EMULATOR_SLOW_MS.
  * Unset or empty variables are left out so the defaults of `createEmulator` apply; invalid values throw.
  */
 export function emulatorOptionsFromEnv(
@@ -85,5 +119,39 @@ export function emulatorOptionsFromEnv(
     options.echoApprovals = echo === "true" || echo === "1";
   }
 
+  const faults: FaultOptions = {};
+  const rules = value("EMULATOR_FAULTS");
+  if (rules !== undefined) {
+    Object.assign(faults, parseFaultRules(rules, "EMULATOR_FAULTS"));
+    checkFaultOptions(faults, "EMULATOR_FAULTS");
+  }
+  const retryAfter = value("EMULATOR_RETRY_AFTER_S");
+  if (retryAfter !== undefined) faults.retryAfterSeconds = nonNegative("EMULATOR_RETRY_AFTER_S", retryAfter);
+  const slow = value("EMULATOR_SLOW_MS");
+  if (slow !== undefined) faults.slowMs = nonNegative("EMULATOR_SLOW_MS", slow);
+  if (Object.keys(faults).length > 0) options.faults = faults;
+
+  const latency = value("EMULATOR_LATENCY_MS");
+  if (latency !== undefined) options.latency = parseLatency(latency, "EMULATOR_LATENCY_MS");
+
+  const seed = value("EMULATOR_SEED");
+  if (seed !== undefined) {
+    const parsed = Number(seed);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed >= 2 ** 32) {
+      throw new Error(
+        `EMULATOR_SEED must be a whole number from 0 to 4294967295, got ${JSON.stringify(seed)}.`,
+      );
+    }
+    options.seed = parsed;
+  }
+
   return options;
+}
+
+function nonNegative(name: string, raw: string): number {
+  const parsed = Number(raw);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(raw)}.`);
+  }
+  return parsed;
 }

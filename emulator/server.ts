@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createEmulator, type Emulator } from "./index";
+import { createEmulator, type Emulator, isConnectionReset } from "./index";
 import { emulatorOptionsFromEnv } from "./options";
 import type { EmulatorOptions } from "./types";
 
@@ -24,6 +24,8 @@ export interface EmulatorRequestRecord {
 export interface EmulatorServer {
   /** e.g. `http://127.0.0.1:8787`; the actual port when started on port 0. */
   url: string;
+  /** The emulator behind the server, for in-process checks (fault counts, stored responses). */
+  emulator: Emulator;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startEmulatorServer({
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,
+    emulator,
     close: () =>
       new Promise<void>((resolveClose, rejectClose) => {
         server.close((error) => (error ? rejectClose(error) : resolveClose()));
@@ -94,9 +97,23 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     headers,
     body: method === "GET" || method === "HEAD" ? undefined : new Uint8Array(body),
   });
-  const response = await emulator.handle(request);
+  let response: Response;
+  try {
+    response = await emulator.handle(request);
+  } catch (error) {
+    if (!isConnectionReset(error)) throw error;
+    // An injected reset: drop the connection without a word, as a crashed proxy would.
+    req.socket.destroy();
+    return;
+  }
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  // Streamed, so a slow (trickled) answer arrives piece by piece on the wire too.
+  for await (const chunk of response.body) res.write(chunk);
+  res.end();
 }
 
 /** The path of a request target, without its query string. */
@@ -128,6 +145,12 @@ async function main(): Promise<void> {
   const host = process.env.EMULATOR_HOST?.trim() || "127.0.0.1";
   const server = await startEmulatorServer({ port, host, options });
   console.log(`Supervisor API emulator (${options.flavor ?? "databricks"}) listening on ${server.url}`);
+  const { faults, latency, seed } = server.emulator.options;
+  if (Object.keys(faults.rates ?? {}).length > 0 || faults.scenarios || latency) {
+    console.log(
+      `  Faults on (EMULATOR_SEED=${seed} repeats them): ${JSON.stringify({ ...faults, latency })}`,
+    );
+  }
   console.log(`  OpenAI-compatible base URL (OPENAI_BASE_URL): ${server.url}/v1`);
   console.log(
     `  Databricks host (DATABRICKS_HOST):            ${server.url}  (→ /ai-gateway/mlflow/v1/responses)`,

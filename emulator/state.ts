@@ -17,6 +17,16 @@ export interface CreateSpec {
   tools: JsonObject[];
 }
 
+/** A stored response as the emulator sees it: for tests and soak checks, never sent over the wire. */
+export interface StoredResponseView {
+  response: ResponseObject;
+  /** The input items the response was created with. */
+  input: JsonObject[];
+  /** How many leading output items are copies of the input (Databricks' quirk 1), not new output. */
+  echoed: number;
+  scenario: string;
+}
+
 interface StoredRun {
   id: string;
   hex: string;
@@ -25,10 +35,19 @@ interface StoredRun {
   model: string;
   instructions: string | null;
   echo: JsonObject[];
+  input: JsonObject[];
   timeline: Timeline;
   inputWords: number;
   /** Set by cancel: from then on every read returns this object unchanged. */
   cancelled?: ResponseObject;
+}
+
+/** Approval decisions or function results after the last question make a follow-up cycle; else the question picks. */
+export function timelineFor(spec: Pick<CreateSpec, "items" | "tools">): Timeline {
+  return (
+    followUpTimeline(spec.items) ??
+    buildTimeline(lastUserText(spec.items), Math.max(1, userTurns(spec.items)), offeredFunctions(spec.tools))
+  );
 }
 
 const TERMINAL = new Set(["completed", "failed", "incomplete", "cancelled"]);
@@ -57,14 +76,8 @@ export class ResponseStore {
         this.options.flavor === "databricks" && spec.background
           ? echoedItems(spec.items, hex, this.options.echoApprovals)
           : [],
-      // Approval decisions or function results after the last question make this a follow-up cycle.
-      timeline:
-        followUpTimeline(spec.items) ??
-        buildTimeline(
-          lastUserText(spec.items),
-          Math.max(1, userTurns(spec.items)),
-          offeredFunctions(spec.tools),
-        ),
+      input: spec.items,
+      timeline: timelineFor(spec),
       inputWords: inputWordCount(spec.items, spec.instructions),
     };
     this.runs.set(run.id, run);
@@ -75,6 +88,23 @@ export class ResponseStore {
   get(id: string): ResponseObject | undefined {
     const run = this.find(id);
     return run ? (run.cancelled ?? this.snapshot(run)) : undefined;
+  }
+
+  /** The scenario of a stored response (read-only: no state changes), or undefined when unknown. */
+  scenarioOf(id: string): string | undefined {
+    return this.runs.get(id)?.timeline.scenario;
+  }
+
+  /** Every stored response as of now, oldest first. */
+  inspect(): StoredResponseView[] {
+    return [...this.runs.values()]
+      .filter((run) => !this.expired(run))
+      .map((run) => ({
+        response: run.cancelled ?? this.snapshot(run),
+        input: run.input,
+        echoed: run.echo.length,
+        scenario: run.timeline.scenario,
+      }));
   }
 
   /** Freezes a queued or in-progress response as `cancelled`; idempotent; terminal responses are returned as is. */

@@ -16,9 +16,47 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Databricks flavour: also echo `mcp_approval_request` / `mcp_approval_response` input items (unconfirmed upstream). */
   echoApprovals?: boolean;
+  /** Injected upstream failures (none by default). See `faults.ts`. */
+  faults?: FaultOptions;
+  /** Real (not scenario) time added before every answer, uniform between `minMs` and `maxMs`. */
+  latency?: LatencyRange;
+  /** Seeds the fault and latency draws, so a run can be repeated; default: a random seed (see `options.seed`). */
+  seed?: number;
 }
 
-export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, "token">> & { token?: string };
+export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, "token" | "latency">> & {
+  token?: string;
+  latency?: LatencyRange;
+};
+
+/** The calls a fault can hit. `create` is only ever faulted when named: a client must never retry a create. */
+export type FaultOperation = "create" | "retrieve" | "cancel";
+
+/**
+ * `503`: a server_error JSON body; `429`: rate limited, with `Retry-After` (seconds); `reset`: the connection
+ * is dropped (the HTTP server destroys the socket, `emulator.fetch` throws `TypeError: fetch failed`);
+ * `malformed`: a 200 whose JSON is cut in half; `slow`: the right answer, its body trickled over `slowMs`.
+ */
+export type FaultKind = "503" | "429" | "reset" | "malformed" | "slow";
+
+/** Probabilities (0–1) per operation and kind; each operation's rates add up to at most 1. */
+export type FaultTable = Partial<Record<FaultOperation, Partial<Record<FaultKind, number>>>>;
+
+export interface FaultOptions {
+  /** e.g. `{ retrieve: { "503": 0.1, reset: 0.05 } }`. */
+  rates?: FaultTable;
+  /** Rates for the runs of one scenario (by name, e.g. "multi-step"); they replace `rates` kind by kind. */
+  scenarios?: Partial<Record<string, FaultTable>>;
+  /** The `Retry-After` of a 429, in seconds; default 1. */
+  retryAfterSeconds?: number;
+  /** How long a `slow` answer takes to arrive, in real ms; default 2000. */
+  slowMs?: number;
+}
+
+export interface LatencyRange {
+  minMs: number;
+  maxMs: number;
+}
 
 export type JsonObject = Record<string, unknown>;
 

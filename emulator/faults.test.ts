@@ -268,6 +268,25 @@ describe("fault injection over HTTP", () => {
     expect(asWire(slow)).toMatchObject({ id, object: "response" });
     expect(server.emulator.faultStats().injected).toEqual({ "retrieve:reset": 1, "retrieve:slow": 1 });
   });
+
+  it("keeps serving when a client gives up on a slow answer half way", async () => {
+    server = await startEmulatorServer({
+      port: 0,
+      options: { faults: { rates: { retrieve: { slow: 1 } }, slowMs: 400 } },
+    });
+    const base = `${server.url}/v1/responses`;
+    const created = await fetch(base, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", input: "Hi", background: true }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const response = await fetch(`${base}/${id}`, { signal: AbortSignal.timeout(100) });
+    await expect(response.text()).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const again = await fetch(`${base}/${id}`, { headers: { [FAULTS_HEADER]: "none" } });
+    expect(((await again.json()) as { id: string }).id).toBe(id);
+  });
 });
 
 describe("fault settings", () => {

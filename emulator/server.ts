@@ -21,6 +21,14 @@ export interface EmulatorRequestRecord {
   at: number;
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Node's own default (5 s) is barely above the 4 s after
+ * which Node's fetch drops an idle connection, so on a loaded machine a request sent on a connection the server
+ * is just closing fails with "other side closed". Upstream gateways keep idle connections far longer (a minute
+ * or more), so the emulator does too; `keepAliveTimeoutMs: 5000` brings the race back on purpose.
+ */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface EmulatorServer {
   /** e.g. `http://127.0.0.1:8787`; the actual port when started on port 0. */
   url: string;
@@ -34,6 +42,7 @@ export async function startEmulatorServer({
   host = "127.0.0.1",
   options = {},
   onRequest,
+  keepAliveTimeoutMs = DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
 }: {
   port?: number;
   host?: string;
@@ -43,6 +52,8 @@ export async function startEmulatorServer({
    * (e.g. that polling stopped after a cancel). A hook that throws fails that request with a 500.
    */
   onRequest?: (request: EmulatorRequestRecord) => void;
+  /** Idle keep-alive connections are closed after this long (see DEFAULT_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs?: number;
 } = {}): Promise<EmulatorServer> {
   const emulator = createEmulator(options);
   const now = options.now ?? Date.now;
@@ -58,6 +69,9 @@ export async function startEmulatorServer({
       );
     });
   });
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  // Headers of a request must be allowed to take longer than an idle connection may wait for them.
+  server.headersTimeout = Math.max(server.headersTimeout, keepAliveTimeoutMs + 1_000);
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once("error", rejectListen);
     server.listen(port, host, () => {
@@ -111,8 +125,12 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     res.end();
     return;
   }
-  // Streamed, so a slow (trickled) answer arrives piece by piece on the wire too.
-  for await (const chunk of response.body) res.write(chunk);
+  // Streamed, so a slow (trickled) answer arrives piece by piece on the wire too; a client that gave up
+  // (closed the connection) ends the trickle.
+  for await (const chunk of response.body) {
+    if (res.destroyed) break;
+    res.write(chunk);
+  }
   res.end();
 }
 
@@ -143,7 +161,14 @@ async function main(): Promise<void> {
     );
   }
   const host = process.env.EMULATOR_HOST?.trim() || "127.0.0.1";
-  const server = await startEmulatorServer({ port, host, options });
+  const keepAlive = process.env.EMULATOR_KEEP_ALIVE_MS?.trim();
+  const keepAliveTimeoutMs = keepAlive ? Number(keepAlive) : DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
+  if (!Number.isInteger(keepAliveTimeoutMs) || keepAliveTimeoutMs < 0) {
+    throw new Error(
+      `EMULATOR_KEEP_ALIVE_MS must be a whole number of milliseconds, got ${JSON.stringify(keepAlive)}.`,
+    );
+  }
+  const server = await startEmulatorServer({ port, host, options, keepAliveTimeoutMs });
   console.log(`Supervisor API emulator (${options.flavor ?? "databricks"}) listening on ${server.url}`);
   const { faults, latency, seed } = server.emulator.options;
   if (Object.keys(faults.rates ?? {}).length > 0 || faults.scenarios || latency) {

@@ -1,0 +1,307 @@
+// `npm run soak`: many concurrent chats against the production app while the upstream misbehaves.
+//
+// Starts the standalone emulator in this process with seeded retrieve faults, starts `next start` against it as a
+// Databricks workspace, drives N chats over HTTP exactly as the browser does (reconnecting when a stream ends
+// without `finish`), then checks every turn against the emulator's stored responses: each upstream output item
+// must be in the final message exactly once. Exits non-zero on any lost or duplicated item or unfinished run.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, startEmulatorServer } from "@/emulator/server";
+import { ensureBuild, freePort, startApp, watchMemory } from "./app";
+import { ChatDriver, type TurnRecord } from "./chat-client";
+import {
+  compareMessage,
+  duplicatesInStream,
+  expectedFromUpstream,
+  type Finding,
+  itemCount,
+  lastUserText,
+  type UpstreamRecord,
+} from "./count";
+import { formatReport, type SoakReport } from "./report";
+
+/** The scenarios mixed over the chats (see emulator/scenarios.ts), with how many upstream responses a turn takes. */
+const MIX = [
+  { name: "plain", text: "Hello! What can you do for me?", responses: 1 },
+  { name: "multi-step", text: "Run a multi-step analysis of the sales data", responses: 1 },
+  { name: "long", text: "Write a long report on our quarterly sales", responses: 1 },
+  { name: "time", text: "What time is it in UTC?", responses: 2 },
+  { name: "calculate", text: "Please calculate 17 * 23 + 4", responses: 2 },
+  { name: "approval", text: "Search the web for lakehouse news", responses: 2 },
+] as const;
+
+const FAULT_KINDS = ["503", "429", "reset", "malformed", "slow"] as const;
+
+/** Letters only: a tag must not trigger a scenario or look like arithmetic. */
+function letters(n: number): string {
+  let out = "";
+  let rest = n;
+  do {
+    out = String.fromCharCode(97 + (rest % 26)) + out;
+    rest = Math.floor(rest / 26);
+  } while (rest > 0);
+  return out;
+}
+
+function turnTag(chat: number, turn: number): string {
+  return `soakx${letters(chat)}t${letters(turn)}`;
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      chats: { type: "string", default: "50" },
+      turns: { type: "string", default: "2" },
+      faults: { type: "string", default: "0.3" },
+      seed: { type: "string", default: "42" },
+      "time-scale": { type: "string", default: "0.25" },
+      "stream-budget": { type: "string", default: "3000" },
+      poll: { type: "string", default: "250" },
+      latency: { type: "string", default: "0-50" },
+      "slow-ms": { type: "string", default: "1000" },
+      timeout: { type: "string", default: "300" },
+      "max-reconnects": { type: "string", default: "200" },
+      "keep-alive-ms": { type: "string", default: String(DEFAULT_KEEP_ALIVE_TIMEOUT_MS) },
+      "no-approvals": { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "npm run soak -- [--chats 50] [--turns 2] [--faults 0.3] [--seed 42] [--time-scale 0.25]\n" +
+        "               [--stream-budget 3000] [--poll 250] [--latency 0-50] [--slow-ms 1000] [--timeout 300]\n" +
+        "               [--max-reconnects 200] [--keep-alive-ms 65000] [--no-approvals] [--verbose]",
+    );
+    process.exit(0);
+  }
+  const number = (name: keyof typeof values, min: number, max: number): number => {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new Error(
+        `--${name} must be a number from ${min} to ${max}, got ${JSON.stringify(values[name])}.`,
+      );
+    }
+    return value;
+  };
+  const [minMs, maxMs] = String(values.latency).split("-").map(Number);
+  return {
+    chats: Math.round(number("chats", 1, 2000)),
+    turns: Math.round(number("turns", 1, 20)),
+    faults: number("faults", 0, 1),
+    seed: Math.round(number("seed", 0, 2 ** 32 - 1)),
+    timeScale: number("time-scale", 0.001, 10),
+    streamBudgetMs: Math.round(number("stream-budget", 1000, 290_000)),
+    pollMs: Math.round(number("poll", 100, 60_000)),
+    latency: { minMs: minMs ?? 0, maxMs: maxMs ?? minMs ?? 0 },
+    slowMs: number("slow-ms", 0, 60_000),
+    timeoutS: number("timeout", 10, 3600),
+    maxReconnects: Math.round(number("max-reconnects", 0, 10_000)),
+    keepAliveMs: Math.round(number("keep-alive-ms", 0, 600_000)),
+    approvals: !values["no-approvals"],
+    verbose: values.verbose === true,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  const log = (line: string) => console.log(`[soak] ${line}`);
+  const cwd = process.cwd();
+  const mix = options.approvals ? [...MIX] : MIX.filter((m) => m.name !== "approval");
+  const token = `soak-${options.seed}`;
+  const perKind = options.faults / FAULT_KINDS.length;
+  const emulatorServer = await startEmulatorServer({
+    port: 0,
+    keepAliveTimeoutMs: options.keepAliveMs,
+    options: {
+      token,
+      timeScale: options.timeScale,
+      seed: options.seed,
+      latency: options.latency,
+      faults: {
+        rates: { retrieve: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perKind])) },
+        slowMs: options.slowMs,
+        retryAfterSeconds: 1,
+      },
+    },
+  });
+  const { emulator } = emulatorServer;
+  log(`emulator on ${emulatorServer.url}: retrieve faults ${options.faults * 100}% (seed ${options.seed})`);
+
+  await ensureBuild(cwd, log);
+  const dataDir = mkdtempSync(join(tmpdir(), "soak-pglite-"));
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    // The app must see only the soak's configuration, not a developer's.
+    if (
+      value === undefined ||
+      /^(EMULATOR_|SUPERVISOR_|DATABRICKS_|OPENAI_|DATABASE_URL|PGLITE_DIR|STREAM_BUDGET_MS)/.test(name)
+    )
+      continue;
+    env[name] = value;
+  }
+  Object.assign(env, {
+    NODE_ENV: "production",
+    SUPERVISOR_PROVIDER: "databricks",
+    DATABRICKS_HOST: emulatorServer.url,
+    DATABRICKS_TOKEN: token,
+    PGLITE_DIR: dataDir,
+    SUPERVISOR_POLL_INTERVAL_MS: String(options.pollMs),
+    STREAM_BUDGET_MS: String(options.streamBudgetMs),
+    EMULATOR_TIME_SCALE: String(options.timeScale),
+  });
+  const app = await startApp({ cwd, port: await freePort(), env });
+  log(`app on ${app.url} (pid ${app.pid}), data in ${dataDir}`);
+  const memory = watchMemory(app.pid);
+
+  const started = Date.now();
+  const deadline = started + options.timeoutS * 1000;
+  const chatIds = Array.from({ length: options.chats }, (_, i) => `soak-${options.seed}-${i}-${letters(i)}`);
+  let done = 0;
+  const progress = setInterval(
+    () => log(`${done}/${options.chats} chats done, ${Math.round((Date.now() - started) / 1000)} s`),
+    10_000,
+  );
+  const results = await Promise.all(
+    chatIds.map(async (chatId, chat) => {
+      const driver = new ChatDriver({
+        baseUrl: app.url,
+        chatId,
+        maxReconnects: options.maxReconnects,
+        deadline,
+        approve: options.approvals,
+      });
+      const turns: Array<{ record: TurnRecord; scenario: (typeof MIX)[number]; tag: string }> = [];
+      for (let turn = 0; turn < options.turns; turn++) {
+        const scenario = mix[(chat + turn) % mix.length] as (typeof MIX)[number];
+        const tag = turnTag(chat, turn);
+        const record = await driver.turn(`${scenario.text} ${tag}`);
+        turns.push({ record, scenario, tag });
+        if (!record.finished) break;
+      }
+      done += 1;
+      return { chatId, turns };
+    }),
+  );
+  clearInterval(progress);
+  const durationMs = Date.now() - started;
+  memory.sample();
+  memory.stop();
+  await app.stop();
+
+  // Ground truth: the emulator's stored responses, grouped by the turn tag in their last user message.
+  const byTag = new Map<string, UpstreamRecord[]>();
+  for (const view of emulator.inspect()) {
+    const tag = /soakx[a-z]+t[a-z]+/.exec(lastUserText(view.input as never))?.[0];
+    if (!tag) continue;
+    const list = byTag.get(tag) ?? [];
+    list.push({
+      id: view.response.id,
+      status: view.response.status,
+      output: view.response.output as never,
+      echoed: view.echoed,
+      input: view.input as never,
+    });
+    byTag.set(tag, list);
+  }
+
+  // What the app stored, read after it stopped (one process per PGlite directory).
+  const { openChatStore, openPglite } = await import("@/lib/db");
+  const { store, database } = await openChatStore(() => openPglite(dataDir));
+
+  const report: SoakReport = {
+    command: `npm run soak -- ${process.argv.slice(2).join(" ")}`.trim(),
+    options,
+    turns: 0,
+    completed: 0,
+    unfinished: [],
+    lost: [],
+    duplicated: [],
+    storedLost: [],
+    storedDuplicated: [],
+    extraResponses: [],
+    reconnects: 0,
+    approvals: 0,
+    itemsChecked: 0,
+    upstreamResponses: emulator.inspect().length,
+    faults: emulator.faultStats(),
+    memory: memory.peak(),
+    durationMs,
+  };
+  const note = (list: Array<{ where: string; finding: Finding }>, where: string, findings: Finding[]) => {
+    for (const finding of findings) list.push({ where, finding });
+  };
+  for (const { chatId, turns } of results) {
+    const stored = await store.getChat(chatId);
+    for (const [index, { record, scenario, tag }] of turns.entries()) {
+      const where = `${chatId} turn ${index + 1} (${scenario.name})`;
+      report.turns += 1;
+      report.reconnects += record.reconnects;
+      report.approvals += record.approvals;
+      const upstream = byTag.get(tag) ?? [];
+      const unfinishedUpstream = upstream.filter((r) => r.status !== "completed");
+      const outcome = record.final?.parts.find((p) => p.type === "data-run-outcome") as
+        | { data: { status: string; message: string } }
+        | undefined;
+      if (!record.finished || outcome || unfinishedUpstream.length > 0) {
+        report.unfinished.push({
+          where,
+          reason:
+            record.error ??
+            (outcome
+              ? `run ended ${outcome.data.status}: ${outcome.data.message}`
+              : `upstream ${unfinishedUpstream.map((r) => `${r.id} ${r.status}`).join(", ")}`),
+        });
+      } else {
+        report.completed += 1;
+      }
+      if (upstream.length !== scenario.responses) {
+        report.extraResponses.push({ where, expected: scenario.responses, actual: upstream.length });
+      }
+      const expected = expectedFromUpstream(upstream);
+      report.itemsChecked += expected.reduce((sum, e) => sum + e.count, 0);
+      const comparison = compareMessage(expected, record.final);
+      note(report.lost, where, comparison.lost);
+      note(report.duplicated, where, comparison.duplicated);
+      for (const stream of record.streams)
+        note(report.duplicated, `${where} ${stream.kind} stream`, duplicatesInStream(stream.chunks));
+      const storedMessage = stored?.messages.find((m) => m.id === record.final?.id);
+      const storedComparison = compareMessage(expected, storedMessage);
+      note(report.storedLost, where, storedComparison.lost);
+      note(report.storedDuplicated, where, storedComparison.duplicated);
+      if (options.verbose && comparison.unexpected.length > 0) {
+        log(
+          `${where}: parts no upstream item accounts for: ${comparison.unexpected.map((f) => f.key.slice(0, 60)).join("; ")}`,
+        );
+      }
+    }
+  }
+  await database.close();
+
+  console.log(formatReport(report));
+  const failed =
+    report.unfinished.length > 0 ||
+    itemCount(report.lost.map((l) => l.finding)) > 0 ||
+    itemCount(report.duplicated.map((d) => d.finding)) > 0 ||
+    itemCount(report.storedLost.map((l) => l.finding)) > 0 ||
+    itemCount(report.storedDuplicated.map((d) => d.finding)) > 0 ||
+    report.extraResponses.length > 0;
+  if (failed && options.verbose) console.log(app.output().slice(-8000));
+  await emulatorServer.close();
+  if (!failed) rmSync(dataDir, { recursive: true, force: true });
+  else log(`kept the app's data in ${dataDir} for a look`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(
+      `[soak] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(2);
+  },
+);

@@ -139,6 +139,7 @@ function processTree(root: number): number[] {
 /** Samples the resident memory of a process tree; `peak()` is the largest sum seen (and each process's VmHWM). */
 export function watchMemory(pid: number, everyMs = 250) {
   let peakTreeKb = 0;
+  let firstTreeKb: number | undefined;
   const highWater = new Map<number, number>();
   const sample = () => {
     let sum = 0;
@@ -148,14 +149,16 @@ export function watchMemory(pid: number, everyMs = 250) {
       if (hwm !== undefined) highWater.set(member, Math.max(highWater.get(member) ?? 0, hwm));
     }
     peakTreeKb = Math.max(peakTreeKb, sum);
+    firstTreeKb ??= sum;
   };
   sample();
   const timer = setInterval(sample, everyMs);
   return {
     sample,
     stop: () => clearInterval(timer),
-    /** Peak of the summed VmRSS samples, and the main process's own VmHWM (kernel-tracked peak), in MiB. */
+    /** Summed VmRSS when first sampled (app ready, idle) and at its peak, and the main process's VmHWM, in MiB. */
     peak: () => ({
+      startRssMiB: (firstTreeKb ?? 0) / 1024,
       treeRssMiB: peakTreeKb / 1024,
       mainHwmMiB: (highWater.get(pid) ?? 0) / 1024,
       processes: highWater.size,

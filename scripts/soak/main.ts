@@ -213,7 +213,7 @@ async function main(): Promise<number> {
   const { store, database } = await openChatStore(() => openPglite(dataDir));
 
   const report: SoakReport = {
-    command: `npm run soak -- ${process.argv.slice(2).join(" ")}`.trim(),
+    command: ["npm run soak", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
     options,
     turns: 0,
     completed: 0,

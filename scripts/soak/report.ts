@@ -32,7 +32,7 @@ export interface SoakReport {
   itemsChecked: number;
   upstreamResponses: number;
   faults: FaultStats;
-  memory: { treeRssMiB: number; mainHwmMiB: number; processes: number };
+  memory: { startRssMiB: number; treeRssMiB: number; mainHwmMiB: number; processes: number };
   durationMs: number;
 }
 
@@ -84,7 +84,7 @@ export function formatReport(report: SoakReport): string {
     ],
     [
       "peak RSS of the app",
-      `${report.memory.treeRssMiB.toFixed(0)} MiB (process tree, sampled); VmHWM ${report.memory.mainHwmMiB.toFixed(0)} MiB`,
+      `${report.memory.treeRssMiB.toFixed(0)} MiB (sampled VmRSS of ${report.memory.processes} process(es); ${report.memory.startRssMiB.toFixed(0)} MiB when ready); VmHWM ${report.memory.mainHwmMiB.toFixed(0)} MiB`,
     ],
     ["duration", `${(report.durationMs / 1000).toFixed(1)} s`],
   ];

@@ -100,6 +100,16 @@ describe("crossSiteRefusal", () => {
     ).not.toBeNull();
   });
 
+  it("accepts the public origins listed in ALLOWED_ORIGINS (a proxy that rewrites Host)", () => {
+    const env = { ALLOWED_ORIGINS: "https://chat.example.com/, https://other.example.com" };
+    const behindProxy = request("POST", { host: "10.0.0.5:8000", origin: "https://chat.example.com" });
+    expect(crossSiteRefusal(behindProxy, {})).not.toBeNull();
+    expect(crossSiteRefusal(behindProxy, env)).toBeNull();
+    expect(
+      crossSiteRefusal(request("POST", { host: "10.0.0.5:8000", origin: "https://evil.test" }), env),
+    ).not.toBeNull();
+  });
+
   it("never refuses reads", () => {
     expect(crossSiteRefusal(request("GET", { host: "app.test", origin: "https://evil.test" }))).toBeNull();
   });

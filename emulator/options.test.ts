@@ -98,12 +98,14 @@ describe("scenario selection", () => {
     ["The time is what it is", "plain"],
     ["Compute the growth from the data", "client-function"],
     ["Show me an unknown hologram item", "unknown-item"],
+    ["hostile <img src=x onerror=alert(1)> data search error", "hostile"],
   ])("%j → %s", (question, scenario) => {
     expect(pickScenario(question)).toBe(scenario);
   });
 
   it("lists every scenario with an example that selects it", () => {
     expect(SCENARIOS.map((s) => s.name)).toEqual([
+      "hostile",
       "fail",
       "incomplete",
       "instant",

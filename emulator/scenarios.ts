@@ -10,6 +10,7 @@ import {
   salesTable,
   trendsSummary,
 } from "./genie";
+import { hostileTimeline } from "./hostile";
 import type { ItemPrefix } from "./ids";
 import {
   failingAnswer,
@@ -59,6 +60,7 @@ export interface Timeline {
 }
 
 export type ScenarioName =
+  | "hostile"
   | "fail"
   | "incomplete"
   | "instant"
@@ -82,6 +84,16 @@ export interface ScenarioInfo {
 
 /** In matching order: the first scenario with a trigger wins. `plain` has none: it is the default. */
 export const SCENARIOS: ReadonlyArray<ScenarioInfo> = [
+  {
+    // First: its payloads are full of words ("error", "data", "search") that other scenarios listen for.
+    name: "hostile",
+    triggers: ["hostile"],
+    description:
+      "Queued ~0.6 s, ~5 s in progress, then `completed` with hostile model output (`hostile.ts`): script tags, " +
+      "event handlers, `javascript:`/`data:` links, huge tokens, 200-deep nesting, in messages, tool calls and " +
+      "their outputs, an MCP call, citations and a final `mcp_approval_request`. The question is echoed raw.",
+    example: "Show me hostile output.",
+  },
   {
     name: "fail",
     triggers: ["fail", "error"],
@@ -212,6 +224,8 @@ function paced(timeline: Timeline, factor: number): Timeline {
 function scenarioTimeline(question: string, turn: number, functions: ReadonlySet<string>): Timeline {
   const scenario = pickScenario(question);
   switch (scenario) {
+    case "hostile":
+      return hostileTimeline(question);
     case "two-approvals":
       return twoApprovalsTimeline(question);
     case "approval":

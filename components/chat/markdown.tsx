@@ -3,11 +3,13 @@
 import { memo } from "react";
 import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { capNesting } from "./nesting";
 
 /**
  * Model output is untrusted. react-markdown builds React elements (no innerHTML); raw HTML in the text is
  * dropped (`skipHtml`), and every URL goes through a transform that only lets http(s), mailto and relative
- * links through, so `javascript:` and `data:` links render inert.
+ * links through, so `javascript:` and `data:` links render inert. Nesting is capped (`capNesting`) so a
+ * 200-deep list cannot stall the page.
  */
 function safeUrl(url: string): string {
   const cleaned = defaultUrlTransform(url);
@@ -35,7 +37,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
           img: ({ alt }) => <span>{alt ? `[image: ${alt}]` : "[image]"}</span>,
         }}
       >
-        {text}
+        {capNesting(text)}
       </ReactMarkdown>
     </div>
   );

@@ -48,7 +48,11 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
       onError: () => clearRun(chatId),
     });
 
-  const busy = status === "submitted" || status === "streaming";
+  // Reconnects under way: between a handed-over stream's end and the next one's start the run is still going,
+  // so Stop stays (and Send stays away). A count, because a resumed stream can hand over again before the
+  // reconnect that started it has settled.
+  const [reconnecting, setReconnecting] = useState(0);
+  const busy = status === "submitted" || status === "streaming" || reconnecting > 0;
 
   // Reconnect at once, but give up (and say so) if the server keeps dropping us without progress.
   const reconnects = useRef<number[]>([]);
@@ -59,7 +63,8 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
       setStopError("The connection to the run keeps dropping. Reload the page to try again.");
       return;
     }
-    void resumeStream();
+    setReconnecting((n) => n + 1);
+    void resumeStream().finally(() => setReconnecting((n) => n - 1));
   };
 
   /** Stop cancels the run upstream; the stream then ends by itself with a "stopped" note. */

@@ -33,6 +33,12 @@ const callOutput = (callId: string): UpstreamItem => ({
   output: "42",
 });
 
+/** A retrieve that records when it was made and answers in_progress until `done()`. */
+const timedStep = (clock: { now(): number }, at: number[], done: () => boolean) => () => {
+  at.push(clock.now());
+  return response(done() ? "completed" : "in_progress", []);
+};
+
 describe("pollBackgroundResponse", () => {
   it("quirk 1: skips echoed history by id and call_id and shows only the new answer", async () => {
     const history = [
@@ -223,24 +229,60 @@ describe("pollBackgroundResponse", () => {
     expect(calls.retrieve).toBe(3);
   });
 
-  it("polls at the interval after a short first delay and is never silent longer than the heartbeat", async () => {
+  it("looks at a fresh run after 250 ms, then 500 ms, 1 s, … up to the steady interval, never silent past the heartbeat", async () => {
     const clock = fakeClock();
-    let calls = 0;
-    const { client } = scriptedClient([() => response(++calls < 4 ? "in_progress" : "completed", [])]);
-    const initial = response("queued", []);
+    const at: number[] = [];
+    const { client } = scriptedClient([timedStep(clock, at, () => at.length >= 9)]);
+    const created = clock.now();
     const { events } = await run({
       client,
       clock,
       responseId: "resp_1",
       echo: noEcho,
-      initial,
+      initial: response("queued", []),
       intervalMs: 10_000,
     });
-    expect(clock.sleeps[0]).toBe(500);
+    const gaps = at.map((t, i) => t - (i === 0 ? created : (at[i - 1] as number)));
+    expect(gaps.slice(0, 6)).toEqual([250, 500, 1000, 2000, 4000, 8000]);
+    expect(gaps.slice(6).every((gap) => gap >= 10_000)).toBe(true);
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(4000);
-    const statuses = events.filter((e) => e.type === "status");
-    expect(statuses.length).toBeGreaterThanOrEqual(3 * Math.floor(10_000 / 4000));
-    expect(statuses.at(-1)).toMatchObject({ polls: 3, status: "in_progress", responseId: "resp_1" });
+    expect(events.filter((e) => e.type === "status").at(-1)).toMatchObject({
+      polls: 8,
+      status: "in_progress",
+    });
+  });
+
+  it("pays the early looks back: a long task costs no more retrieves per minute than steady polling", async () => {
+    const clock = fakeClock();
+    const at: number[] = [];
+    const created = clock.now();
+    const tenMinutes = 600_000;
+    const { client } = scriptedClient([timedStep(clock, at, () => clock.now() - created >= tenMinutes)]);
+    await run({
+      client,
+      clock,
+      responseId: "resp_1",
+      echo: noEcho,
+      initial: response("queued", []),
+      intervalMs: 2000,
+    });
+    const within = (ms: number) => at.filter((t) => t - created <= ms).length;
+    expect(within(2000)).toBeGreaterThanOrEqual(3); // a short task is seen almost at once
+    // Never more than one look ahead of a poller every 2 s; at 30 per minute over the long run.
+    for (let ms = 2000; ms <= tenMinutes; ms += 1000)
+      expect(within(ms)).toBeLessThanOrEqual(Math.floor(ms / 2000) + 3);
+    expect(within(60_000)).toBeLessThanOrEqual(32);
+    expect(within(tenMinutes)).toBeLessThanOrEqual(301);
+    expect(within(tenMinutes)).toBeGreaterThanOrEqual(290);
+  });
+
+  it("polls a resumed run (already under way) at the steady interval from the first look", async () => {
+    const clock = fakeClock();
+    const at: number[] = [];
+    const { client } = scriptedClient([timedStep(clock, at, () => at.length >= 4)]);
+    const start = clock.now();
+    await run({ client, clock, responseId: "resp_1", echo: noEcho, intervalMs: 2000 });
+    expect(at.map((t) => t - start)).toEqual([0, 2000, 4000, 6000]);
   });
 
   it("keeps talking while a retrieve is slow to answer", async () => {

@@ -42,8 +42,9 @@ export interface PollOptions {
   cursor?: number;
   /** When the run started, for elapsed time. Defaults to now. */
   startedAt?: number;
+  /** The steady interval; a fresh run is looked at sooner at first (see nextPollDelayMs). */
   intervalMs: number;
-  /** Wait before the first retrieve; a fresh run is rarely done at once. */
+  /** Wait before the first retrieve of a fresh run (default FIRST_POLL_DELAY_MS). */
   initialDelayMs?: number;
   /** No stream may stay silent longer than this: a status event is yielded at least this often while waiting. */
   heartbeatMs?: number;
@@ -140,9 +141,12 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     return true;
   }
 
+  // A run this loop saw created polls adaptively; a resumed one (already under way) at the steady interval.
+  const fresh = options.initial !== undefined;
+  const loopStartedAt = clock.now();
   if (options.initial) {
     if (yield* consume(options.initial)) return;
-    yield* wait(options.initialDelayMs ?? Math.min(500, options.intervalMs));
+    yield* wait(options.initialDelayMs ?? Math.min(FIRST_POLL_DELAY_MS, options.intervalMs));
   }
 
   let failures = 0;
@@ -186,8 +190,37 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     retrying = undefined;
     polls += 1;
     if (yield* consume(response)) return;
-    yield* wait(options.intervalMs);
+    const intervalMs = options.intervalMs;
+    yield* wait(
+      fresh ? nextPollDelayMs({ polls, elapsedMs: clock.now() - loopStartedAt, intervalMs }) : intervalMs,
+    );
   }
+}
+
+/** A fresh run is first looked at this soon after create. */
+export const FIRST_POLL_DELAY_MS = 250;
+
+/**
+ * Adaptive polling of a fresh run: the waits after create are 250 ms, 500 ms, 1 s, … doubling up to the steady
+ * interval, so a short task is seen almost as soon as it ends. The extra early looks are then paid back: while
+ * more retrieves have been made than a poller at the steady interval would have made by now, each wait is a
+ * quarter longer. So a long task costs no more retrieves per minute than steady polling does.
+ */
+export function nextPollDelayMs({
+  polls,
+  elapsedMs,
+  intervalMs,
+}: {
+  /** Retrieves made so far. */
+  polls: number;
+  /** Since the run was created. */
+  elapsedMs: number;
+  intervalMs: number;
+}): number {
+  const ramp = FIRST_POLL_DELAY_MS * 2 ** polls;
+  if (ramp < intervalMs) return ramp;
+  const steadyPollerPolls = Math.floor(elapsedMs / intervalMs);
+  return polls > steadyPollerPolls ? Math.round(intervalMs * 1.25) : intervalMs;
 }
 
 /** Exponential back-off with full jitter, so many clients do not retry in step. */

@@ -1,7 +1,8 @@
 import OpenAI, { APIConnectionError, InternalServerError, RateLimitError } from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { FAULTS_HEADER, parseFaultRules, parseLatency, seededRandom } from "./faults";
+import { FAULTS_HEADER, parseFaultRules, parseLatency } from "./faults";
 import { createEmulator, type Emulator } from "./index";
+import { seededRandom } from "./random";
 import { type EmulatorServer, startEmulatorServer } from "./server";
 import { asWire, START_MS, setup } from "./test-helpers";
 import type { EmulatorOptions } from "./types";

@@ -3,6 +3,7 @@
 // retrieve does not advance anything (the run progresses by the clock alone), a failed create creates nothing,
 // a failed cancel cancels nothing. All randomness comes from a seeded generator, so a run can be repeated.
 
+import { seededRandom } from "./random";
 import type { FaultKind, FaultOperation, FaultOptions, FaultTable, LatencyRange } from "./types";
 
 /** In the order a single draw walks them: one draw per request picks at most one kind. */
@@ -14,18 +15,6 @@ export const FAULTS_HEADER = "x-emulator-faults";
 
 export const DEFAULT_RETRY_AFTER_SECONDS = 1;
 export const DEFAULT_SLOW_MS = 2_000;
-
-/** A small, fast, seedable generator (mulberry32): [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface FaultStats {
   /** Requests seen per operation (those that reached a route and passed auth). */

@@ -2,6 +2,7 @@
 // nothing else so a test can predict it.
 
 import { countWords } from "./input";
+import { seededRandom } from "./random";
 
 /** The question on one line, cut to a readable length, for quoting. */
 export function quote(question: string, max = 240): string {
@@ -149,18 +150,6 @@ const CLAUSES = [
   "which several stakeholders raised independently",
   "so the finding deserves a closer look",
 ];
-
-/** mulberry32: a tiny seeded generator, so the report is the same for the same question. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** FNV-1a, 32 bits. */
 export function hashText(text: string): number {

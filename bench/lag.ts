@@ -21,6 +21,8 @@ export interface Task {
   label: string;
   /** Upstream duration wanted, real ms from create to the terminal status. */
   targetMs: number;
+  /** When set, the runs' durations are spread evenly from `targetMs` to this. */
+  spreadToMs?: number;
   question: string;
   runs: number;
 }
@@ -28,7 +30,9 @@ export interface Task {
 export interface RunResult {
   engine: Engine;
   task: string;
-  /** Real ms from create to the upstream's terminal status (ground truth). */
+  /** The upstream duration asked of the emulator. */
+  targetMs: number;
+  /** Real ms from the emulator's create to its terminal status (ground truth). */
   upstreamMs: number;
   /** Real ms from create until a retrieve showed the run over (what the retrieves were spent on). */
   runningMs: number;
@@ -54,20 +58,29 @@ export function timeScaleFor(question: string, targetMs: number): number {
   return targetMs / timelineDuration(buildTimeline(question, 1));
 }
 
-export async function runOnce(engine: Engine, task: Task): Promise<RunResult> {
+/** The upstream duration of run `run` (0-based) of `task`. */
+export function targetOf(task: Task, run: number): number {
+  if (task.spreadToMs === undefined || task.runs < 2) return task.targetMs;
+  return Math.round(task.targetMs + ((task.spreadToMs - task.targetMs) * run) / (task.runs - 1));
+}
+
+export async function runOnce(engine: Engine, task: Task, targetMs = task.targetMs): Promise<RunResult> {
   let pinned: number | undefined;
   const emulator = createEmulator({
     flavor: "databricks",
-    timeScale: timeScaleFor(task.question, task.targetMs),
+    timeScale: timeScaleFor(task.question, targetMs),
     now: () => pinned ?? Date.now(),
   });
   /** Every retrieve: when the emulator rendered it and when its answer was back. */
   const retrieves: Array<{ renderedAt: number; answeredAt: number }> = [];
+  /** When the emulator created the run (its durations count from here). */
+  let createdAt = Number.NaN;
   const fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
     const renderedAt = Date.now();
     const response = await emulator.handle(request);
     if (request.method === "GET") retrieves.push({ renderedAt, answeredAt: Date.now() });
+    else createdAt = renderedAt;
     return response;
   };
   const client = toBackgroundClient(createOpenAIClient(config, { fetch }));
@@ -136,7 +149,8 @@ export async function runOnce(engine: Engine, task: Task): Promise<RunResult> {
   return {
     engine,
     task: task.label,
-    upstreamMs: terminalAt - startedAt,
+    upstreamMs: terminalAt - createdAt,
+    targetMs,
     runningMs: seen.answeredAt - startedAt,
     retrieves: retrieves.length,
     itemLags,

@@ -66,21 +66,24 @@ export function targetOf(task: Task, run: number): number {
 
 export async function runOnce(engine: Engine, task: Task, targetMs = task.targetMs): Promise<RunResult> {
   let pinned: number | undefined;
+  /** The emulator's own `createdAtMs` of the run (its durations count from here): its first clock reading. */
+  let createdAt = Number.NaN;
   const emulator = createEmulator({
     flavor: "databricks",
     timeScale: timeScaleFor(task.question, targetMs),
-    now: () => pinned ?? Date.now(),
+    now: () => {
+      const now = pinned ?? Date.now();
+      if (Number.isNaN(createdAt)) createdAt = now;
+      return now;
+    },
   });
   /** Every retrieve: when the emulator rendered it and when its answer was back. */
   const retrieves: Array<{ renderedAt: number; answeredAt: number }> = [];
-  /** When the emulator created the run (its durations count from here). */
-  let createdAt = Number.NaN;
   const fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
     const renderedAt = Date.now();
     const response = await emulator.handle(request);
     if (request.method === "GET") retrieves.push({ renderedAt, answeredAt: Date.now() });
-    else createdAt = renderedAt;
     return response;
   };
   const client = toBackgroundClient(createOpenAIClient(config, { fetch }));

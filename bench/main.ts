@@ -46,7 +46,11 @@ function percentile(values: number[], p: number): number {
 }
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const ms = (value: number) => `${Math.round(value)} ms`;
-const ratio = (baseline: number, ours: number) => (ours > 0 ? `${(baseline / ours).toFixed(2)}×` : "∞");
+const ratio = (baseline: number, ours: number) => {
+  if (ours <= 0) return "∞";
+  const r = baseline / ours;
+  return `${r < 0.1 ? r.toPrecision(2) : r.toFixed(2)}×`;
+};
 const mark = (ok: boolean) => (ok ? "✓" : "✗");
 
 function table(header: string[], rows: string[][]): string {

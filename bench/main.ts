@@ -97,7 +97,7 @@ function summarise(task: Task, engine: Engine, results: RunResult[]): LagSummary
 
 function sh(command: string): string {
   try {
-    return execSync(command, { encoding: "utf8" }).trim();
+    return execSync(command, { encoding: "utf8" }).trimEnd();
   } catch {
     return "(unavailable)";
   }

@@ -199,12 +199,15 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
 
 /** A fresh run is first looked at this soon after create. */
 export const FIRST_POLL_DELAY_MS = 250;
+/** For this long after create a fresh run is looked at every FAST_POLL_GAP_MS: most short tasks end in it. */
+export const FAST_PHASE_MS = 5_000;
+export const FAST_POLL_GAP_MS = 500;
 
 /**
- * Adaptive polling of a fresh run: the waits after create are 250 ms, 500 ms, 1 s, … doubling up to the steady
- * interval, so a short task is seen almost as soon as it ends. The extra early looks are then paid back: while
- * more retrieves have been made than a poller at the steady interval would have made by now, each wait is a
- * quarter longer. So a long task costs no more retrieves per minute than steady polling does.
+ * Adaptive polling of a fresh run: every 500 ms for its first 5 s (a task that ends then is seen ~250 ms later on
+ * average), then at the steady interval. The extra early looks are paid back: while more retrieves have been made
+ * than a poller at the steady interval would have made by now, each wait is twice the interval. So a long task
+ * costs no more retrieves per minute than steady polling does.
  */
 export function nextPollDelayMs({
   polls,
@@ -217,10 +220,9 @@ export function nextPollDelayMs({
   elapsedMs: number;
   intervalMs: number;
 }): number {
-  const ramp = FIRST_POLL_DELAY_MS * 2 ** polls;
-  if (ramp < intervalMs) return ramp;
-  const steadyPollerPolls = Math.floor(elapsedMs / intervalMs);
-  return polls > steadyPollerPolls ? Math.round(intervalMs * 1.25) : intervalMs;
+  if (elapsedMs < FAST_PHASE_MS) return Math.min(FAST_POLL_GAP_MS, intervalMs);
+  const steadyPollerPolls = Math.floor(elapsedMs / intervalMs) + 1;
+  return polls > steadyPollerPolls ? intervalMs * 2 : intervalMs;
 }
 
 /** Exponential back-off with full jitter, so many clients do not retry in step. */

@@ -274,7 +274,7 @@ Each run creates a background response through the real \`openai\` SDK against i
 (\`createEmulator\`, Databricks flavour; the SDK's \`fetch\` calls \`emulator.handle\`) and follows it to the end:
 
 - **ours**: \`pollBackgroundResponse\` (\`lib/background/poll.ts\`) with \`intervalMs: ${OURS_INTERVAL_MS}\`: adaptive, first
-  looks after 250 ms, 500 ms, 1 s… doubling up to the steady 2 s, early looks paid back later.
+  look after 250 ms, then every 500 ms for the first 5 s, then the steady 2 s, early looks paid back with 4 s waits.
 - **baseline** (\`bench/baseline.ts\`, the Databricks background-mode recipe): wait ${BASELINE_FIRST_WAIT_MS} ms after create, then
   retrieve, sleep ${BASELINE_INTERVAL_MS} ms, retrieve… A finished message is revealed one word per event with a
   ${BASELINE_WORD_PAUSE_MS} ms pause. To be generous to the baseline it sends every item as soon as a retrieve shows it

@@ -182,7 +182,9 @@ export async function runEngineBench(log: (line: string) => void): Promise<Bench
         `Completion lag p50 ≤ ${GOAL_LAG_P50_MS} ms for a ${task.label} task (steady interval 2 s): ${ms(o.lagP50)}`,
       ];
     }),
-    ...TASKS.map((task): Goal => {
+    // "Long tasks cost no more calls per minute than the steady interval": a task of a few seconds is looked at
+    // often on purpose (that is the lag goal above); its rate is in the table, not a goal.
+    ...TASKS.filter((t) => t.targetMs > 5_000).map((task): Goal => {
       const o = find(task, "ours");
       return [
         o.retrievesPerMin <= GOAL_RETRIEVES_PER_MIN,
@@ -209,7 +211,8 @@ Each run creates a background response through the real \`openai\` SDK against i
 (\`createEmulator\`, Databricks flavour; the SDK's \`fetch\` calls \`emulator.handle\`) and follows it to the end:
 
 - **ours**: \`pollBackgroundResponse\` (\`lib/background/poll.ts\`) with \`intervalMs: ${OURS_INTERVAL_MS}\`: adaptive, first
-  look after 250 ms, then every 500 ms for the first 5 s, then the steady 2 s, early looks paid back with 4 s waits.
+  look after 250 ms, then every 500 ms for the first 5 s, then the steady 2 s; the early looks are paid back first (each wait
+  lasts until a steady poller would have made as many looks plus half of one, at most 6 s).
 - **baseline** (\`bench/baseline.ts\`, the Databricks background-mode recipe): wait ${BASELINE_FIRST_WAIT_MS} ms after create, then
   retrieve, sleep ${BASELINE_INTERVAL_MS} ms, retrieve… A finished message is revealed one word per event with a
   ${BASELINE_WORD_PAUSE_MS} ms pause. To be generous to the baseline it sends every item as soon as a retrieve shows it
@@ -243,9 +246,9 @@ Reading the numbers:
   exactly the instant a task of exactly 1 s or 5 s ends: on those two rows its lag is near zero by construction.
   The "1–5 s spread" row (durations evenly spread, not in the brief) shows both pollers on durations that line up
   with neither schedule.
-- Ours looks 250 ms, 750 ms, 1.75 s after create, then pays the early looks back with 2.5 s waits while it is
-  ahead of a steady 2 s poller (4.25 s, 6.75 s, 9.25 s, …). A task ending just after one of those looks waits up to
-  2.5 s to be seen.
+- Ours looks 250 ms after create and every 500 ms until 5 s, then pays the ten early looks back with waits of up
+  to 6 s (about 10.75 s, 16.75 s, 22.75 s, 28.75 s), then every 2 s. That is the price of the short-task lag: an item
+  finishing between 5 s and ~30 s is seen up to 6 s later, where the baseline sees it within 2 s.
 - Item lags of the multi-step tasks (30 s, 120 s) count every item of the run, most of which finish mid-run; the
   last item is seen with the "end seen" lag.
 

@@ -203,11 +203,15 @@ export const FIRST_POLL_DELAY_MS = 250;
 export const FAST_PHASE_MS = 5_000;
 export const FAST_POLL_GAP_MS = 500;
 
+/** While paying early looks back, no wait is longer than this many steady intervals (items still show up). */
+export const PAYBACK_MAX_INTERVALS = 3;
+
 /**
  * Adaptive polling of a fresh run: every 500 ms for its first 5 s (a task that ends then is seen ~250 ms later on
- * average), then at the steady interval. The extra early looks are paid back: while more retrieves have been made
- * than a poller at the steady interval would have made by now, each wait is twice the interval. So a long task
- * costs no more retrieves per minute than steady polling does.
+ * average), then at the steady interval. The extra early looks are paid back first: the next look waits until a
+ * poller at the steady interval would have made as many looks plus half of one (at most 3 intervals per wait),
+ * so from ~30 s on a run has cost fewer retrieves than `elapsed / interval`: a long task costs no more per minute
+ * than steady polling does.
  */
 export function nextPollDelayMs({
   polls,
@@ -221,8 +225,8 @@ export function nextPollDelayMs({
   intervalMs: number;
 }): number {
   if (elapsedMs < FAST_PHASE_MS) return Math.min(FAST_POLL_GAP_MS, intervalMs);
-  const steadyPollerPolls = Math.floor(elapsedMs / intervalMs) + 1;
-  return polls > steadyPollerPolls ? intervalMs * 2 : intervalMs;
+  const dueAt = (polls + 1.5) * intervalMs;
+  return Math.min(PAYBACK_MAX_INTERVALS * intervalMs, Math.max(intervalMs, dueAt - elapsedMs));
 }
 
 /** Exponential back-off with full jitter, so many clients do not retry in step. */

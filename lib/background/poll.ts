@@ -29,6 +29,8 @@ export type PollEvent =
       retrying?: RetryState;
     }
   | { type: "item"; item: UpstreamItem; index: number; cursor: number }
+  /** Streaming only: text of the assistant message at output `index` as the upstream produces it (not yet finished). */
+  | { type: "delta"; index: number; itemId: string; delta: string }
   | { type: "end"; outcome: RunOutcome; response?: UpstreamResponse; cursor: number };
 
 export interface PollOptions {

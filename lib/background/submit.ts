@@ -1,5 +1,6 @@
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
-import type { BackgroundClient } from "./types";
+import { describeUpstreamError } from "./errors";
+import type { BackgroundClient, StreamingClient, UpstreamEventStream } from "./types";
 
 export interface SubmitRequest {
   model: string;
@@ -28,4 +29,80 @@ export async function submitBackgroundResponse(
     },
     { signal },
   );
+}
+
+/** A run just created: the response as create answered it, and its open event stream when it was streamed. */
+export interface StartedRun {
+  response: UpstreamResponse;
+  events?: UpstreamEventStream;
+}
+
+/** Streaming clients whose upstream refused background + stream: they are not asked again. */
+const refusesStreaming = new WeakSet<StreamingClient>();
+
+/** Whether runs on this client are followed through their event stream. */
+export function streamsRuns(
+  client: BackgroundClient,
+): client is BackgroundClient & { streaming: StreamingClient } {
+  return !!client.streaming && !refusesStreaming.has(client.streaming);
+}
+
+/**
+ * Start a background run, streamed when the upstream can (the create answers with its event stream; the run's
+ * id comes in the first event). An upstream that refuses background + stream with a 400 started nothing, so the
+ * run is created once more without streaming, and that upstream is polled from then on. Any other failure is
+ * the create's failure: never retried (quirk 8).
+ */
+export async function startBackgroundRun(
+  client: BackgroundClient,
+  request: SubmitRequest,
+): Promise<StartedRun> {
+  if (streamsRuns(client)) {
+    const { signal: _, tools, instructions, ...rest } = request;
+    let events: UpstreamEventStream;
+    try {
+      events = await client.streaming.create({
+        ...rest,
+        ...(instructions ? { instructions } : {}),
+        ...(tools && tools.length > 0 ? { tools } : {}),
+        background: true,
+        stream: true,
+      });
+    } catch (err) {
+      if (!refusedStreaming(err)) throw err;
+      refusesStreaming.add(client.streaming);
+      return { response: await submitBackgroundResponse(client, request) };
+    }
+    return { ...(await firstResponse(events)), events };
+  }
+  return { response: await submitBackgroundResponse(client, request) };
+}
+
+/** Read the stream up to its first event that carries the response (`response.created`). */
+async function firstResponse(events: UpstreamEventStream): Promise<{ response: UpstreamResponse }> {
+  const iterator = events[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const response = next.value.response as UpstreamResponse | undefined;
+      if (response && typeof response.id === "string" && typeof response.status === "string") {
+        // The rest of the events are read through the same iterator.
+        Object.defineProperty(events, Symbol.asyncIterator, { value: () => iterator });
+        return { response };
+      }
+    }
+  } catch (err) {
+    events.close();
+    throw err;
+  }
+  events.close();
+  throw new Error("The upstream's event stream ended before it named the response.");
+}
+
+function refusedStreaming(err: unknown): boolean {
+  const info = describeUpstreamError(err);
+  if (info.kind !== "bad_request") return false;
+  const param = (err as { param?: unknown }).param;
+  return param === "stream" || /stream/i.test(info.message);
 }

@@ -5,6 +5,34 @@ export interface BackgroundClient {
   create(body: BackgroundCreateBody, options?: { signal?: AbortSignal }): Promise<UpstreamResponse>;
   retrieve(responseId: string, options?: { signal?: AbortSignal }): Promise<UpstreamResponse>;
   cancel(responseId: string): Promise<UpstreamResponse>;
+  /** Present when the upstream can stream a background response (OpenAI): real deltas instead of polling. */
+  streaming?: StreamingClient;
+}
+
+/** One server-sent event of a Responses stream; only the fields the engine reads are typed. */
+export interface UpstreamStreamEvent {
+  type: string;
+  sequence_number?: number;
+  [field: string]: unknown;
+}
+
+/** A Responses event stream that can be closed early (the run goes on upstream: it is a background run). */
+export interface UpstreamEventStream extends AsyncIterable<UpstreamStreamEvent> {
+  close(): void;
+}
+
+export interface StreamingClient {
+  /** Create with `background` and `stream` both true. Never retried (quirk 8). */
+  create(body: BackgroundStreamCreateBody): Promise<UpstreamEventStream>;
+  /** Re-open a background response's events after `startingAfter` (from its first event when undefined). */
+  resume(
+    responseId: string,
+    options: { startingAfter?: number; signal?: AbortSignal },
+  ): Promise<UpstreamEventStream>;
+}
+
+export interface BackgroundStreamCreateBody extends Omit<BackgroundCreateBody, "stream"> {
+  stream: true;
 }
 
 export interface BackgroundCreateBody {

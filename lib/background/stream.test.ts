@@ -12,7 +12,7 @@ function eventsFor(
   messages: Array<{ id: string; words: string[] }>,
   end = "completed",
 ): UpstreamStreamEvent[] {
-  const events: Array<Omit<UpstreamStreamEvent, "sequence_number">> = [
+  const events: Array<{ type: string; [field: string]: unknown }> = [
     { type: "response.created", response: response("queued", []) },
     { type: "response.in_progress", response: response("in_progress", []) },
   ];

@@ -7,8 +7,11 @@ import {
   noEcho,
   pollBackgroundResponse,
   type RunOutcome,
-  submitBackgroundResponse,
+  startBackgroundRun,
+  streamBackgroundResponse,
+  streamsRuns,
   toUpstreamInput,
+  type UpstreamEventStream,
 } from "@/lib/background";
 import type { ChatStore } from "@/lib/db/chat-store";
 import type { ChatMessage } from "@/lib/shared/chat";
@@ -76,6 +79,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     let responseId: string;
     let input: UpstreamItem[];
     let initial: UpstreamResponse | undefined;
+    let events: UpstreamEventStream | undefined;
     if (resume) {
       ({ responseId, input } = resume);
     } else {
@@ -91,12 +95,12 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
       // Not abortable by a leaving browser or the budget: once sent, the create may have started the run
       // upstream, and only a stored response id lets the next stream find it again (quirk 8).
       try {
-        initial = await submitBackgroundResponse(client, {
+        ({ response: initial, events } = await startBackgroundRun(client, {
           model: deps.model,
           input,
           instructions: deps.instructions,
           tools: deps.tools,
-        });
+        }));
       } catch (err) {
         const message = `The agent could not be started: ${describeUpstreamError(err).message}`;
         writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
@@ -105,24 +109,27 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
       responseId = initial.id;
       if (!(await store.startRun(chatId, runId, { responseId, input }))) {
         // Stopped while the create was in flight: the new response must not run on where nobody sees it.
+        events?.close();
         await client.cancel(responseId).catch(() => undefined);
         return undefined;
       }
     }
+    const follow = {
+      client,
+      clock,
+      responseId,
+      initial,
+      cursor: resume?.cursor ?? 0,
+      echo: deps.echoesHistory ? createEchoFilter(input) : noEcho,
+      intervalMs: deps.pollIntervalMs,
+      // A resumed response is already under way: no point waiting before the first look.
+      initialDelayMs: resume ? 0 : undefined,
+      startedAt,
+      signal,
+    };
+    // Streamed where the upstream can (real deltas), else polled; the cursor means the same either way.
     const end = await streamRunToUI(
-      pollBackgroundResponse({
-        client,
-        clock,
-        responseId,
-        initial,
-        cursor: resume?.cursor ?? 0,
-        echo: deps.echoesHistory ? createEchoFilter(input) : noEcho,
-        intervalMs: deps.pollIntervalMs,
-        // A resumed response is already under way: no point waiting before the first look.
-        initialDelayMs: resume ? 0 : undefined,
-        startedAt,
-        signal,
-      }),
+      streamsRuns(client) ? streamBackgroundResponse({ ...follow, events }) : pollBackgroundResponse(follow),
       {
         writer,
         clock,

@@ -52,6 +52,7 @@ export function watchStoredRun(options: {
   })();
 
   const client: BackgroundClient = {
+    ...(options.client.streaming ? { streaming: options.client.streaming } : {}),
     create: (body, opts) => options.client.create(body, opts),
     retrieve: (responseId, opts) => {
       uncounted += 1;

@@ -217,3 +217,51 @@ describe("streamRunToUI", () => {
     expect(sent).toEqual([1]);
   });
 });
+
+describe("streamRunToUI with real deltas", () => {
+  const delta = (index: number, text: string): PollEvent => ({
+    type: "delta",
+    index,
+    itemId: "msg_a",
+    delta: text,
+  });
+  const item = (index: number, text: string): PollEvent => ({
+    type: "item",
+    item: message("msg_a", text),
+    index,
+    cursor: index + 1,
+  });
+  const textOf = (chunks: ChatChunk[]) =>
+    chunks.flatMap((c) => (c.type === "text-delta" ? [c.delta] : [])).join("");
+  const kinds = (chunks: ChatChunk[]) => chunks.map((c) => c.type).filter((t) => t.startsWith("text-"));
+
+  it("forwards the upstream's deltas as they come and does not send the finished item's text again", async () => {
+    const { writer, chunks } = recordingWriter();
+    await streamRunToUI(events(delta(0, "Sales "), delta(0, "grew."), item(0, "Sales grew.")), {
+      writer,
+      clock: fakeClock(),
+    });
+    expect(textOf(chunks)).toBe("Sales grew.");
+    expect(kinds(chunks)).toEqual(["text-start", "text-delta", "text-delta", "text-end"]);
+  });
+
+  it("sends only the rest when the item finished after the stream was lost (polled whole)", async () => {
+    const { writer, chunks } = recordingWriter();
+    await streamRunToUI(events(delta(0, "Sales "), item(0, "Sales grew 12% in the west.")), {
+      writer,
+      clock: fakeClock(),
+    });
+    expect(textOf(chunks)).toBe("Sales grew 12% in the west.");
+    expect(kinds(chunks).filter((k) => k === "text-start")).toHaveLength(1);
+  });
+
+  it("closes a half-streamed answer when the run is stopped in the middle of it", async () => {
+    const { writer, chunks } = recordingWriter();
+    await streamRunToUI(
+      events(delta(0, "Sales "), { type: "end", outcome: { status: "cancelled" }, cursor: 0 }),
+      { writer, clock: fakeClock() },
+    );
+    expect(kinds(chunks)).toEqual(["text-start", "text-delta", "text-end"]);
+    expect(chunks.at(-1)).toMatchObject({ type: "data-run-outcome", data: { status: "cancelled" } });
+  });
+});

@@ -35,36 +35,70 @@ export async function streamRunToUI(
 ): Promise<RunEnd | undefined> {
   const { writer, clock, signal } = options;
   const calls = options.calls ?? new ToolCallTracker(clock.now);
-  for await (const event of events) {
-    switch (event.type) {
-      case "status": {
-        const { type: _, ...data } = event;
-        writer.write({ type: "data-run-status", id: "run-status", transient: true, data });
-        break;
-      }
-      case "item": {
-        const view = viewItem(event.item, event.index, calls, options.clientTools);
-        if (view?.kind === "text") {
-          writer.write({ type: "text-start", id: view.id });
-          for await (const delta of revealText(view.text, { clock, signal, maxMs: options.revealMaxMs })) {
-            writer.write({ type: "text-delta", id: view.id, delta });
-          }
-          writer.write({ type: "text-end", id: view.id });
-          for (const chunk of view.after) writer.write(chunk);
-        } else if (view) {
-          for (const chunk of view.chunks) writer.write(chunk);
+  /** The text part the upstream is streaming into (real deltas), open until its item is finished. */
+  let live: { index: number; id: string; sent: string } | undefined;
+  const closeLive = () => {
+    if (live) writer.write({ type: "text-end", id: live.id });
+    live = undefined;
+  };
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case "status": {
+          const { type: _, ...data } = event;
+          writer.write({ type: "data-run-status", id: "run-status", transient: true, data });
+          break;
         }
-        await options.onItemSent?.(event.item, event.cursor);
-        break;
-      }
-      case "end": {
-        const notice = outcomeNotice(event.outcome);
-        if (notice) writer.write({ type: "data-run-outcome", id: "run-outcome", data: notice });
-        return { outcome: event.outcome, response: event.response };
+        case "delta": {
+          if (live?.index !== event.index) {
+            closeLive();
+            live = { index: event.index, id: event.itemId, sent: "" };
+            writer.write({ type: "text-start", id: live.id });
+          }
+          writer.write({ type: "text-delta", id: live.id, delta: event.delta });
+          live.sent += event.delta;
+          break;
+        }
+        case "item": {
+          const view = viewItem(event.item, event.index, calls, options.clientTools);
+          if (view?.kind === "text") {
+            // Streamed so far: only the rest is sent (all of it when polling, or when the upstream's final
+            // text does not continue what was streamed, which a correct upstream never does).
+            const streamed = live?.index === event.index ? live : undefined;
+            live = undefined;
+            const id = streamed?.id ?? view.id;
+            const rest =
+              streamed && view.text.startsWith(streamed.sent)
+                ? view.text.slice(streamed.sent.length)
+                : view.text;
+            if (!streamed) writer.write({ type: "text-start", id });
+            if (!streamed || rest !== view.text) {
+              for await (const delta of revealText(rest, { clock, signal, maxMs: options.revealMaxMs })) {
+                writer.write({ type: "text-delta", id, delta });
+              }
+            }
+            writer.write({ type: "text-end", id });
+            for (const chunk of view.after) writer.write(chunk);
+          } else if (view) {
+            closeLive();
+            for (const chunk of view.chunks) writer.write(chunk);
+          }
+          await options.onItemSent?.(event.item, event.cursor);
+          break;
+        }
+        case "end": {
+          closeLive();
+          const notice = outcomeNotice(event.outcome);
+          if (notice) writer.write({ type: "data-run-outcome", id: "run-outcome", data: notice });
+          return { outcome: event.outcome, response: event.response };
+        }
       }
     }
+    return undefined;
+  } finally {
+    // Stopped or cut mid-answer: what was streamed stays, as a finished part.
+    closeLive();
   }
-  return undefined;
 }
 
 /** What the chat says under a run that was stopped. */

@@ -1,6 +1,12 @@
 import OpenAI from "openai";
+import type { Stream } from "openai/core/streaming";
 import { createEmulator, type Emulator, emulatorOptionsFromEnv } from "@/emulator";
-import type { BackgroundClient } from "@/lib/background";
+import type {
+  BackgroundClient,
+  StreamingClient,
+  UpstreamEventStream,
+  UpstreamStreamEvent,
+} from "@/lib/background";
 import type { UpstreamResponse } from "@/lib/shared/upstream";
 import type { SupervisorConfig } from "./config";
 
@@ -61,9 +67,13 @@ function embeddedEmulator(config: SupervisorConfig, env: Record<string, string |
   return slot.__backgroundAgentChatEmulator;
 }
 
-/** The engine's view of an upstream, over the real `openai` SDK. */
-export function toBackgroundClient(openai: OpenAI): BackgroundClient {
+/** The engine's view of an upstream, over the real `openai` SDK; `streaming` when the upstream can stream runs. */
+export function toBackgroundClient(
+  openai: OpenAI,
+  { streaming = false }: { streaming?: boolean } = {},
+): BackgroundClient {
   return {
+    ...(streaming ? { streaming: streamingClient(openai) } : {}),
     // Never retried (quirk 8): a retried create has no idempotency key and may start a second run.
     create: async (body, options) =>
       (await openai.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming, {
@@ -80,5 +90,30 @@ export function toBackgroundClient(openai: OpenAI): BackgroundClient {
     // Cancel is idempotent upstream, so a retry is harmless.
     cancel: async (id) =>
       (await openai.responses.cancel(id, { maxRetries: 2 })) as unknown as UpstreamResponse,
+  };
+}
+
+/** Background + stream over the SDK: its `Stream` is the event stream, its controller closes the connection. */
+function streamingClient(openai: OpenAI): StreamingClient {
+  const wrap = (stream: Stream<OpenAI.Responses.ResponseStreamEvent>): UpstreamEventStream => ({
+    close: () => stream.controller.abort(),
+    [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() as AsyncIterator<UpstreamStreamEvent>,
+  });
+  return {
+    // Never retried (quirk 8), and not abortable before the run is named: see runCycles.
+    create: async (body) =>
+      wrap(
+        await openai.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, {
+          maxRetries: 0,
+        }),
+      ),
+    resume: async (id, { startingAfter, signal }) =>
+      wrap(
+        await openai.responses.retrieve(
+          id,
+          { stream: true, ...(startingAfter !== undefined ? { starting_after: startingAfter } : {}) },
+          { maxRetries: 0, timeout: RETRIEVE_TIMEOUT_MS, signal },
+        ),
+      ),
   };
 }

@@ -28,6 +28,20 @@ describe("loadSupervisorConfig", () => {
     expect((error as Error).message).toContain("fix the environment");
   });
 
+  it("streams runs where the upstream can (OpenAI, the emulator's openai flavour) unless told otherwise", () => {
+    const streams = (env: Record<string, string>) => loadSupervisorConfig(env).streaming;
+    expect(streams({})).toBe(false);
+    expect(streams({ EMULATOR_FLAVOR: "openai" })).toBe(true);
+    expect(streams({ OPENAI_API_KEY: "sk-test" })).toBe(true);
+    expect(streams({ OPENAI_API_KEY: "sk-test", SUPERVISOR_STREAMING: "off" })).toBe(false);
+    // Quirk 7: Databricks answers 400 to background + stream.
+    expect(streams({ DATABRICKS_HOST: "https://w.example", DATABRICKS_TOKEN: "t" })).toBe(false);
+    expect(streams({ EMULATOR_FLAVOR: "databricks", SUPERVISOR_STREAMING: "on" })).toBe(true);
+    expect(() => loadSupervisorConfig({ SUPERVISOR_STREAMING: "yes" })).toThrow(
+      /SUPERVISOR_STREAMING must be/,
+    );
+  });
+
   it("names the variable of a bad value", () => {
     expect(() => loadSupervisorConfig({ SUPERVISOR_POLL_INTERVAL_MS: "fast" })).toThrow(
       /SUPERVISOR_POLL_INTERVAL_MS/,

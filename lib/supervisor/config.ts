@@ -18,6 +18,11 @@ export interface SupervisorConfig {
   hostedTools: HostedTool[];
   /** Whether the app offers its own function tools (SUPERVISOR_CLIENT_TOOLS). */
   clientTools: boolean;
+  /**
+   * Whether runs are followed through the upstream's event stream (background + stream: real deltas) rather
+   * than polled (SUPERVISOR_STREAMING; `auto`: OpenAI and the emulator's openai flavour; Databricks refuses it).
+   */
+  streaming: boolean;
   /** How long one streaming response may run before handing over to a reconnect (STREAM_BUDGET_MS). */
   streamBudgetMs: number;
   /** Only for `databricks`. */
@@ -83,6 +88,10 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
   ),
+  SUPERVISOR_STREAMING: z.preprocess(
+    blankToUndefined,
+    z.enum(["auto", "on", "off"], { error: 'must be "auto", "on" or "off"' }).default("auto"),
+  ),
   STREAM_BUDGET_MS: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -136,6 +145,10 @@ export function loadSupervisorConfig(
     instructions: e.SUPERVISOR_INSTRUCTIONS ?? DEFAULT_INSTRUCTIONS,
     pollIntervalMs: e.SUPERVISOR_POLL_INTERVAL_MS,
     emulatorFlavor: e.EMULATOR_FLAVOR,
+    streaming:
+      e.SUPERVISOR_STREAMING === "auto"
+        ? provider === "openai" || (provider === "emulator" && e.EMULATOR_FLAVOR === "openai")
+        : e.SUPERVISOR_STREAMING === "on",
   };
 
   if (provider === "databricks") {

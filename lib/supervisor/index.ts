@@ -29,7 +29,7 @@ export function getSupervisor(): Supervisor {
     const registry = config.clientTools ? defaultToolRegistry : createToolRegistry([]);
     slot.__backgroundAgentChatSupervisor = {
       config,
-      client: toBackgroundClient(createOpenAIClient(config)),
+      client: toBackgroundClient(createOpenAIClient(config), { streaming: config.streaming }),
       registry,
       tools: [...config.hostedTools, ...registry.definitions()],
     };

@@ -48,13 +48,17 @@ export function setup(
   store: ChatStore = createMemoryChatStore(),
   beforeUpstream?: (request: Seen) => Promise<void> | void,
   afterUpstream?: (request: Seen) => Promise<void> | void,
+  /** The upstream's flavour (default databricks, which echoes history) and SUPERVISOR_STREAMING. */
+  upstream: { flavor?: "databricks" | "openai"; streaming?: "auto" | "on" | "off" } = {},
 ) {
-  const emulator = createEmulator({ flavor: "databricks", timeScale: 0.06 });
+  const flavor = upstream.flavor ?? "databricks";
+  const emulator = createEmulator({ flavor, timeScale: 0.06 });
   const seen: Seen[] = [];
   const config = loadSupervisorConfig({
-    SUPERVISOR_PROVIDER: "databricks",
-    DATABRICKS_HOST: "http://upstream.test",
-    DATABRICKS_TOKEN: "t",
+    ...(flavor === "databricks"
+      ? { SUPERVISOR_PROVIDER: "databricks", DATABRICKS_HOST: "http://upstream.test", DATABRICKS_TOKEN: "t" }
+      : { SUPERVISOR_PROVIDER: "openai", OPENAI_BASE_URL: "http://upstream.test/v1", OPENAI_API_KEY: "k" }),
+    SUPERVISOR_STREAMING: upstream.streaming ?? "auto",
   });
   const fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
@@ -67,16 +71,16 @@ export function setup(
   };
   const deps: TurnDeps = {
     store,
-    client: toBackgroundClient(createOpenAIClient(config, { fetch })),
+    client: toBackgroundClient(createOpenAIClient(config, { fetch }), { streaming: config.streaming }),
     clock: systemClock,
     model: "m",
     registry: defaultToolRegistry,
     tools: defaultToolRegistry.definitions(),
     pollIntervalMs: 100,
-    echoesHistory: true,
+    echoesHistory: flavor === "databricks",
     streamBudgetMs,
   };
-  return { deps, seen, store };
+  return { deps, seen, store, emulator };
 }
 
 /** Send a question and follow hand-overs until a stream finishes; returns every stream's chunks. */

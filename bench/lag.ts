@@ -8,14 +8,29 @@
 
 import { createEmulator } from "@/emulator";
 import { buildTimeline, timelineDuration } from "@/emulator/scenarios";
-import { createEchoFilter, pollBackgroundResponse, systemClock, userMessageItem } from "@/lib/background";
+import {
+  createEchoFilter,
+  noEcho,
+  pollBackgroundResponse,
+  startBackgroundRun,
+  streamBackgroundResponse,
+  systemClock,
+  userMessageItem,
+} from "@/lib/background";
 import { isFinishedItem } from "@/lib/background/cursor";
-import { isTerminalStatus, type UpstreamItem, type UpstreamResponse } from "@/lib/shared/upstream";
+import {
+  isMessageItem,
+  isTerminalStatus,
+  messageText,
+  type UpstreamItem,
+  type UpstreamResponse,
+} from "@/lib/shared/upstream";
 import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
 import { createOpenAIClient } from "@/lib/supervisor/client";
 import { baselinePoll } from "./baseline";
 
-export type Engine = "ours" | "baseline";
+/** `streamed`: ours on an upstream that streams background runs (the emulator's openai flavour). */
+export type Engine = "ours" | "baseline" | "streamed";
 
 export interface Task {
   label: string;
@@ -39,6 +54,10 @@ export interface RunResult {
   retrieves: number;
   /** Per emitted item: emitted − finished upstream, ms. */
   itemLags: number[];
+  /** Per answer (message item): its first words on the way to the browser − its first words upstream, ms. */
+  firstWordsLags: number[];
+  /** Event-stream connections opened (streamed engine only). */
+  streams: number;
   /** When a retrieve first showed the run over − upstream terminal, ms (the same for both engines: no reveal). */
   completionLag: number;
   status: string;
@@ -51,6 +70,11 @@ const config = loadSupervisorConfig({
   SUPERVISOR_PROVIDER: "databricks",
   DATABRICKS_HOST: "http://upstream.bench",
   DATABRICKS_TOKEN: "t",
+});
+const streamingConfig = loadSupervisorConfig({
+  SUPERVISOR_PROVIDER: "openai",
+  OPENAI_BASE_URL: "http://upstream.bench/v1",
+  OPENAI_API_KEY: "k",
 });
 
 /** The emulator time scale that makes `question`'s run take `targetMs` real ms. */
@@ -68,8 +92,9 @@ export async function runOnce(engine: Engine, task: Task, targetMs = task.target
   let pinned: number | undefined;
   /** The emulator's own `createdAtMs` of the run (its durations count from here): its first clock reading. */
   let createdAt = Number.NaN;
+  const streamed = engine === "streamed";
   const emulator = createEmulator({
-    flavor: "databricks",
+    flavor: streamed ? "openai" : "databricks",
     timeScale: timeScaleFor(task.question, targetMs),
     now: () => {
       const now = pinned ?? Date.now();
@@ -79,39 +104,62 @@ export async function runOnce(engine: Engine, task: Task, targetMs = task.target
   });
   /** Every retrieve: when the emulator rendered it and when its answer was back. */
   const retrieves: Array<{ renderedAt: number; answeredAt: number }> = [];
+  let streams = 0;
   const fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
     const renderedAt = Date.now();
     const response = await emulator.handle(request);
-    if (request.method === "GET") retrieves.push({ renderedAt, answeredAt: Date.now() });
+    if (response.headers.get("content-type")?.startsWith("text/event-stream")) streams += 1;
+    else if (request.method === "GET") retrieves.push({ renderedAt, answeredAt: Date.now() });
     return response;
   };
-  const client = toBackgroundClient(createOpenAIClient(config, { fetch }));
+  const client = toBackgroundClient(createOpenAIClient(streamed ? streamingConfig : config, { fetch }), {
+    streaming: streamed,
+  });
   const input = [userMessageItem(task.question)];
-  const echo = createEchoFilter(input);
+  const echo = streamed ? noEcho : createEchoFilter(input);
 
   const startedAt = Date.now();
-  const created = await client.create({ model: "m", input, background: true, stream: false });
   const emittedAt = new Map<number, number>();
+  /** When each item's first text (a delta, or the item itself) was on its way to the browser. */
+  const firstShownAt = new Map<number, number>();
+  const shown = (index: number) => {
+    if (!firstShownAt.has(index)) firstShownAt.set(index, Date.now());
+  };
   let status = "unknown";
-  if (engine === "ours") {
-    const events = pollBackgroundResponse({
-      client,
-      clock: systemClock,
-      responseId: created.id,
-      echo,
-      initial: created,
-      startedAt,
-      intervalMs: OURS_INTERVAL_MS,
-    });
-    for await (const event of events) {
-      if (event.type === "item") emittedAt.set(event.index, Date.now());
-      if (event.type === "end") status = event.outcome.status;
-    }
-  } else {
+  let endSeenAt = Number.NaN;
+  if (engine === "baseline") {
+    const created = await client.create({ model: "m", input, background: true, stream: false });
     for await (const event of baselinePoll({ client, clock: systemClock, responseId: created.id, echo })) {
       if (event.type === "item") emittedAt.set(event.index, Date.now());
-      if (event.type === "end") status = event.status;
+      if (event.type === "item" || event.type === "delta") shown(event.index);
+      if (event.type === "end") {
+        status = event.status;
+        endSeenAt = Date.now();
+      }
+    }
+  } else {
+    const started = await startBackgroundRun(client, { model: "m", input });
+    if (streamed && !started.events) throw new Error("the emulator did not stream the run");
+    const follow = {
+      client,
+      clock: systemClock,
+      responseId: started.response.id,
+      echo,
+      initial: started.response,
+      startedAt,
+      intervalMs: OURS_INTERVAL_MS,
+    };
+    const events = streamed
+      ? streamBackgroundResponse({ ...follow, events: started.events })
+      : pollBackgroundResponse(follow);
+    for await (const event of events) {
+      if (event.type === "item") emittedAt.set(event.index, Date.now());
+      if (event.type === "item" || event.type === "delta") shown(event.index);
+      if (event.type === "end") {
+        status = event.outcome.status;
+        endSeenAt = Date.now();
+      }
     }
   }
   const endedAt = Date.now();
@@ -139,9 +187,11 @@ export async function runOnce(engine: Engine, task: Task, targetMs = task.target
     return lo;
   };
   const terminalAt = firstTime((response) => isTerminalStatus(response.status));
-  // The engine knows the run is over when the first retrieve rendered at or after the terminal instant answers.
-  const seen = retrieves.find((retrieve) => retrieve.renderedAt >= terminalAt);
-  if (!seen) throw new Error("no retrieve saw the end");
+  // A poller knows the run is over when the first retrieve rendered at or after the terminal instant answers.
+  const seenAt = streamed
+    ? endSeenAt
+    : retrieves.find((retrieve) => retrieve.renderedAt >= terminalAt)?.answeredAt;
+  if (seenAt === undefined || Number.isNaN(seenAt)) throw new Error("the end was not seen");
   const itemLags = [...emittedAt].map(([index, emitted]) => {
     const finishedAt = firstTime((response) => {
       const item = response.output?.[index] as UpstreamItem | undefined;
@@ -149,15 +199,26 @@ export async function runOnce(engine: Engine, task: Task, targetMs = task.target
     });
     return emitted - finishedAt;
   });
+  const firstWordsLags = [...firstShownAt].flatMap(([index, shownAt]) => {
+    const item = at(endedAt).output?.[index] as UpstreamItem | undefined;
+    if (!item || !isMessageItem(item)) return [];
+    const wroteAt = firstTime((response) => {
+      const now = response.output?.[index] as UpstreamItem | undefined;
+      return !!now && isMessageItem(now) && messageText(now).trim() !== "";
+    });
+    return [shownAt - wroteAt];
+  });
   return {
     engine,
     task: task.label,
     upstreamMs: terminalAt - createdAt,
     targetMs,
-    runningMs: seen.answeredAt - startedAt,
+    runningMs: seenAt - startedAt,
     retrieves: retrieves.length,
     itemLags,
-    completionLag: seen.answeredAt - terminalAt,
+    firstWordsLags,
+    streams,
+    completionLag: seenAt - terminalAt,
     status,
   };
 }

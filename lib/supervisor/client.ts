@@ -8,6 +8,7 @@ import type {
   UpstreamStreamEvent,
 } from "@/lib/background";
 import type { UpstreamResponse } from "@/lib/shared/upstream";
+import { type BearerSource, fixedBearer, m2mBearer, withBearer } from "./auth";
 import type { SupervisorConfig } from "./config";
 
 /** Where each provider's Responses API lives. */
@@ -31,16 +32,25 @@ export interface ClientOptions {
   env?: Record<string, string | undefined>;
   /** Replaces the HTTP transport for real providers (tests observe requests with it). */
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /** Databricks: the bearer to use instead of the configured one (a signed-in user's forwarded token). */
+  bearer?: BearerSource;
 }
 
 export function createOpenAIClient(
   config: SupervisorConfig,
-  { env = process.env, fetch }: ClientOptions = {},
+  { env = process.env, fetch, bearer }: ClientOptions = {},
 ): OpenAI {
   const transport = fetch ? { fetch } : {};
   switch (config.provider) {
-    case "databricks":
-      return new OpenAI({ apiKey: config.databricks?.token, baseURL: baseUrlFor(config), ...transport });
+    case "databricks": {
+      const source = bearer ?? databricksBearer(config, fetch);
+      return new OpenAI({
+        apiKey: () => source.token(),
+        baseURL: baseUrlFor(config),
+        // Sends the current token, and after a 401 a fresh one (OAuth M2M tokens expire), once.
+        fetch: withBearer(source, fetch ?? globalThis.fetch),
+      });
+    }
     case "openai":
       return new OpenAI({ apiKey: config.openai?.apiKey, baseURL: baseUrlFor(config), ...transport });
     case "emulator": {
@@ -52,6 +62,19 @@ export function createOpenAIClient(
       });
     }
   }
+}
+
+/** The app's own Databricks credentials: its personal access token, or its service principal (OAuth M2M). */
+function databricksBearer(config: SupervisorConfig, fetch: ClientOptions["fetch"]): BearerSource {
+  const databricks = config.databricks;
+  if (!databricks) throw new Error("Databricks is not configured.");
+  if (databricks.token !== undefined) return fixedBearer(databricks.token);
+  return m2mBearer({
+    host: databricks.host,
+    clientId: databricks.clientId,
+    clientSecret: databricks.clientSecret,
+    ...(fetch ? { fetch } : {}),
+  });
 }
 
 /**

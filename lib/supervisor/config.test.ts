@@ -23,7 +23,9 @@ describe("loadSupervisorConfig", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
       expect.stringContaining("DATABRICKS_HOST is required"),
-      expect.stringContaining("DATABRICKS_TOKEN is required"),
+      expect.stringContaining(
+        "DATABRICKS_TOKEN (a personal access token) or DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET",
+      ),
     ]);
     expect((error as Error).message).toContain("fix the environment");
   });

@@ -25,8 +25,11 @@ export interface SupervisorConfig {
   streaming: boolean;
   /** How long one streaming response may run before handing over to a reconnect (STREAM_BUDGET_MS). */
   streamBudgetMs: number;
-  /** Only for `databricks`. */
-  databricks?: { host: string; token: string };
+  /** Only for `databricks`: a personal access token, or a service principal's OAuth M2M credentials. */
+  databricks?: { host: string } & (
+    | { token: string; clientId?: undefined; clientSecret?: undefined }
+    | { token?: undefined; clientId: string; clientSecret: string }
+  );
   /** Only for `openai`. */
   openai?: { apiKey: string; baseURL?: string };
 }
@@ -77,8 +80,17 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(["databricks", "openai"], { error: 'must be "databricks" or "openai"' }).default("databricks"),
   ),
-  DATABRICKS_HOST: optionalUrl,
+  // Databricks Apps set DATABRICKS_HOST to the bare workspace host name.
+  DATABRICKS_HOST: z.preprocess(
+    (value) =>
+      typeof value === "string" && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(value.trim())
+        ? `https://${value.trim()}`
+        : value,
+    optionalUrl,
+  ),
   DATABRICKS_TOKEN: optionalText,
+  DATABRICKS_CLIENT_ID: optionalText,
+  DATABRICKS_CLIENT_SECRET: optionalText,
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
   SUPERVISOR_MODEL: optionalText,
@@ -125,7 +137,14 @@ export function loadSupervisorConfig(
   const e = parsed.data;
   // With nothing configured the app runs offline on the emulator; credentials pick their provider.
   const provider: Provider =
-    e.SUPERVISOR_PROVIDER ?? (e.DATABRICKS_HOST ? "databricks" : e.OPENAI_API_KEY ? "openai" : "emulator");
+    e.SUPERVISOR_PROVIDER ??
+    (e.DATABRICKS_HOST && (e.DATABRICKS_TOKEN || e.DATABRICKS_CLIENT_ID)
+      ? "databricks"
+      : e.OPENAI_API_KEY
+        ? "openai"
+        : e.DATABRICKS_HOST
+          ? "databricks"
+          : "emulator");
   const problems: string[] = [];
   let hostedTools: HostedTool[] = [];
   if (e.SUPERVISOR_TOOLS_FILE) {
@@ -154,17 +173,27 @@ export function loadSupervisorConfig(
   if (provider === "databricks") {
     if (!e.DATABRICKS_HOST)
       problems.push("DATABRICKS_HOST is required for SUPERVISOR_PROVIDER=databricks (the workspace URL)");
-    if (!e.DATABRICKS_TOKEN)
+    const m2m = e.DATABRICKS_CLIENT_ID || e.DATABRICKS_CLIENT_SECRET;
+    if (!e.DATABRICKS_TOKEN && !m2m)
       problems.push(
-        "DATABRICKS_TOKEN is required for SUPERVISOR_PROVIDER=databricks (a personal access token)",
+        "DATABRICKS_TOKEN (a personal access token) or DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET (a service principal) is required for SUPERVISOR_PROVIDER=databricks",
+      );
+    if (!e.DATABRICKS_TOKEN && m2m && !(e.DATABRICKS_CLIENT_ID && e.DATABRICKS_CLIENT_SECRET))
+      problems.push(
+        `${e.DATABRICKS_CLIENT_ID ? "DATABRICKS_CLIENT_SECRET" : "DATABRICKS_CLIENT_ID"} is required with ${e.DATABRICKS_CLIENT_ID ? "DATABRICKS_CLIENT_ID" : "DATABRICKS_CLIENT_SECRET"} (OAuth M2M for a service principal)`,
       );
     if (problems.length) throw new ConfigError(problems);
+    const host = stripTrailingSlash(e.DATABRICKS_HOST as string);
+    // A token set explicitly wins over the service principal that Databricks Apps inject into every app.
     return {
       ...base,
-      databricks: {
-        host: stripTrailingSlash(e.DATABRICKS_HOST as string),
-        token: e.DATABRICKS_TOKEN as string,
-      },
+      databricks: e.DATABRICKS_TOKEN
+        ? { host, token: e.DATABRICKS_TOKEN }
+        : {
+            host,
+            clientId: e.DATABRICKS_CLIENT_ID as string,
+            clientSecret: e.DATABRICKS_CLIENT_SECRET as string,
+          },
     };
   }
   if (provider === "openai") {

@@ -1,14 +1,17 @@
 import { systemClock } from "@/lib/background";
 import { getChatStore } from "@/lib/db";
-import { getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
+import { clientForRequest, getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
 import type { TurnDeps } from "./respond";
 
-/** Everything a chat route needs, wired from the environment once per process. */
-export function getTurnDeps(): TurnDeps {
+/**
+ * Everything a chat route needs, wired from the environment once per process; the upstream client is the
+ * signed-in user's own when a trusted proxy forwarded their token (`request`'s headers), else the app's.
+ */
+export function getTurnDeps(request?: Request): TurnDeps {
   const { config, client, tools, registry } = getSupervisor();
   return {
     store: getChatStore(),
-    client,
+    client: request ? clientForRequest(config, client, request.headers) : client,
     clock: systemClock,
     model: config.model,
     instructions: config.instructions,

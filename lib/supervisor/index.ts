@@ -11,6 +11,7 @@ export {
   type SupervisorConfig,
   upstreamEchoesHistory,
 } from "./config";
+export { clientForRequest, FORWARDED_TOKEN_HEADER, forwardedAccessToken } from "./on-behalf-of";
 
 interface Supervisor {
   config: SupervisorConfig;

@@ -15,7 +15,7 @@ export async function POST(request: Request): Promise<Response> {
     const owner = requireOwner(request);
     const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
     if (!parsed.success) throw validationError(parsed.error);
-    return await startChatTurn(getTurnDeps(), {
+    return await startChatTurn(getTurnDeps(request), {
       chatId: parsed.data.id,
       owner,
       turn: toTurn(parsed.data),

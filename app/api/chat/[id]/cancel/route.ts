@@ -5,6 +5,6 @@ import { chatRoute } from "@/lib/http/chat-route";
 export const dynamic = "force-dynamic";
 
 /** Stop: cancel the chat's run upstream and stop polling it. */
-export const POST = chatRoute(async (_request, { owner, chatId }) =>
-  Response.json(await cancelChatRun(getTurnDeps(), chatId, owner.id)),
+export const POST = chatRoute(async (request, { owner, chatId }) =>
+  Response.json(await cancelChatRun(getTurnDeps(request), chatId, owner.id)),
 );

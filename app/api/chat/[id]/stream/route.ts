@@ -7,6 +7,10 @@ export const maxDuration = 300;
 
 /** Reconnect to a chat's run in progress (reload, restart, hand-over); 204 when none is in progress. */
 export const GET = chatRoute(async (request, { owner, chatId }) => {
-  const response = await resumeChatRun(getTurnDeps(request), { chatId, ownerId: owner.id, signal: request.signal });
+  const response = await resumeChatRun(getTurnDeps(request), {
+    chatId,
+    ownerId: owner.id,
+    signal: request.signal,
+  });
   return response ?? new Response(null, { status: 204 });
 });

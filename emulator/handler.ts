@@ -1,6 +1,6 @@
 // The HTTP-shaped front: routing on the path suffix (any base URL works), auth, and error envelopes.
 
-import { type ApiError, badRequest, errorResponse, jsonResponse } from "./errors";
+import { type ApiError, badRequest, errorResponse, invalidParameter, jsonResponse } from "./errors";
 import {
   connectionResetError,
   FAULTS_HEADER,
@@ -11,7 +11,9 @@ import {
   sleep,
   trickled,
 } from "./faults";
+import { eventStreamResponse } from "./sse";
 import { ResponseStore, type StoredResponseView, timelineFor } from "./state";
+import { STREAM_TICK_MS } from "./stream";
 import type { FaultOperation, ResolvedEmulatorOptions } from "./types";
 import { validateCreate } from "./validate";
 
@@ -22,12 +24,16 @@ export interface EmulatorHandler {
   stats(): FaultStats;
   /** Every stored response as of now, oldest first (read-only). */
   inspect(): StoredResponseView[];
+  /** Event streams being served right now: 0 once every client has finished or gone (no poll timers left). */
+  openStreams(): number;
 }
 
 /** A routed request that has not touched the stored responses yet: faults are decided before `run`. */
 interface Prepared {
   op: FaultOperation;
   scenario?: string;
+  /** The answer is a live event stream: a fault that would buffer or cut its body does not apply. */
+  streaming?: boolean;
   run(): Response;
 }
 
@@ -39,6 +45,9 @@ const CREATE_PATH = /\/responses$/;
 
 export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler {
   const store = new ResponseStore(options);
+  let openStreams = 0;
+  // Frames are a scenario tick apart; looking more often finds nothing new, much less often lags a fast run.
+  const pollMs = Math.min(50, Math.max(5, STREAM_TICK_MS * options.timeScale));
   const faults = new FaultInjector(options.faults, options.latency, options.seed);
   const { flavor } = options;
   const fail = (error: ApiError): Response => errorResponse(flavor, error);
@@ -68,8 +77,43 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
     return {
       op: "create",
       scenario: timelineFor(rest).scenario,
-      run: () => jsonResponse(200, store.create({ ...rest, model: model ?? DEFAULT_MODEL[flavor] })),
+      streaming: rest.stream,
+      run: () => {
+        const created = store.create({ ...rest, model: model ?? DEFAULT_MODEL[flavor] });
+        return rest.stream ? streamEvents(created.id, -1, request.signal) : jsonResponse(200, created);
+      },
     };
+  }
+
+  /** The SSE answer for a response created with `stream: true`, from the event after `startingAfter`. */
+  function streamEvents(id: string, startingAfter: number, signal: AbortSignal): Response {
+    const first = store.eventsAfter(id, startingAfter);
+    if (first === undefined) return notFound(id);
+    if (first === "not-streamed") {
+      return fail(
+        badRequest(
+          "This response was not created with 'stream': true; retrieve it without ?stream=true.",
+          "stream",
+        ),
+      );
+    }
+    openStreams += 1;
+    return eventStreamResponse(
+      {
+        after: (sequenceNumber) => {
+          const batch = store.eventsAfter(id, sequenceNumber);
+          return batch === "not-streamed" ? undefined : batch;
+        },
+      },
+      {
+        startingAfter,
+        pollMs,
+        signal,
+        onClose: () => {
+          openStreams -= 1;
+        },
+      },
+    );
   }
 
   /** Auth and routing only: a Response for a request that ends here, else the operation still to run. */
@@ -99,9 +143,21 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
       if (method !== "GET") return methodNotAllowed(method, "GET to retrieve a response");
       const id = decodeId(retrieve[1]);
       if (url.searchParams.get("stream") === "true") {
-        return fail(
-          badRequest("This response was not created with 'stream': true; retrieve it without ?stream=true."),
-        );
+        const startingAfter = parseStartingAfter(url.searchParams.get("starting_after"));
+        if (startingAfter === undefined) {
+          return fail(
+            invalidParameter(
+              "'starting_after' must be a whole number (a sequence_number).",
+              "starting_after",
+            ),
+          );
+        }
+        return {
+          op: "retrieve",
+          scenario: store.scenarioOf(id),
+          streaming: true,
+          run: () => streamEvents(id, startingAfter, request.signal),
+        };
       }
       return {
         op: "retrieve",
@@ -129,7 +185,12 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
     if (prepared instanceof Response) return prepared;
     const decision = faults.decide(prepared.op, prepared.scenario, request.headers.get(FAULTS_HEADER));
     await sleep(decision.delayMs);
-    switch (decision.kind) {
+    // Cutting or trickling a body would wait for a live stream's end, so a stream is served whole instead.
+    const kind =
+      prepared.streaming && (decision.kind === "malformed" || decision.kind === "slow")
+        ? undefined
+        : decision.kind;
+    switch (kind) {
       case undefined:
         return prepared.run();
       case "503":
@@ -182,7 +243,15 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
     },
     stats: () => faults.stats(),
     inspect: () => store.inspect(),
+    openStreams: () => openStreams,
   };
+}
+
+/** `starting_after` of a stream resume: absent means from the first event; else a whole number ≥ -1. */
+function parseStartingAfter(raw: string | null): number | undefined {
+  if (raw === null || raw === "") return -1;
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= -1 ? value : undefined;
 }
 
 function checkAuth(request: Request, token: string | undefined): ApiError | undefined {

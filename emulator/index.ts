@@ -35,6 +35,8 @@ export interface Emulator {
   faultStats(): FaultStats;
   /** Every stored response as of now, oldest first: the ground truth for tests and soak checks. */
   inspect(): StoredResponseView[];
+  /** Event streams (`stream: true`) being served right now; 0 once every client has finished or gone. */
+  openStreams(): number;
 }
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
@@ -47,5 +49,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     options: resolved,
     faultStats: handler.stats,
     inspect: handler.inspect,
+    openStreams: handler.openStreams,
   };
 }

@@ -19,6 +19,8 @@ export interface Rendered {
   items: JsonObject[];
   /** Words produced so far, for `usage.output_tokens`. */
   outputWords: number;
+  /** The last item is still being written (it will change); every earlier item is final. */
+  lastOpen: boolean;
 }
 
 /** Items visible `inProgressMs` after the run left the queue (Infinity = the end of the run). */
@@ -29,6 +31,7 @@ export function renderSteps(timeline: Timeline, inProgressMs: number, context: R
   const positions = stepPositions(timeline.steps, context.firstPosition);
   const items: JsonObject[] = [];
   let outputWords = 0;
+  let lastOpen = false;
   let start = 0;
   for (const [index, step] of timeline.steps.entries()) {
     const end = start + step.ms;
@@ -43,12 +46,13 @@ export function renderSteps(timeline: Timeline, inProgressMs: number, context: R
       if (item) {
         items.push(item.json);
         outputWords += item.words;
+        lastOpen = phase.kind === "partial";
       }
     }
     if (phase.kind !== "final") break;
     start = end;
   }
-  return { items, outputWords };
+  return { items, outputWords, lastOpen };
 }
 
 /** Output position of every item-producing step (undefined for waits). */

@@ -6,6 +6,8 @@ import { newResponseHex, responseId } from "./ids";
 import { echoedItems, inputWordCount, lastUserText, userTurns } from "./input";
 import { renderSteps } from "./render";
 import { buildTimeline, type Timeline, timelineDuration } from "./scenarios";
+import type { EventBatch } from "./sse";
+import { type Frame, ResponseEventLog, STREAM_TICK_MS } from "./stream";
 import { offeredFunctions } from "./tools";
 import type { JsonObject, ResolvedEmulatorOptions, ResponseObject, Usage } from "./types";
 
@@ -14,6 +16,8 @@ export interface CreateSpec {
   instructions: string | null;
   items: JsonObject[];
   background: boolean;
+  /** Created with `stream: true` (background only): its events are logged for streaming and resuming. */
+  stream?: boolean;
   tools: JsonObject[];
 }
 
@@ -38,8 +42,10 @@ interface StoredRun {
   input: JsonObject[];
   timeline: Timeline;
   inputWords: number;
-  /** Set by cancel: from then on every read returns this object unchanged. */
-  cancelled?: ResponseObject;
+  /** Set by cancel: from then on every read returns `response` unchanged; `frame` is where the run had got to. */
+  cancelled?: { response: ResponseObject; frame: Frame; atMs: number };
+  /** Only for responses created with `stream: true`; dropped with the run at retention. */
+  events?: ResponseEventLog;
 }
 
 /** Approval decisions or function results after the last question make a follow-up cycle; else the question picks. */
@@ -79,15 +85,29 @@ export class ResponseStore {
       input: spec.items,
       timeline: timelineFor(spec),
       inputWords: inputWordCount(spec.items, spec.instructions),
+      events: spec.stream ? new ResponseEventLog() : undefined,
     };
     this.runs.set(run.id, run);
-    return this.snapshot(run);
+    return this.current(run);
   }
 
   /** The response as of now, or undefined when unknown or past retention. */
   get(id: string): ResponseObject | undefined {
     const run = this.find(id);
-    return run ? (run.cancelled ?? this.snapshot(run)) : undefined;
+    return run ? this.current(run) : undefined;
+  }
+
+  /**
+   * The streaming events after `sequenceNumber` (-1: from the start); `undefined` when unknown or past retention,
+   * `"not-streamed"` when the response was not created with `stream: true`.
+   */
+  eventsAfter(id: string, sequenceNumber: number): EventBatch | "not-streamed" | undefined {
+    const run = this.find(id);
+    if (!run) return undefined;
+    const log = run.events;
+    if (!log) return "not-streamed";
+    this.catchUp(run, log);
+    return { events: log.events.slice(Math.max(0, sequenceNumber + 1)), ended: log.ended };
   }
 
   /** The scenario of a stored response (read-only: no state changes), or undefined when unknown. */
@@ -100,7 +120,7 @@ export class ResponseStore {
     return [...this.runs.values()]
       .filter((run) => !this.expired(run))
       .map((run) => ({
-        response: run.cancelled ?? this.snapshot(run),
+        response: this.current(run),
         input: run.input,
         echoed: run.echo.length,
         scenario: run.timeline.scenario,
@@ -111,11 +131,33 @@ export class ResponseStore {
   cancel(id: string): ResponseObject | undefined {
     const run = this.find(id);
     if (!run) return undefined;
-    if (run.cancelled) return run.cancelled;
-    const current = this.snapshot(run);
-    if (isTerminal(current)) return current;
-    run.cancelled = { ...current, status: "cancelled", usage: null };
-    return run.cancelled;
+    if (run.cancelled) return run.cancelled.response;
+    const atMs = this.options.now();
+    const frame = this.frameAt(run, this.elapsed(run, atMs));
+    if (isTerminal(frame.response)) return frame.response;
+    run.cancelled = { response: { ...frame.response, status: "cancelled", usage: null }, frame, atMs };
+    return run.cancelled.response;
+  }
+
+  private current(run: StoredRun): ResponseObject {
+    return run.cancelled?.response ?? this.frameAt(run, this.elapsed(run, this.options.now())).response;
+  }
+
+  /**
+   * Renders the frames the log has not seen up to now (or up to the cancel), one per STREAM_TICK_MS of scenario
+   * time counted from creation: the same frames whenever it runs, so every reader sees the same events.
+   */
+  private catchUp(run: StoredRun, log: ResponseEventLog): void {
+    const until = run.cancelled?.atMs ?? this.options.now();
+    const tickRealMs = STREAM_TICK_MS * this.options.timeScale;
+    while (!log.ended && run.createdAtMs + log.nextTick * tickRealMs <= until) {
+      log.record(this.frameAt(run, log.nextTick * STREAM_TICK_MS));
+      log.nextTick += 1;
+    }
+    if (run.cancelled && !log.ended) {
+      log.record(run.cancelled.frame);
+      log.end(run.cancelled.response);
+    }
   }
 
   private find(id: string): StoredRun | undefined {
@@ -141,13 +183,16 @@ export class ResponseStore {
     }
   }
 
-  private snapshot(run: StoredRun): ResponseObject {
+  /** Scenario ms since creation at real time `atMs`. */
+  private elapsed(run: StoredRun, atMs: number): number {
+    // A non-background create waited for the whole run, so it is always seen at its end.
+    return run.background ? (atMs - run.createdAtMs) / this.options.timeScale : Number.POSITIVE_INFINITY;
+  }
+
+  /** The run `elapsed` scenario ms after creation (cancels aside). */
+  private frameAt(run: StoredRun, elapsed: number): Frame {
     const { timeline } = run;
     const { timeScale, flavor } = this.options;
-    // A non-background create waited for the whole run, so it is always seen at its end.
-    const elapsed = run.background
-      ? (this.options.now() - run.createdAtMs) / timeScale
-      : Number.POSITIVE_INFINITY;
     const durationMs = timelineDuration(timeline);
     const base: ResponseObject = {
       id: run.id,
@@ -163,7 +208,7 @@ export class ResponseStore {
       usage: null,
       metadata: {},
     };
-    if (elapsed < timeline.queuedMs) return base;
+    if (elapsed < timeline.queuedMs) return { response: base, lastOpen: false };
 
     const rendered = renderSteps(timeline, elapsed - timeline.queuedMs, {
       flavor,
@@ -171,29 +216,44 @@ export class ResponseStore {
       firstPosition: run.echo.length,
     });
     const output = [...run.echo, ...rendered.items];
-    if (elapsed < durationMs) return { ...base, status: "in_progress", output };
+    const lastOpen = rendered.lastOpen;
+    if (elapsed < durationMs) return { response: { ...base, status: "in_progress", output }, lastOpen };
 
     const usage = this.usage(run.inputWords, rendered.outputWords);
     const outcome = timeline.outcome;
     switch (outcome.status) {
       case "completed":
         return {
-          ...base,
-          status: "completed",
-          output,
-          usage,
-          completed_at: Math.floor((run.createdAtMs + durationMs * timeScale) / 1000),
+          response: {
+            ...base,
+            status: "completed",
+            output,
+            usage,
+            completed_at: Math.floor((run.createdAtMs + durationMs * timeScale) / 1000),
+          },
+          lastOpen,
         };
       case "incomplete":
         return {
-          ...base,
-          status: "incomplete",
-          output,
-          usage,
-          incomplete_details: { reason: outcome.reason },
+          response: {
+            ...base,
+            status: "incomplete",
+            output,
+            usage,
+            incomplete_details: { reason: outcome.reason },
+          },
+          lastOpen,
         };
       case "failed":
-        return { ...base, status: "failed", output, error: { code: outcome.code, message: outcome.message } };
+        return {
+          response: {
+            ...base,
+            status: "failed",
+            output,
+            error: { code: outcome.code, message: outcome.message },
+          },
+          lastOpen,
+        };
     }
   }
 

@@ -10,6 +10,8 @@ export interface CreateRequest {
   instructions: string | null;
   items: JsonObject[];
   background: boolean;
+  /** `stream: true` with `background: true` (OpenAI flavour only): the create answers with an event stream. */
+  stream: boolean;
   /** The request's tool definitions (objects only); the client-function scenario looks for its function. */
   tools: JsonObject[];
 }
@@ -34,6 +36,7 @@ export function validateCreate(body: unknown, flavor: EmulatorFlavor): Validatio
       instructions: typeof b.instructions === "string" ? b.instructions : null,
       items: inputItems(b.input as string | JsonObject[]),
       background: b.background === true,
+      stream: b.stream === true,
       tools: Array.isArray(b.tools) ? b.tools.filter(isObject) : [],
     },
   };
@@ -46,19 +49,18 @@ function firstError(body: unknown, flavor: EmulatorFlavor): ApiError | undefined
       return invalidParameter(`'${field}' must be true or false.`, field);
     }
   }
-  if (body.stream === true && body.background === true) {
-    return flavor === "databricks"
-      ? badRequest(
-          "'stream' and 'background' cannot both be true: poll the background response instead.",
-          "stream",
-        )
-      : badRequest(
-          "Streaming a background response is not emulated: send 'stream': false and poll GET /responses/{id}.",
-          "stream",
-        );
+  // Quirk 7: the Supervisor API refuses to stream a background response; OpenAI streams it (and resumes it).
+  if (body.stream === true && body.background === true && flavor === "databricks") {
+    return badRequest(
+      "'stream' and 'background' cannot both be true: poll the background response instead.",
+      "stream",
+    );
   }
-  if (body.stream === true) {
-    return badRequest("Streaming responses are not emulated: send 'stream': false.", "stream");
+  if (body.stream === true && body.background !== true) {
+    return badRequest(
+      "Streaming is only emulated for background responses: send 'background': true with 'stream': true, or 'stream': false.",
+      "stream",
+    );
   }
   if (body.model !== undefined && typeof body.model !== "string") {
     return invalidParameter("'model' must be a string.", "model");

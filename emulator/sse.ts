@@ -1,0 +1,97 @@
+// A live `text/event-stream` body over a response's event log: it sends what the log holds after a cursor, then
+// looks again every `pollMs` until the log ends. Nothing runs unless a client is reading: the poll timer only
+// exists while a pull is waiting, and a reader that cancels (or a request that is aborted) clears it at once.
+
+import type { StreamEvent } from "./stream";
+
+export interface EventBatch {
+  /** Events after the cursor asked for, in sequence order. */
+  events: StreamEvent[];
+  /** No event will follow the last one in `events`. */
+  ended: boolean;
+}
+
+export interface EventSource {
+  /** Events after `sequenceNumber` (-1: all); undefined once the response is gone (past retention). */
+  after(sequenceNumber: number): EventBatch | undefined;
+}
+
+const encoder = new TextEncoder();
+
+export function formatEvent(event: StreamEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+export function eventStreamResponse(
+  source: EventSource,
+  {
+    startingAfter,
+    pollMs,
+    signal,
+    onClose,
+  }: { startingAfter: number; pollMs: number; signal?: AbortSignal; onClose?: () => void },
+): Response {
+  let cursor = startingAfter;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
+  let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(timer);
+    wake?.();
+    signal?.removeEventListener("abort", onAbort);
+    onClose?.();
+  };
+  function onAbort(): void {
+    stop();
+    try {
+      controllerRef?.error(signal?.reason);
+    } catch {
+      // Already closed or cancelled: nothing left to end.
+    }
+  }
+  const pause = (): Promise<void> =>
+    new Promise((resolve) => {
+      wake = resolve;
+      timer = setTimeout(resolve, pollMs);
+    });
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controllerRef = controller;
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener("abort", onAbort);
+      },
+      async pull(controller) {
+        while (!stopped) {
+          const batch = source.after(cursor);
+          if (batch && batch.events.length > 0) {
+            controller.enqueue(encoder.encode(batch.events.map(formatEvent).join("")));
+            cursor = batch.events.at(-1)?.sequence_number ?? cursor;
+          }
+          // A response gone past retention ends the stream without a terminal event, as a dropped connection would.
+          if (!batch || batch.ended) {
+            stop();
+            controller.close();
+            return;
+          }
+          if (batch.events.length > 0) return;
+          await pause();
+        }
+      },
+      cancel() {
+        stop();
+      },
+    },
+    // Pull only when a reader asks: the log is extended as the client reads, never ahead of it.
+    { highWaterMark: 0 },
+  );
+  return new Response(body, {
+    status: 200,
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+  });
+}

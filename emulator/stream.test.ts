@@ -1,0 +1,295 @@
+import { APIError } from "openai";
+import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { describe, expect, it, vi } from "vitest";
+import { asWire, messageText, setup } from "./test-helpers";
+import type { JsonObject } from "./types";
+
+/** Events as plain wire objects: the union has no `response.cancelled`, and tests compare whole objects. */
+type WireEvent = JsonObject & { type: string; sequence_number: number };
+
+async function collect(
+  stream: AsyncIterable<ResponseStreamEvent>,
+  stopAfter?: (event: WireEvent) => boolean,
+) {
+  const events: WireEvent[] = [];
+  for await (const event of stream) {
+    events.push(event as unknown as WireEvent);
+    if (stopAfter?.(event as unknown as WireEvent)) break;
+  }
+  return events;
+}
+
+function streamingSetup() {
+  const harness = setup({ flavor: "openai" });
+  const { client } = harness;
+  return {
+    ...harness,
+    createStream: (input: string, extra: Record<string, unknown> = {}) =>
+      client.responses.create({
+        model: "m",
+        input,
+        background: true,
+        stream: true,
+        ...extra,
+      } as never) as never as Promise<AsyncIterable<ResponseStreamEvent>>,
+    resume: (id: string, startingAfter?: number) =>
+      client.responses.retrieve(id, { stream: true, starting_after: startingAfter }),
+  };
+}
+
+/** The response id, from the `response.created` event that opens every stream. */
+function responseIdOf(events: WireEvent[]): string {
+  const created = events[0]?.response as JsonObject | undefined;
+  if (typeof created?.id !== "string") throw new Error("The stream did not open with response.created.");
+  return created.id;
+}
+
+const ofType = (events: WireEvent[], type: string) => events.filter((event) => event.type === type);
+
+describe("openai flavour: background + stream", () => {
+  it("streams created → queued → in_progress → items → completed, matching GET afterwards", async () => {
+    const { createStream, retrieve, advance } = streamingSetup();
+    const stream = await createStream("Hello there");
+    advance(60_000);
+    const events = await collect(stream);
+    const id = responseIdOf(events);
+    const final = await retrieve(id);
+    expect(final.status).toBe("completed");
+
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
+    expect(events.slice(0, 3).map((event) => event.type)).toEqual([
+      "response.created",
+      "response.queued",
+      "response.in_progress",
+    ]);
+    expect(events[0]?.response).toMatchObject({ id, status: "queued", output: [], background: true });
+    expect(events.at(-1)).toMatchObject({ type: "response.completed" });
+    expect(ofType(events, "response.completed")).toHaveLength(1);
+    expect(events.at(-1)?.response).toEqual(final);
+
+    const message = final.output.findIndex((item) => item.type === "message");
+    const deltas = ofType(events, "response.output_text.delta").filter(
+      (event) => event.output_index === message,
+    );
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.map((event) => event.delta).join("")).toBe(messageText(final.output[message]));
+    expect(deltas[0]).toMatchObject({ item_id: final.output[message]?.id, content_index: 0, logprobs: [] });
+    expect(ofType(events, "response.output_text.done")[0]?.text).toBe(messageText(final.output[message]));
+
+    const added = ofType(events, "response.output_item.added");
+    const done = ofType(events, "response.output_item.done");
+    expect(added.map((event) => event.output_index)).toEqual(final.output.map((_, index) => index));
+    expect(done.map((event) => event.item)).toEqual(final.output);
+    expect(added[message]?.item).toMatchObject({ type: "message", status: "in_progress", content: [] });
+
+    // Per message: added, part added, deltas, text done, part done, item done.
+    const perMessage = events
+      .filter((event) => event.output_index === message)
+      .map((event) => event.type)
+      .filter((type, index, all) => type !== all[index - 1]);
+    expect(perMessage).toEqual([
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.delta",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+    ]);
+  });
+
+  it("streams every kind of item of a multi-step run: reasoning, function calls, their outputs", async () => {
+    const { createStream, retrieve, advance } = streamingSetup();
+    const stream = await createStream("Analyze the sales data");
+    advance(120_000);
+    const events = await collect(stream);
+    const id = responseIdOf(events);
+    const final = await retrieve(id);
+    expect(final.status).toBe("completed");
+    expect(new Set(final.output.map((item) => item.type))).toEqual(
+      new Set(["reasoning", "function_call", "function_call_output", "message"]),
+    );
+    expect(ofType(events, "response.output_item.done").map((event) => event.item)).toEqual(final.output);
+    expect(events.at(-1)?.response).toEqual(final);
+
+    for (const [index, item] of final.output.entries()) {
+      const mine = events.filter((event) => event.output_index === index);
+      expect(mine[0]?.type).toBe("response.output_item.added");
+      expect(mine.at(-1)?.type).toBe("response.output_item.done");
+      const joined = (type: string) =>
+        ofType(mine, type)
+          .map((event) => event.delta)
+          .join("");
+      if (item.type === "function_call") {
+        expect(mine[0]?.item).toMatchObject({ arguments: "", status: "in_progress" });
+        expect(joined("response.function_call_arguments.delta")).toBe(item.arguments);
+        expect(ofType(mine, "response.function_call_arguments.done")[0]?.arguments).toBe(item.arguments);
+      }
+      if (item.type === "reasoning") {
+        const summary = (item.summary as Array<{ text: string }>)[0]?.text;
+        expect(joined("response.reasoning_summary_text.delta")).toBe(summary);
+        expect(ofType(mine, "response.reasoning_summary_text.done")[0]?.text).toBe(summary);
+      }
+    }
+  });
+});
+
+describe("resuming with GET ?stream=true&starting_after", () => {
+  it("continues exactly after the given event, with the same sequence numbers", async () => {
+    const { createStream, resume, advance } = streamingSetup();
+    const stream = await createStream("Hello there");
+    advance(1_500); // the message has begun
+    let deltasSeen = 0;
+    const head = await collect(stream, (event) => {
+      if (event.type === "response.output_text.delta") deltasSeen += 1;
+      return deltasSeen === 2;
+    });
+    const id = responseIdOf(head);
+    const last = head.at(-1)?.sequence_number as number;
+
+    advance(60_000);
+    const tail = await collect(await resume(id, last));
+    const full = await collect(await resume(id));
+    expect(full.slice(0, head.length)).toEqual(head);
+    expect(tail).toEqual(full.slice(last + 1));
+    expect(tail[0]?.sequence_number).toBe(last + 1);
+    expect(tail.at(-1)?.type).toBe("response.completed");
+  });
+
+  it("replays a finished response and closes; -1 or no starting_after means from the start", async () => {
+    const { createStream, resume, advance } = streamingSetup();
+    advance(0);
+    const first = await collect(await createStream("Hello there"), () => true);
+    const id = responseIdOf(first);
+    advance(60_000);
+    const all = await collect(await resume(id));
+    expect(await collect(await resume(id, -1))).toEqual(all);
+    expect(await collect(await resume(id, all.length - 1))).toEqual([]);
+    expect(await collect(await resume(id, all.length + 10))).toEqual([]);
+  });
+
+  it("gives a reader who came early, piece by piece, the same events as one reading at the end", async () => {
+    const { emulator, advance, resume } = streamingSetup();
+    const response = await emulator.fetch("http://emulator.local/v1/responses", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", input: "Hello there", background: true, stream: true }),
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    // Each read is one look at the log; every step crosses new frames, so none of them waits.
+    for (const step of [0, 830, 400, 333, 40, 250, 1_000, 60_000]) {
+      advance(step);
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    const early = parseEvents(text);
+    expect(early.at(-1)?.type).toBe("response.completed");
+    const id = responseIdOf(early);
+    expect(await collect(await resume(id))).toEqual(early);
+  });
+});
+
+/** `event: <type>` / `data: <json>` blocks, checking that the two agree. */
+function parseEvents(text: string): WireEvent[] {
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim())
+    .map((block) => {
+      const [eventLine, dataLine] = block.split("\n");
+      const event = JSON.parse(dataLine?.replace(/^data: /, "") ?? "") as WireEvent;
+      expect(eventLine).toBe(`event: ${event.type}`);
+      return event;
+    });
+}
+
+describe("cancel and disconnect", () => {
+  it("ends open streams with response.cancelled, equal to GET; the item being written gets no done", async () => {
+    const { createStream, resume, retrieve, cancel, advance } = streamingSetup();
+    const stream = await createStream("Write a long report");
+    advance(2_000);
+    const head = await collect(stream, (event) => event.type === "response.output_text.delta");
+    const id = responseIdOf(head);
+    const other = await resume(id, head.at(-1)?.sequence_number as number);
+    const cancelled = await cancel(id);
+    advance(60_000);
+    const tail = await collect(other);
+    expect(tail.at(-1)).toMatchObject({ type: "response.cancelled" });
+    expect(tail.at(-1)?.response).toEqual(cancelled);
+    expect(await retrieve(id)).toEqual(cancelled);
+    expect(ofType([...head, ...tail], "response.output_item.done")).toEqual([]);
+    const text = [...head, ...tail]
+      .filter((event) => event.type === "response.output_text.delta")
+      .map((event) => event.delta)
+      .join("");
+    expect(text).toBe(messageText(cancelled.output[0]));
+  });
+
+  it("cancels a queued response: created, queued, cancelled", async () => {
+    const { createStream, cancel, resume } = streamingSetup();
+    const head = await collect(
+      await createStream("Write a long report"),
+      (event) => event.type === "response.queued",
+    );
+    const id = responseIdOf(head);
+    await cancel(id);
+    const all = await collect(await resume(id));
+    expect(all.map((event) => event.type)).toEqual([
+      "response.created",
+      "response.queued",
+      "response.cancelled",
+    ]);
+  });
+
+  it("stops serving (no poll timer left) when the client goes away", async () => {
+    const { createStream, emulator, advance } = streamingSetup();
+    const stream = await createStream("Write a long report");
+    advance(2_000);
+    expect(emulator.openStreams()).toBe(1);
+    await collect(stream, (event) => event.type === "response.output_text.delta");
+    await vi.waitFor(() => expect(emulator.openStreams()).toBe(0));
+  });
+
+  it("stops serving when the request is aborted while it waits for the next event", async () => {
+    const { emulator } = streamingSetup();
+    const controller = new AbortController();
+    const response = await emulator.fetch("http://emulator.local/v1/responses", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", input: "Write a long report", background: true, stream: true }),
+      signal: controller.signal,
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read(); // created + queued; the next read waits on a clock that does not move
+    const pending = reader.read().catch((error: unknown) => error);
+    controller.abort();
+    expect(await pending).toBeDefined();
+    expect(emulator.openStreams()).toBe(0);
+  });
+});
+
+describe("refusals", () => {
+  it("keeps the Databricks flavour's 400 for stream with background", async () => {
+    const error = await setup()
+      .create({ model: "m", input: "Hi", background: true, stream: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(400);
+    expect((error as APIError).message).toMatch(/'stream' and 'background' cannot both be true/);
+  });
+
+  it("answers 400 for a stream of a response created without stream, 404 for an unknown id", async () => {
+    const { create, resume } = streamingSetup();
+    const polled = await create({ model: "m", input: "Hello", background: true });
+    const notStreamed = await resume(polled.id).catch((e: unknown) => e);
+    expect((notStreamed as APIError).status).toBe(400);
+    const unknown = await resume("resp_unknown").catch((e: unknown) => e);
+    expect((unknown as APIError).status).toBe(404);
+  });
+
+  it("still answers background without stream with the JSON response", async () => {
+    const { create } = streamingSetup();
+    expect(asWire(await create({ model: "m", input: "Hello", background: true })).status).toBe("queued");
+  });
+});

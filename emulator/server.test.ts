@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type EmulatorRequestRecord, type EmulatorServer, startEmulatorServer } from "./server";
 
 let server: EmulatorServer | undefined;
@@ -82,5 +82,47 @@ describe("standalone HTTP server", () => {
     const url = `${server.url}/ai-gateway/mlflow/v1/responses/resp_missing`;
     expect((await fetch(url)).status).toBe(500);
     expect((await fetch(url)).status).toBe(404);
+  });
+
+  it("streams a background response over real HTTP as its events happen, and stops when the client hangs up", async () => {
+    let now = 1_750_000_000_000;
+    server = await startEmulatorServer({ port: 0, options: { flavor: "openai", now: () => now } });
+    const post = (input: string, signal?: AbortSignal) =>
+      fetch(`${server?.url}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", input, background: true, stream: true }),
+        signal,
+      });
+
+    const created = await post("Hello over SSE");
+    expect(created.status).toBe(200);
+    expect(created.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = (created.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    // The clock has not moved: only the opening events exist, and they arrive without waiting for the rest.
+    const first = decoder.decode((await reader.read()).value);
+    expect(first).toMatch(/^event: response\.created\ndata: /);
+    expect(first).not.toMatch(/response\.completed/);
+
+    now += 60_000;
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += decoder.decode(chunk.value, { stream: true });
+    }
+    expect(rest).toMatch(/event: response\.output_text\.delta\n/);
+    expect(rest.trimEnd()).toMatch(/event: response\.completed\ndata: .*"status":"completed".*}$/);
+    const { id } = JSON.parse(first.split("\n")[1]?.slice("data: ".length) ?? "{}").response as {
+      id: string;
+    };
+    const resumed = await fetch(`${server.url}/v1/responses/${id}?stream=true&starting_after=1`);
+    expect(await resumed.text()).toBe(rest);
+
+    const hangUp = new AbortController();
+    const open = await post("Write a long report", hangUp.signal);
+    await (open.body as ReadableStream<Uint8Array>).getReader().read();
+    expect(server.emulator.openStreams()).toBe(1);
+    hangUp.abort();
+    await vi.waitFor(() => expect(server?.emulator.openStreams()).toBe(0));
   });
 });

@@ -106,10 +106,14 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
   const method = req.method ?? "GET";
+  // A client that hangs up aborts the request, so a live event stream stops at once rather than at its next event.
+  const hangUp = new AbortController();
+  res.once("close", () => hangUp.abort());
   const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
     method,
     headers,
     body: method === "GET" || method === "HEAD" ? undefined : new Uint8Array(body),
+    signal: hangUp.signal,
   });
   let response: Response;
   try {
@@ -125,11 +129,16 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     res.end();
     return;
   }
-  // Streamed, so a slow (trickled) answer arrives piece by piece on the wire too; a client that gave up
-  // (closed the connection) ends the trickle.
-  for await (const chunk of response.body) {
-    if (res.destroyed) break;
-    res.write(chunk);
+  // Streamed, so a slow (trickled) answer and an event stream arrive piece by piece on the wire too; a client
+  // that gave up (closed the connection) ends them.
+  try {
+    for await (const chunk of response.body) {
+      if (res.destroyed) break;
+      res.write(chunk);
+    }
+  } catch (error) {
+    // An event stream errors with the abort when its client hangs up; there is no one left to answer.
+    if (!hangUp.signal.aborted) throw error;
   }
   res.end();
 }

@@ -1,9 +1,70 @@
 import { describe, expect, it } from "vitest";
-import { runToEnd, setup, streamedText, transcript } from "./testing";
+import { runToEnd, type Seen, setup, streamedText, transcript } from "./testing";
 
 const QUESTION = "Analyze Q2 sales by region with the Genie space.";
 
+const creates = (seen: Seen[]) => seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses"));
+const polls = (seen: Seen[]) => seen.filter((r) => r.method === "GET");
+
 describe("streamed runs (background + stream)", () => {
+  it("shows the agent's own text as it is written: one create, no polling, each answer once", async () => {
+    const { deps, seen, store } = setup(60_000, undefined, undefined, undefined, { flavor: "openai" });
+    const chatId = crypto.randomUUID();
+    const streams = await runToEnd(deps, chatId, QUESTION);
+    expect(streams).toHaveLength(1);
+    const chunks = streams.flat();
+    expect(creates(seen)).toHaveLength(1);
+    expect(polls(seen)).toHaveLength(0);
+    const { text, state, tools } = await transcript(store, chatId);
+    expect(state).toBe("completed");
+    expect(tools?.length).toBeGreaterThan(0);
+    // Every text part arrived as several real deltas, and the stored message is exactly what was streamed.
+    const deltasPerPart = new Map<string, number>();
+    for (const c of chunks)
+      if (c.type === "text-delta") deltasPerPart.set(c.id, (deltasPerPart.get(c.id) ?? 0) + 1);
+    expect([...deltasPerPart.values()].every((n) => n > 1)).toBe(true);
+    expect(text?.join("")).toBe(streamedText(chunks));
+    expect(chunks.filter((c) => c.type === "text-start")).toHaveLength(text?.length ?? -1);
+  });
+
+  it("hands over mid-answer and continues from the stored cursor: the whole answer, nothing twice", async () => {
+    // A 400 ms stream budget cuts the run many times, some of them in the middle of a message.
+    const { deps, seen, store } = setup(400, undefined, undefined, undefined, {
+      flavor: "openai",
+      timeScale: 0.2,
+    });
+    const chatId = crypto.randomUUID();
+    const streams = await runToEnd(deps, chatId, QUESTION);
+    expect(streams.length).toBeGreaterThan(1);
+    expect(creates(seen)).toHaveLength(1);
+    // At least one hand-over fell in the middle of an answer: a stream sent part of a text, a later one all of it.
+    const lengths = (chunks: (typeof streams)[number]) => {
+      const sent = new Map<string, number>();
+      for (const c of chunks)
+        if (c.type === "text-delta") sent.set(c.id, (sent.get(c.id) ?? 0) + c.delta.length);
+      return sent;
+    };
+    const final = lengths(streams.at(-1) ?? []);
+    const cutMidAnswer = streams
+      .slice(0, -1)
+      .some((chunks) =>
+        [...lengths(chunks)].some(([id, length]) => length > 0 && length < (final.get(id) ?? 0)),
+      );
+    expect(cutMidAnswer).toBe(true);
+    const { text, state, history } = await transcript(store, chatId);
+    expect(state).toBe("completed");
+    // The last stream replays the finished items and streams the rest: what the person sees in the end.
+    expect(text?.join("")).toBe(streamedText(streams.at(-1) ?? []));
+    expect(new Set(history).size).toBe(history?.length);
+
+    // The same question answered in one stream, for comparison.
+    const whole = setup(60_000, undefined, undefined, undefined, { flavor: "openai" });
+    const other = crypto.randomUUID();
+    await runToEnd(whole.deps, other, QUESTION);
+    const reference = await transcript(whole.store, other);
+    expect(text).toEqual(reference.text);
+  }, 20_000);
+
   it("an upstream that refuses background + stream (Databricks, quirk 7) is polled: one run, the whole answer", async () => {
     const { deps, seen, store, emulator } = setup(60_000, undefined, undefined, undefined, {
       flavor: "databricks",
@@ -11,11 +72,10 @@ describe("streamed runs (background + stream)", () => {
     });
     const chatId = crypto.randomUUID();
     const streams = await runToEnd(deps, chatId, QUESTION);
-    const creates = seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses"));
     // The refused create started nothing; the plain one that followed is the only run upstream.
-    expect(creates).toHaveLength(2);
+    expect(creates(seen)).toHaveLength(2);
     expect(emulator.inspect()).toHaveLength(1);
-    expect(seen.filter((r) => r.method === "GET").length).toBeGreaterThan(0);
+    expect(polls(seen).length).toBeGreaterThan(0);
     const { text, state } = await transcript(store, chatId);
     expect(state).toBe("completed");
     expect(streams.flat().some((c) => c.type === "finish")).toBe(true);
@@ -23,6 +83,6 @@ describe("streamed runs (background + stream)", () => {
 
     // The next turn does not ask to stream again.
     await runToEnd(deps, chatId, "And by product?");
-    expect(seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses"))).toHaveLength(3);
+    expect(creates(seen)).toHaveLength(3);
   });
 });

@@ -49,10 +49,10 @@ export function setup(
   beforeUpstream?: (request: Seen) => Promise<void> | void,
   afterUpstream?: (request: Seen) => Promise<void> | void,
   /** The upstream's flavour (default databricks, which echoes history) and SUPERVISOR_STREAMING. */
-  upstream: { flavor?: "databricks" | "openai"; streaming?: "auto" | "on" | "off" } = {},
+  upstream: { flavor?: "databricks" | "openai"; streaming?: "auto" | "on" | "off"; timeScale?: number } = {},
 ) {
   const flavor = upstream.flavor ?? "databricks";
-  const emulator = createEmulator({ flavor, timeScale: 0.06 });
+  const emulator = createEmulator({ flavor, timeScale: upstream.timeScale ?? 0.06 });
   const seen: Seen[] = [];
   const config = loadSupervisorConfig({
     ...(flavor === "databricks"

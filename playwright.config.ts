@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { BUDGET_PORT, PORT, STREAMING_PORT } from "./e2e/ports";
+import { BUDGET_PORT, PORT } from "./e2e/ports";
 import { SECRET_CANARIES } from "./e2e/secrets";
 
 const SHARED_ENV = {
@@ -66,15 +66,6 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "pipe",
       env: { ...SHARED_ENV, STREAM_BUDGET_MS: "2000", PGLITE_DIR: "memory://" },
-    },
-    {
-      // The same build on the emulator's openai flavour: runs are followed through their event streams.
-      command: `node e2e/start-after.mjs http://127.0.0.1:${PORT} ${STREAMING_PORT}`,
-      url: `http://127.0.0.1:${STREAMING_PORT}`,
-      timeout: 360_000,
-      reuseExistingServer: false,
-      stdout: "pipe",
-      env: { ...SHARED_ENV, EMULATOR_FLAVOR: "openai", STREAM_BUDGET_MS: "4000", PGLITE_DIR: "memory://" },
     },
   ],
 });

@@ -3,5 +3,5 @@ export const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const BUDGET_PORT = PORT + 1;
 /** The same build again, started, killed and restarted by e2e/restart.spec.ts itself. */
 export const RESTART_PORT = PORT + 2;
-/** The same build on the emulator's openai flavour, where runs are streamed (background + stream). */
+/** The same build again, on the OpenAI provider against a streaming emulator: e2e/streaming.spec.ts. */
 export const STREAMING_PORT = PORT + 3;

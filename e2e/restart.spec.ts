@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { type EmulatorRequestRecord, type EmulatorServer, startEmulatorServer } from "../emulator/server";
 import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
+import { type NextServer, startNextServer } from "./next-server";
 import { RESTART_PORT } from "./ports";
 import { SECRET_CANARIES } from "./secrets";
 
@@ -23,8 +21,6 @@ const APP = `http://127.0.0.1:${RESTART_PORT}`;
 const RESPONSES = "/ai-gateway/mlflow/v1/responses";
 const MULTI_STEP = "Run a multi-step analysis of the sales data";
 const LONG_REPORT = "Write a long report on our quarterly sales.";
-/** Run by node itself rather than through npx: one process fewer to start, and to kill. */
-const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
 
 /**
  * The upstream for the restart tests, at half time: a multi-step run takes about 11 s, and its first tool card
@@ -39,8 +35,7 @@ let realTime: EmulatorServer;
 /** Every request either emulator received, in arrival order (no bodies, no tokens). */
 const upstream: EmulatorRequestRecord[] = [];
 let dataDir: string;
-let app: { process: ChildProcess; upstream: EmulatorServer } | undefined;
-let appOutput = "";
+let app: { server: NextServer; upstream: EmulatorServer } | undefined;
 /** Everything every server of this spec printed, for the check that logs hold no secrets or messages. */
 let allOutput = "";
 
@@ -70,66 +65,31 @@ test.afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-/**
- * `next start` on the Playwright build, in a process group of its own (so a kill reaches every process of
- * it), with the Databricks provider pointed at `emulator`; resolves once the app answers from its database.
- */
+/** `next start` with the Databricks provider pointed at `emulator`, on this spec's database on disk. */
 async function startApp(emulator: EmulatorServer, timeoutMs = 30_000): Promise<void> {
-  appOutput = "";
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(RESTART_PORT), "-H", "127.0.0.1"], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+  const server = await startNextServer({
+    port: RESTART_PORT,
+    timeoutMs,
+    onOutput: (text) => {
+      allOutput += text;
+    },
     env: {
-      ...process.env,
       SUPERVISOR_PROVIDER: "databricks",
       DATABRICKS_HOST: emulator.url,
       DATABRICKS_TOKEN: TOKEN,
       PGLITE_DIR: path.join(dataDir, "pglite"),
       SUPERVISOR_POLL_INTERVAL_MS: "250",
-      NEXT_TELEMETRY_DISABLED: "1",
       // The key the Playwright servers sign sessions with: a browser keeps one cookie for 127.0.0.1.
       SESSION_SECRET: SECRET_CANARIES.SESSION_SECRET,
     },
   });
-  app = { process: child, upstream: emulator };
-  const keep = (chunk: Buffer) => {
-    appOutput = (appOutput + chunk.toString()).slice(-4000);
-    allOutput += chunk.toString();
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`next start exited (${child.exitCode ?? child.signalCode}):\n${appOutput}`);
-    try {
-      // The chat list answers once the database is open.
-      if ((await fetch(`${APP}/api/chats`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`next start did not answer within ${timeoutMs} ms:\n${appOutput}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  app = { server, upstream: emulator };
 }
 
-/** SIGKILL the whole process group, as a crash or an OOM kill would: nothing is flushed or closed. */
 async function killApp(): Promise<void> {
-  const child = app?.process;
+  const server = app?.server;
   app = undefined;
-  if (!child?.pid) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, "exit");
-    process.kill(-child.pid, "SIGKILL");
-    await exited;
-  }
-  // The next server needs the port: wait until nothing answers on it any more.
-  const deadline = Date.now() + 10_000;
-  while (await portAnswers(RESTART_PORT)) {
-    if (Date.now() > deadline) throw new Error(`port ${RESTART_PORT} still answers after the kill`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await server?.kill();
 }
 
 /** Kill the app and start it again on the same database, with the same upstream unless told otherwise. */
@@ -140,18 +100,7 @@ async function restartApp(emulator = app?.upstream ?? halfTime): Promise<void> {
 
 /** The app, running against `emulator` (restarted onto it when it runs against the other one). */
 async function appOn(emulator: EmulatorServer): Promise<void> {
-  if (app?.upstream !== emulator || app.process.exitCode !== null) await restartApp(emulator);
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
+  if (app?.upstream !== emulator || app.server.process.exitCode !== null) await restartApp(emulator);
 }
 
 const creates = (since = 0) =>

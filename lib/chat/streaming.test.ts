@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { runToEnd, type Seen, setup, streamedText, transcript } from "./testing";
+import { STOPPED_NOTICE } from "@/lib/stream/run-stream";
+import { cancelChatRun } from "./cancel";
+import { OWNER, readUIStream, runToEnd, type Seen, say, setup, streamedText, transcript } from "./testing";
+import { startChatTurn } from "./turn";
 
 const QUESTION = "Analyze Q2 sales by region with the Genie space.";
 
@@ -64,6 +67,35 @@ describe("streamed runs (background + stream)", () => {
     const reference = await transcript(whole.store, other);
     expect(text).toEqual(reference.text);
   }, 20_000);
+
+  it("Stop in the middle of a streamed answer keeps what was streamed, says so, and cancels upstream", async () => {
+    const { deps, seen, store } = setup(60_000, undefined, undefined, undefined, {
+      flavor: "openai",
+      timeScale: 1,
+    });
+    const chatId = crypto.randomUUID();
+    const response = await startChatTurn(deps, {
+      owner: OWNER,
+      chatId,
+      turn: say("Write a long report on sales."),
+    });
+    const reading = readUIStream(response);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await cancelChatRun(deps, chatId, OWNER.id)).toEqual({
+      state: "cancelled",
+      upstream: "cancelled",
+    });
+    const chunks = await reading;
+    expect(streamedText(chunks).length).toBeGreaterThan(100);
+    expect(chunks.filter((c) => c.type === "text-start")).toHaveLength(1);
+    expect(chunks.filter((c) => c.type === "text-end")).toHaveLength(1);
+    expect(chunks).toContainEqual({ type: "data-run-outcome", id: "run-outcome", data: STOPPED_NOTICE });
+    expect(chunks.at(-1)).toEqual({ type: "finish", finishReason: "other" });
+    expect(seen.filter((r) => r.path.endsWith("/cancel"))).toHaveLength(1);
+    const { text, state } = await transcript(store, chatId);
+    expect(state).toBe("cancelled");
+    expect(text?.join("")).toBe(streamedText(chunks));
+  });
 
   it("an upstream that refuses background + stream (Databricks, quirk 7) is polled: one run, the whole answer", async () => {
     const { deps, seen, store, emulator } = setup(60_000, undefined, undefined, undefined, {

@@ -59,7 +59,7 @@ function latestUpstreamResponse() {
   return response;
 }
 
-const answerText = (page: Page) => assistantMessages(page).last().innerText();
+const answerText = async (page: Page) => (await assistantMessages(page).last().textContent()) ?? "";
 
 test("the answer appears while the agent is still writing it, and ends whole, nothing twice", async ({
   page,
@@ -123,4 +123,8 @@ test("Stop in the middle of a streamed answer keeps what was written and cancels
     .poll(() => requests.some((r) => r.method === "POST" && r.path.endsWith(`/responses/${id}/cancel`)))
     .toBe(true);
   await expect.poll(() => latestUpstreamResponse().status).toBe("cancelled");
+  // Stored with its note, wherever Stop fell (mid-stream or between a hand-over and its reconnect).
+  await page.reload();
+  await expect(assistantMessages(page).getByRole("alert")).toContainText("The run was stopped.");
+  await expect(assistantMessages(page).last().getByRole("heading", { level: 1 })).toContainText("Report:");
 });

@@ -5,7 +5,7 @@ import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { createChatTransport, readableError } from "@/lib/client/transport";
-import type { ChatMessage } from "@/lib/shared/chat";
+import { type ChatMessage, STOPPED_NOTICE, withRunOutcome } from "@/lib/shared/chat";
 import type { DecideFn } from "./approval-card";
 import { Composer } from "./composer";
 import { MessageView } from "./message-view";
@@ -27,26 +27,35 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   const reconnect = useRef<() => void>(() => {});
   const [stopError, setStopError] = useState<string | null>(null);
 
-  const { messages, sendMessage, stop, status, error, clearError, addToolApprovalResponse, resumeStream } =
-    useChat<ChatMessage>({
-      id: chatId,
-      messages: initialMessages,
-      transport,
-      experimental_throttle: 50,
-      // On open, pick up a run still in progress (after a reload, a restart, or a closed tab).
-      resume: !isNew,
-      // Once every approval card of the last message has an answer, the decisions go to the server together.
-      sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
-      onData: (part) => {
-        if (part.type === "data-run-status") updateRun(chatId, part.data);
-      },
-      onFinish: ({ isAbort, isDisconnect, finishReason }) => {
-        clearRun(chatId);
-        // A stream that ended without `finish` handed over (time budget) or dropped: continue in a new one.
-        if (!isAbort && (isDisconnect || finishReason === undefined)) reconnect.current();
-      },
-      onError: () => clearRun(chatId),
-    });
+  const {
+    messages,
+    setMessages,
+    sendMessage,
+    stop,
+    status,
+    error,
+    clearError,
+    addToolApprovalResponse,
+    resumeStream,
+  } = useChat<ChatMessage>({
+    id: chatId,
+    messages: initialMessages,
+    transport,
+    experimental_throttle: 50,
+    // On open, pick up a run still in progress (after a reload, a restart, or a closed tab).
+    resume: !isNew,
+    // Once every approval card of the last message has an answer, the decisions go to the server together.
+    sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+    onData: (part) => {
+      if (part.type === "data-run-status") updateRun(chatId, part.data);
+    },
+    onFinish: ({ isAbort, isDisconnect, finishReason }) => {
+      clearRun(chatId);
+      // A stream that ended without `finish` handed over (time budget) or dropped: continue in a new one.
+      if (!isAbort && (isDisconnect || finishReason === undefined)) reconnect.current();
+    },
+    onError: () => clearRun(chatId),
+  });
 
   // Reconnects under way: between a handed-over stream's end and the next one's start the run is still going,
   // so Stop stays (and Send stays away). A count, because a resumed stream can hand over again before the
@@ -73,6 +82,13 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
     try {
       const response = await fetch(`/api/chat/${chatId}/cancel`, { method: "POST" });
       if (!response.ok) throw new Error(readableError(new Error(await response.text())));
+      // The note normally comes with the stream's end. Stop between a hand-over and its reconnect has no stream
+      // to bring it, so it is set here too (the stream's own note, if one comes, replaces it: same part id).
+      setMessages((current) => {
+        const last = current.at(-1);
+        if (last?.role !== "assistant") return current;
+        return [...current.slice(0, -1), withRunOutcome(last, STOPPED_NOTICE)];
+      });
     } catch (err) {
       void stop();
       setStopError(`Could not stop the run upstream: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,6 +1,7 @@
 import { type BackgroundClient, describeUpstreamError } from "@/lib/background";
 import type { ChatStore, RunState } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
+import { type ChatMessage, STOPPED_NOTICE, withRunOutcome } from "@/lib/shared/chat";
 import { stopLiveRun } from "./live-runs";
 
 export interface CancelResult {
@@ -27,7 +28,7 @@ export async function cancelChatRun(
 
   // This process's polling ends first: a poll loop left running while the cancel is on its way would
   // retrieve the run again after the upstream was told to cancel it.
-  stopLiveRun(run.runId, "cancelled");
+  const shownHere = stopLiveRun(run.runId, "cancelled") > 0;
   let result: CancelResult = { state: "cancelled", upstream: "not-asked" };
   if (run.responseId) {
     try {
@@ -43,6 +44,21 @@ export async function cancelChatRun(
       };
     }
   }
-  await deps.store.finishRun(chatId, run.runId, "cancelled", undefined, "Stopped by the user.");
+  // A stream showing the run stores the message with its "stopped" note when it ends. With none here (Stop
+  // between a hand-over and its reconnect, or on another instance), the note goes into the stored message, so
+  // the browser's reconnect and any reload show it. Read again just before: a stream elsewhere may have stored
+  // a newer message as the upstream cancel ended it.
+  const message = shownHere ? undefined : await stoppedMessage(deps.store, chatId, ownerId, run.runId);
+  await deps.store.finishRun(chatId, run.runId, "cancelled", message, "Stopped by the user.");
   return result;
+}
+
+async function stoppedMessage(
+  store: ChatStore,
+  chatId: string,
+  ownerId: string,
+  runId: string,
+): Promise<ChatMessage> {
+  const stored = (await store.getChat(chatId, ownerId))?.messages.find((m) => m.id === runId);
+  return withRunOutcome(stored ?? { id: runId, role: "assistant", parts: [] }, STOPPED_NOTICE);
 }

@@ -142,4 +142,29 @@ describe("Stop", () => {
     expect(cancel).toBeDefined();
     expect(seen.filter((r) => r.method === "GET" && r.at >= (cancel?.at ?? 0))).toEqual([]);
   });
+
+  it("Stop between a hand-over and its reconnect: the stored answer keeps its text and says it stopped", async () => {
+    // The first stream ends at its 600 ms budget, after the first items were shown; nobody has reconnected yet.
+    const { deps, store } = setup(600);
+    const first = await readUIStream(
+      await startChatTurn(deps, { owner: OWNER, chatId: "gap", turn: say("Run a multi-step data analysis") }),
+    );
+    expect(first.some((c) => c.type === "finish")).toBe(false);
+    const shown = (await transcript(store, "gap")).tools;
+    expect(shown?.length).toBeGreaterThan(0);
+
+    expect(await cancelChatRun(deps, "gap", OWNER.id)).toEqual({ state: "cancelled", upstream: "cancelled" });
+    // The reconnect finds nothing to continue; the stored message is what a reload shows.
+    expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "gap" })).toBeNull();
+    const chat = await store.getChat("gap");
+    const answer = chat?.messages.at(-1);
+    expect(answer?.parts.filter((p) => p.type === "data-run-outcome")).toEqual([
+      {
+        type: "data-run-outcome",
+        id: "run-outcome",
+        data: { status: "cancelled", message: "The run was stopped." },
+      },
+    ]);
+    expect((await transcript(store, "gap")).tools).toEqual(shown);
+  });
 });

@@ -49,6 +49,20 @@ export type ChatDataParts = {
 
 export type ChatMessage = UIMessage<unknown, ChatDataParts>;
 
+/** What the chat says under a run that was stopped. */
+export const STOPPED_NOTICE: RunOutcomeData = { status: "cancelled", message: "The run was stopped." };
+
+/** `message` with its outcome note set to `outcome`, replacing an earlier one (as the stream protocol does). */
+export function withRunOutcome(message: ChatMessage, outcome: RunOutcomeData): ChatMessage {
+  return {
+    ...message,
+    parts: [
+      ...message.parts.filter((part) => part.type !== "data-run-outcome"),
+      { type: "data-run-outcome", id: "run-outcome", data: outcome },
+    ],
+  };
+}
+
 export const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_MESSAGE_CHARS = 32_000;
 export const MAX_REASON_CHARS = 1000;

@@ -1,6 +1,6 @@
 import type { UIMessageStreamWriter } from "ai";
 import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
-import type { ChatMessage, RunOutcomeData } from "@/lib/shared/chat";
+import { type ChatMessage, type RunOutcomeData, STOPPED_NOTICE } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
 import { revealText } from "./reveal";
@@ -101,8 +101,7 @@ export async function streamRunToUI(
   }
 }
 
-/** What the chat says under a run that was stopped. */
-export const STOPPED_NOTICE: RunOutcomeData = { status: "cancelled", message: "The run was stopped." };
+export { STOPPED_NOTICE };
 
 /** What to tell the person when a run did not simply complete. */
 export function outcomeNotice(outcome: RunOutcome): RunOutcomeData | null {

@@ -32,9 +32,10 @@ export interface EmulatorHandler {
 interface Prepared {
   op: FaultOperation;
   scenario?: string;
-  /** The answer is a live event stream: a fault that would buffer or cut its body does not apply. */
+  /** The answer is a live event stream: `malformed` cuts it mid-way instead, `slow` does not apply. */
   streaming?: boolean;
-  run(): Response;
+  /** Runs it; `cut` (streams only): the stream drops after two sends, without its terminal event. */
+  run(cut?: boolean): Response;
 }
 
 const DEFAULT_MODEL = { databricks: "databricks-claude-sonnet-4-5", openai: "gpt-4.1" } as const;
@@ -78,15 +79,15 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
       op: "create",
       scenario: timelineFor(rest).scenario,
       streaming: rest.stream,
-      run: () => {
+      run: (cut) => {
         const created = store.create({ ...rest, model: model ?? DEFAULT_MODEL[flavor] });
-        return rest.stream ? streamEvents(created.id, -1, request.signal) : jsonResponse(200, created);
+        return rest.stream ? streamEvents(created.id, -1, request.signal, cut) : jsonResponse(200, created);
       },
     };
   }
 
   /** The SSE answer for a response created with `stream: true`, from the event after `startingAfter`. */
-  function streamEvents(id: string, startingAfter: number, signal: AbortSignal): Response {
+  function streamEvents(id: string, startingAfter: number, signal: AbortSignal, cut = false): Response {
     const first = store.eventsAfter(id, startingAfter);
     if (first === undefined) return notFound(id);
     if (first === "not-streamed") {
@@ -112,6 +113,8 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
         onClose: () => {
           openStreams -= 1;
         },
+        // Two sends: the opening events, then at least one live one, so a resume has something to continue.
+        cutAfterBatches: cut ? 2 : undefined,
       },
     );
   }
@@ -156,7 +159,7 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
           op: "retrieve",
           scenario: store.scenarioOf(id),
           streaming: true,
-          run: () => streamEvents(id, startingAfter, request.signal),
+          run: (cut) => streamEvents(id, startingAfter, request.signal, cut),
         };
       }
       return {
@@ -185,11 +188,9 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
     if (prepared instanceof Response) return prepared;
     const decision = faults.decide(prepared.op, prepared.scenario, request.headers.get(FAULTS_HEADER));
     await sleep(decision.delayMs);
-    // Cutting or trickling a body would wait for a live stream's end, so a stream is served whole instead.
-    const kind =
-      prepared.streaming && (decision.kind === "malformed" || decision.kind === "slow")
-        ? undefined
-        : decision.kind;
+    if (prepared.streaming && decision.kind === "malformed") return prepared.run(true);
+    // Trickling buffers the whole body first, which for a live stream means its end: a stream is served as is.
+    const kind = prepared.streaming && decision.kind === "slow" ? undefined : decision.kind;
     switch (kind) {
       case undefined:
         return prepared.run();

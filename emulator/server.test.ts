@@ -125,4 +125,28 @@ describe("standalone HTTP server", () => {
     hangUp.abort();
     await vi.waitFor(() => expect(server?.emulator.openStreams()).toBe(0));
   });
+
+  it("drops the connection mid-stream for a malformed fault on a stream", async () => {
+    let now = 1_750_000_000_000;
+    server = await startEmulatorServer({ port: 0, options: { flavor: "openai", now: () => now } });
+    const created = await fetch(`${server.url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-emulator-faults": "create:malformed=1" },
+      body: JSON.stringify({ model: "m", input: "Hello over SSE", background: true, stream: true }),
+    });
+    expect(created.status).toBe(200);
+    const reader = (created.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^event: response\.created/);
+    now += 1_500; // the run is under way, not finished: the second send is not the last
+    // What was in flight when the socket closed may be lost with it; the stream ends in an error, never completed.
+    let rest = "";
+    const error = await (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        rest += new TextDecoder().decode(chunk.value);
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(rest).not.toMatch(/response\.completed/);
+    await vi.waitFor(() => expect(server?.emulator.openStreams()).toBe(0));
+  });
 });

@@ -137,6 +137,11 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
       res.write(chunk);
     }
   } catch (error) {
+    // An event stream cut on purpose (a fault) drops the connection mid-body, as a failing proxy would.
+    if (isConnectionReset(error)) {
+      req.socket.destroy();
+      return;
+    }
     // An event stream errors with the abort when its client hangs up; there is no one left to answer.
     if (!hangUp.signal.aborted) throw error;
   }

@@ -2,6 +2,7 @@
 // looks again every `pollMs` until the log ends. Nothing runs unless a client is reading: the poll timer only
 // exists while a pull is waiting, and a reader that cancels (or a request that is aborted) clears it at once.
 
+import { connectionResetError } from "./faults";
 import type { StreamEvent } from "./stream";
 
 export interface EventBatch {
@@ -29,9 +30,18 @@ export function eventStreamResponse(
     pollMs,
     signal,
     onClose,
-  }: { startingAfter: number; pollMs: number; signal?: AbortSignal; onClose?: () => void },
+    cutAfterBatches,
+  }: {
+    startingAfter: number;
+    pollMs: number;
+    signal?: AbortSignal;
+    onClose?: () => void;
+    /** A fault: after this many sends, the next read fails as a dropped connection would (no terminal event). */
+    cutAfterBatches?: number;
+  },
 ): Response {
   let cursor = startingAfter;
+  let batchesSent = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let wake: (() => void) | undefined;
@@ -67,11 +77,17 @@ export function eventStreamResponse(
         else signal?.addEventListener("abort", onAbort);
       },
       async pull(controller) {
+        if (cutAfterBatches !== undefined && batchesSent >= cutAfterBatches) {
+          stop();
+          controller.error(connectionResetError());
+          return;
+        }
         while (!stopped) {
           const batch = source.after(cursor);
           if (batch && batch.events.length > 0) {
             controller.enqueue(encoder.encode(batch.events.map(formatEvent).join("")));
             cursor = batch.events.at(-1)?.sequence_number ?? cursor;
+            batchesSent += 1;
           }
           // A response gone past retention ends the stream without a terminal event, as a dropped connection would.
           if (!batch || batch.ended) {

@@ -204,6 +204,46 @@ function parseEvents(text: string): WireEvent[] {
     });
 }
 
+describe("faults on streams", () => {
+  it("cuts a stream mid-way for a malformed fault; a resume from the last event received completes it", async () => {
+    const { createStream, client, resume, advance } = streamingSetup();
+    const id = responseIdOf(await collect(await createStream("Hello there"), () => true));
+    advance(1_500);
+    const cut = await client.responses.retrieve(
+      id,
+      { stream: true },
+      { headers: { "x-emulator-faults": "malformed=1" } },
+    );
+    const received: WireEvent[] = [];
+    const error = await (async () => {
+      for await (const event of cut) {
+        received.push(event as unknown as WireEvent);
+        advance(100); // so that the stream has something new to send before it is cut
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: "fetch failed" });
+    expect(received.length).toBeGreaterThan(3);
+    expect(received.map((event) => event.type)).not.toContain("response.completed");
+
+    advance(60_000);
+    const rest = await collect(await resume(id, received.at(-1)?.sequence_number));
+    expect([...received, ...rest]).toEqual(await collect(await resume(id)));
+    expect(rest.at(-1)?.type).toBe("response.completed");
+  });
+
+  it("serves a stream whole for a slow fault (a trickle would wait for the end of the run)", async () => {
+    const { createStream, client, advance } = streamingSetup();
+    const id = responseIdOf(await collect(await createStream("Hello there"), () => true));
+    advance(60_000);
+    const stream = await client.responses.retrieve(
+      id,
+      { stream: true },
+      { headers: { "x-emulator-faults": "slow=1" } },
+    );
+    expect((await collect(stream)).at(-1)?.type).toBe("response.completed");
+  });
+});
+
 describe("cancel and disconnect", () => {
   it("ends open streams with response.cancelled, equal to GET; the item being written gets no done", async () => {
     const { createStream, resume, retrieve, cancel, advance } = streamingSetup();

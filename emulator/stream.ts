@@ -19,7 +19,7 @@ export interface Frame {
   lastOpen: boolean;
 }
 
-/** The event closing the stream, per terminal status. `response.cancelled` is not in the SDK's union (see README). */
+/** The event closing the stream, per terminal status. `response.cancelled` is not in the SDK's union (README). */
 const TERMINAL_EVENT: Partial<Record<ResponseStatus, string>> = {
   completed: "response.completed",
   failed: "response.failed",

@@ -133,6 +133,45 @@ describe("openai flavour: background + stream", () => {
   });
 });
 
+describe("terminal events", () => {
+  it.each([
+    ["Please fail", "failed", "response.failed"],
+    ["Please truncate", "incomplete", "response.incomplete"],
+    ["An instant answer, please.", "completed", "response.completed"],
+  ])("%s → one %s terminal event carrying GET's response", async (input, status, terminal) => {
+    const { createStream, retrieve, advance } = streamingSetup();
+    const stream = await createStream(input);
+    advance(60_000);
+    const events = await collect(stream);
+    const final = await retrieve(responseIdOf(events));
+    expect(final.status).toBe(status);
+    expect(events.slice(0, 3).map((event) => event.type)).toEqual([
+      "response.created",
+      "response.queued",
+      "response.in_progress",
+    ]);
+    expect(
+      events.filter((event) => /^response\.(completed|failed|incomplete|cancelled)$/.test(event.type)),
+    ).toEqual([events.at(-1)]);
+    expect(events.at(-1)).toMatchObject({ type: terminal, response: final });
+    // Every item GET shows, the one a failure cut short included, was closed with its final form.
+    expect(ofType(events, "response.output_item.done").map((event) => event.item)).toEqual(final.output);
+    const texts = final.output.filter((item) => item.type === "message").map(messageText);
+    const deltas = ofType(events, "response.output_text.delta").map((event) => event.delta);
+    expect(deltas.join("")).toBe(texts.join(""));
+  });
+
+  it("refuses a starting_after that is not a sequence number", async () => {
+    const { createStream, emulator } = streamingSetup();
+    const id = responseIdOf(await collect(await createStream("Hello"), () => true));
+    const response = await emulator.fetch(
+      `http://emulator.local/v1/responses/${id}?stream=true&starting_after=x`,
+    );
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { param: string } }).error.param).toBe("starting_after");
+  });
+});
+
 describe("resuming with GET ?stream=true&starting_after", () => {
   it("continues exactly after the given event, with the same sequence numbers", async () => {
     const { createStream, resume, advance } = streamingSetup();

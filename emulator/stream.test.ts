@@ -133,6 +133,25 @@ describe("openai flavour: background + stream", () => {
   });
 });
 
+describe("the SDK's own accumulator (client.responses.stream)", () => {
+  it.each(["Hello there", "Analyze the sales data", "Please fail"])(
+    "%s: accepts every event and ends with GET's response",
+    async (input) => {
+      const { client, retrieve, advance } = streamingSetup();
+      const stream = client.responses.stream({ model: "m", input, background: true } as never);
+      // The request is sent after this tick: move the clock once the run exists.
+      stream.on("response.created", () => advance(120_000));
+      // The helper adds its parse results (`parsed`, `parsed_arguments`, `output_parsed`); the rest is the wire.
+      const parseResults = new Set(["parsed", "parsed_arguments", "output_parsed"]);
+      const withoutParsed = JSON.stringify(await stream.finalResponse(), (key, value) =>
+        parseResults.has(key) ? undefined : value,
+      );
+      const final = asWire(JSON.parse(withoutParsed));
+      expect(final).toEqual(await retrieve(final.id));
+    },
+  );
+});
+
 describe("terminal events", () => {
   it.each([
     ["Please fail", "failed", "response.failed"],

@@ -125,6 +125,9 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     return;
   }
   res.writeHead(response.status, Object.fromEntries(response.headers));
+  // Headers go out now, not with the first piece of body: a trickled answer or a quiet event stream is visibly
+  // answering, and a client's timeout meets a slow body, not a missing answer.
+  res.flushHeaders();
   if (!response.body) {
     res.end();
     return;

@@ -1,6 +1,7 @@
 import { APIError } from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it, vi } from "vitest";
+import { SCENARIOS } from "./scenarios";
 import { asWire, messageText, setup } from "./test-helpers";
 import type { JsonObject } from "./types";
 
@@ -134,11 +135,14 @@ describe("openai flavour: background + stream", () => {
 });
 
 describe("the SDK's own accumulator (client.responses.stream)", () => {
-  it.each(["Hello there", "Analyze the sales data", "Please fail"])(
+  // The client-function scenario needs its functions offered; the others ignore them.
+  const tools = ["get_current_time", "calculate"].map((name) => ({ type: "function", name, parameters: {} }));
+
+  it.each(SCENARIOS.map((scenario) => [scenario.name, scenario.example]))(
     "%s: accepts every event and ends with GET's response",
-    async (input) => {
+    async (_name, input) => {
       const { client, retrieve, advance } = streamingSetup();
-      const stream = client.responses.stream({ model: "m", input, background: true } as never);
+      const stream = client.responses.stream({ model: "m", input, background: true, tools } as never);
       // The request is sent after this tick: move the clock once the run exists.
       stream.on("response.created", () => advance(120_000));
       // The helper adds its parse results (`parsed`, `parsed_arguments`, `output_parsed`); the rest is the wire.
@@ -149,6 +153,8 @@ describe("the SDK's own accumulator (client.responses.stream)", () => {
       const final = asWire(JSON.parse(withoutParsed));
       expect(final).toEqual(await retrieve(final.id));
     },
+    // The hostile run's megabyte of text takes a second or so to render frame by frame; more on a busy machine.
+    20_000,
   );
 });
 

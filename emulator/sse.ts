@@ -12,7 +12,7 @@ export interface EventBatch {
   ended: boolean;
 }
 
-export interface EventSource {
+export interface EventLogReader {
   /** Events after `sequenceNumber` (-1: all); undefined once the response is gone (past retention). */
   after(sequenceNumber: number): EventBatch | undefined;
 }
@@ -24,7 +24,7 @@ export function formatEvent(event: StreamEvent): string {
 }
 
 export function eventStreamResponse(
-  source: EventSource,
+  log: EventLogReader,
   {
     startingAfter,
     pollMs,
@@ -83,7 +83,7 @@ export function eventStreamResponse(
           return;
         }
         while (!stopped) {
-          const batch = source.after(cursor);
+          const batch = log.after(cursor);
           if (batch && batch.events.length > 0) {
             controller.enqueue(encoder.encode(batch.events.map(formatEvent).join("")));
             cursor = batch.events.at(-1)?.sequence_number ?? cursor;

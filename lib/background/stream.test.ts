@@ -199,6 +199,20 @@ describe("streamBackgroundResponse", () => {
     expect(end).toMatchObject({ outcome: { status: "failed", message: "The model crashed." } });
   });
 
+  it("a stream that just closes after a cancel, with no terminal event, is settled by a retrieve", async () => {
+    const cut = TWO_MESSAGES.slice(0, 5); // created, in_progress, added, two deltas: then the upstream hangs up
+    const { client, calls } = streamingClient(cut);
+    const cancelled = response("cancelled", [message("msg_a", "Sales grew", "in_progress")]);
+    client.retrieve = async () => {
+      calls.retrieve += 1;
+      return cancelled;
+    };
+    const { deltas, end } = await follow({ client, events: await client.streaming.create() });
+    expect(deltas).toEqual(["0:Sales ", "0:grew "]);
+    expect(end).toMatchObject({ outcome: { status: "cancelled" } });
+    expect(calls.retrieve).toBe(1);
+  });
+
   it("quirk 3: a response already terminal at create is finished without streaming", async () => {
     const { client, resumes } = streamingClient(TWO_MESSAGES);
     const initial = response("completed", [message("msg_a", "Done.")]);

@@ -79,6 +79,17 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
   /** Handle one event; returns true once the run's end was yielded. */
   function* handle(event: UpstreamStreamEvent): Generator<PollEvent, boolean> {
     const index = typeof event.output_index === "number" ? event.output_index : -1;
+    if (
+      isResponse(event.response) &&
+      (TERMINAL_EVENTS.has(event.type) || isTerminalStatus(event.response.status))
+    ) {
+      // Any event carrying a finished response ends the run, whatever its name (upstreams differ on cancel).
+      seeResponse(event.response);
+      const response = event.response;
+      yield* consume(response.output ?? [], isTerminalStatus(response.status));
+      yield { type: "end", outcome: outcomeOf(response), response, cursor };
+      return true;
+    }
     if (STATUS_EVENTS.has(event.type)) {
       seeResponse(event.response);
       yield status();
@@ -98,12 +109,6 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
         itemId: String(event.item_id ?? item.id ?? `item-${index}`),
         delta: event.delta,
       };
-    } else if (TERMINAL_EVENTS.has(event.type) && isResponse(event.response)) {
-      seeResponse(event.response);
-      const response = event.response;
-      yield* consume(response.output ?? [], isTerminalStatus(response.status));
-      yield { type: "end", outcome: outcomeOf(response), response, cursor };
-      return true;
     } else if (event.type === "error") {
       throw new Error(`The upstream's event stream reported an error: ${describeStreamError(event)}`);
     }

@@ -11,6 +11,7 @@ import {
   sleep,
   trickled,
 } from "./faults";
+import { TOKEN_PATH, TokenIssuer } from "./oauth";
 import { eventStreamResponse } from "./sse";
 import { ResponseStore, type StoredResponseView, timelineFor } from "./state";
 import { STREAM_TICK_MS } from "./stream";
@@ -46,6 +47,9 @@ const CREATE_PATH = /\/responses$/;
 
 export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler {
   const store = new ResponseStore(options);
+  const issuer = options.servicePrincipal
+    ? new TokenIssuer(options.servicePrincipal, options.now)
+    : undefined;
   let openStreams = 0;
   // Frames are a scenario tick apart; looking more often finds nothing new, much less often lags a fast run.
   const pollMs = Math.min(50, Math.max(5, STREAM_TICK_MS * options.timeScale));
@@ -121,12 +125,13 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
 
   /** Auth and routing only: a Response for a request that ends here, else the operation still to run. */
   async function route(request: Request): Promise<Prepared | Response> {
-    const authError = checkAuth(request, options.token);
-    if (authError) return fail(authError);
-
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "");
     const method = request.method.toUpperCase();
+    if (issuer && TOKEN_PATH.test(path)) return issuer.handle(request);
+
+    const authError = checkAuth(request, options.token, issuer);
+    if (authError) return fail(authError);
 
     const cancel = CANCEL_PATH.exec(path);
     if (cancel?.[1]) {
@@ -255,8 +260,8 @@ function parseStartingAfter(raw: string | null): number | undefined {
   return Number.isInteger(value) && value >= -1 ? value : undefined;
 }
 
-function checkAuth(request: Request, token: string | undefined): ApiError | undefined {
-  if (token === undefined) return undefined;
+function checkAuth(request: Request, token: string | undefined, issuer?: TokenIssuer): ApiError | undefined {
+  if (token === undefined && !issuer) return undefined;
   const header = request.headers.get("authorization");
   if (!header) {
     return {
@@ -266,8 +271,8 @@ function checkAuth(request: Request, token: string | undefined): ApiError | unde
         "Missing 'Authorization: Bearer <token>' header: this emulator was started with a token (EMULATOR_TOKEN).",
     };
   }
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (match?.[1] !== token) {
+  const sent = /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
+  if (sent === undefined || (sent !== token && !issuer?.accepts(sent))) {
     // Never echo the token sent or the one expected.
     return {
       status: 401,

@@ -46,6 +46,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
   if (latency && latency.maxMs > 0) resolved.latency = latency;
   // An empty token would make every request fail with a header nobody can send; treat it as "no auth".
   if (options.token) resolved.token = options.token;
+  if (options.servicePrincipal) resolved.servicePrincipal = options.servicePrincipal;
   return resolved;
 }
 
@@ -99,6 +100,19 @@ export function emulatorOptionsFromEnv(
 
   const token = value("EMULATOR_TOKEN");
   if (token !== undefined) options.token = token;
+  const clientId = value("EMULATOR_CLIENT_ID");
+  const clientSecret = value("EMULATOR_CLIENT_SECRET");
+  if (clientId !== undefined || clientSecret !== undefined) {
+    if (!clientId || !clientSecret)
+      throw new Error("EMULATOR_CLIENT_ID and EMULATOR_CLIENT_SECRET go together (a service principal).");
+    const lifetime = value("EMULATOR_TOKEN_LIFETIME_S");
+    const tokenLifetimeS = lifetime === undefined ? undefined : Number(lifetime);
+    if (tokenLifetimeS !== undefined && !(Number.isFinite(tokenLifetimeS) && tokenLifetimeS > 0))
+      throw new Error(
+        `EMULATOR_TOKEN_LIFETIME_S must be a positive number of seconds, got ${JSON.stringify(lifetime)}.`,
+      );
+    options.servicePrincipal = { clientId, clientSecret, ...(tokenLifetimeS ? { tokenLifetimeS } : {}) };
+  }
 
   const retention = value("EMULATOR_RETENTION_MS");
   if (retention !== undefined) {

@@ -1,6 +1,8 @@
 // Wire and option types of the emulator. Output items are kept loose (plain JSON objects) on purpose: echoed
 // input items are copied "as given", including fields the emulator does not know.
 
+import type { ServicePrincipal } from "./oauth";
+
 export type EmulatorFlavor = "databricks" | "openai";
 
 export interface EmulatorOptions {
@@ -10,6 +12,11 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** When set, requests without `Authorization: Bearer <token>` get 401. */
   token?: string;
+  /**
+   * A service principal: `POST …/oidc/v1/token` issues it expiring tokens (OAuth M2M), and only those (or
+   * `token`) open the Responses API.
+   */
+  servicePrincipal?: ServicePrincipal;
   /** After this long (real ms since creation) GET → 404; default: openai 600_000, databricks Infinity. */
   retentionMs?: number;
   /** Clock in ms; default Date.now. Tests inject a fake clock. */
@@ -24,8 +31,11 @@ export interface EmulatorOptions {
   seed?: number;
 }
 
-export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, "token" | "latency">> & {
+export type ResolvedEmulatorOptions = Required<
+  Omit<EmulatorOptions, "token" | "latency" | "servicePrincipal">
+> & {
   token?: string;
+  servicePrincipal?: ServicePrincipal;
   latency?: LatencyRange;
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { startEmulatorServer } from "@/emulator/server";
 import { fixedBearer, m2mBearer, TokenRequestError, withBearer } from "./auth";
 import { createOpenAIClient, toBackgroundClient } from "./client";
 import { loadSupervisorConfig } from "./config";
@@ -146,5 +147,43 @@ describe("Databricks credentials in the environment", () => {
     expect(() =>
       loadSupervisorConfig({ DATABRICKS_HOST: "https://w.example", DATABRICKS_CLIENT_ID: "sp-client" }),
     ).toThrow(/DATABRICKS_CLIENT_SECRET is required with DATABRICKS_CLIENT_ID/);
+  });
+});
+
+describe("OAuth M2M against the emulator acting as the Databricks host", () => {
+  it("fetches a token from <host>/oidc/v1/token, uses it on …/responses, and fetches another as it expires", async () => {
+    const paths: string[] = [];
+    const server = await startEmulatorServer({
+      port: 0,
+      options: { servicePrincipal: { clientId: "sp-client", clientSecret: "sp-secret", tokenLifetimeS: 2 } },
+      onRequest: (request) => paths.push(`${request.method} ${request.path}`),
+    });
+    try {
+      const config = loadSupervisorConfig({
+        DATABRICKS_HOST: server.url,
+        DATABRICKS_CLIENT_ID: "sp-client",
+        DATABRICKS_CLIENT_SECRET: "sp-secret",
+      });
+      const client = toBackgroundClient(createOpenAIClient(config));
+      const created = await client.create({
+        model: "m",
+        input: [{ type: "message", role: "user", content: "hi" }],
+        background: true,
+        stream: false,
+      });
+      await client.retrieve(created.id);
+      // A 2 s token is used for half its life, then replaced before the workspace would refuse it.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await client.retrieve(created.id);
+      expect(paths).toEqual([
+        "POST /oidc/v1/token",
+        "POST /ai-gateway/mlflow/v1/responses",
+        `GET /ai-gateway/mlflow/v1/responses/${created.id}`,
+        "POST /oidc/v1/token",
+        `GET /ai-gateway/mlflow/v1/responses/${created.id}`,
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -47,3 +47,11 @@ test("no server secret reaches the browser in any page, script, API answer or st
   found.push(...leaks(JSON.stringify(cookies), "cookies"));
   expect(found).toEqual([]);
 });
+
+test("the health report names the provider and the database, and no secret", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  const text = await response.text();
+  expect(JSON.parse(text)).toMatchObject({ status: "ok", provider: "emulator", database: { ok: true } });
+  expect(leaks(text, "/api/health")).toEqual([]);
+});

@@ -77,6 +77,11 @@ function databricksBearer(config: SupervisorConfig, fetch: ClientOptions["fetch"
   });
 }
 
+/** The process's embedded emulator, if a request has started it (for the health report). */
+export function embeddedEmulatorIfStarted(): Emulator | undefined {
+  return (globalThis as { __backgroundAgentChatEmulator?: Emulator }).__backgroundAgentChatEmulator;
+}
+
 /**
  * One emulator per server process: Next may load this module in several bundles, and a run created through
  * one must be retrievable through another.

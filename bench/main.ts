@@ -1,10 +1,14 @@
 // `npm run bench [-- part…]`: issue 6's benchmarks, each against the fixed-poll baseline in the same run.
 // Writes BENCHMARKS.md (see report.ts). Not part of `npm test`.
 
+import { runBrowserBench } from "./browser";
 import { runEngineBench } from "./engine";
 import { type BenchPart, runPart, writeBenchmarks } from "./report";
 
-const PARTS: BenchPart[] = [{ id: "engine", run: runEngineBench }];
+const PARTS: BenchPart[] = [
+  { id: "engine", run: runEngineBench },
+  { id: "browser", run: runBrowserBench },
+];
 
 async function main() {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith("-"));

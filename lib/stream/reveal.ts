@@ -14,6 +14,19 @@ export interface RevealOptions {
 const WORD = /\s*\S+\s*/g;
 
 /**
+ * Bench-only: `BENCH_REVEAL=baseline` (set by `npm run bench -- browser` on a server of its own, never in
+ * production) paces every reveal like the fixed-poll baseline, one word per event with a 10 ms pause, so the
+ * browser can be measured under the baseline's delivery. Anything else: our pacing.
+ */
+export function benchRevealPacing(
+  env: Record<string, string | undefined> = process.env,
+): Pick<RevealOptions, "maxMs" | "msPerWord" | "frameMs"> {
+  return env.BENCH_REVEAL === "baseline"
+    ? { maxMs: Number.POSITIVE_INFINITY, msPerWord: 10, frameMs: 10 }
+    : {};
+}
+
+/**
  * Finished text arrives all at once from a background poll; reveal it as word deltas in bounded time
  * (min(words × msPerWord, maxMs)). The deltas concatenate to exactly the input.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PollEvent } from "@/lib/background";
 import { fakeClock, message } from "@/lib/background/testing";
 import { type ChatChunk, ToolCallTracker, viewItem } from "./item-parts";
-import { revealText } from "./reveal";
+import { benchRevealPacing, revealText } from "./reveal";
 import { streamRunToUI } from "./run-stream";
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -40,6 +40,19 @@ describe("revealText", () => {
     const deltas = await collect(revealText(text, { clock }));
     expect(deltas.join("")).toBe(text);
     expect(deltas.length).toBeGreaterThan(1);
+  });
+
+  it("paces like the fixed-poll baseline only when the browser bench asks for it", async () => {
+    expect(benchRevealPacing({})).toEqual({});
+    const clock = fakeClock();
+    const text = Array.from({ length: 500 }, (_, i) => `w${i} `).join("");
+    const start = clock.now();
+    const deltas = await collect(
+      revealText(text, { clock, ...benchRevealPacing({ BENCH_REVEAL: "baseline" }) }),
+    );
+    expect(deltas).toHaveLength(500);
+    expect(deltas.join("")).toBe(text);
+    expect(clock.now() - start).toBe(499 * 10);
   });
 });
 

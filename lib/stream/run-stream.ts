@@ -3,7 +3,7 @@ import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
 import { type ChatMessage, type RunOutcomeData, STOPPED_NOTICE } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
-import { revealText } from "./reveal";
+import { benchRevealPacing, revealText } from "./reveal";
 
 /** How a run ended, with the final response when the upstream gave one. */
 export interface RunEnd {
@@ -73,7 +73,8 @@ export async function streamRunToUI(
                 : view.text;
             if (!streamed) writer.write({ type: "text-start", id });
             if (!streamed || rest !== view.text) {
-              for await (const delta of revealText(rest, { clock, signal, maxMs: options.revealMaxMs })) {
+              const pacing = { maxMs: options.revealMaxMs, ...benchRevealPacing() };
+              for await (const delta of revealText(rest, { clock, signal, ...pacing })) {
                 writer.write({ type: "text-delta", id, delta });
               }
             }

@@ -1,0 +1,186 @@
+// Part "browser" of `npm run bench`: the production build under `next start` on the embedded emulator, driven
+// in the system Chromium. Long tasks while a 6,000-word answer is revealed (ours, and the same page fed at the
+// baseline's pace), and the time to show a 200-message chat with tool cards. A few minutes, most of it the build
+// and the baseline's one-word-per-10-ms reveal.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "@playwright/test";
+import { BASELINE_WORD_PAUSE_MS } from "./baseline";
+import {
+  LONG_ANSWER_QUESTION,
+  type LoadRun,
+  launchBrowser,
+  measureChatLoads,
+  measureLongAnswer,
+  type RevealRun,
+} from "./browser-measure";
+import { LONG_CHAT_ID, mintSession, seedLongChat } from "./browser-seed";
+import { type AppServer, buildApp, startApp } from "./browser-server";
+import { type BenchSection, type Goal, ms, percentile, table } from "./report";
+
+const GOAL_MAX_LONG_TASK_MS = 100;
+const OURS_REVEAL_RUNS = 3;
+const CHAT_PAIRS = 100;
+/** The first open of the long chat, then reloads. */
+const CHAT_LOADS = 6;
+
+/** Fast scenarios and quick polls: the bench measures the browser, not the upstream's duration. */
+const SERVER_ENV = {
+  SUPERVISOR_PROVIDER: "emulator",
+  EMULATOR_TIME_SCALE: "0.25",
+  SUPERVISOR_POLL_INTERVAL_MS: "250",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+async function withServer<T>(
+  env: Record<string, string>,
+  use: (server: AppServer) => Promise<T>,
+): Promise<T> {
+  const server = await startApp({ ...SERVER_ENV, ...env });
+  try {
+    return await use(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function runBrowserBench(log: (line: string) => void): Promise<BenchSection> {
+  buildApp(log);
+  const session = mintSession();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "bench-browser-"));
+  let browser: Browser | undefined;
+  try {
+    log(`seeding a ${CHAT_PAIRS * 2}-message chat…`);
+    await seedLongChat(path.join(dataDir, "pglite"), session.ownerId, CHAT_PAIRS);
+    browser = await launchBrowser();
+    const chromium = browser.version();
+    const b = browser;
+
+    const { ours, loads } = await withServer(
+      { PGLITE_DIR: path.join(dataDir, "pglite"), SESSION_SECRET: session.secret },
+      async ({ url }) => {
+        log(`ours on ${url}: warm-up, then ${OURS_REVEAL_RUNS} long answers…`);
+        await measureLongAnswer(b, url); // warm-up: server-side caches, JIT; not reported
+        const ours: RevealRun[] = [];
+        for (let i = 0; i < OURS_REVEAL_RUNS; i++) ours.push(await measureLongAnswer(b, url));
+        log(`the ${CHAT_PAIRS * 2}-message chat, ${CHAT_LOADS} loads…`);
+        const loads = await measureChatLoads(
+          b,
+          url,
+          `/chat/${LONG_CHAT_ID}`,
+          session.cookie,
+          CHAT_PAIRS * 2,
+          CHAT_LOADS,
+        );
+        return { ours, loads };
+      },
+    );
+    const baseline = await withServer(
+      { PGLITE_DIR: "memory://", SESSION_SECRET: session.secret, BENCH_REVEAL: "baseline" },
+      async ({ url }) => {
+        log(`baseline pacing on ${url}: one long answer (over a minute)…`);
+        return measureLongAnswer(b, url);
+      },
+    );
+    return section(chromium, ours, baseline, loads);
+  } finally {
+    await browser?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function section(chromium: string, ours: RevealRun[], baseline: RevealRun, loads: LoadRun[]): BenchSection {
+  const worst = Math.max(...ours.map((r) => r.maxMs));
+  const goals: Goal[] = [
+    [
+      worst <= GOAL_MAX_LONG_TASK_MS,
+      `No long task > ${GOAL_MAX_LONG_TASK_MS} ms during a 6,000-word reveal (ours, ${ours.length} runs): longest ${ms(worst)}`,
+    ],
+  ];
+  const revealRow = (label: string, r: RevealRun) => [
+    label,
+    r.words.toLocaleString("en-US"),
+    String(r.commits),
+    ms(r.revealMs),
+    String(r.count),
+    ms(r.maxMs),
+    ms(r.totalMs),
+  ];
+  const revealTable = table(
+    ["run", "words shown", "DOM commits", "first → last words", "long tasks", "longest", "long tasks, total"],
+    [...ours.map((r, i) => revealRow(`ours ${i + 1}`, r)), revealRow("baseline pacing", baseline)],
+  );
+  const loadRow = (label: string, r: LoadRun) => [
+    label,
+    ms(r.allMessagesMs),
+    ms(r.lastInViewMs),
+    String(r.count),
+    ms(r.maxMs),
+    ms(r.totalMs),
+  ];
+  const [first, ...reloads] = loads as [LoadRun, ...LoadRun[]];
+  const p50 = (pick: (r: LoadRun) => number) => percentile(reloads.map(pick), 0.5);
+  const loadTable = table(
+    [
+      "load",
+      "all messages in the DOM",
+      "last message on screen",
+      "long tasks",
+      "longest",
+      "long tasks, total",
+    ],
+    [
+      loadRow("first open", first),
+      ...reloads.map((r, i) => loadRow(`reload ${i + 1}`, r)),
+      [
+        `reloads, p50`,
+        ms(p50((r) => r.allMessagesMs)),
+        ms(p50((r) => r.lastInViewMs)),
+        String(p50((r) => r.count)),
+        ms(p50((r) => r.maxMs)),
+        ms(p50((r) => r.totalMs)),
+      ],
+    ],
+  );
+  const body = `The production build (\`next build\`, then \`next start\` on a free port in 3200–3299) on the embedded
+emulator (\`EMULATOR_TIME_SCALE=0.25\`, \`SUPERVISOR_POLL_INTERVAL_MS=250\`), driven by Playwright in the system
+Chromium ${chromium} (1280×800, \`--disable-gpu\`). Before any of the app's scripts run, the page gets a probe
+(\`bench/browser-probe.ts\`): a \`PerformanceObserver\` for \`longtask\` entries (buffered), a \`MutationObserver\` that
+timestamps each DOM commit inside an assistant message, and a frame loop for the long chat.
+
+### Long tasks during a 6,000-word reveal
+
+"${LONG_ANSWER_QUESTION}" in a fresh chat: the emulator's long scenario, a ~6,000-word markdown report, revealed by
+the server and rendered as it arrives. Counted: long tasks overlapping the window from the first words on screen
+to one second after the last (times are DOM commits, not paints). One unreported warm-up run first.
+
+- **ours**: the server's \`revealText\` (≤ 1.5 s, one delta per 30 ms frame).
+- **baseline pacing**: the same build and page, on a second server started with \`BENCH_REVEAL=baseline\` (a
+  bench-only switch in \`lib/stream/reveal.ts\`): one word per event with a ${BASELINE_WORD_PAUSE_MS} ms pause, the
+  fixed-poll baseline's delivery (\`bench/baseline.ts\`). Only the reveal differs; the browser side is ours in both.
+
+${revealTable}
+
+### A 200-message chat with tool cards
+
+A chat of ${CHAT_PAIRS} questions and answers, written into the server's PGlite directory before it starts
+(\`bench/browser-seed.ts\`), owned by a session cookie signed with the server's \`SESSION_SECRET\`. Every answer is
+shaped like the multi-step scenario's: a reasoning summary, two hosted tool cards (a Genie markdown table, a
+trend summary) and a markdown answer with a table. Times from navigation start (page time) to the first frame
+with all 200 messages in the DOM (server-rendered) and to the first frame with the last message on screen (after
+hydration scrolls to the end); long tasks from navigation start until a second after that. The first open, then
+${CHAT_LOADS - 1} reloads in the same tab.
+
+${loadTable}
+`;
+  return {
+    id: "browser",
+    title: "Browser: long tasks during a reveal, a 200-message chat",
+    intro:
+      "The real app in Chromium: main-thread long tasks while a 6,000-word answer is revealed (ours against the baseline's delivery), and how long a 200-message chat with tool cards takes to show.",
+    goals,
+    body,
+  };
+}

@@ -1,8 +1,9 @@
 "use client";
 
-import { memo } from "react";
-import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
+import { Fragment, memo } from "react";
+import ReactMarkdown, { type Components, defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { markdownBlocks } from "./markdown-blocks";
 import { capNesting } from "./nesting";
 
 /**
@@ -18,27 +19,41 @@ function safeUrl(url: string): string {
   return !scheme || scheme === "http" || scheme === "https" || scheme === "mailto" ? cleaned : "";
 }
 
+const REMARK_PLUGINS = [remarkGfm];
+const COMPONENTS: Components = {
+  a: ({ href, children }) =>
+    href ? (
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    ) : (
+      <span>{children}</span>
+    ),
+  img: ({ alt }) => <span>{alt ? `[image: ${alt}]` : "[image]"}</span>,
+};
+
+/** One top-level block. Memoised on its text: while an answer streams, only its growing last block re-parses. */
+const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
+  return (
+    <ReactMarkdown remarkPlugins={REMARK_PLUGINS} skipHtml urlTransform={safeUrl} components={COMPONENTS}>
+      {text}
+    </ReactMarkdown>
+  );
+});
+
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown
-        remarkPlugins={[remarkGfm]}
-        skipHtml
-        urlTransform={safeUrl}
-        components={{
-          a: ({ href, children }) =>
-            href ? (
-              <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-                {children}
-              </a>
-            ) : (
-              <span>{children}</span>
-            ),
-          img: ({ alt }) => <span>{alt ? `[image: ${alt}]` : "[image]"}</span>,
-        }}
-      >
-        {capNesting(text)}
-      </ReactMarkdown>
+      {markdownBlocks(capNesting(text)).map((block, index) => (
+        // By position: a growing answer only ever changes its last block (or adds new ones after it). The
+        // newline between blocks is the one react-markdown puts between top-level elements of a whole text,
+        // so the page's text (copy, find, screen readers) is the same as before the split.
+        // biome-ignore lint/suspicious/noArrayIndexKey: blocks are positional; the text is the memo key
+        <Fragment key={index}>
+          {index > 0 && "\n"}
+          <MarkdownBlock text={block} />
+        </Fragment>
+      ))}
     </div>
   );
 });

@@ -41,7 +41,8 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
     id: chatId,
     messages: initialMessages,
     transport,
-    experimental_throttle: 50,
+    // At most one render per 50 ms while a run streams: a reveal sends a delta every 30 ms.
+    throttle: 50,
     // On open, pick up a run still in progress (after a reload, a restart, or a closed tab).
     resume: !isNew,
     // Once every approval card of the last message has an answer, the decisions go to the server together.
@@ -127,7 +128,11 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   const lastMessage = messages.at(-1);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow the conversation as it grows
   useEffect(() => {
-    bottomRef.current?.scrollIntoView({ block: "end" });
+    // In the next frame, where layout happens anyway: an effect can run before the browser has laid out the
+    // commit (React flushes effects early when the next update is already waiting, as in a streamed reveal),
+    // and scrolling from it would then force a layout of the whole transcript synchronously.
+    const frame = requestAnimationFrame(() => bottomRef.current?.scrollIntoView({ block: "end" }));
+    return () => cancelAnimationFrame(frame);
   }, [messages.length, lastMessage?.parts.length]);
 
   return (

@@ -79,10 +79,15 @@ export async function measureLongAnswer(browser: Browser, baseUrl: string): Prom
 }
 
 export interface LoadRun extends LongTaskSummary {
+  /** Navigation start → the first byte of the page (the server rendering 200 messages). */
+  firstByteMs: number;
   /** Navigation start → the first frame with every message in the DOM. */
   allMessagesMs: number;
   /** Navigation start → the first frame with the last message on screen (the chat scrolled to its end). */
   lastInViewMs: number;
+  /** Main-thread time in scripts, and in style and layout, during the load (CDP Performance metrics). */
+  scriptMs: number;
+  styleLayoutMs: number;
 }
 
 /**
@@ -102,6 +107,8 @@ export async function measureChatLoads(
   try {
     await context.addCookies([{ ...cookie, url: baseUrl }]);
     const page = await newProbedPage(context, messages);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
     const runs: LoadRun[] = [];
     for (let i = 0; i < loads; i++) {
       if (i === 0) await page.goto(path);
@@ -110,8 +117,17 @@ export async function measureChatLoads(
       await page.waitForTimeout(SETTLE_MS);
       const probe = await readProbe(page);
       const lastInView = probe.lastInViewAt as number;
+      // Per document: the counters start again with each navigation.
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      const metric = (name: string) => 1000 * (metrics.find((m) => m.name === name)?.value ?? Number.NaN);
+      const firstByte = (await page.evaluate(
+        "performance.getEntriesByType('navigation')[0].responseStart",
+      )) as number;
       runs.push({
         ...longTasksBetween(probe, 0, lastInView + SETTLE_MS),
+        firstByteMs: firstByte,
+        scriptMs: metric("ScriptDuration"),
+        styleLayoutMs: metric("RecalcStyleDuration") + metric("LayoutDuration"),
         allMessagesMs: probe.allMessagesAt as number,
         lastInViewMs: lastInView,
       });

@@ -7,7 +7,8 @@
 //   words), and `firstTextAt`, the first one after which the message has text. Only a timestamp per mutation
 //   batch (`closest()` on the target, no text read): the probe must not add work to the tasks it measures;
 // - `allMessagesAt` / `lastInViewAt`: the first animation frame in which the page has `expectedMessages`
-//   messages, and the first in which the last of them is on screen (set `window.__benchExpectMessages` first).
+//   messages, and the time (IntersectionObserver) the last of them came on screen (set
+//   `window.__benchExpectMessages` first).
 
 export const PROBE_SCRIPT = `(() => {
   const bench = { longTasks: [], textMutations: [], firstTextAt: null, allMessagesAt: null, lastInViewAt: null };
@@ -33,21 +34,26 @@ export const PROBE_SCRIPT = `(() => {
   const watch = () => observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
   if (document.documentElement) watch(); else document.addEventListener("readystatechange", watch, { once: true });
 
+  // Until every message is there, one query per frame; then an IntersectionObserver on the last one, so the
+  // probe forces no layout of its own (a rect read per frame would).
+  let watched = null;
+  const seen = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting && bench.lastInViewAt === null) bench.lastInViewAt = entry.time;
+    }
+  });
   const frame = () => {
     const expected = window.__benchExpectMessages;
-    if (expected) {
+    if (expected && (!watched || !watched.isConnected)) {
       const messages = document.querySelectorAll("[data-role]");
       if (messages.length >= expected) {
-        const now = performance.now();
-        if (bench.allMessagesAt === null) bench.allMessagesAt = now;
-        const box = messages[messages.length - 1].getBoundingClientRect();
-        if (box.height > 0 && box.top < window.innerHeight && box.bottom > 0) {
-          bench.lastInViewAt = now;
-          return;
-        }
+        if (bench.allMessagesAt === null) bench.allMessagesAt = performance.now();
+        if (watched) seen.unobserve(watched);
+        watched = messages[messages.length - 1];
+        seen.observe(watched);
       }
     }
-    requestAnimationFrame(frame);
+    if (expected && bench.lastInViewAt === null) requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
 })();`;

@@ -10,8 +10,11 @@
  */
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-/** A line after which, or before which, a split could change the parse. */
-const WHOLE_DOCUMENT = /^[ \t>]*(\[[^\]\n]+\]:|<)/m;
+/**
+ * A line that makes the whole text one block: a definition (`[id]: …`, `[^1]: …`) or an HTML block. Tested line
+ * by line: as a multiline pattern over a 40 kB answer it is tried at every character, on every update.
+ */
+const WHOLE_DOCUMENT = /^[ \t>]*(?:\[[^\]]+\]:|<)/;
 /**
  * A line that may continue the block above it across a blank line: indented at all (a list item's content can
  * sit at any column from 2 on, indented code at 4), or a list item.
@@ -27,8 +30,8 @@ function closesFence(line: string, fence: string): boolean {
 }
 
 export function markdownBlocks(text: string): string[] {
-  if (WHOLE_DOCUMENT.test(text)) return [text];
   const lines = text.split("\n");
+  if (lines.some((line) => WHOLE_DOCUMENT.test(line))) return [text];
   const blocks: string[] = [];
   let current: string[] = [];
   let fence: string | undefined;

@@ -25,14 +25,19 @@ export async function startNextServer({
   env,
   timeoutMs = 30_000,
   onOutput,
+  runAs,
 }: {
   port: number;
   env: Record<string, string>;
   timeoutMs?: number;
   onOutput?: (text: string) => void;
+  /** Run as this system user (the test must run as root): a directory it does not own is read-only to it. */
+  runAs?: string;
 }): Promise<NextServer> {
   let output = "";
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const command = [process.execPath, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"];
+  const [file, ...args] = runAs ? ["runuser", "-u", runAs, "--", ...command] : command;
+  const child = spawn(file as string, args, {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },

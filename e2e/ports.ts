@@ -5,3 +5,5 @@ export const BUDGET_PORT = PORT + 1;
 export const RESTART_PORT = PORT + 2;
 /** The same build again, on the OpenAI provider against a streaming emulator: e2e/streaming.spec.ts. */
 export const STREAMING_PORT = PORT + 3;
+/** A production server run as an unprivileged user, for whom the checkout is read-only: e2e/read-only.spec.ts. */
+export const READ_ONLY_PORT = PORT + 4;

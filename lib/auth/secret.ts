@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { dataDir } from "@/lib/data-dir";
 
 const MIN_SECRET_CHARS = 32;
 
@@ -21,7 +22,9 @@ export function sessionSecret(env: Record<string, string | undefined> = process.
     return configured;
   }
   slot.__backgroundAgentChatSessionKey ??= fileSecret(
-    path.resolve(/* turbopackIgnore: true */ env.SESSION_SECRET_FILE?.trim() || ".data/session-secret"),
+    path.resolve(
+      /* turbopackIgnore: true */ env.SESSION_SECRET_FILE?.trim() || path.join(dataDir(env), "session-secret"),
+    ),
   );
   return slot.__backgroundAgentChatSessionKey;
 }

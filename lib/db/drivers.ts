@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { dataDir } from "@/lib/data-dir";
 import type { AnyPgDatabase } from "./migrate";
 import * as schema from "./schema";
 
@@ -10,15 +11,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Where PGlite keeps its data when `PGLITE_DIR` is not set (relative to the working directory). */
-export const DEFAULT_PGLITE_DIR = ".data/pglite";
+/** Where PGlite keeps its data when `PGLITE_DIR` is not set: `.data/pglite`, or under /tmp on a read-only disk. */
+export const defaultPgliteDir = (env: Record<string, string | undefined> = process.env) =>
+  path.join(dataDir(env), "pglite");
 
 /**
  * Embedded Postgres (PGlite, WASM) with its data in `dir` (created when missing), or in memory for
  * `memory://`. PGlite is single-user: two processes on one directory silently lose each other's writes, so
  * the directory is locked (`<dir>.lock`, holding the pid) while open, and a second opener is refused.
  */
-export async function openPglite(dir: string = DEFAULT_PGLITE_DIR): Promise<Database> {
+export async function openPglite(dir: string = defaultPgliteDir()): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dir.startsWith("memory://")) {
@@ -127,7 +129,16 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 export function openDatabaseFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
   const url = env.DATABASE_URL?.trim();
   if (url) return openPostgres(url);
-  return openPglite(env.PGLITE_DIR?.trim() || DEFAULT_PGLITE_DIR);
+  if (env.VERCEL && !env.PGLITE_DIR?.trim()) {
+    // Each function instance has its own temporary disk: chats would vanish, and a reconnect landing on another
+    // instance would find nothing to resume.
+    return Promise.reject(
+      new Error(
+        "On Vercel the app needs DATABASE_URL (e.g. Neon or Supabase Postgres from the Marketplace): a function's disk is temporary and not shared between instances.",
+      ),
+    );
+  }
+  return openPglite(env.PGLITE_DIR?.trim() || defaultPgliteDir(env));
 }
 
 /** A Postgres identifier, double-quoted. */

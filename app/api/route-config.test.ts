@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+import { CHAT_ROUTE_MAX_DURATION_S, DEFAULT_STREAM_BUDGET_MS } from "@/lib/supervisor/config";
+import * as streamRoute from "./chat/[id]/stream/route";
+import * as startRoute from "./chat/route";
+
+describe("the streaming routes' time limit (Vercel's maxDuration)", () => {
+  it("is the one the stream budget is derived from, on every route that streams a run", () => {
+    // Next reads `maxDuration` from each route file as a literal; the budget must follow any change to it.
+    expect(startRoute.maxDuration).toBe(CHAT_ROUTE_MAX_DURATION_S);
+    expect(streamRoute.maxDuration).toBe(CHAT_ROUTE_MAX_DURATION_S);
+    expect(DEFAULT_STREAM_BUDGET_MS).toBe((CHAT_ROUTE_MAX_DURATION_S - 10) * 1000);
+  });
+});

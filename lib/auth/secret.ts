@@ -23,7 +23,8 @@ export function sessionSecret(env: Record<string, string | undefined> = process.
   }
   slot.__backgroundAgentChatSessionKey ??= fileSecret(
     path.resolve(
-      /* turbopackIgnore: true */ env.SESSION_SECRET_FILE?.trim() || path.join(dataDir(env), "session-secret"),
+      /* turbopackIgnore: true */ env.SESSION_SECRET_FILE?.trim() ||
+        path.join(dataDir(env), "session-secret"),
     ),
   );
   return slot.__backgroundAgentChatSessionKey;

@@ -5,7 +5,7 @@ import { loadToolsFile } from "./tools-file";
 
 // app.yaml is what a Databricks App runs: check it against the app it deploys (a tiny reader: the file is flat).
 const appYaml = readFileSync("app.yaml", "utf8");
-const env = Object.fromEntries(
+const env: Record<string, Record<string, string>> = Object.fromEntries(
   [...appYaml.matchAll(/- name: (\w+)\n\s+(value|valueFrom): "?([^"\n]+)"?/g)].map((m) => [
     m[1],
     { [m[2] as string]: m[3] },

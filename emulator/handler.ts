@@ -262,6 +262,9 @@ function parseStartingAfter(raw: string | null): number | undefined {
 
 function checkAuth(request: Request, token: string | undefined, issuer?: TokenIssuer): ApiError | undefined {
   if (token === undefined && !issuer) return undefined;
+  // Azure OpenAI's style: the key in an `api-key` header.
+  const apiKey = request.headers.get("api-key");
+  if (apiKey !== null && apiKey === token) return undefined;
   const header = request.headers.get("authorization");
   if (!header) {
     return {

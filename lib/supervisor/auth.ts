@@ -114,3 +114,13 @@ export function withBearer(source: BearerSource, base: typeof fetch = fetch): ty
     return send();
   };
 }
+
+/** Azure OpenAI's key header: the key goes in `api-key`, and no bearer is sent. */
+export function withApiKeyHeader(key: string, base: typeof fetch = fetch): typeof fetch {
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.delete("authorization");
+    headers.set("api-key", key);
+    return base(input, { ...init, headers });
+  };
+}

@@ -8,7 +8,7 @@ import type {
   UpstreamStreamEvent,
 } from "@/lib/background";
 import type { UpstreamResponse } from "@/lib/shared/upstream";
-import { type BearerSource, fixedBearer, m2mBearer, withBearer } from "./auth";
+import { type BearerSource, fixedBearer, m2mBearer, withApiKeyHeader, withBearer } from "./auth";
 import type { SupervisorConfig } from "./config";
 
 /** Where each provider's Responses API lives. */
@@ -51,8 +51,17 @@ export function createOpenAIClient(
         fetch: withBearer(source, fetch ?? globalThis.fetch),
       });
     }
-    case "openai":
-      return new OpenAI({ apiKey: config.openai?.apiKey, baseURL: baseUrlFor(config), ...transport });
+    case "openai": {
+      const openai = config.openai;
+      if (openai?.keyHeader === "api-key") {
+        return new OpenAI({
+          apiKey: openai.apiKey,
+          baseURL: baseUrlFor(config),
+          fetch: withApiKeyHeader(openai.apiKey, fetch ?? globalThis.fetch),
+        });
+      }
+      return new OpenAI({ apiKey: openai?.apiKey, baseURL: baseUrlFor(config), ...transport });
+    }
     case "emulator": {
       const emulator = embeddedEmulator(config, env);
       return new OpenAI({

@@ -30,8 +30,8 @@ export interface SupervisorConfig {
     | { token: string; clientId?: undefined; clientSecret?: undefined }
     | { token?: undefined; clientId: string; clientSecret: string }
   );
-  /** Only for `openai`. */
-  openai?: { apiKey: string; baseURL?: string };
+  /** Only for `openai`. `keyHeader`: Azure OpenAI takes its key in an `api-key` header, not as a bearer. */
+  openai?: { apiKey: string; baseURL?: string; keyHeader: "authorization" | "api-key" };
 }
 
 export class ConfigError extends Error {
@@ -93,6 +93,10 @@ const envSchema = z.object({
   DATABRICKS_CLIENT_SECRET: optionalText,
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
+  OPENAI_API_KEY_HEADER: z.preprocess(
+    blankToUndefined,
+    z.enum(["authorization", "api-key"], { error: 'must be "authorization" or "api-key"' }).optional(),
+  ),
   SUPERVISOR_MODEL: optionalText,
   SUPERVISOR_INSTRUCTIONS: optionalText,
   SUPERVISOR_TOOLS_FILE: optionalText,
@@ -204,11 +208,20 @@ export function loadSupervisorConfig(
       openai: {
         apiKey: e.OPENAI_API_KEY as string,
         ...(e.OPENAI_BASE_URL ? { baseURL: stripTrailingSlash(e.OPENAI_BASE_URL) } : {}),
+        keyHeader:
+          e.OPENAI_API_KEY_HEADER ?? (isAzureOpenAI(e.OPENAI_BASE_URL) ? "api-key" : "authorization"),
       },
     };
   }
   if (problems.length) throw new ConfigError(problems);
   return base;
+}
+
+/** Azure OpenAI's hosts (its v1 API lives at `https://<resource>.openai.azure.com/openai/v1`). */
+function isAzureOpenAI(baseURL: string | undefined): boolean {
+  if (!baseURL) return false;
+  const host = new URL(baseURL).hostname;
+  return /\.(openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/i.test(host);
 }
 
 function stripTrailingSlash(url: string): string {

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EmulatorServer, startEmulatorServer } from "@/emulator/server";
+import { createOpenAIClient, toBackgroundClient } from "./client";
+import { loadSupervisorConfig } from "./config";
+
+/** The URL and auth headers of the create each configuration sends. */
+async function firstRequest(env: Record<string, string>) {
+  const seen: Array<{ url: string; authorization: string | null; apiKey: string | null }> = [];
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    seen.push({
+      url: request.url,
+      authorization: request.headers.get("authorization"),
+      apiKey: request.headers.get("api-key"),
+    });
+    return Response.json({ id: "resp_1", status: "queued", output: [] });
+  };
+  const client = toBackgroundClient(createOpenAIClient(loadSupervisorConfig(env), { fetch }));
+  await client.create({ model: "m", input: [], background: true, stream: false });
+  return seen[0];
+}
+
+describe("each provider's URL and credentials", () => {
+  it("OpenAI: api.openai.com with the key as a bearer", async () => {
+    expect(await firstRequest({ OPENAI_API_KEY: "sk-1" })).toEqual({
+      url: "https://api.openai.com/v1/responses",
+      authorization: "Bearer sk-1",
+      apiKey: null,
+    });
+  });
+
+  it("any OpenAI-compatible (OpenResponses) server by its base URL", async () => {
+    expect(
+      await firstRequest({ OPENAI_API_KEY: "k-2", OPENAI_BASE_URL: "https://gw.example.com/v1/" }),
+    ).toEqual({
+      url: "https://gw.example.com/v1/responses",
+      authorization: "Bearer k-2",
+      apiKey: null,
+    });
+  });
+
+  it("Azure OpenAI: its /openai/v1 base URL, and the key in an api-key header instead of a bearer", async () => {
+    expect(
+      await firstRequest({
+        OPENAI_API_KEY: "az-3",
+        OPENAI_BASE_URL: "https://my-res.openai.azure.com/openai/v1",
+      }),
+    ).toEqual({
+      url: "https://my-res.openai.azure.com/openai/v1/responses",
+      authorization: null,
+      apiKey: "az-3",
+    });
+  });
+
+  it("Databricks with a personal access token: the Supervisor API path of the workspace", async () => {
+    expect(
+      await firstRequest({
+        DATABRICKS_HOST: "https://adb-1.azuredatabricks.net",
+        DATABRICKS_TOKEN: "dapi-4",
+      }),
+    ).toEqual({
+      url: "https://adb-1.azuredatabricks.net/ai-gateway/mlflow/v1/responses",
+      authorization: "Bearer dapi-4",
+      apiKey: null,
+    });
+  });
+
+  it("OPENAI_API_KEY_HEADER chooses the header for a gateway the host name does not give away", async () => {
+    expect(
+      await firstRequest({
+        OPENAI_API_KEY: "k-5",
+        OPENAI_BASE_URL: "https://proxy.example.com/openai/v1",
+        OPENAI_API_KEY_HEADER: "api-key",
+      }),
+    ).toMatchObject({ authorization: null, apiKey: "k-5" });
+  });
+});
+
+describe("Azure OpenAI's key header against the emulator's openai flavour", () => {
+  let server: EmulatorServer;
+  beforeAll(async () => {
+    server = await startEmulatorServer({
+      port: 0,
+      options: { flavor: "openai", token: "azure-key", timeScale: 1 },
+    });
+  });
+  afterAll(async () => server.close());
+
+  it("creates, retrieves and cancels a background run under /openai/v1", async () => {
+    const config = loadSupervisorConfig({
+      OPENAI_API_KEY: "azure-key",
+      OPENAI_BASE_URL: `${server.url}/openai/v1`,
+      OPENAI_API_KEY_HEADER: "api-key",
+    });
+    const client = toBackgroundClient(createOpenAIClient(config));
+    const created = await client.create({
+      model: "m",
+      input: [{ type: "message", role: "user", content: "Write a long report" }],
+      background: true,
+      stream: false,
+    });
+    expect((await client.retrieve(created.id)).id).toBe(created.id);
+    expect((await client.cancel(created.id)).status).toBe("cancelled");
+  });
+});

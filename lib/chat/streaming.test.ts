@@ -97,6 +97,31 @@ describe("streamed runs (background + stream)", () => {
     expect(text?.join("")).toBe(streamedText(chunks));
   });
 
+  it("MCP approvals work on the live path too: the streamed run asks, Approve starts the next streamed cycle", async () => {
+    const { deps, seen, store } = setup(60_000, undefined, undefined, undefined, { flavor: "openai" });
+    const chatId = crypto.randomUUID();
+    const first = await readUIStream(
+      await startChatTurn(deps, { owner: OWNER, chatId, turn: say("Search the web for lakehouse news") }),
+    );
+    const ask = first.find((c) => c.type === "tool-approval-request") as { approvalId: string } | undefined;
+    expect(ask?.approvalId).toMatch(/^mcpr_/);
+    const followUp = await readUIStream(
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId,
+        turn: { kind: "approval", decisions: [{ approvalRequestId: ask?.approvalId ?? "", approve: true }] },
+      }),
+    );
+    expect(followUp).toContainEqual(
+      expect.objectContaining({ type: "tool-output-available", toolCallId: ask?.approvalId }),
+    );
+    expect(streamedText(followUp).length).toBeGreaterThan(20);
+    // Both cycles streamed: two creates, no polling at all.
+    expect(creates(seen)).toHaveLength(2);
+    expect(polls(seen)).toHaveLength(0);
+    expect((await transcript(store, chatId)).state).toBe("completed");
+  });
+
   it("an upstream that refuses background + stream (Databricks, quirk 7) is polled: one run, the whole answer", async () => {
     const { deps, seen, store, emulator } = setup(60_000, undefined, undefined, undefined, {
       flavor: "databricks",

@@ -8,6 +8,9 @@ export interface SubmitRequest {
   instructions?: string;
   tools?: unknown[];
   signal?: AbortSignal;
+  /** Tracing pass-through: extra body fields (`context`, `trace_destination`) and headers (`traceparent`). */
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -18,16 +21,17 @@ export async function submitBackgroundResponse(
   client: BackgroundClient,
   request: SubmitRequest,
 ): Promise<UpstreamResponse> {
-  const { signal, tools, instructions, ...rest } = request;
+  const { signal, tools, instructions, extra, headers, ...rest } = request;
   return client.create(
     {
       ...rest,
       ...(instructions ? { instructions } : {}),
       ...(tools && tools.length > 0 ? { tools } : {}),
+      ...extra,
       background: true,
       stream: false,
     },
-    { signal },
+    { signal, ...(headers ? { headers } : {}) },
   );
 }
 
@@ -58,16 +62,20 @@ export async function startBackgroundRun(
   request: SubmitRequest,
 ): Promise<StartedRun> {
   if (streamsRuns(client)) {
-    const { signal: _, tools, instructions, ...rest } = request;
+    const { signal: _, tools, instructions, extra, headers, ...rest } = request;
     let events: UpstreamEventStream;
     try {
-      events = await client.streaming.create({
-        ...rest,
-        ...(instructions ? { instructions } : {}),
-        ...(tools && tools.length > 0 ? { tools } : {}),
-        background: true,
-        stream: true,
-      });
+      events = await client.streaming.create(
+        {
+          ...rest,
+          ...(instructions ? { instructions } : {}),
+          ...(tools && tools.length > 0 ? { tools } : {}),
+          ...extra,
+          background: true,
+          stream: true,
+        },
+        headers ? { headers } : undefined,
+      );
     } catch (err) {
       if (!refusedStreaming(err)) throw err;
       refusesStreaming.add(client.streaming);

@@ -2,11 +2,17 @@ import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 
 /** What the engine needs from an upstream: the three background calls, nothing else. */
 export interface BackgroundClient {
-  create(body: BackgroundCreateBody, options?: { signal?: AbortSignal }): Promise<UpstreamResponse>;
+  create(body: BackgroundCreateBody, options?: CreateOptions): Promise<UpstreamResponse>;
   retrieve(responseId: string, options?: { signal?: AbortSignal }): Promise<UpstreamResponse>;
   cancel(responseId: string): Promise<UpstreamResponse>;
   /** Present when the upstream can stream a background response (OpenAI): real deltas instead of polling. */
   streaming?: StreamingClient;
+}
+
+export interface CreateOptions {
+  signal?: AbortSignal;
+  /** Extra request headers (a `traceparent`). */
+  headers?: Record<string, string>;
 }
 
 /** One server-sent event of a Responses stream; only the fields the engine reads are typed. */
@@ -23,7 +29,7 @@ export interface UpstreamEventStream extends AsyncIterable<UpstreamStreamEvent> 
 
 export interface StreamingClient {
   /** Create with `background` and `stream` both true. Never retried (quirk 8). */
-  create(body: BackgroundStreamCreateBody): Promise<UpstreamEventStream>;
+  create(body: BackgroundStreamCreateBody, options?: CreateOptions): Promise<UpstreamEventStream>;
   /** Re-open a background response's events after `startingAfter` (from its first event when undefined). */
   resume(
     responseId: string,

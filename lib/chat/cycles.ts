@@ -33,6 +33,11 @@ export interface CycleDeps {
   registry: ToolRegistry;
   pollIntervalMs: number;
   echoesHistory: boolean;
+  /** Tracing pass-through, when on: extra body fields and headers for each create of a run. */
+  traceFields?: (ids: { chatId: string; runId: string }) => {
+    extra: Record<string, unknown>;
+    headers: Record<string, string>;
+  };
 }
 
 /** An upstream response already under way: continue polling it instead of creating one. */
@@ -100,6 +105,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
           input,
           instructions: deps.instructions,
           tools: deps.tools,
+          ...deps.traceFields?.({ chatId, runId }),
         }));
       } catch (err) {
         const message = `The agent could not be started: ${describeUpstreamError(err).message}`;

@@ -1,6 +1,7 @@
 import { systemClock } from "@/lib/background";
 import { getChatStore } from "@/lib/db";
 import { clientForRequest, getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
+import { traceFieldsOf } from "@/lib/supervisor/tracing";
 import type { TurnDeps } from "./respond";
 
 /**
@@ -19,6 +20,7 @@ export function getTurnDeps(request?: Request): TurnDeps {
     registry,
     pollIntervalMs: config.pollIntervalMs,
     echoesHistory: upstreamEchoesHistory(config),
+    traceFields: traceFieldsOf(config),
     streamBudgetMs: config.streamBudgetMs,
   };
 }

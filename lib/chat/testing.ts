@@ -5,6 +5,7 @@ import type { ChatOwner, ChatStore } from "@/lib/db/chat-store";
 import { createMemoryChatStore } from "@/lib/db/memory-store";
 import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
 import { createOpenAIClient } from "@/lib/supervisor/client";
+import { traceFieldsOf } from "@/lib/supervisor/tracing";
 import { defaultToolRegistry } from "@/lib/tools";
 import type { TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
@@ -36,6 +37,9 @@ export interface Seen {
   method: string;
   path: string;
   at: number;
+  /** A POST's JSON body. */
+  body?: Record<string, unknown>;
+  traceparent?: string | null;
 }
 
 /**
@@ -49,7 +53,13 @@ export function setup(
   beforeUpstream?: (request: Seen) => Promise<void> | void,
   afterUpstream?: (request: Seen) => Promise<void> | void,
   /** The upstream's flavour (default databricks, which echoes history) and SUPERVISOR_STREAMING. */
-  upstream: { flavor?: "databricks" | "openai"; streaming?: "auto" | "on" | "off"; timeScale?: number } = {},
+  upstream: {
+    flavor?: "databricks" | "openai";
+    streaming?: "auto" | "on" | "off";
+    timeScale?: number;
+    /** More environment for the app's config (e.g. SUPERVISOR_TRACING). */
+    env?: Record<string, string>;
+  } = {},
 ) {
   const flavor = upstream.flavor ?? "databricks";
   const emulator = createEmulator({ flavor, timeScale: upstream.timeScale ?? 0.06 });
@@ -59,10 +69,16 @@ export function setup(
       ? { SUPERVISOR_PROVIDER: "databricks", DATABRICKS_HOST: "http://upstream.test", DATABRICKS_TOKEN: "t" }
       : { SUPERVISOR_PROVIDER: "openai", OPENAI_BASE_URL: "http://upstream.test/v1", OPENAI_API_KEY: "k" }),
     SUPERVISOR_STREAMING: upstream.streaming ?? "auto",
+    ...upstream.env,
   });
   const fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
-    const entry = { method: request.method, path: new URL(request.url).pathname, at: Date.now() };
+    const entry: Seen = { method: request.method, path: new URL(request.url).pathname, at: Date.now() };
+    if (request.method === "POST") {
+      const text = await request.clone().text();
+      if (text) entry.body = JSON.parse(text);
+      entry.traceparent = request.headers.get("traceparent");
+    }
     await beforeUpstream?.(entry);
     seen.push(entry);
     const response = await emulator.handle(request);
@@ -79,6 +95,7 @@ export function setup(
     pollIntervalMs: 100,
     echoesHistory: flavor === "databricks",
     streamBudgetMs,
+    traceFields: traceFieldsOf(config),
   };
   return { deps, seen, store, emulator };
 }

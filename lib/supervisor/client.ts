@@ -116,6 +116,7 @@ export function toBackgroundClient(
       (await openai.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming, {
         maxRetries: 0,
         signal: options?.signal,
+        ...(options?.headers ? { headers: options.headers } : {}),
       })) as unknown as UpstreamResponse,
     // The engine retries retrieve itself, with back-off it can report to the user.
     retrieve: async (id, options) =>
@@ -138,10 +139,11 @@ function streamingClient(openai: OpenAI): StreamingClient {
   });
   return {
     // Never retried (quirk 8), and not abortable before the run is named: see runCycles.
-    create: async (body) =>
+    create: async (body, options) =>
       wrap(
         await openai.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, {
           maxRetries: 0,
+          ...(options?.headers ? { headers: options.headers } : {}),
         }),
       ),
     resume: async (id, { startingAfter, signal }) =>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type HostedTool, loadToolsFile, ToolsFileError } from "./tools-file";
+import { parseTraceDestination, type TracingOptions } from "./tracing";
 
 /**
  * Provider configuration from the environment (names fixed by DESIGN.md). Every problem is collected and reported
@@ -23,6 +24,8 @@ export interface SupervisorConfig {
    * than polled (SUPERVISOR_STREAMING; `auto`: OpenAI and the emulator's openai flavour; Databricks refuses it).
    */
   streaming: boolean;
+  /** Tracing pass-through (SUPERVISOR_TRACING=on, MLFLOW_TRACE_DESTINATION); undefined when off. */
+  tracing?: TracingOptions;
   /** How long one streaming response may run before handing over to a reconnect (STREAM_BUDGET_MS). */
   streamBudgetMs: number;
   /** Only for `databricks`: a personal access token, or a service principal's OAuth M2M credentials. */
@@ -108,6 +111,11 @@ const envSchema = z.object({
     blankToUndefined,
     z.enum(["auto", "on", "off"], { error: 'must be "auto", "on" or "off"' }).default("auto"),
   ),
+  SUPERVISOR_TRACING: z.preprocess(
+    blankToUndefined,
+    z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("off"),
+  ),
+  MLFLOW_TRACE_DESTINATION: optionalText,
   STREAM_BUDGET_MS: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -150,6 +158,15 @@ export function loadSupervisorConfig(
           ? "databricks"
           : "emulator");
   const problems: string[] = [];
+  let tracing: TracingOptions | undefined;
+  if (e.SUPERVISOR_TRACING === "on") {
+    tracing = {};
+    if (e.MLFLOW_TRACE_DESTINATION) {
+      const destination = parseTraceDestination(e.MLFLOW_TRACE_DESTINATION);
+      if (typeof destination === "string") problems.push(`MLFLOW_TRACE_DESTINATION ${destination}`);
+      else tracing.traceDestination = destination;
+    }
+  }
   let hostedTools: HostedTool[] = [];
   if (e.SUPERVISOR_TOOLS_FILE) {
     try {
@@ -168,6 +185,7 @@ export function loadSupervisorConfig(
     instructions: e.SUPERVISOR_INSTRUCTIONS ?? DEFAULT_INSTRUCTIONS,
     pollIntervalMs: e.SUPERVISOR_POLL_INTERVAL_MS,
     emulatorFlavor: e.EMULATOR_FLAVOR,
+    ...(tracing ? { tracing } : {}),
     streaming:
       e.SUPERVISOR_STREAMING === "auto"
         ? provider === "openai" || (provider === "emulator" && e.EMULATOR_FLAVOR === "openai")

@@ -7,3 +7,5 @@ export const RESTART_PORT = PORT + 2;
 export const STREAMING_PORT = PORT + 3;
 /** A production server run as an unprivileged user, for whom the checkout is read-only: e2e/read-only.spec.ts. */
 export const READ_ONLY_PORT = PORT + 4;
+/** The production build as a Databricks App against a standalone emulator workspace: e2e/databricks-app.spec.ts. */
+export const DATABRICKS_APP_PORT = PORT + 5;

@@ -10,6 +10,8 @@ export interface ServicePrincipal {
 }
 
 export const TOKEN_PATH = /\/oidc\/v1\/token$/;
+/** Every token the endpoint issues starts so (tests tell the service principal's calls from a user's). */
+export const ISSUED_TOKEN_PREFIX = "emulated-m2m-";
 
 export class TokenIssuer {
   private readonly expiries = new Map<string, number>();
@@ -45,7 +47,7 @@ export class TokenIssuer {
       return oauthError(401, "invalid_client", "Client authentication failed");
     const lifetimeS = this.principal.tokenLifetimeS ?? 3600;
     this.count += 1;
-    const token = `emulated-m2m-${this.count}-${Math.random().toString(36).slice(2, 10)}`;
+    const token = `${ISSUED_TOKEN_PREFIX}${this.count}-${Math.random().toString(36).slice(2, 10)}`;
     this.expiries.set(token, this.now() + lifetimeS * 1000);
     for (const [old, expiry] of this.expiries) if (expiry <= this.now()) this.expiries.delete(old);
     return Response.json({

@@ -37,7 +37,7 @@ describe("standalone HTTP server", () => {
     expect(unauthorized.status).toBe(401);
   });
 
-  it("reports each request to onRequest as it arrives: method, path without query, time; no body or token", async () => {
+  it("reports each request to onRequest as it arrives: method, path without query, time, credential kind; no body or token", async () => {
     let now = 1_750_000_000_000;
     const seen: EmulatorRequestRecord[] = [];
     server = await startEmulatorServer({
@@ -62,10 +62,25 @@ describe("standalone HTTP server", () => {
     await fetch(`${base}/${id}`);
 
     expect(seen).toEqual([
-      { method: "POST", path: "/ai-gateway/mlflow/v1/responses", at: 1_750_000_000_000 },
-      { method: "GET", path: `/ai-gateway/mlflow/v1/responses/${id}`, at: 1_750_000_000_250 },
-      { method: "POST", path: `/ai-gateway/mlflow/v1/responses/${id}/cancel`, at: 1_750_000_000_500 },
-      { method: "GET", path: `/ai-gateway/mlflow/v1/responses/${id}`, at: 1_750_000_000_500 },
+      { method: "POST", path: "/ai-gateway/mlflow/v1/responses", at: 1_750_000_000_000, credential: "token" },
+      {
+        method: "GET",
+        path: `/ai-gateway/mlflow/v1/responses/${id}`,
+        at: 1_750_000_000_250,
+        credential: "token",
+      },
+      {
+        method: "POST",
+        path: `/ai-gateway/mlflow/v1/responses/${id}/cancel`,
+        at: 1_750_000_000_500,
+        credential: "token",
+      },
+      {
+        method: "GET",
+        path: `/ai-gateway/mlflow/v1/responses/${id}`,
+        at: 1_750_000_000_500,
+        credential: "none",
+      },
     ]);
     expect(JSON.stringify(seen)).not.toMatch(/secret-tok|Hello, hook/);
   });

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEmulator, type Emulator, isConnectionReset } from "./index";
+import { ISSUED_TOKEN_PREFIX } from "./oauth";
 import { emulatorOptionsFromEnv } from "./options";
 import type { EmulatorOptions } from "./types";
 
@@ -19,6 +20,11 @@ export interface EmulatorRequestRecord {
   path: string;
   /** When it arrived, in ms on the emulator's clock (`options.now`, default Date.now). */
   at: number;
+  /**
+   * Which kind of credential it carried (never the credential): the configured `token`, a token the emulator
+   * issued by OAuth M2M, something else, or none.
+   */
+  credential: "token" | "oauth" | "other" | "none";
 }
 
 /**
@@ -59,7 +65,12 @@ export async function startEmulatorServer({
   const now = options.now ?? Date.now;
   const server = createServer((req, res) => {
     const answer = async () => {
-      onRequest?.({ method: req.method ?? "GET", path: pathOf(req.url), at: now() });
+      onRequest?.({
+        method: req.method ?? "GET",
+        path: pathOf(req.url),
+        at: now(),
+        credential: credentialOf(req.headers.authorization, req.headers["api-key"], options.token),
+      });
       await serve(emulator, req, res);
     };
     answer().catch(() => {
@@ -152,6 +163,19 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
 }
 
 /** The path of a request target, without its query string. */
+function credentialOf(
+  authorization: string | undefined,
+  apiKey: string | string[] | undefined,
+  token: string | undefined,
+): EmulatorRequestRecord["credential"] {
+  const sent =
+    /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "")?.[1] ??
+    (typeof apiKey === "string" ? apiKey : undefined);
+  if (sent === undefined) return "none";
+  if (token !== undefined && sent === token) return "token";
+  return sent.startsWith(ISSUED_TOKEN_PREFIX) ? "oauth" : "other";
+}
+
 function pathOf(target: string | undefined): string {
   const path = (target ?? "/").split("?", 1)[0] ?? "/";
   return path || "/";

@@ -46,6 +46,15 @@ describe("identify", () => {
   const { uid, value } = newSessionValue(SECRET);
   const cookie = `${SESSION_COOKIE}=${value}`;
 
+  it("falls back to x-forwarded-user (Databricks Apps' user id) when no e-mail is forwarded", () => {
+    const env = { TRUST_FORWARDED_HEADERS: "true" };
+    expect(identify(new Headers({ "x-forwarded-user": "4455667788@1234567890" }), SECRET, env)).toEqual({
+      id: "fwd-user:4455667788@1234567890",
+    });
+    expect(identify(new Headers({ "x-forwarded-user": "4455667788@1234567890" }), SECRET, {})).toBeNull();
+    expect(identify(new Headers({ "x-forwarded-user": "<script>" }), SECRET, env)).toBeNull();
+  });
+
   it("believes x-forwarded-email only when TRUST_FORWARDED_HEADERS=true", () => {
     const headers = new Headers({ "x-forwarded-email": "Ada@Example.com", cookie });
     expect(identify(headers, SECRET, { TRUST_FORWARDED_HEADERS: "true" })).toEqual({

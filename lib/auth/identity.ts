@@ -7,6 +7,7 @@ export function trustsForwardedHeaders(env: Record<string, string | undefined> =
 }
 
 const EMAIL_PATTERN = /^[^\s@<>]{1,200}@[^\s@<>]{1,200}$/;
+const USER_PATTERN = /^[A-Za-z0-9@._:-]{1,200}$/;
 
 /**
  * Who is asking: the forwarded e-mail when a trusted proxy set it (`TRUST_FORWARDED_HEADERS=true`; never
@@ -20,6 +21,9 @@ export function identify(
   if (trustsForwardedHeaders(env)) {
     const email = headers.get("x-forwarded-email")?.trim().toLowerCase();
     if (email && EMAIL_PATTERN.test(email)) return { id: `fwd:${email}`, email };
+    // A service principal or a user without an e-mail: Databricks Apps still forward their user id.
+    const user = headers.get("x-forwarded-user")?.trim();
+    if (user && USER_PATTERN.test(user)) return { id: `fwd-user:${user}` };
   }
   const uid = verifySessionValue(readCookie(headers.get("cookie"), SESSION_COOKIE), secret);
   return uid ? { id: `anon:${uid}` } : null;

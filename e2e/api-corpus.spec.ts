@@ -251,12 +251,9 @@ test("60+ malformed or hostile requests across every route: a 4xx JSON message e
   for (const c of cases) {
     const response = await send(me, c);
     const status = response.status();
-    let readable = true;
-    if (status !== 405) {
-      // Our own routes (and the proxy) answer with {error: {code, message}}.
-      const body = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
-      readable = typeof body?.error?.message === "string" && body.error.message.length > 10;
-    }
+    // Every refusal, a wrong method included, answers {error: {code, message}}.
+    const body = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
+    const readable = typeof body?.error?.message === "string" && body.error.message.length > 10;
     if (status !== c.status || !readable)
       wrong.push(`${c.name}: got ${status}${readable ? "" : " without a JSON message"}`);
   }

@@ -2,6 +2,7 @@ import { requireOwner } from "@/lib/auth/request";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ApiError, errorResponse, readJsonBody, validationError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/methods";
 import { type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
 
 export const dynamic = "force-dynamic";
@@ -43,3 +44,5 @@ function toTurn(body: ChatRequest): TurnInput {
     message: { id: body.message.id, role: "user", parts: [{ type: "text", text }] },
   };
 }
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

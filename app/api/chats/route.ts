@@ -1,6 +1,7 @@
 import { requireOwner } from "@/lib/auth/request";
 import { getChatStore } from "@/lib/db";
 import { errorResponse } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -15,3 +16,5 @@ export async function GET(request: Request): Promise<Response> {
     return errorResponse(err);
   }
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

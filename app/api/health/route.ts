@@ -1,5 +1,6 @@
 import { getChatStore } from "@/lib/db";
 import { checkHealth } from "@/lib/health";
+import { otherMethods } from "@/lib/http/methods";
 import { loadSupervisorConfig } from "@/lib/supervisor";
 
 export const dynamic = "force-dynamic";
@@ -12,3 +13,5 @@ export async function GET(): Promise<Response> {
     headers: { "Cache-Control": "no-store" },
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

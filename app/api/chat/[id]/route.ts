@@ -2,6 +2,7 @@ import { getChatStore } from "@/lib/db";
 import { ChatBusyError } from "@/lib/db/chat-store";
 import { chatRoute } from "@/lib/http/chat-route";
 import { ApiError } from "@/lib/http/errors";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -17,3 +18,5 @@ export const DELETE = chatRoute(async (_request, { owner, chatId }) => {
   }
   return new Response(null, { status: 204 });
 });
+
+export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");

@@ -1,6 +1,7 @@
 import { cancelChatRun } from "@/lib/chat/cancel";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { chatRoute } from "@/lib/http/chat-route";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -8,3 +9,5 @@ export const dynamic = "force-dynamic";
 export const POST = chatRoute(async (request, { owner, chatId }) =>
   Response.json(await cancelChatRun(getTurnDeps(request), chatId, owner.id)),
 );
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,6 +1,7 @@
 import { getTurnDeps } from "@/lib/chat/deps";
 import { resumeChatRun } from "@/lib/chat/resume";
 import { chatRoute } from "@/lib/http/chat-route";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;
@@ -14,3 +15,5 @@ export const GET = chatRoute(async (request, { owner, chatId }) => {
   });
   return response ?? new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

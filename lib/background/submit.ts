@@ -21,18 +21,23 @@ export async function submitBackgroundResponse(
   client: BackgroundClient,
   request: SubmitRequest,
 ): Promise<UpstreamResponse> {
-  const { signal, tools, instructions, extra, headers, ...rest } = request;
+  const { signal, headers } = request;
   return client.create(
-    {
-      ...rest,
-      ...(instructions ? { instructions } : {}),
-      ...(tools && tools.length > 0 ? { tools } : {}),
-      ...extra,
-      background: true,
-      stream: false,
-    },
+    { ...createBody(request), stream: false },
     { signal, ...(headers ? { headers } : {}) },
   );
+}
+
+/** The create body of `request`, `stream` aside: optional fields only when set. */
+function createBody(request: SubmitRequest) {
+  const { signal: _, tools, instructions, extra, headers: __, ...rest } = request;
+  return {
+    ...rest,
+    ...(instructions ? { instructions } : {}),
+    ...(tools && tools.length > 0 ? { tools } : {}),
+    ...extra,
+    background: true as const,
+  };
 }
 
 /** A run just created: the response as create answered it, and its open event stream when it was streamed. */
@@ -62,18 +67,11 @@ export async function startBackgroundRun(
   request: SubmitRequest,
 ): Promise<StartedRun> {
   if (streamsRuns(client)) {
-    const { signal: _, tools, instructions, extra, headers, ...rest } = request;
+    const { headers } = request;
     let events: UpstreamEventStream;
     try {
       events = await client.streaming.create(
-        {
-          ...rest,
-          ...(instructions ? { instructions } : {}),
-          ...(tools && tools.length > 0 ? { tools } : {}),
-          ...extra,
-          background: true,
-          stream: true,
-        },
+        { ...createBody(request), stream: true },
         headers ? { headers } : undefined,
       );
     } catch (err) {

@@ -57,6 +57,10 @@ const SERVER_ENV = {
   EMULATOR_TIME_SCALE: "0.25",
   SUPERVISOR_POLL_INTERVAL_MS: "250",
   NEXT_TELEMETRY_DISABLED: "1",
+  // Whatever the shell has set: the seeded chat is in PGlite, and the emulator answers without faults or delays.
+  DATABASE_URL: "",
+  EMULATOR_FAULTS: "",
+  EMULATOR_LATENCY_MS: "",
 };
 
 async function withServer<T>(

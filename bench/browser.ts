@@ -125,7 +125,7 @@ function section(chromium: string, ours: RevealRun[], baseline: RevealRun, loads
   const goals: Goal[] = [
     [
       worst <= GOAL_MAX_LONG_TASK_MS,
-      `No long task > ${GOAL_MAX_LONG_TASK_MS} ms during a 6,000-word reveal (ours, ${ours.length} runs): longest ${ms(worst)}`,
+      `No long task > ${GOAL_MAX_LONG_TASK_MS} ms during a 6,000-word reveal (ours, ${ours.length} runs): ${worst > 0 ? `longest ${ms(worst)}` : "no long task at all (none over 50 ms)"}`,
     ],
   ];
   const revealRow = (label: string, r: RevealRun) => [
@@ -170,7 +170,8 @@ function section(chromium: string, ours: RevealRun[], baseline: RevealRun, loads
 emulator (\`EMULATOR_TIME_SCALE=0.25\`, \`SUPERVISOR_POLL_INTERVAL_MS=250\`), driven by Playwright in the system
 Chromium ${chromium} (1280×800, \`--disable-gpu\`). Before any of the app's scripts run, the page gets a probe
 (\`bench/browser-probe.ts\`): a \`PerformanceObserver\` for \`longtask\` entries (buffered), a \`MutationObserver\` that
-timestamps each DOM commit inside an assistant message, and a frame loop for the long chat.
+timestamps each DOM commit inside an assistant message, and, for the long chat, a frame loop and an
+\`IntersectionObserver\` on its last message.
 
 ### Long tasks during a 6,000-word reveal
 

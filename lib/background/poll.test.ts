@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import { createEchoFilter, noEcho } from "./echo";
-import { type PollEvent, type PollOptions, pollBackgroundResponse } from "./poll";
+import { nextPollDelayMs, type PollEvent, type PollOptions, pollBackgroundResponse } from "./poll";
 import { submitBackgroundResponse } from "./submit";
 import { fakeClock, httpError, message, response, scriptedClient } from "./testing";
 
@@ -250,6 +250,17 @@ describe("pollBackgroundResponse", () => {
       polls: 15,
       status: "in_progress",
     });
+  });
+
+  it("keeps the early looks on their grid however long each retrieve takes", () => {
+    // Retrieves answered 40 ms after the looks at 250, 750, 1250 and 4750 ms: the next looks stay at 750, 1250,
+    // 1750 and 5250 ms, instead of drifting 40 ms later each time.
+    const delays = [290, 790, 1290, 4790].map((elapsedMs, i) =>
+      nextPollDelayMs({ polls: i + 1, elapsedMs, intervalMs: 2000 }),
+    );
+    expect(delays).toEqual([460, 460, 460, 460]);
+    // A retrieve that took almost a whole gap still leaves half a gap before the next look.
+    expect(nextPollDelayMs({ polls: 3, elapsedMs: 1240, intervalMs: 2000 })).toBe(250);
   });
 
   it("pays the early looks back: a long task costs no more retrieves per minute than steady polling", async () => {

@@ -226,7 +226,13 @@ export function nextPollDelayMs({
   elapsedMs: number;
   intervalMs: number;
 }): number {
-  if (elapsedMs < FAST_PHASE_MS) return Math.min(FAST_POLL_GAP_MS, intervalMs);
+  if (elapsedMs < FAST_PHASE_MS) {
+    // On a fixed grid from the first look (250 ms, 750 ms, 1.25 s, …): the time each retrieve takes must not
+    // push every later look back, or a task ending at 5 s would be seen well after 5.25 s.
+    const gap = Math.min(FAST_POLL_GAP_MS, intervalMs);
+    const nextAt = FIRST_POLL_DELAY_MS + (Math.floor((elapsedMs - FIRST_POLL_DELAY_MS) / gap) + 1) * gap;
+    return Math.max(gap / 2, nextAt - elapsedMs);
+  }
   const dueAt = (polls + 1.5) * intervalMs;
   return Math.min(PAYBACK_MAX_INTERVALS * intervalMs, Math.max(intervalMs, dueAt - elapsedMs));
 }

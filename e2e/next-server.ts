@@ -26,6 +26,7 @@ export async function startNextServer({
   timeoutMs = 30_000,
   onOutput,
   runAs,
+  cwd,
 }: {
   port: number;
   env: Record<string, string>;
@@ -33,12 +34,15 @@ export async function startNextServer({
   onOutput?: (text: string) => void;
   /** Run as this system user (the test must run as root): a directory it does not own is read-only to it. */
   runAs?: string;
+  /** The app's directory (its `.next` build); default the checkout. */
+  cwd?: string;
 }): Promise<NextServer> {
   let output = "";
   const command = [process.execPath, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"];
   const [file, ...args] = runAs ? ["runuser", "-u", runAs, "--", ...command] : command;
   const child = spawn(file as string, args, {
     detached: true,
+    ...(cwd ? { cwd } : {}),
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
   });

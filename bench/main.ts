@@ -2,11 +2,13 @@
 // Writes BENCHMARKS.md (see report.ts). Not part of `npm test`.
 
 import { runBrowserBench } from "./browser";
+import { runConcurrencyBench } from "./concurrency";
 import { runEngineBench } from "./engine";
 import { type BenchPart, runPart, writeBenchmarks } from "./report";
 
 const PARTS: BenchPart[] = [
   { id: "engine", run: runEngineBench },
+  { id: "concurrency", run: runConcurrencyBench },
   { id: "browser", run: runBrowserBench },
 ];
 

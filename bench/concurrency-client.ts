@@ -1,0 +1,116 @@
+// The concurrency bench's browser stand-in: one turn of one chat over the real HTTP API (POST /api/chat with
+// `{id, message}`), its UI message stream read to the end. node:http with an unlimited keep-alive agent, so a
+// thousand open streams are not queued behind a connection limit in the client; only what the bench checks is
+// kept (the run's status changes, the answer's text, the finish).
+
+import { Agent, request } from "node:http";
+
+const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+
+export interface TurnOutcome {
+  /** The stream ended with a `finish` part. */
+  finished: boolean;
+  finishReason?: string;
+  /** The answer's text: every text delta, in order. */
+  text: string;
+  error?: string;
+}
+
+export interface TurnHandlers {
+  /** The run is under way upstream: the stream reported a status past "submitting" (a retrieve answered). */
+  onInFlight(): void;
+}
+
+/** One session cookie for all the bench's chats: GET /api/chats answers with the `bac_session` the proxy issues. */
+export async function sessionCookie(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/chats`);
+  await response.arrayBuffer();
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(";")[0] ?? "")
+    .find((pair) => pair.startsWith("bac_session="));
+  if (!cookie) throw new Error("The app gave no bac_session cookie.");
+  return cookie;
+}
+
+interface StreamChunk {
+  type: string;
+  delta?: string;
+  finishReason?: string;
+  errorText?: string;
+  data?: { status?: string };
+}
+
+export function runTurn(
+  baseUrl: string,
+  cookie: string,
+  chatId: string,
+  text: string,
+  handlers: TurnHandlers,
+): Promise<TurnOutcome> {
+  const url = new URL("/api/chat", baseUrl);
+  const body = JSON.stringify({
+    id: chatId,
+    message: { id: `user-${crypto.randomUUID()}`, role: "user", parts: [{ type: "text", text }] },
+  });
+  const outcome: TurnOutcome = { finished: false, text: "" };
+  let inFlight = false;
+  const take = (chunk: StreamChunk) => {
+    if (chunk.type === "text-delta") outcome.text += chunk.delta ?? "";
+    else if (chunk.type === "finish") {
+      outcome.finished = true;
+      outcome.finishReason = chunk.finishReason;
+    } else if (chunk.type === "error") outcome.error = chunk.errorText ?? "error part";
+    else if (chunk.type === "data-run-status" && !inFlight && chunk.data?.status !== "submitting") {
+      inFlight = true;
+      handlers.onInFlight();
+    }
+  };
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      {
+        agent,
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          origin: url.origin,
+          cookie,
+        },
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          outcome.error = `HTTP ${res.statusCode}`;
+          res.resume();
+          res.on("end", () => resolve(outcome));
+          return;
+        }
+        res.setEncoding("utf8");
+        let buffer = "";
+        res.on("data", (data: string) => {
+          buffer += data;
+          for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+            const event = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            for (const line of event.split("\n")) {
+              if (!line.startsWith("data:")) continue;
+              const payload = line.slice(5).trim();
+              if (payload && payload !== "[DONE]") take(JSON.parse(payload) as StreamChunk);
+            }
+          }
+        });
+        res.on("end", () => resolve(outcome));
+        res.on("error", (error) => {
+          outcome.error = error.message;
+          resolve(outcome);
+        });
+      },
+    );
+    req.on("error", (error) => {
+      outcome.error = error.message;
+      resolve(outcome);
+    });
+    req.end(body);
+  });
+}

@@ -1,0 +1,65 @@
+// Loaded into a measured process with `NODE_OPTIONS="--import <this file>"` (plain JS: `next start` has no
+// TypeScript loader), so the app's own code stays untouched. Every DUMP_EVERY_MS it writes what the concurrency
+// bench reads to `$BENCH_INSTRUMENT_DIR/<pid>.json`: event-loop delay since the last reset, RSS, peak RSS since
+// the last reset, and cumulative CPU time. A reset is asked for by writing a new token to
+// `$BENCH_INSTRUMENT_DIR/reset`; the dump echoes the token it last applied, so the bench knows from when its
+// figures count.
+
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+const DUMP_EVERY_MS = 250;
+/** The histogram samples every RESOLUTION_MS and records the whole gap between samples, so an idle loop reads
+ * ~RESOLUTION_MS: the delay is what lies beyond it. */
+const RESOLUTION_MS = 10;
+const dir = process.env.BENCH_INSTRUMENT_DIR;
+
+if (dir) {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  const file = join(dir, `${process.pid}.json`);
+  const resetFile = join(dir, "reset");
+  let resetToken = "";
+  let peakRss = 0;
+  const delayMs = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+
+  const dump = () => {
+    let wanted = resetToken;
+    try {
+      wanted = readFileSync(resetFile, "utf8").trim();
+    } catch {
+      // no reset asked for yet
+    }
+    const rss = process.memoryUsage.rss();
+    if (wanted !== resetToken) {
+      resetToken = wanted;
+      histogram.reset();
+      peakRss = rss;
+    }
+    peakRss = Math.max(peakRss, rss);
+    const cpu = process.cpuUsage();
+    const snapshot = {
+      pid: process.pid,
+      at: Date.now(),
+      resetToken,
+      rss,
+      peakRss,
+      heapUsed: process.memoryUsage().heapUsed,
+      cpuUserUs: cpu.user,
+      cpuSystemUs: cpu.system,
+      // Before the first sample after a reset these are NaN/huge: the bench reads them only after seconds.
+      delay: {
+        count: histogram.count,
+        p50: delayMs(histogram.percentile(50)),
+        p99: delayMs(histogram.percentile(99)),
+        max: delayMs(histogram.max),
+      },
+    };
+    // Written whole and renamed, so a reader never sees half a file.
+    const temporary = `${file}.tmp`;
+    writeFileSync(temporary, JSON.stringify(snapshot));
+    renameSync(temporary, file);
+  };
+  setInterval(dump, DUMP_EVERY_MS).unref();
+}

@@ -1,0 +1,153 @@
+// One level of the concurrency bench: N runs started at a fixed pace, followed to the end by a driver (the
+// bench's HTTP client against the app, or the baseline process), while the instrument in the measured process
+// records event-loop delay, memory and CPU. Two windows: "in flight" from the moment every run is under way
+// upstream until the first one finishes (steady polling), and "to the end" from the same moment until the last
+// one finished (adds the answers' reveal and the runs' final writes).
+
+import { type DriverEvent, questionFor } from "./concurrency-plan";
+import {
+  type BenchEmulator,
+  cpuPercent,
+  freshDump,
+  type InstrumentDump,
+  resetMeasurement,
+} from "./concurrency-processes";
+
+export interface WindowFigures {
+  p50: number;
+  p99: number;
+  max: number;
+  cpuPercent: number;
+  peakRss: number;
+  seconds: number;
+}
+
+export interface LevelResult {
+  runs: number;
+  completed: number;
+  failures: string[];
+  idleRss: number;
+  /** p99 event-loop delay over the quiet seconds before the runs start. */
+  idleP99: number;
+  inFlight?: WindowFigures;
+  toEnd?: WindowFigures;
+  /** (peak RSS with every run in flight − idle RSS) / runs. */
+  bytesPerRun?: number;
+  retrievesPerRun: number;
+  emulatorCpuPercent: number;
+}
+
+export interface LevelSetup {
+  runs: number;
+  instrumentDir: string;
+  /** The measured process. */
+  pid: number;
+  emulator: BenchEmulator;
+  /** Start the N runs; every run must end with exactly one `done`. */
+  drive(onEvent: (event: DriverEvent) => void): void;
+  /** Give up on runs not done by then. */
+  timeoutMs: number;
+  log(line: string): void;
+}
+
+const QUIET_MS = 3000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function figures(from: InstrumentDump, to: InstrumentDump): WindowFigures {
+  return {
+    p50: to.delay.p50,
+    p99: to.delay.p99,
+    max: to.delay.max,
+    cpuPercent: cpuPercent(from, to),
+    peakRss: to.peakRss,
+    seconds: (to.at - from.at) / 1000,
+  };
+}
+
+export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
+  const { runs, instrumentDir: dir, pid, emulator, log } = setup;
+  // A few quiet seconds first: the idle RSS, and the loop delay of this machine with nothing to do (noise).
+  await resetMeasurement(dir, pid);
+  await sleep(QUIET_MS);
+  const idle = await freshDump(dir, pid);
+  const before = await emulator.report();
+  const inFlight = new Set<number>();
+  const done = new Map<number, Extract<DriverEvent, { type: "done" }>>();
+  let start: { dump: InstrumentDump; emulatorCpuUs: number } | undefined;
+  let starting: Promise<void> | undefined;
+  let inFlightWindow: WindowFigures | undefined;
+  let firstDone: Promise<void> | undefined;
+  let allDone: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    allDone = resolve;
+  });
+
+  const beginWindow = () => {
+    starting ??= (async () => {
+      const dump = await resetMeasurement(dir, pid);
+      start = { dump, emulatorCpuUs: (await emulator.report()).cpuUs };
+      log(`  all ${runs} runs in flight; measuring`);
+    })();
+    return starting;
+  };
+  setup.drive((event) => {
+    if (event.type === "in-flight") {
+      inFlight.add(event.index);
+      if (inFlight.size === runs) void beginWindow();
+      return;
+    }
+    done.set(event.index, event);
+    if (done.size === 1) {
+      firstDone = (async () => {
+        if (!starting) {
+          log("  a run finished before all were in flight: no in-flight window");
+          await beginWindow();
+          return;
+        }
+        await starting;
+        if (start) inFlightWindow = figures(start.dump, await freshDump(dir, pid));
+      })();
+    }
+    if (done.size === runs) allDone();
+  });
+
+  const progress = setInterval(() => {
+    log(`  ${inFlight.size}/${runs} in flight, ${done.size} done`);
+  }, 10_000);
+  const timedOut = await Promise.race([finished.then(() => false), sleep(setup.timeoutMs).then(() => true)]);
+  clearInterval(progress);
+  await firstDone;
+  const end = await freshDump(dir, pid);
+  const after = await emulator.report();
+
+  const answers = new Map(after.answers.map((a) => [a.question, a]));
+  const failures: string[] = [];
+  if (timedOut) failures.push(`${runs - done.size} runs not done within ${setup.timeoutMs / 1000} s`);
+  let completed = 0;
+  for (const event of done.values()) {
+    // Complete means the whole answer: exactly the text of the emulator's stored response for this question.
+    const expected = answers.get(questionFor(event.index));
+    if (!event.ok) failures.push(`run ${event.index}: ${event.error ?? "not completed"}`);
+    else if (expected?.status !== "completed")
+      failures.push(`run ${event.index}: no completed upstream response`);
+    else if (event.text !== expected.text)
+      failures.push(
+        `run ${event.index}: answer of ${event.text.length} characters, upstream's ${expected.text.length}`,
+      );
+    else completed += 1;
+  }
+  const toEnd = start ? figures(start.dump, end) : undefined;
+  const wallMs = start ? end.at - start.dump.at : Number.NaN;
+  return {
+    runs,
+    completed,
+    failures,
+    idleRss: idle.rss,
+    idleP99: idle.delay.p99,
+    ...(inFlightWindow ? { inFlight: inFlightWindow } : {}),
+    ...(toEnd ? { toEnd } : {}),
+    ...(inFlightWindow ? { bytesPerRun: (inFlightWindow.peakRss - idle.rss) / runs } : {}),
+    retrievesPerRun: (after.retrieves - before.retrieves) / runs,
+    emulatorCpuPercent: start ? (after.cpuUs - start.emulatorCpuUs) / 10 / wallMs : Number.NaN,
+  };
+}

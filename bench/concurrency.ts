@@ -1,0 +1,302 @@
+// Part "concurrency" of `npm run bench`: 200 / 500 / 1000 simultaneous runs in one `next start` process against
+// the standalone emulator (its own process), driven through the real HTTP API, with event-loop delay, memory and
+// CPU measured inside the app's process (concurrency-instrument.mjs via NODE_OPTIONS, no app code changed); the
+// same for the fixed-poll baseline in a plain Node process. PGlite (the default database) always, PostgreSQL
+// too when its server binaries are installed. About four minutes per database and level set, plus the build.
+
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startApp } from "@/scripts/soak/app";
+import { runTurn, sessionCookie } from "./concurrency-client";
+import { type LevelResult, measureLevel } from "./concurrency-measure";
+import { type DriverEvent, questionFor, STARTS_PER_SECOND, startOffsetMs } from "./concurrency-plan";
+import { startThrowawayPostgres } from "./concurrency-postgres";
+import { INSTRUMENT, spawnTs, startBenchEmulator, stopChild } from "./concurrency-processes";
+import { timeScaleFor } from "./lag";
+import type { BenchSection, Goal } from "./report";
+import { table } from "./report";
+
+/** Ports of this part (the bench's range is 3400–3499). */
+const APP_PORT = 3410;
+const EMULATOR_PORT = 3411;
+const POSTGRES_PORT = 3412;
+
+const LEVELS = (process.env.BENCH_CONCURRENCY_LEVELS ?? "200,500,1000").split(",").map(Number);
+/** Every run's upstream duration: long enough that the last run starts well before the first ends. */
+const TASK_MS = Number(process.env.BENCH_CONCURRENCY_TASK_S ?? "60") * 1000;
+const POLL_INTERVAL_MS = 2000;
+const GOAL_RUNS = 1000;
+const GOAL_P99_MS = 20;
+const GOAL_KB_PER_RUN = 150;
+const WARM_UP_CHATS = 10;
+
+type Row = { engine: string; database: string; result: LevelResult };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const fixed = (value: number | undefined, digits = 1) =>
+  value === undefined || Number.isNaN(value) ? "–" : value.toFixed(digits);
+
+function build(log: (line: string) => void) {
+  if (process.env.BENCH_SKIP_BUILD === "1") {
+    log("BENCH_SKIP_BUILD=1: using the existing .next build");
+    return;
+  }
+  log("next build…");
+  const result = spawnSync("npx", ["next", "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status})`);
+}
+
+/** Chats of the `instant` scenario (no polling): every route, the database and the stream code are loaded. */
+async function warmUp(url: string, cookie: string) {
+  const turns = Array.from({ length: WARM_UP_CHATS }, () =>
+    runTurn(url, cookie, crypto.randomUUID(), "Answer this instantly, please.", { onInFlight() {} }),
+  );
+  for (const outcome of await Promise.all(turns)) {
+    if (!outcome.finished) throw new Error(`a warm-up chat did not finish: ${outcome.error ?? "no finish"}`);
+  }
+}
+
+async function measureApp(
+  runs: number,
+  database: { name: string; env: Record<string, string> },
+  log: (line: string) => void,
+): Promise<LevelResult> {
+  const instrumentDir = mkdtempSync(join(tmpdir(), "bac-bench-instrument-"));
+  const pgliteDir = mkdtempSync(join(tmpdir(), "bac-bench-pglite-"));
+  const emulator = await startBenchEmulator(EMULATOR_PORT, timeScaleFor(questionFor(0), TASK_MS));
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const app = await startApp({
+    cwd: process.cwd(),
+    port: APP_PORT,
+    readyTimeoutMs: 120_000,
+    env: {
+      ...(inherited as Record<string, string>),
+      NODE_OPTIONS: `--import ${INSTRUMENT}`,
+      BENCH_INSTRUMENT_DIR: instrumentDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+      SUPERVISOR_PROVIDER: "databricks",
+      DATABRICKS_HOST: emulator.url,
+      DATABRICKS_TOKEN: emulator.token,
+      SUPERVISOR_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
+      SESSION_SECRET: randomBytes(24).toString("hex"),
+      PGLITE_DIR: pgliteDir,
+      ...database.env,
+    },
+  });
+  try {
+    const cookie = await sessionCookie(app.url);
+    await warmUp(app.url, cookie);
+    log(`  ${database.name}, ${runs} runs…`);
+    return await measureLevel({
+      runs,
+      instrumentDir,
+      pid: app.pid,
+      emulator,
+      timeoutMs: startOffsetMs(runs) + TASK_MS + 120_000,
+      log,
+      drive(onEvent) {
+        const started = Date.now();
+        for (let index = 0; index < runs; index++) {
+          void (async () => {
+            await sleep(started + startOffsetMs(index) - Date.now());
+            const outcome = await runTurn(app.url, cookie, crypto.randomUUID(), questionFor(index), {
+              onInFlight: () => onEvent({ type: "in-flight", index }),
+            });
+            const ok = outcome.finished && outcome.finishReason === "stop" && !outcome.error;
+            onEvent({
+              type: "done",
+              index,
+              ok,
+              text: outcome.text,
+              ...(ok ? {} : { error: outcome.error ?? `finish ${outcome.finishReason ?? "missing"}` }),
+            });
+          })();
+        }
+      },
+    });
+  } catch (error) {
+    log(app.output().slice(-3000));
+    throw error;
+  } finally {
+    await app.stop();
+    await emulator.stop();
+    rmSync(instrumentDir, { recursive: true, force: true });
+    rmSync(pgliteDir, { recursive: true, force: true });
+  }
+}
+
+async function measureBaseline(runs: number, log: (line: string) => void): Promise<LevelResult> {
+  const instrumentDir = mkdtempSync(join(tmpdir(), "bac-bench-instrument-"));
+  const emulator = await startBenchEmulator(EMULATOR_PORT, timeScaleFor(questionFor(0), TASK_MS));
+  const child = spawnTs(
+    "./concurrency-baseline.ts",
+    {
+      ...process.env,
+      BENCH_INSTRUMENT_DIR: instrumentDir,
+      BENCH_BASELINE_RUNS: String(runs),
+      BENCH_BASELINE_HOST: emulator.url,
+      BENCH_BASELINE_TOKEN: emulator.token,
+    },
+    [INSTRUMENT],
+  );
+  try {
+    log(`  baseline, ${runs} runs…`);
+    return await measureLevel({
+      runs,
+      instrumentDir,
+      pid: child.pid as number,
+      emulator,
+      timeoutMs: startOffsetMs(runs) + TASK_MS + 120_000,
+      log,
+      drive(onEvent) {
+        child.on("message", (event: DriverEvent) => onEvent(event));
+        child.send({ type: "go" });
+      },
+    });
+  } finally {
+    await stopChild(child);
+    await emulator.stop();
+    rmSync(instrumentDir, { recursive: true, force: true });
+  }
+}
+
+function rowCells({ engine, database, result: r }: Row): string[] {
+  return [
+    String(r.runs),
+    engine,
+    database,
+    `${r.completed}/${r.runs}`,
+    `${fixed(r.idleP99)} ms`,
+    `${fixed(r.inFlight?.p50)} / ${fixed(r.inFlight?.p99)} / ${fixed(r.inFlight?.max, 0)} ms`,
+    `${fixed(r.toEnd?.p99)} / ${fixed(r.toEnd?.max, 0)} ms`,
+    mib(r.idleRss),
+    r.inFlight ? mib(r.inFlight.peakRss) : "–",
+    r.bytesPerRun === undefined ? "–" : fixed(r.bytesPerRun / 1024, 0),
+    `${fixed(r.inFlight?.cpuPercent, 0)} % / ${fixed(r.toEnd?.cpuPercent, 0)} %`,
+    fixed(r.retrievesPerRun),
+    `${fixed(r.emulatorCpuPercent, 0)} %`,
+  ];
+}
+
+export async function runConcurrencyBench(log: (line: string) => void): Promise<BenchSection> {
+  build(log);
+  const rows: Row[] = [];
+  const record = (row: Row) => {
+    rows.push(row);
+    log(rowCells(row).join(" | "));
+    for (const failure of row.result.failures.slice(0, 5)) log(`    ${failure}`);
+  };
+  for (const runs of LEVELS) {
+    record({
+      engine: "ours",
+      database: "PGlite",
+      result: await measureApp(runs, { name: "PGlite", env: {} }, log),
+    });
+  }
+  const postgres =
+    process.env.BENCH_CONCURRENCY_POSTGRES === "0" ? undefined : startThrowawayPostgres(POSTGRES_PORT);
+  if (postgres) {
+    try {
+      for (const runs of LEVELS) {
+        const url = postgres.createDatabase(`bench_${runs}`);
+        const database = { name: "PostgreSQL", env: { DATABASE_URL: url } };
+        record({ engine: "ours", database: "PostgreSQL", result: await measureApp(runs, database, log) });
+      }
+    } finally {
+      postgres.stop();
+    }
+  } else {
+    log("no PostgreSQL server binaries (or BENCH_CONCURRENCY_POSTGRES=0): no PostgreSQL rows");
+  }
+  if (process.env.BENCH_CONCURRENCY_BASELINE !== "0") {
+    for (const runs of LEVELS) {
+      record({ engine: "baseline", database: "–", result: await measureBaseline(runs, log) });
+    }
+  }
+  return section(rows);
+}
+
+function section(rows: Row[]): BenchSection {
+  const ours = rows.filter((r) => r.engine === "ours" && r.result.runs === GOAL_RUNS);
+  const goals: Goal[] = ours.flatMap(({ database, result: r }): Goal[] => [
+    [
+      r.completed === r.runs,
+      `${GOAL_RUNS} concurrent runs in one process all complete (${database}): ${r.completed}/${r.runs}`,
+    ],
+    [
+      (r.inFlight?.p99 ?? Number.POSITIVE_INFINITY) < GOAL_P99_MS,
+      `p99 event-loop delay < ${GOAL_P99_MS} ms with ${GOAL_RUNS} runs in flight (${database}): ${fixed(r.inFlight?.p99)} ms (to the end: ${fixed(r.toEnd?.p99)} ms)`,
+    ],
+    [
+      (r.bytesPerRun ?? Number.POSITIVE_INFINITY) / 1024 < GOAL_KB_PER_RUN,
+      `< ${GOAL_KB_PER_RUN} KB RSS per run (${database}): ${fixed((r.bytesPerRun ?? Number.NaN) / 1024, 0)} KB`,
+    ],
+  ]);
+  const header = [
+    "runs",
+    "engine",
+    "database",
+    "completed",
+    "loop delay p99, idle",
+    "loop delay p50 / p99 / max, in flight",
+    "loop delay p99 / max, to the end",
+    "RSS idle",
+    "RSS peak, in flight",
+    "KB / run",
+    "CPU (one core), in flight / to the end",
+    "retrieves / run",
+    "emulator CPU",
+  ];
+  const failures = rows.flatMap((row) =>
+    row.result.failures.slice(0, 5).map((f) => `- ${row.engine} ${row.database} ${row.result.runs}: ${f}`),
+  );
+  const body = `### Runs in flight
+
+Each level starts a fresh standalone emulator (\`bench/concurrency-emulator.ts\` around \`startEmulatorServer\`,
+Databricks flavour, in its own process) at a time scale that makes the plain scenario take ${TASK_MS / 1000} s, and a
+fresh \`next start\` (production build; \`SUPERVISOR_PROVIDER=databricks\` against it,
+\`SUPERVISOR_POLL_INTERVAL_MS=${POLL_INTERVAL_MS}\`, an empty database). After ${WARM_UP_CHATS} warm-up chats (\`instant\`
+scenario) and 3 s of quiet the idle RSS and the idle loop delay (this machine's noise floor) are read; then the bench (\`bench/concurrency-client.ts\`, node:http, no
+connection limit, one session cookie) starts the N chats ${STARTS_PER_SECOND} per second, each a \`POST /api/chat\`
+with \`{id, message}\` whose stream it reads to the end. A run counts as completed when its stream ends with
+\`finish\` (reason \`stop\`) and the text deltas add up to exactly the emulator's stored answer.
+
+Measured inside the app's process by \`bench/concurrency-instrument.mjs\` (loaded with
+\`NODE_OPTIONS=--import\`, app code unchanged): \`monitorEventLoopDelay({ resolution: 10 })\`, its values minus the
+10 ms sampling interval (an idle loop reads ~0); \`process.memoryUsage.rss()\` sampled every 250 ms;
+\`process.cpuUsage()\`. The histogram, the RSS peak and the CPU time restart when every run is under way upstream (its
+stream reported a status past "submitting"):
+
+- **in flight**: from then until the first run finishes: N runs being polled, nothing else.
+- **to the end**: from then until the last run finished: adds the answers' reveal and the runs' final writes.
+- **KB / run**: (peak RSS in flight − idle RSS) / N. **CPU**: process CPU time over wall time, in % of one core.
+- **retrieves / run**: GET \`…/responses/{id}\` the emulator answered during the level, over N.
+
+**baseline** (\`bench/concurrency-baseline.ts\`): the fixed-poll recipe (\`bench/baseline.ts\`: first retrieve 1 s
+after create, then every 2 s, words revealed one per 10 ms) for N runs in a plain Node process over the \`openai\`
+SDK, against the same kind of emulator, started at the same pace, with the same instrument. It has no web server,
+no database and no browser streams, so it is the floor for following N runs in one process, not a like-for-like
+app.${
+    rows.some((r) => r.database === "PostgreSQL")
+      ? `
+
+PostgreSQL rows: a throwaway local cluster (\`bench/concurrency-postgres.ts\`, \`fsync=off\`), one fresh database per
+level, the app's default pool (5 connections).`
+      : ""
+  }
+
+${table(header, rows.map(rowCells))}
+${failures.length > 0 ? `\nFailures (first five per row):\n\n${failures.join("\n")}\n` : ""}`;
+  return {
+    id: "concurrency",
+    title: "Concurrency: runs in flight in one process",
+    intro:
+      "Hundreds of simultaneous runs in one `next start` process against the standalone emulator: does every run complete, and what do they cost in event-loop delay, memory and CPU.",
+    goals,
+    body,
+  };
+}

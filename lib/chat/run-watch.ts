@@ -1,5 +1,5 @@
 import type { BackgroundClient, Clock } from "@/lib/background";
-import type { ChatStore } from "@/lib/db/chat-store";
+import type { ChatStore, RunCheck } from "@/lib/db/chat-store";
 
 /** Why the stored run ended this stream's polling. */
 export type WatchStop = "cancelled" | "gone";
@@ -16,10 +16,115 @@ export interface RunWatch {
 /** The watch re-reads the run at most this often, whatever the poll interval. */
 const MIN_WATCH_INTERVAL_MS = 1000;
 
+/** One stream's watch of its run, as the shared checker holds it. */
+interface WatchedRun {
+  chatId: string;
+  runId: string;
+  /** Retrieves made since the last check. */
+  uncounted: number;
+  stop: AbortController;
+}
+
+/**
+ * Every run this process's streams watch, re-read together: one `checkRuns` query per interval for all of
+ * them, rather than one query per stream per interval (a thousand streams made a thousand writes a second,
+ * and embedded PGlite runs its queries on the event loop). Runs while it has watches, stops when the last one
+ * closes.
+ */
+class SharedRunChecker {
+  private readonly watched = new Set<WatchedRun>();
+  private idle: AbortController | undefined;
+  /** The check under way, so a closing watch can let it land before storing the rest of its polls. */
+  private checking: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly clock: Clock,
+    private readonly intervalMs: number,
+  ) {}
+
+  add(run: WatchedRun) {
+    this.watched.add(run);
+    if (!this.idle) {
+      this.idle = new AbortController();
+      void this.loop(this.idle.signal);
+    }
+  }
+
+  /** Resolves once a check that may have counted this run's polls has landed. */
+  remove(run: WatchedRun): Promise<void> {
+    this.watched.delete(run);
+    if (this.watched.size === 0) {
+      this.idle?.abort();
+      this.idle = undefined;
+    }
+    return this.checking;
+  }
+
+  private async loop(idle: AbortSignal) {
+    while (!idle.aborted) {
+      await this.clock.sleep(this.intervalMs, idle);
+      if (idle.aborted) return;
+      this.checking = this.checkAll();
+      await this.checking;
+    }
+  }
+
+  private async checkAll() {
+    const runs = [...this.watched].filter((run) => !run.stop.signal.aborted);
+    if (runs.length === 0) return;
+    const checks = runs.map((run) => ({ chatId: run.chatId, runId: run.runId, polls: take(run) }));
+    let results: (RunCheck | undefined)[];
+    try {
+      results = await this.store.checkRuns(checks);
+    } catch {
+      // The database hiccuped: keep polling, count these polls next time, look again then.
+      runs.forEach((run, i) => {
+        run.uncounted += checks[i]?.polls ?? 0;
+      });
+      return;
+    }
+    runs.forEach((run, i) => {
+      const check = results[i];
+      if (!check) run.stop.abort("gone" satisfies WatchStop);
+      else if (check.state === "cancelled") run.stop.abort("cancelled" satisfies WatchStop);
+    });
+  }
+}
+
+function take(run: WatchedRun): number {
+  const polls = run.uncounted;
+  run.uncounted = 0;
+  return polls;
+}
+
+/**
+ * The process's checkers, one per store, clock and interval (in practice one). On globalThis: Next loads this
+ * module in several bundles (the chat route, the resume route), and their streams should share one query.
+ */
+function checkerFor(store: ChatStore, clock: Clock, intervalMs: number): SharedRunChecker {
+  const slot = globalThis as {
+    __backgroundAgentChatRunCheckers?: WeakMap<ChatStore, Map<Clock, Map<number, SharedRunChecker>>>;
+  };
+  slot.__backgroundAgentChatRunCheckers ??= new WeakMap();
+  const byStore = slot.__backgroundAgentChatRunCheckers;
+  const byClock = byStore.get(store) ?? new Map<Clock, Map<number, SharedRunChecker>>();
+  byStore.set(store, byClock);
+  const byInterval = byClock.get(clock) ?? new Map<number, SharedRunChecker>();
+  byClock.set(clock, byInterval);
+  let checker = byInterval.get(intervalMs);
+  if (!checker) {
+    checker = new SharedRunChecker(store, clock, intervalMs);
+    byInterval.set(intervalMs, checker);
+  }
+  return checker;
+}
+
 /**
  * Re-read the run's stored state while a stream polls it. Stop on another server instance reaches this
  * process's loop only through the database; without this it would poll on until its stream budget ran out.
- * Each check also adds the retrieves made since the last one to the run's poll count (one light UPDATE).
+ * Each check also adds the retrieves made since the last one to the run's poll count. The checks of all the
+ * process's streams are made together (SharedRunChecker).
  */
 export function watchStoredRun(options: {
   store: ChatStore;
@@ -29,45 +134,27 @@ export function watchStoredRun(options: {
   runId: string;
   intervalMs: number;
 }): RunWatch {
-  const { store, clock, chatId, runId } = options;
-  const stop = new AbortController();
-  const done = new AbortController();
-  let uncounted = 0;
-  const take = () => {
-    const polls = uncounted;
-    uncounted = 0;
-    return polls;
-  };
-  const interval = Math.max(options.intervalMs, MIN_WATCH_INTERVAL_MS);
-
-  const loop = (async () => {
-    while (!done.signal.aborted && !stop.signal.aborted) {
-      await clock.sleep(interval, done.signal);
-      if (done.signal.aborted) return;
-      const check = await store.checkRun(chatId, runId, take()).catch(() => "unknown" as const);
-      if (check === "unknown") continue; // the database hiccuped: keep polling, look again next time
-      if (!check) stop.abort("gone" satisfies WatchStop);
-      else if (check.state === "cancelled") stop.abort("cancelled" satisfies WatchStop);
-    }
-  })();
+  const { store, chatId, runId } = options;
+  const run: WatchedRun = { chatId, runId, uncounted: 0, stop: new AbortController() };
+  const checker = checkerFor(store, options.clock, Math.max(options.intervalMs, MIN_WATCH_INTERVAL_MS));
+  checker.add(run);
 
   const client: BackgroundClient = {
     ...(options.client.streaming ? { streaming: options.client.streaming } : {}),
     create: (body, opts) => options.client.create(body, opts),
     retrieve: (responseId, opts) => {
-      uncounted += 1;
+      run.uncounted += 1;
       return options.client.retrieve(responseId, opts);
     },
     cancel: (responseId) => options.client.cancel(responseId),
   };
 
   return {
-    signal: stop.signal,
+    signal: run.stop.signal,
     client,
     async close() {
-      done.abort();
-      await loop;
-      const polls = take();
+      await checker.remove(run);
+      const polls = take(run);
       if (polls > 0) await store.checkRun(chatId, runId, polls).catch(() => undefined);
     },
   };

@@ -525,6 +525,38 @@ export function describeChatStore(
         expect(await store.checkRun(chatId, runId, 1)).toBeUndefined();
       });
 
+      it("checkRuns checks many runs in one call, in order, adding up the polls of a run asked for twice", async () => {
+        const [a, b, replaced] = [uniqueId("chat"), uniqueId("chat"), uniqueId("chat")];
+        const [runA, runB, oldRun] = [uniqueId("run"), uniqueId("run"), uniqueId("run")];
+        await store.beginTurn(a, runA, say("go"), { create: true, owner: ME });
+        await store.beginTurn(b, runB, say("go"), { create: true, owner: ME });
+        await store.beginTurn(replaced, oldRun, say("go"), { create: true, owner: ME });
+        await store.startRun(b, runB, { responseId: "resp_b", input: [] });
+        await store.finishRun(b, runB, "cancelled");
+        await store.finishRun(replaced, oldRun, "completed");
+        await store.beginTurn(replaced, uniqueId("run"), say("again"), { create: false, owner: ME });
+
+        expect(await store.checkRuns([])).toEqual([]);
+        expect(
+          await store.checkRuns([
+            { chatId: b, runId: runB, polls: 2 },
+            { chatId: a, runId: runA, polls: 3 },
+            { chatId: replaced, runId: oldRun, polls: 5 },
+            { chatId: a, runId: runA, polls: 4 },
+            { chatId: uniqueId("chat"), runId: runA, polls: 1 },
+          ]),
+        ).toEqual([
+          { state: "cancelled", responseId: "resp_b" },
+          { state: "running" },
+          undefined,
+          { state: "running" },
+          undefined,
+        ]);
+        expect((await mustGet(a)).run?.polls).toBe(7);
+        expect((await mustGet(b)).run?.polls).toBe(2);
+        expect((await mustGet(replaced)).run?.polls).toBe(0);
+      });
+
       it("claimNextCycle lets exactly one of several racing streams take a cycle", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");

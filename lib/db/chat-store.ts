@@ -49,6 +49,13 @@ export interface RunCheck {
   responseId?: string;
 }
 
+/** One run to check in `checkRuns`, with the retrieve calls to count against it. */
+export interface RunCheckRequest {
+  chatId: string;
+  runId: string;
+  polls: number;
+}
+
 /** A chat as the history sidebar lists it. */
 export interface ChatSummary {
   id: string;
@@ -155,6 +162,12 @@ export interface ChatStore {
    * no longer the chat's current run (a newer turn, or the chat was deleted).
    */
   checkRun(chatId: string, runId: string, polls: number): Promise<RunCheck | undefined>;
+  /**
+   * `checkRun` for many runs at once (every run a server process is following), in one round trip: the
+   * answers in the order of `checks`. The same run may be asked for more than once (two streams follow it):
+   * each request's polls are counted, and each gets the run's state.
+   */
+  checkRuns(checks: RunCheckRequest[]): Promise<(RunCheck | undefined)[]>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /** Items the app produced itself during the run (client-side function outputs). */

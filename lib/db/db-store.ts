@@ -10,7 +10,7 @@ import {
   type RunRecord,
   type RunState,
 } from "./chat-store";
-import type { AnyPgDatabase } from "./migrate";
+import { type AnyPgDatabase, rowsOf } from "./migrate";
 import { approvals, chats, historyItems, messages, runs, users } from "./schema";
 import { titleFrom } from "./title";
 
@@ -191,6 +191,36 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
         state: row.state as RunState,
         ...(row.responseId !== null ? { responseId: row.responseId } : {}),
       };
+    },
+
+    async checkRuns(checks) {
+      if (checks.length === 0) return [];
+      // One UPDATE for every run: the same run asked for twice is one row, its polls added up first (an
+      // UPDATE … FROM changes a row once, whatever number of source rows match it).
+      const key = (chatId: string, runId: string) => JSON.stringify([chatId, runId]);
+      const wanted = new Map<string, { chat_id: string; run_id: string; polls: number }>();
+      for (const { chatId, runId, polls } of checks) {
+        const entry = wanted.get(key(chatId, runId)) ?? { chat_id: chatId, run_id: runId, polls: 0 };
+        entry.polls += Math.max(0, Math.floor(polls));
+        wanted.set(key(chatId, runId), entry);
+      }
+      const result = await db.execute(sql`
+        update runs set poll_count = runs.poll_count + v.polls
+        from jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb)
+          as v(chat_id text, run_id text, polls integer)
+        where runs.chat_id = v.chat_id and runs.run_id = v.run_id
+          and runs.id = (select r.id from runs r where r.chat_id = v.chat_id order by r.id desc limit 1)
+        returning runs.chat_id, runs.run_id, runs.state, runs.response_id`);
+      type Row = { chat_id: string; run_id: string; state: string; response_id: string | null };
+      const found = new Map(rowsOf<Row>(result).map((row) => [key(row.chat_id, row.run_id), row]));
+      return checks.map(({ chatId, runId }) => {
+        const row = found.get(key(chatId, runId));
+        if (!row) return undefined;
+        return {
+          state: row.state as RunState,
+          ...(row.response_id !== null ? { responseId: row.response_id } : {}),
+        };
+      });
     },
 
     async appendHistory(chatId, runId, items) {

@@ -83,6 +83,7 @@ function deferredStore(ready: () => Promise<DbChatStore>): DbChatStore {
     startRun: async (...args) => (await ready()).startRun(...args),
     claimNextCycle: async (...args) => (await ready()).claimNextCycle(...args),
     checkRun: async (...args) => (await ready()).checkRun(...args),
+    checkRuns: async (...args) => (await ready()).checkRuns(...args),
     recordItem: async (...args) => (await ready()).recordItem(...args),
     appendHistory: async (...args) => (await ready()).appendHistory(...args),
     finishRun: async (...args) => (await ready()).finishRun(...args),

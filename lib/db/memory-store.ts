@@ -23,7 +23,7 @@ export function createMemoryChatStore(): ChatStore {
     return run?.runId === runId ? run : undefined;
   };
 
-  return {
+  const store: ChatStore = {
     async getChat(chatId, ownerId) {
       const chat = chatOf(chatId, ownerId);
       return chat ? structuredClone(chat) : undefined;
@@ -95,6 +95,9 @@ export function createMemoryChatStore(): ChatStore {
       run.polls += polls;
       return { state: run.state, ...(run.responseId ? { responseId: run.responseId } : {}) };
     },
+    async checkRuns(checks) {
+      return Promise.all(checks.map(({ chatId, runId, polls }) => store.checkRun(chatId, runId, polls)));
+    },
     async appendHistory(chatId, runId, items) {
       if (runOf(chatId, runId)) chats.get(chatId)?.history.push(...structuredClone(items));
     },
@@ -121,4 +124,5 @@ export function createMemoryChatStore(): ChatStore {
       }
     },
   };
+  return store;
 }

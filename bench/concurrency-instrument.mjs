@@ -5,7 +5,8 @@
 // `$BENCH_INSTRUMENT_DIR/reset`; the dump echoes the token it last applied, so the bench knows from when its
 // figures count.
 
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
@@ -24,7 +25,28 @@ if (dir) {
   let peakRss = 0;
   const delayMs = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
 
+  // With BENCH_CPU_PROFILE=1 a V8 CPU profile covers each measurement (reset → `profile` file written), saved
+  // as <pid>.cpuprofile: Node 20 refuses --cpu-prof in NODE_OPTIONS.
+  let profiler;
+  const profileFile = join(dir, "profile");
+  const startProfile = () => {
+    if (process.env.BENCH_CPU_PROFILE !== "1") return;
+    profiler?.disconnect();
+    profiler = new Session();
+    profiler.connect();
+    profiler.post("Profiler.enable", () => profiler.post("Profiler.start"));
+  };
+  const saveProfile = () => {
+    const session = profiler;
+    profiler = undefined;
+    session.post("Profiler.stop", (error, result) => {
+      if (!error) writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      session.disconnect();
+    });
+  };
+
   const dump = () => {
+    if (profiler && existsSync(profileFile)) saveProfile();
     let wanted = resetToken;
     try {
       wanted = readFileSync(resetFile, "utf8").trim();
@@ -36,6 +58,7 @@ if (dir) {
       resetToken = wanted;
       histogram.reset();
       peakRss = rss;
+      startProfile();
     }
     peakRss = Math.max(peakRss, rss);
     const cpu = process.cpuUsage();

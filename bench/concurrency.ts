@@ -6,7 +6,7 @@
 
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApp } from "@/scripts/soak/app";
@@ -32,8 +32,17 @@ const GOAL_RUNS = 1000;
 const GOAL_P99_MS = 20;
 const GOAL_KB_PER_RUN = 150;
 const WARM_UP_CHATS = 10;
+const profileDir = process.env.BENCH_CONCURRENCY_CPU_PROF;
 
 type Row = { engine: string; database: string; result: LevelResult };
+
+/** Ask the instrument for the profile of the measured window and keep it as `target`. */
+async function saveProfile(instrumentDir: string, pid: number, target: string) {
+  writeFileSync(join(instrumentDir, "profile"), "");
+  const written = join(instrumentDir, `${pid}.cpuprofile`);
+  for (let i = 0; i < 100 && !existsSync(written); i++) await sleep(100);
+  if (existsSync(written)) copyFileSync(written, target);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -76,6 +85,8 @@ async function measureApp(
     env: {
       ...(inherited as Record<string, string>),
       NODE_OPTIONS: `--import ${INSTRUMENT}`,
+      // A V8 CPU profile of the app's measured window per level (see the instrument), for finding what to fix.
+      BENCH_CPU_PROFILE: profileDir ? "1" : "0",
       BENCH_INSTRUMENT_DIR: instrumentDir,
       NEXT_TELEMETRY_DISABLED: "1",
       SUPERVISOR_PROVIDER: "databricks",
@@ -122,6 +133,8 @@ async function measureApp(
     log(app.output().slice(-3000));
     throw error;
   } finally {
+    if (profileDir)
+      await saveProfile(instrumentDir, app.pid, join(profileDir, `${database.name}-${runs}.cpuprofile`));
     await app.stop();
     await emulator.stop();
     rmSync(instrumentDir, { recursive: true, force: true });

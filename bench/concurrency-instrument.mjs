@@ -5,10 +5,13 @@
 // `$BENCH_INSTRUMENT_DIR/reset`; the dump echoes the token it last applied, so the bench knows from when its
 // figures count.
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 const DUMP_EVERY_MS = 250;
 /** The histogram samples every RESOLUTION_MS and records the whole gap between samples, so an idle loop reads
@@ -45,13 +48,19 @@ if (dir) {
     });
   };
 
-  const dump = () => {
+  // A full collection at each reset, so memory figures start from live data, not from leftover garbage.
+  setFlagsFromString("--expose-gc");
+  const collectGarbage = runInNewContext("gc");
+
+  // Asynchronous file work (the thread pool, not the event loop): the dumps must not add loop delay themselves.
+  const dump = async () => {
     if (profiler && existsSync(profileFile)) saveProfile();
-    let wanted = resetToken;
-    try {
-      wanted = readFileSync(resetFile, "utf8").trim();
-    } catch {
-      // no reset asked for yet
+    const wanted = await readFile(resetFile, "utf8").then(
+      (text) => text.trim(),
+      () => resetToken, // no reset asked for yet
+    );
+    if (wanted !== resetToken) {
+      collectGarbage();
     }
     const rss = process.memoryUsage.rss();
     if (wanted !== resetToken) {
@@ -81,8 +90,15 @@ if (dir) {
     };
     // Written whole and renamed, so a reader never sees half a file.
     const temporary = `${file}.tmp`;
-    writeFileSync(temporary, JSON.stringify(snapshot));
-    renameSync(temporary, file);
+    await writeFile(temporary, JSON.stringify(snapshot));
+    await rename(temporary, file);
   };
-  setInterval(dump, DUMP_EVERY_MS).unref();
+  let dumping = false;
+  setInterval(() => {
+    if (dumping) return;
+    dumping = true;
+    dump().finally(() => {
+      dumping = false;
+    });
+  }, DUMP_EVERY_MS).unref();
 }

@@ -77,6 +77,12 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
   let starting: Promise<void> | undefined;
   let inFlightWindow: WindowFigures | undefined;
   let firstDone: Promise<void> | undefined;
+  /** A measurement step that failed in an event handler, rethrown once the level is over. */
+  let failed: unknown;
+  const noting = (step: Promise<void>) =>
+    step.catch((error: unknown) => {
+      failed ??= error;
+    });
   let allDone: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     allDone = resolve;
@@ -93,20 +99,22 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
   setup.drive((event) => {
     if (event.type === "in-flight") {
       inFlight.add(event.index);
-      if (inFlight.size === runs) void beginWindow();
+      if (inFlight.size === runs) void noting(beginWindow());
       return;
     }
     done.set(event.index, event);
     if (done.size === 1) {
-      firstDone = (async () => {
-        if (!starting) {
-          log("  a run finished before all were in flight: no in-flight window");
-          await beginWindow();
-          return;
-        }
-        await starting;
-        if (start) inFlightWindow = figures(start.dump, await freshDump(dir, pid));
-      })();
+      firstDone = noting(
+        (async () => {
+          if (!starting) {
+            log("  a run finished before all were in flight: no in-flight window");
+            await beginWindow();
+            return;
+          }
+          await starting;
+          if (start) inFlightWindow = figures(start.dump, await freshDump(dir, pid));
+        })(),
+      );
     }
     if (done.size === runs) allDone();
   });
@@ -117,6 +125,7 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
   const timedOut = await Promise.race([finished.then(() => false), sleep(setup.timeoutMs).then(() => true)]);
   clearInterval(progress);
   await firstDone;
+  if (failed) throw failed;
   const end = await freshDump(dir, pid);
   const after = await emulator.report();
 

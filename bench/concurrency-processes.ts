@@ -34,9 +34,12 @@ export function readDump(dir: string, pid: number): InstrumentDump | undefined {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The first dump written after `since` (ms), waited for up to 10 s. */
+/** How long a measured process may take to write a dump: its event loop may be badly behind. */
+const DUMP_WAIT_MS = 60_000;
+
+/** The first dump written after `since` (ms). */
 export async function freshDump(dir: string, pid: number, since = Date.now()): Promise<InstrumentDump> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + DUMP_WAIT_MS;
   for (;;) {
     const dump = readDump(dir, pid);
     if (dump && dump.at > since) return dump;
@@ -50,7 +53,7 @@ export async function freshDump(dir: string, pid: number, since = Date.now()): P
 export async function resetMeasurement(dir: string, pid: number): Promise<InstrumentDump> {
   const token = `reset-${Date.now()}-${Math.random()}`;
   writeFileSync(join(dir, "reset"), token);
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + DUMP_WAIT_MS;
   for (;;) {
     const dump = readDump(dir, pid);
     if (dump?.resetToken === token) return dump;

@@ -98,6 +98,9 @@ async function measureApp(
       ...database.env,
     },
   });
+  // If the bench dies, its app must not live on.
+  const killApp = () => process.kill(app.pid, "SIGKILL");
+  process.once("exit", killApp);
   try {
     const cookie = await sessionCookie(app.url);
     await warmUp(app.url, cookie);
@@ -136,6 +139,7 @@ async function measureApp(
     if (profileDir)
       await saveProfile(instrumentDir, app.pid, join(profileDir, `${database.name}-${runs}.cpuprofile`));
     await app.stop();
+    process.off("exit", killApp);
     await emulator.stop();
     rmSync(instrumentDir, { recursive: true, force: true });
     rmSync(pgliteDir, { recursive: true, force: true });

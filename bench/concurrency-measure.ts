@@ -19,6 +19,8 @@ export interface WindowFigures {
   max: number;
   cpuPercent: number;
   peakRss: number;
+  /** V8's heap in use at the window's end (RSS also holds PGlite's WASM memory, buffers, code). */
+  heapUsed: number;
   seconds: number;
 }
 
@@ -27,6 +29,7 @@ export interface LevelResult {
   completed: number;
   failures: string[];
   idleRss: number;
+  idleHeap: number;
   /** p99 event-loop delay over the quiet seconds before the runs start. */
   idleP99: number;
   inFlight?: WindowFigures;
@@ -60,6 +63,7 @@ function figures(from: InstrumentDump, to: InstrumentDump): WindowFigures {
     max: to.delay.max,
     cpuPercent: cpuPercent(from, to),
     peakRss: to.peakRss,
+    heapUsed: to.heapUsed,
     seconds: (to.at - from.at) / 1000,
   };
 }
@@ -152,6 +156,7 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
     completed,
     failures,
     idleRss: idle.rss,
+    idleHeap: idle.heapUsed,
     idleP99: idle.delay.p99,
     ...(inFlightWindow ? { inFlight: inFlightWindow } : {}),
     ...(toEnd ? { toEnd } : {}),

@@ -193,6 +193,7 @@ function rowCells({ engine, database, result: r }: Row): string[] {
     mib(r.idleRss),
     r.inFlight ? mib(r.inFlight.peakRss) : "–",
     r.bytesPerRun === undefined ? "–" : fixed(r.bytesPerRun / 1024, 0),
+    `${mib(r.idleHeap)} → ${r.inFlight ? mib(r.inFlight.heapUsed) : "–"}`,
     `${fixed(r.inFlight?.cpuPercent, 0)} % / ${fixed(r.toEnd?.cpuPercent, 0)} %`,
     fixed(r.retrievesPerRun),
     `${fixed(r.emulatorCpuPercent, 0)} %`,
@@ -264,6 +265,7 @@ function section(rows: Row[]): BenchSection {
     "RSS idle",
     "RSS peak, in flight",
     "KB / run",
+    "JS heap idle → in flight",
     "CPU (one core), in flight / to the end",
     "retrieves / run",
     "emulator CPU",
@@ -290,7 +292,8 @@ stream reported a status past "submitting"):
 
 - **in flight**: from then until the first run finishes: N runs being polled, nothing else.
 - **to the end**: from then until the last run finished: adds the answers' reveal and the runs' final writes.
-- **KB / run**: (peak RSS in flight − idle RSS) / N. **CPU**: process CPU time over wall time, in % of one core.
+- **KB / run**: (peak RSS in flight − idle RSS) / N (the instrument collects garbage before each reading starts).
+  **JS heap**: V8's heap in use; the rest of RSS is PGlite's WASM memory, buffers and code. **CPU**: process CPU time over wall time, in % of one core.
 - **retrieves / run**: GET \`…/responses/{id}\` the emulator answered during the level, over N.
 
 **baseline** (\`bench/concurrency-baseline.ts\`): the fixed-poll recipe (\`bench/baseline.ts\`: first retrieve 1 s

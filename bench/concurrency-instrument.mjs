@@ -10,7 +10,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
+import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 const DUMP_EVERY_MS = 250;
@@ -53,8 +53,18 @@ if (dir) {
   const collectGarbage = runInNewContext("gc");
 
   // Asynchronous file work (the thread pool, not the event loop): the dumps must not add loop delay themselves.
+  // A heap snapshot when the bench asks for one (`heap` file; BENCH_CONCURRENCY_HEAP_SNAPSHOT), for finding what
+  // a run holds. Blocks the process for seconds: diagnostic runs only.
+  const heapFile = join(dir, "heap");
+  let heapTaken = false;
+
   const dump = async () => {
     if (profiler && existsSync(profileFile)) saveProfile();
+    if (!heapTaken && existsSync(heapFile)) {
+      heapTaken = true;
+      writeHeapSnapshot(join(dir, `${process.pid}.heapsnapshot.tmp`));
+      await rename(join(dir, `${process.pid}.heapsnapshot.tmp`), join(dir, `${process.pid}.heapsnapshot`));
+    }
     const wanted = await readFile(resetFile, "utf8").then(
       (text) => text.trim(),
       () => resetToken, // no reset asked for yet

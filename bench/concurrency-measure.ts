@@ -4,6 +4,8 @@
 // upstream until the first one finishes (steady polling), and "to the end" from the same moment until the last
 // one finished (adds the answers' reveal and the runs' final writes).
 
+import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { type DriverEvent, questionFor } from "./concurrency-plan";
 import {
   type BenchEmulator,
@@ -38,6 +40,8 @@ export interface LevelResult {
   bytesPerRun?: number;
   retrievesPerRun: number;
   emulatorCpuPercent: number;
+  /** From the first run's start until every run was under way upstream (the starts alone take N / 50 s). */
+  allInFlightAfterSeconds?: number;
 }
 
 export interface LevelSetup {
@@ -54,6 +58,14 @@ export interface LevelSetup {
 }
 
 const QUIET_MS = 3000;
+
+/** Ask the instrument for a heap snapshot (with every run in flight) and keep it as `target`. */
+async function takeHeapSnapshot(dir: string, pid: number, target: string) {
+  writeFileSync(join(dir, "heap"), "");
+  const written = join(dir, `${pid}.heapsnapshot`);
+  for (let i = 0; i < 1200 && !existsSync(written); i++) await sleep(100);
+  if (existsSync(written)) copyFileSync(written, target);
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function figures(from: InstrumentDump, to: InstrumentDump): WindowFigures {
@@ -100,10 +112,15 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
     })();
     return starting;
   };
+  const drivingSince = Date.now();
+  let allInFlightAfterSeconds: number | undefined;
   setup.drive((event) => {
     if (event.type === "in-flight") {
       inFlight.add(event.index);
-      if (inFlight.size === runs) void noting(beginWindow());
+      if (inFlight.size === runs) {
+        allInFlightAfterSeconds = (Date.now() - drivingSince) / 1000;
+        void noting(beginWindow());
+      }
       return;
     }
     done.set(event.index, event);
@@ -117,6 +134,8 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
           }
           await starting;
           if (start) inFlightWindow = figures(start.dump, await freshDump(dir, pid));
+          const heapTarget = process.env.BENCH_CONCURRENCY_HEAP_SNAPSHOT;
+          if (heapTarget) await takeHeapSnapshot(dir, pid, join(heapTarget, `${pid}-${runs}.heapsnapshot`));
         })(),
       );
     }
@@ -161,6 +180,7 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
     ...(inFlightWindow ? { inFlight: inFlightWindow } : {}),
     ...(toEnd ? { toEnd } : {}),
     ...(inFlightWindow ? { bytesPerRun: (inFlightWindow.peakRss - idle.rss) / runs } : {}),
+    ...(allInFlightAfterSeconds !== undefined ? { allInFlightAfterSeconds } : {}),
     retrievesPerRun: (after.retrieves - before.retrieves) / runs,
     emulatorCpuPercent: start ? (after.cpuUs - start.emulatorCpuUs) / 10 / wallMs : Number.NaN,
   };

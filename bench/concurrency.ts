@@ -26,7 +26,7 @@ const POSTGRES_PORT = 3412;
 
 const LEVELS = (process.env.BENCH_CONCURRENCY_LEVELS ?? "200,500,1000").split(",").map(Number);
 /** Every run's upstream duration: long enough that the last run starts well before the first ends. */
-const TASK_MS = Number(process.env.BENCH_CONCURRENCY_TASK_S ?? "60") * 1000;
+const TASK_MS = Number(process.env.BENCH_CONCURRENCY_TASK_S ?? "90") * 1000;
 const POLL_INTERVAL_MS = 2000;
 const GOAL_RUNS = 1000;
 const GOAL_P99_MS = 20;
@@ -187,6 +187,7 @@ function rowCells({ engine, database, result: r }: Row): string[] {
     engine,
     database,
     `${r.completed}/${r.runs}`,
+    r.allInFlightAfterSeconds === undefined ? "never" : `${fixed(r.allInFlightAfterSeconds, 0)} s`,
     `${fixed(r.idleP99)} ms`,
     `${fixed(r.inFlight?.p50)} / ${fixed(r.inFlight?.p99)} / ${fixed(r.inFlight?.max, 0)} ms`,
     `${fixed(r.toEnd?.p99)} / ${fixed(r.toEnd?.max, 0)} ms`,
@@ -259,6 +260,7 @@ function section(rows: Row[]): BenchSection {
     "engine",
     "database",
     "completed",
+    "all in flight after",
     "loop delay p99, idle",
     "loop delay p50 / p99 / max, in flight",
     "loop delay p99 / max, to the end",
@@ -290,6 +292,8 @@ Measured inside the app's process by \`bench/concurrency-instrument.mjs\` (loade
 \`process.cpuUsage()\`. The histogram, the RSS peak and the CPU time restart when every run is under way upstream (its
 stream reported a status past "submitting"):
 
+- **all in flight after**: from the first start until every run was under way (the starts alone take N / ${STARTS_PER_SECOND} s);
+  "never" when the first run finished before the last was under way: then there is no in-flight window.
 - **in flight**: from then until the first run finishes: N runs being polled, nothing else.
 - **to the end**: from then until the last run finished: adds the answers' reveal and the runs' final writes.
 - **KB / run**: (peak RSS in flight − idle RSS) / N (the instrument collects garbage before each reading starts).

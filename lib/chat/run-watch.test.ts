@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import type { BackgroundClient } from "@/lib/background";
+import { fakeClock } from "@/lib/background/testing";
+import type { ChatStore, RunCheckRequest } from "@/lib/db/chat-store";
+import { createMemoryChatStore } from "@/lib/db/memory-store";
+import { watchStoredRun } from "./run-watch";
+import { OWNER } from "./testing";
+
+const upstream: BackgroundClient = {
+  create: async () => {
+    throw new Error("not used");
+  },
+  retrieve: async (id) => ({ id, status: "in_progress", output: [] }) as never,
+  cancel: async (id) => ({ id, status: "cancelled", output: [] }) as never,
+};
+
+/** A memory store that records every batch it is asked to check, and no single checks beyond `close`. */
+function countingStore() {
+  const store = createMemoryChatStore();
+  const batches: RunCheckRequest[][] = [];
+  const counted: ChatStore = {
+    ...store,
+    checkRuns: (checks) => {
+      batches.push(checks.map((c) => ({ ...c })));
+      return store.checkRuns(checks);
+    },
+  };
+  return { store: counted, batches };
+}
+
+async function begin(store: ChatStore, chatId: string, runId: string) {
+  await store.beginTurn(chatId, runId, () => ({ items: [] }), { create: true, owner: OWNER });
+}
+
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!done()) throw new Error("never happened");
+};
+
+describe("watchStoredRun", () => {
+  it("checks every watched run of the process in one batch, with each run's retrieves since the last check", async () => {
+    const { store, batches } = countingStore();
+    const clock = fakeClock();
+    await begin(store, "a", "run-a");
+    await begin(store, "b", "run-b");
+    const watchA = watchStoredRun({
+      store,
+      client: upstream,
+      clock,
+      chatId: "a",
+      runId: "run-a",
+      intervalMs: 2000,
+    });
+    const watchB = watchStoredRun({
+      store,
+      client: upstream,
+      clock,
+      chatId: "b",
+      runId: "run-b",
+      intervalMs: 2000,
+    });
+    await watchA.client.retrieve("resp_a");
+    await watchA.client.retrieve("resp_a");
+    await watchB.client.retrieve("resp_b");
+
+    await until(() => batches.length > 0);
+    expect(batches[0]).toEqual([
+      { chatId: "a", runId: "run-a", polls: 2 },
+      { chatId: "b", runId: "run-b", polls: 1 },
+    ]);
+    expect(clock.sleeps[0]).toBe(2000);
+
+    await watchB.client.retrieve("resp_b");
+    await watchA.close();
+    await watchB.close();
+    expect((await store.getChat("a"))?.run?.polls).toBe(2);
+    expect((await store.getChat("b"))?.run?.polls).toBe(2);
+  });
+
+  it("stops only the watch whose run was stopped elsewhere, or replaced", async () => {
+    const { store } = countingStore();
+    const clock = fakeClock();
+    await begin(store, "a", "run-a");
+    await begin(store, "b", "run-b");
+    await begin(store, "c", "run-c");
+    const watch = (chatId: string, runId: string) =>
+      watchStoredRun({ store, client: upstream, clock, chatId, runId, intervalMs: 100 });
+    const [a, b, c] = [watch("a", "run-a"), watch("b", "run-b"), watch("c", "run-c")];
+
+    await store.finishRun("b", "run-b", "cancelled", undefined, "Stopped by the user.");
+    await store.finishRun("c", "run-c", "completed");
+    await store.beginTurn("c", "run-c2", () => ({ items: [] }), { create: false, owner: OWNER });
+    await until(() => b.signal.aborted && c.signal.aborted);
+
+    expect(b.signal.reason).toBe("cancelled");
+    expect(c.signal.reason).toBe("gone");
+    expect(a.signal.aborted).toBe(false);
+    await Promise.all([a.close(), b.close(), c.close()]);
+  });
+
+  it("keeps watching through a failed check and counts its retrieves with the next one", async () => {
+    const { store } = countingStore();
+    const clock = fakeClock();
+    await begin(store, "a", "run-a");
+    let failures = 1;
+    const flaky: ChatStore = {
+      ...store,
+      checkRuns: async (checks) => {
+        if (failures-- > 0) throw new Error("the database hiccuped");
+        return store.checkRuns(checks);
+      },
+    };
+    const watch = watchStoredRun({
+      store: flaky,
+      client: upstream,
+      clock,
+      chatId: "a",
+      runId: "run-a",
+      intervalMs: 100,
+    });
+    await watch.client.retrieve("resp_a");
+    await until(() => failures < 0);
+    await until(() => clock.sleeps.length > 3);
+    expect(watch.signal.aborted).toBe(false);
+    expect((await store.getChat("a"))?.run?.polls).toBe(1);
+    await watch.close();
+  });
+});

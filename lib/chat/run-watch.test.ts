@@ -38,7 +38,7 @@ const until = async (done: () => boolean) => {
 };
 
 describe("watchStoredRun", () => {
-  it("checks every watched run of the process in one batch, with each run's retrieves since the last check", async () => {
+  it("checks every watched run of the process in one batch, counting retrieves in tens and at the end", async () => {
     const { store, batches } = countingStore();
     const clock = fakeClock();
     await begin(store, "a", "run-a");
@@ -59,21 +59,22 @@ describe("watchStoredRun", () => {
       runId: "run-b",
       intervalMs: 2000,
     });
-    await watchA.client.retrieve("resp_a");
-    await watchA.client.retrieve("resp_a");
+    for (let i = 0; i < 10; i++) await watchA.client.retrieve("resp_a");
     await watchB.client.retrieve("resp_b");
 
     await until(() => batches.length > 0);
     expect(batches[0]).toEqual([
-      { chatId: "a", runId: "run-a", polls: 2 },
-      { chatId: "b", runId: "run-b", polls: 1 },
+      { chatId: "a", runId: "run-a", polls: 10 },
+      { chatId: "b", runId: "run-b", polls: 0 },
     ]);
     expect(clock.sleeps[0]).toBe(2000);
+    expect((await store.getChat("a"))?.run?.polls).toBe(10);
 
+    await watchA.client.retrieve("resp_a");
     await watchB.client.retrieve("resp_b");
     await watchA.close();
     await watchB.close();
-    expect((await store.getChat("a"))?.run?.polls).toBe(2);
+    expect((await store.getChat("a"))?.run?.polls).toBe(11);
     expect((await store.getChat("b"))?.run?.polls).toBe(2);
   });
 
@@ -98,6 +99,28 @@ describe("watchStoredRun", () => {
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 
+  it("checks a process's runs a hundred per query", async () => {
+    const { store, batches } = countingStore();
+    const clock = fakeClock();
+    const watches = [];
+    for (let i = 0; i < 250; i++) {
+      await begin(store, `chat-${i}`, `run-${i}`);
+      watches.push(
+        watchStoredRun({
+          store,
+          client: upstream,
+          clock,
+          chatId: `chat-${i}`,
+          runId: `run-${i}`,
+          intervalMs: 2000,
+        }),
+      );
+    }
+    await until(() => batches.length >= 3);
+    expect(batches.slice(0, 3).map((b) => b.length)).toEqual([100, 100, 50]);
+    await Promise.all(watches.map((w) => w.close()));
+  });
+
   it("keeps watching through a failed check and counts its retrieves with the next one", async () => {
     const { store } = countingStore();
     const clock = fakeClock();
@@ -118,11 +141,11 @@ describe("watchStoredRun", () => {
       runId: "run-a",
       intervalMs: 100,
     });
-    await watch.client.retrieve("resp_a");
+    for (let i = 0; i < 10; i++) await watch.client.retrieve("resp_a");
     await until(() => failures < 0);
     await until(() => clock.sleeps.length > 3);
     expect(watch.signal.aborted).toBe(false);
-    expect((await store.getChat("a"))?.run?.polls).toBe(1);
+    expect((await store.getChat("a"))?.run?.polls).toBe(10);
     await watch.close();
   });
 });

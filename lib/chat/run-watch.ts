@@ -16,6 +16,20 @@ export interface RunWatch {
 /** The watch re-reads the run at most this often, whatever the poll interval. */
 const MIN_WATCH_INTERVAL_MS = 1000;
 
+/**
+ * Retrieves are counted into the stored run once this many have gathered (every ~20 s at the 2 s interval),
+ * and the rest when the watch closes, not at every check: each count is an UPDATE, which leaves a dead row
+ * version behind, and embedded PGlite has no autovacuum, so a write per run per second bloated the runs table
+ * until every check slowed down (1000 runs: a 25 ms check took 250 ms after ten rounds of writes).
+ */
+const POLLS_PER_WRITE = 10;
+
+/**
+ * Runs checked per query: embedded PGlite runs a query on the event loop from start to end, so a thousand
+ * runs in one query would stall every stream of the process for its whole duration.
+ */
+const RUNS_PER_QUERY = 100;
+
 /** One stream's watch of its run, as the shared checker holds it. */
 interface WatchedRun {
   chatId: string;
@@ -26,8 +40,8 @@ interface WatchedRun {
 }
 
 /**
- * Every run this process's streams watch, re-read together: one `checkRuns` query per interval for all of
- * them, rather than one query per stream per interval (a thousand streams made a thousand writes a second,
+ * Every run this process's streams watch, re-read together: one `checkRuns` query per RUNS_PER_QUERY runs per
+ * interval, rather than one query per stream per interval (a thousand streams made a thousand writes a second,
  * and embedded PGlite runs its queries on the event loop). Runs while it has watches, stops when the last one
  * closes.
  */
@@ -72,13 +86,22 @@ class SharedRunChecker {
 
   private async checkAll() {
     const runs = [...this.watched].filter((run) => !run.stop.signal.aborted);
-    if (runs.length === 0) return;
-    const checks = runs.map((run) => ({ chatId: run.chatId, runId: run.runId, polls: take(run) }));
+    for (let start = 0; start < runs.length; start += RUNS_PER_QUERY) {
+      await this.check(runs.slice(start, start + RUNS_PER_QUERY));
+    }
+  }
+
+  private async check(runs: WatchedRun[]) {
+    const checks = runs.map((run) => ({
+      chatId: run.chatId,
+      runId: run.runId,
+      polls: run.uncounted >= POLLS_PER_WRITE ? take(run) : 0,
+    }));
     let results: (RunCheck | undefined)[];
     try {
       results = await this.store.checkRuns(checks);
     } catch {
-      // The database hiccuped: keep polling, count these polls next time, look again then.
+      // The database hiccuped: keep polling, count these polls later, look again next time.
       runs.forEach((run, i) => {
         run.uncounted += checks[i]?.polls ?? 0;
       });
@@ -123,8 +146,8 @@ function checkerFor(store: ChatStore, clock: Clock, intervalMs: number): SharedR
 /**
  * Re-read the run's stored state while a stream polls it. Stop on another server instance reaches this
  * process's loop only through the database; without this it would poll on until its stream budget ran out.
- * Each check also adds the retrieves made since the last one to the run's poll count. The checks of all the
- * process's streams are made together (SharedRunChecker).
+ * The retrieves are added to the run's poll count every POLLS_PER_WRITE and when the watch closes. The checks
+ * of all the process's streams are made together (SharedRunChecker).
  */
 export function watchStoredRun(options: {
   store: ChatStore;

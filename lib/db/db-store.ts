@@ -195,8 +195,10 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
 
     async checkRuns(checks) {
       if (checks.length === 0) return [];
-      // One UPDATE for every run: the same run asked for twice is one row, its polls added up first (an
-      // UPDATE … FROM changes a row once, whatever number of source rows match it).
+      // One statement for every run: it reads each run's state, and writes a poll count only where there are
+      // polls to add (an UPDATE leaves a dead row version behind, and embedded PGlite has no autovacuum: a
+      // write per run per second bloats the runs table until every check slows down). The same run asked for
+      // twice is one row, its polls added up first (an UPDATE … FROM changes a row once).
       const key = (chatId: string, runId: string) => JSON.stringify([chatId, runId]);
       const wanted = new Map<string, { chat_id: string; run_id: string; polls: number }>();
       for (const { chatId, runId, polls } of checks) {
@@ -205,12 +207,24 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
         wanted.set(key(chatId, runId), entry);
       }
       const result = await db.execute(sql`
-        update runs set poll_count = runs.poll_count + v.polls
-        from jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb)
-          as v(chat_id text, run_id text, polls integer)
-        where runs.chat_id = v.chat_id and runs.run_id = v.run_id
-          and runs.id = (select r.id from runs r where r.chat_id = v.chat_id order by r.id desc limit 1)
-        returning runs.chat_id, runs.run_id, runs.state, runs.response_id`);
+        with asked as (
+          select * from jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb)
+            as v(chat_id text, run_id text, polls integer)
+        ),
+        current_runs as (
+          select asked.chat_id, asked.run_id, asked.polls, latest.id, latest.state, latest.response_id
+          from asked
+          join lateral (
+            select r.id, r.run_id, r.state, r.response_id from runs r
+            where r.chat_id = asked.chat_id order by r.id desc limit 1
+          ) latest on latest.run_id = asked.run_id
+        ),
+        counted as (
+          update runs set poll_count = runs.poll_count + current_runs.polls
+          from current_runs where runs.id = current_runs.id and current_runs.polls > 0
+          returning runs.id
+        )
+        select chat_id, run_id, state, response_id from current_runs`);
       type Row = { chat_id: string; run_id: string; state: string; response_id: string | null };
       const found = new Map(rowsOf<Row>(result).map((row) => [key(row.chat_id, row.run_id), row]));
       return checks.map(({ chatId, runId }) => {

@@ -113,10 +113,11 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     );
     for (;;) {
       const tick = new AbortController();
-      const stopTick = () => tick.abort();
+      const stopTick = () => tick.abort("stopped");
       signal?.addEventListener("abort", stopTick, { once: true });
       const outcome = await Promise.race([settled, clock.sleep(heartbeatMs, tick.signal).then(() => null)]);
-      tick.abort();
+      // With a reason: an abort without one builds a DOMException, once per retrieve of every run.
+      tick.abort(SETTLED);
       signal?.removeEventListener("abort", stopTick);
       if (outcome) {
         if ("error" in outcome) throw outcome.error;
@@ -198,6 +199,8 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     );
   }
 }
+
+const SETTLED = "settled";
 
 /** A fresh run is first looked at this soon after create. */
 export const FIRST_POLL_DELAY_MS = 250;

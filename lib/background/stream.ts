@@ -216,13 +216,13 @@ async function* withHeartbeats<T>(
     while (!signal?.aborted) {
       pending ??= iterator.next();
       const tick = new AbortController();
-      const stopTick = () => tick.abort();
+      const stopTick = () => tick.abort("stopped");
       signal?.addEventListener("abort", stopTick, { once: true });
       const result = await Promise.race([
         pending,
         clock.sleep(heartbeatMs, tick.signal).then((): typeof HEARTBEAT => HEARTBEAT),
       ]);
-      tick.abort();
+      tick.abort("settled");
       signal?.removeEventListener("abort", stopTick);
       if (result === HEARTBEAT) {
         if (!signal?.aborted) yield HEARTBEAT;

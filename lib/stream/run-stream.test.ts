@@ -278,3 +278,34 @@ describe("streamRunToUI with real deltas", () => {
     expect(chunks.at(-1)).toMatchObject({ type: "data-run-outcome", data: { status: "cancelled" } });
   });
 });
+
+describe("status parts", () => {
+  it("are sent when the state changes or as a keep-alive, not after every retrieve", async () => {
+    const { writer, chunks } = recordingWriter();
+    const clock = fakeClock();
+    const status = (status: string, polls: number, retrying?: boolean): PollEvent => ({
+      type: "status",
+      status,
+      polls,
+      elapsedMs: 0,
+      responseId: "resp_1",
+      ...(retrying ? { retrying: { attempt: 1, delayMs: 500, message: "503" } } : {}),
+    });
+    async function* run() {
+      yield status("queued", 1);
+      yield status("queued", 2); // unchanged, 0 ms later: not sent
+      yield status("in_progress", 3); // changed: sent
+      await clock.sleep(2000);
+      yield status("in_progress", 4); // unchanged, 2 s later: not sent
+      yield status("in_progress", 5, true); // a retry: sent
+      yield status("in_progress", 6); // the retry is over: sent
+      await clock.sleep(4000);
+      yield status("in_progress", 7); // unchanged, but 4 s later: sent as a keep-alive
+    }
+    await streamRunToUI(run(), { writer: writer as never, clock });
+    const sent = chunks.flatMap((c) =>
+      c.type === "data-run-status" ? [(c.data as { polls: number }).polls] : [],
+    );
+    expect(sent).toEqual([1, 3, 5, 6, 7]);
+  });
+});

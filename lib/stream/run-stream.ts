@@ -5,6 +5,9 @@ import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
 import { benchRevealPacing, revealText } from "./reveal";
 
+/** An unchanged status is sent again after this long: under the engine's 4 s heartbeat, so those always pass. */
+const STATUS_KEEPALIVE_MS = 3_500;
+
 /** How a run ended, with the final response when the upstream gave one. */
 export interface RunEnd {
   outcome: RunOutcome;
@@ -35,6 +38,8 @@ export async function streamRunToUI(
 ): Promise<RunEnd | undefined> {
   const { writer, clock, signal } = options;
   const calls = options.calls ?? new ToolCallTracker(clock.now);
+  let lastStatus: Extract<PollEvent, { type: "status" }> | undefined;
+  let lastStatusAt = Number.NEGATIVE_INFINITY;
   /** The text part the upstream is streaming into (real deltas), open until its item is finished. */
   let live: { index: number; id: string; sent: string } | undefined;
   const closeLive = () => {
@@ -45,8 +50,15 @@ export async function streamRunToUI(
     for await (const event of events) {
       switch (event.type) {
         case "status": {
+          // The browser counts the elapsed time itself: a status is sent when it says something new (a new
+          // state, a retry) and otherwise as a keep-alive, not after every retrieve (at 1,000 runs a write per
+          // poll was a measurable share of the server's time).
+          const changed = event.status !== lastStatus?.status || !!event.retrying !== !!lastStatus?.retrying;
+          if (!changed && clock.now() - lastStatusAt < STATUS_KEEPALIVE_MS) break;
           const { type: _, ...data } = event;
           writer.write({ type: "data-run-status", id: "run-status", transient: true, data });
+          lastStatus = event;
+          lastStatusAt = clock.now();
           break;
         }
         case "delta": {

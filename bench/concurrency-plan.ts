@@ -1,19 +1,9 @@
 // What the concurrency bench's app run and baseline run share: the questions (one per chat, tagged so each
 // streamed answer can be matched with the emulator's stored one) and the pace at which runs are started.
 
+import { letters } from "./tags";
 /** Runs are started this many per second (not all in one tick): creating a chat is real work in the app. */
 export const STARTS_PER_SECOND = 50;
-
-/** Letters only: a tag must not trigger an emulator scenario (see emulator/scenarios.ts) or look like arithmetic. */
-function letters(n: number): string {
-  let out = "";
-  let rest = n;
-  do {
-    out = String.fromCharCode(97 + (rest % 26)) + out;
-    rest = Math.floor(rest / 26);
-  } while (rest > 0);
-  return out;
-}
 
 /** The question of run `index`: the emulator's plain scenario, which quotes the question in its answer. */
 export function questionFor(index: number): string {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, startEmulatorServer } from "@/emulator/server";
+import { letters } from "../../bench/tags";
 import { ensureBuild, freePort, startApp, watchMemory } from "./app";
 import { ChatDriver, type TurnRecord } from "./chat-client";
 import {
@@ -34,17 +35,6 @@ const MIX = [
 ] as const;
 
 const FAULT_KINDS = ["503", "429", "reset", "malformed", "slow"] as const;
-
-/** Letters only: a tag must not trigger a scenario or look like arithmetic. */
-function letters(n: number): string {
-  let out = "";
-  let rest = n;
-  do {
-    out = String.fromCharCode(97 + (rest % 26)) + out;
-    rest = Math.floor(rest / 26);
-  } while (rest > 0);
-  return out;
-}
 
 function turnTag(chat: number, turn: number): string {
   return `soakx${letters(chat)}t${letters(turn)}`;

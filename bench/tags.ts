@@ -1,0 +1,13 @@
+/**
+ * `n` in letters only (0 → "a", 26 → "ba"): tags that mark a run's question so its answer can be matched, and
+ * that neither trigger an emulator scenario nor look like arithmetic. Shared by the bench and the soak.
+ */
+export function letters(n: number): string {
+  let out = "";
+  let rest = n;
+  do {
+    out = String.fromCharCode(97 + (rest % 26)) + out;
+    rest = Math.floor(rest / 26);
+  } while (rest > 0);
+  return out;
+}

@@ -2,6 +2,7 @@
 // streamed answer can be matched with the emulator's stored one) and the pace at which runs are started.
 
 import { letters } from "./tags";
+
 /** Runs are started this many per second (not all in one tick): creating a chat is real work in the app. */
 export const STARTS_PER_SECOND = 50;
 

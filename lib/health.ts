@@ -1,3 +1,4 @@
+import { trustsForwardedHeaders } from "@/lib/auth/identity";
 import type { ChatStore } from "@/lib/db/chat-store";
 import { embeddedEmulatorIfStarted } from "@/lib/supervisor/client";
 import { ConfigError, type SupervisorConfig } from "@/lib/supervisor/config";
@@ -48,8 +49,7 @@ export async function checkHealth(deps: {
     provider: config.provider,
     model: config.model,
     auth: authOf(config),
-    onBehalfOfUsers:
-      config.provider === "databricks" && env.TRUST_FORWARDED_HEADERS?.trim().toLowerCase() === "true",
+    onBehalfOfUsers: config.provider === "databricks" && trustsForwardedHeaders(env),
     streaming: config.streaming,
     pollIntervalMs: config.pollIntervalMs,
     streamBudgetMs: config.streamBudgetMs,

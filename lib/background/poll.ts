@@ -155,11 +155,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   let failures = 0;
   while (!signal?.aborted) {
     if (clock.now() - createdAtMs > maxRunMs) {
-      // Best effort: the upstream has most likely ended it already.
-      client.cancel(responseId).catch(() => undefined);
-      const minutes = Math.round(maxRunMs / 60_000);
-      const message = `The run was still not finished after ${minutes} minutes, past the agent's 30-minute limit, so it was stopped.`;
-      yield { type: "end", outcome: { status: "error", message }, cursor };
+      yield giveUpOnRun(client, responseId, maxRunMs, cursor);
       return;
     }
     let response: UpstreamResponse;
@@ -238,6 +234,22 @@ export function nextPollDelayMs({
   }
   const dueAt = (polls + 1.5) * intervalMs;
   return Math.min(PAYBACK_MAX_INTERVALS * intervalMs, Math.max(intervalMs, dueAt - elapsedMs));
+}
+
+/**
+ * The end of a run still going past `maxRunMs` after its creation: it will never report back, so it is cancelled
+ * (best effort: the upstream has most likely ended it already) and ended as an error.
+ */
+export function giveUpOnRun(
+  client: BackgroundClient,
+  responseId: string,
+  maxRunMs: number,
+  cursor: number,
+): PollEvent {
+  client.cancel(responseId).catch(() => undefined);
+  const minutes = Math.round(maxRunMs / 60_000);
+  const message = `The run was still not finished after ${minutes} minutes, past the agent's 30-minute limit, so it was stopped.`;
+  return { type: "end", outcome: { status: "error", message }, cursor };
 }
 
 /** Exponential back-off with full jitter, so many clients do not retry in step. */

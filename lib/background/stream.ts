@@ -8,6 +8,7 @@ import { takeNewItems } from "./cursor";
 import {
   backoffMs,
   DEFAULT_MAX_RUN_MS,
+  giveUpOnRun,
   outcomeOf,
   type PollEvent,
   type PollOptions,
@@ -142,7 +143,7 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
     try {
       for await (const event of withHeartbeats(events, { clock, heartbeatMs, signal })) {
         if (clock.now() - createdAtMs > maxRunMs) {
-          yield giveUp(client, responseId, maxRunMs, cursor);
+          yield giveUpOnRun(client, responseId, maxRunMs, cursor);
           return;
         }
         if (event === HEARTBEAT) {
@@ -169,18 +170,6 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
   // Polling from the cursor: an item that was streaming when the stream was lost comes whole once finished, and
   // the UI layer sends only the part its deltas had not.
   yield* pollBackgroundResponse({ ...options, initial: undefined, cursor, startedAt, initialDelayMs: 0 });
-}
-
-function giveUp(
-  client: StreamFollowOptions["client"],
-  responseId: string,
-  maxRunMs: number,
-  cursor: number,
-): PollEvent {
-  client.cancel(responseId).catch(() => undefined);
-  const minutes = Math.round(maxRunMs / 60_000);
-  const message = `The run was still not finished after ${minutes} minutes, past the agent's 30-minute limit, so it was stopped.`;
-  return { type: "end", outcome: { status: "error", message }, cursor };
 }
 
 /** Output items as far as they are known without a hole (an item whose `added` event was never seen). */

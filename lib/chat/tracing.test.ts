@@ -10,6 +10,7 @@ describe("tracing pass-through", () => {
   it("is off by default: no context, no traceparent", async () => {
     const { deps, seen } = setup(60_000);
     await runToEnd(deps, crypto.randomUUID(), TWO_CYCLES);
+    expect(creates(seen)).toHaveLength(2);
     expect(creates(seen).every((r) => r.body?.context === undefined && !r.traceparent)).toBe(true);
   });
 

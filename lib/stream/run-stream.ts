@@ -74,21 +74,20 @@ export async function streamRunToUI(
         case "item": {
           const view = viewItem(event.item, event.index, calls, options.clientTools);
           if (view?.kind === "text") {
-            // Streamed so far: only the rest is sent (all of it when polling, or when the upstream's final
-            // text does not continue what was streamed, which a correct upstream never does).
+            // What was streamed is not sent again: only the rest (all of it when polled). A final text that does
+            // not continue what was streamed (a correct upstream never sends one) adds nothing.
             const streamed = live?.index === event.index ? live : undefined;
             live = undefined;
             const id = streamed?.id ?? view.id;
-            const rest =
-              streamed && view.text.startsWith(streamed.sent)
+            const rest = !streamed
+              ? view.text
+              : view.text.startsWith(streamed.sent)
                 ? view.text.slice(streamed.sent.length)
-                : view.text;
+                : "";
             if (!streamed) writer.write({ type: "text-start", id });
-            if (!streamed || rest !== view.text) {
-              const pacing = { maxMs: options.revealMaxMs, ...benchRevealPacing() };
-              for await (const delta of revealText(rest, { clock, signal, ...pacing })) {
-                writer.write({ type: "text-delta", id, delta });
-              }
+            const pacing = { maxMs: options.revealMaxMs, ...benchRevealPacing() };
+            for await (const delta of revealText(rest, { clock, signal, ...pacing })) {
+              writer.write({ type: "text-delta", id, delta });
             }
             writer.write({ type: "text-end", id });
             for (const chunk of view.after) writer.write(chunk);

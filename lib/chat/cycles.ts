@@ -1,4 +1,3 @@
-import type { UIMessageStreamWriter } from "ai";
 import {
   type BackgroundClient,
   type Clock,
@@ -14,10 +13,10 @@ import {
   type UpstreamEventStream,
 } from "@/lib/background";
 import type { ChatStore } from "@/lib/db/chat-store";
-import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
 import { STOPPED_NOTICE, streamRunToUI } from "@/lib/stream/run-stream";
+import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
 import { claimOrFollowNextCycle } from "./next-cycle";
 
@@ -53,7 +52,7 @@ export interface CycleContext {
   runId: string;
   /** The chat's upstream history as stored; grows as the run produces items. */
   history: UpstreamItem[];
-  writer: UIMessageStreamWriter<ChatMessage>;
+  writer: ChunkWriter;
   calls: ToolCallTracker;
   /** Ends polling: the browser left, the stream's time budget ran out, or the run was stopped. */
   signal: AbortSignal;
@@ -215,7 +214,7 @@ export function callsAwaitingOutput(output: readonly UpstreamItem[]): UpstreamIt
 async function runFunctionCalls(
   registry: ToolRegistry,
   pending: UpstreamItem[],
-  writer: UIMessageStreamWriter<ChatMessage>,
+  writer: ChunkWriter,
   calls: ToolCallTracker,
   signal: AbortSignal,
 ): Promise<UpstreamItem[]> {

@@ -1,9 +1,9 @@
-import { createUIMessageStream, createUIMessageStreamResponse, type UIMessageStreamWriter } from "ai";
 import type { RunState } from "@/lib/db/chat-store";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
 import { STOPPED_NOTICE } from "@/lib/stream/run-stream";
+import { type ChunkWriter, uiMessageStreamResponse } from "@/lib/stream/ui-response";
 import { type CycleDeps, type ResumePoint, runCycles } from "./cycles";
 import { registerLiveRun } from "./live-runs";
 import { watchStoredRun } from "./run-watch";
@@ -25,7 +25,7 @@ export interface RunResponseOptions {
   /** The browser's request: when it goes away, polling ends (the run does not). */
   clientSignal?: AbortSignal;
   /** Written right after `start`: decisions on their cards, or the replay of a resumed message. */
-  prelude?: (writer: UIMessageStreamWriter<ChatMessage>) => void;
+  prelude?: (writer: ChunkWriter) => void;
   resume?: ResumePoint;
 }
 
@@ -39,9 +39,10 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
   let finalState: RunState = "running";
   let finalError: string | undefined;
 
-  const stream = createUIMessageStream<ChatMessage>({
+  return uiMessageStreamResponse({
     originalMessages: options.originalMessages,
-    execute: async ({ writer }) => {
+    headers: STREAM_HEADERS,
+    execute: async (writer) => {
       writer.write({ type: "start", messageId: runId });
       options.prelude?.(writer);
       const live = registerLiveRun(runId);
@@ -98,5 +99,4 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
       await deps.store.finishRun(chatId, runId, finalState, responseMessage, finalError);
     },
   });
-  return createUIMessageStreamResponse({ stream, headers: STREAM_HEADERS });
 }

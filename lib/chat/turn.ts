@@ -1,9 +1,10 @@
-import { generateId, type UIMessageStreamWriter } from "ai";
+import { generateId } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
 import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
 import type { ChatMessage } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
+import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { respondWithRun, type TurnDeps } from "./respond";
 
 export type { TurnDeps } from "./respond";
@@ -90,7 +91,7 @@ function lastAssistantMessageId(chat: ChatRecord | undefined): string {
 }
 
 /** Show the decisions on their cards at once; a denied tool will never produce output. */
-function writeDecisions(writer: UIMessageStreamWriter<ChatMessage>, decisions: Decision[]) {
+function writeDecisions(writer: ChunkWriter, decisions: Decision[]) {
   for (const { approvalRequestId, approve, reason } of decisions) {
     writer.write({
       type: "tool-approval-response",
@@ -103,7 +104,7 @@ function writeDecisions(writer: UIMessageStreamWriter<ChatMessage>, decisions: D
 }
 
 /** Replace the earlier attempt's notice on the message with one saying it was retried, and why. */
-function writeRetried(writer: UIMessageStreamWriter<ChatMessage>, chat: ChatRecord | undefined) {
+function writeRetried(writer: ChunkWriter, chat: ChatRecord | undefined) {
   const previous = chat?.messages.at(-1)?.parts.findLast((part) => part.type === "data-run-outcome");
   const why = previous?.type === "data-run-outcome" ? previous.data.message : "The run ended early.";
   writer.write({

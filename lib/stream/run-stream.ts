@@ -1,9 +1,9 @@
-import type { UIMessageStreamWriter } from "ai";
 import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
-import { type ChatMessage, type RunOutcomeData, STOPPED_NOTICE } from "@/lib/shared/chat";
+import { type RunOutcomeData, STOPPED_NOTICE } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
 import { benchRevealPacing, revealText } from "./reveal";
+import type { ChunkWriter } from "./ui-response";
 
 /** An unchanged status is sent again after this long: under the engine's 4 s heartbeat, so those always pass. */
 const STATUS_KEEPALIVE_MS = 3_500;
@@ -15,7 +15,7 @@ export interface RunEnd {
 }
 
 export interface RunStreamOptions {
-  writer: UIMessageStreamWriter<ChatMessage>;
+  writer: ChunkWriter;
   clock: Clock;
   signal?: AbortSignal;
   revealMaxMs?: number;

@@ -9,7 +9,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -26,6 +26,17 @@ if (dir) {
   const resetFile = join(dir, "reset");
   let resetToken = "";
   let peakRss = 0;
+  let peakParts = {};
+  // Garbage collections since the last reset: each one pauses the loop (a scavenge wholly, a mark-compact for
+  // its final part), so they explain loop delay that no code of the app's shows.
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
   const delayMs = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
 
   // With BENCH_CPU_PROFILE=1 a V8 CPU profile covers each measurement (reset → `profile` file written), saved
@@ -76,8 +87,14 @@ if (dir) {
     if (wanted !== resetToken) {
       resetToken = wanted;
       histogram.reset();
+      gc = { count: 0, totalMs: 0, maxMs: 0 };
       peakRss = rss;
       startProfile();
+    }
+    if (rss > peakRss) {
+      // What the peak was made of: V8's heap (committed and in use) and memory outside it.
+      const { heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      peakParts = { heapTotal, heapUsed, external, arrayBuffers };
     }
     peakRss = Math.max(peakRss, rss);
     const cpu = process.cpuUsage();
@@ -87,7 +104,9 @@ if (dir) {
       resetToken,
       rss,
       peakRss,
+      peakParts,
       heapUsed: process.memoryUsage().heapUsed,
+      gc,
       cpuUserUs: cpu.user,
       cpuSystemUs: cpu.system,
       // Before the first sample after a reset these are NaN/huge: the bench reads them only after seconds.

@@ -23,6 +23,9 @@ export interface WindowFigures {
   peakRss: number;
   /** V8's heap in use at the window's end (RSS also holds PGlite's WASM memory, buffers, code). */
   heapUsed: number;
+  /** Garbage collection in the window: the longest pause, and all pauses as a share of the wall time. */
+  gcMaxMs: number;
+  gcPercent: number;
   seconds: number;
 }
 
@@ -76,6 +79,8 @@ function figures(from: InstrumentDump, to: InstrumentDump): WindowFigures {
     cpuPercent: cpuPercent(from, to),
     peakRss: to.peakRss,
     heapUsed: to.heapUsed,
+    gcMaxMs: to.gc.maxMs,
+    gcPercent: (100 * to.gc.totalMs) / (to.at - from.at),
     seconds: (to.at - from.at) / 1000,
   };
 }
@@ -133,7 +138,16 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
             return;
           }
           await starting;
-          if (start) inFlightWindow = figures(start.dump, await freshDump(dir, pid));
+          if (start) {
+            const dump = await freshDump(dir, pid);
+            inFlightWindow = figures(start.dump, dump);
+            const mb = (bytes = Number.NaN) => `${(bytes / 1048576).toFixed(0)} MiB`;
+            const parts = dump.peakParts ?? {};
+            log(
+              `  at the RSS peak (${mb(dump.peakRss)}): heap ${mb(parts.heapUsed)} used of ${mb(parts.heapTotal)}, ` +
+                `external ${mb(parts.external)} (array buffers ${mb(parts.arrayBuffers)})`,
+            );
+          }
           const heapTarget = process.env.BENCH_CONCURRENCY_HEAP_SNAPSHOT;
           if (heapTarget) await takeHeapSnapshot(dir, pid, join(heapTarget, `${pid}-${runs}.heapsnapshot`));
         })(),

@@ -16,10 +16,14 @@ export interface InstrumentDump {
   resetToken: string;
   rss: number;
   peakRss: number;
+  /** At the RSS peak: V8's heap committed and in use, and memory outside it (bytes). */
+  peakParts?: { heapTotal?: number; heapUsed?: number; external?: number; arrayBuffers?: number };
   heapUsed: number;
   cpuUserUs: number;
   cpuSystemUs: number;
   delay: { count: number; p50: number; p99: number; max: number };
+  /** Garbage collections since the last reset: how many, their pauses added up, the longest. */
+  gc: { count: number; totalMs: number; maxMs: number };
 }
 
 export function readDump(dir: string, pid: number): InstrumentDump | undefined {

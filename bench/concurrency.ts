@@ -196,6 +196,7 @@ function rowCells({ engine, database, result: r }: Row): string[] {
     r.bytesPerRun === undefined ? "–" : fixed(r.bytesPerRun / 1024, 0),
     `${mib(r.idleHeap)} → ${r.inFlight ? mib(r.inFlight.heapUsed) : "–"}`,
     `${fixed(r.inFlight?.cpuPercent, 0)} % / ${fixed(r.toEnd?.cpuPercent, 0)} %`,
+    `${fixed(r.inFlight?.gcMaxMs, 0)} ms / ${fixed(r.inFlight?.gcPercent, 0)} %`,
     fixed(r.retrievesPerRun),
     `${fixed(r.emulatorCpuPercent, 0)} %`,
   ];
@@ -269,6 +270,7 @@ function section(rows: Row[]): BenchSection {
     "KB / run",
     "JS heap idle → in flight",
     "CPU (one core), in flight / to the end",
+    "GC in flight: longest pause / share of time",
     "retrieves / run",
     "emulator CPU",
   ];
@@ -298,6 +300,8 @@ stream reported a status past "submitting"):
 - **to the end**: from then until the last run finished: adds the answers' reveal and the runs' final writes.
 - **KB / run**: (peak RSS in flight − idle RSS) / N (the instrument collects garbage before each reading starts).
   **JS heap**: V8's heap in use; the rest of RSS is PGlite's WASM memory, buffers and code. **CPU**: process CPU time over wall time, in % of one core.
+  **GC**: garbage collections seen by a \`PerformanceObserver\` (\`gc\` entries): the longest, and all of them added up
+  over the wall time.
 - **retrieves / run**: GET \`…/responses/{id}\` the emulator answered during the level, over N.
 
 **baseline** (\`bench/concurrency-baseline.ts\`): the fixed-poll recipe (\`bench/baseline.ts\`: first retrieve 1 s

@@ -181,6 +181,12 @@ export function analysisAnswer(question: string, analysis: SalesAnalysis): strin
     "|---|---|---|",
     ...rows.map((row) => `| ${row.region} | $${grouped(row.toRevenueUsd)} | ${signed(row.growthPct)} |`),
     "",
+    "The query behind the table, to run it yourself:",
+    "",
+    "```sql",
+    `SELECT region, quarter, SUM(revenue_usd) AS revenue_usd, SUM(units) AS units FROM sales WHERE quarter IN ('${from}', '${to}') GROUP BY region, quarter ORDER BY region, quarter;`,
+    "```",
+    "",
     "Sources: `query_sales_genie` (emulated Genie space) and `summarize_trends`.",
   ].join("\n");
 }

@@ -2,15 +2,19 @@
 
 import { Fragment, memo } from "react";
 import ReactMarkdown, { type Components, defaultUrlTransform } from "react-markdown";
+import rehypeHighlight, { type Options as HighlightOptions } from "rehype-highlight";
 import remarkGfm from "remark-gfm";
+import { CodeBlock } from "./code-block";
+import { CODE_LANGUAGES } from "./code-languages";
 import { markdownBlocks } from "./markdown-blocks";
 import { capNesting } from "./nesting";
 
 /**
  * Model output is untrusted. react-markdown builds React elements (no innerHTML); raw HTML in the text is
  * dropped (`skipHtml`), and every URL goes through a transform that only lets http(s), mailto and relative
- * links through, so `javascript:` and `data:` links render inert. Nesting is capped (`capNesting`) so a
- * 200-deep list cannot stall the page.
+ * links through, so `javascript:` and `data:` links render inert; the links left open in a new tab without
+ * access to this one. Nesting is capped (`capNesting`) so a 200-deep list cannot stall the page. Code
+ * highlighting only wraps the code's own text in class-named spans: it adds no markup of the model's.
  */
 function safeUrl(url: string): string {
   const cleaned = defaultUrlTransform(url);
@@ -20,6 +24,9 @@ function safeUrl(url: string): string {
 }
 
 const REMARK_PLUGINS = [remarkGfm];
+// No language guessing: it would try every grammar on every unlabelled block, on every update of a streaming one.
+const HIGHLIGHT: HighlightOptions = { languages: CODE_LANGUAGES, detect: false };
+const REHYPE_PLUGINS: [[typeof rehypeHighlight, HighlightOptions]] = [[rehypeHighlight, HIGHLIGHT]];
 const COMPONENTS: Components = {
   a: ({ href, children }) =>
     href ? (
@@ -30,12 +37,29 @@ const COMPONENTS: Components = {
       <span>{children}</span>
     ),
   img: ({ alt }) => <span>{alt ? `[image: ${alt}]` : "[image]"}</span>,
+  pre: CodeBlock,
+  // A wide table scrolls inside the message instead of widening the page; focusable so keyboards can scroll it.
+  table: ({ children }) => (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <section className="table-scroll" tabIndex={0} aria-label="Table">
+      <table>{children}</table>
+    </section>
+  ),
 };
 
-/** One top-level block. Memoised on its text: while an answer streams, only its growing last block re-parses. */
+/**
+ * One top-level block. Memoised on its text: while an answer streams, only its growing last block re-parses
+ * (and is highlighted again, when it is code).
+ */
 const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
   return (
-    <ReactMarkdown remarkPlugins={REMARK_PLUGINS} skipHtml urlTransform={safeUrl} components={COMPONENTS}>
+    <ReactMarkdown
+      remarkPlugins={REMARK_PLUGINS}
+      rehypePlugins={REHYPE_PLUGINS}
+      skipHtml
+      urlTransform={safeUrl}
+      components={COMPONENTS}
+    >
       {text}
     </ReactMarkdown>
   );

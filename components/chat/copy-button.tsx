@@ -1,0 +1,49 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+type CopyState = "idle" | "copied" | "failed";
+
+const LABEL: Record<CopyState, string> = { idle: "Copy", copied: "Copied", failed: "Copy failed" };
+
+/**
+ * Copies text to the clipboard and says so for two seconds. `what` finishes the accessible name
+ * ("Copy code", "Copy message"); the text is read at click time, so it is whatever is shown then.
+ */
+export function CopyButton({
+  what,
+  text,
+  className = "",
+}: {
+  what: string;
+  text: () => string;
+  className?: string;
+}) {
+  const [state, setState] = useState<CopyState>("idle");
+  useEffect(() => {
+    if (state === "idle") return;
+    const timer = setTimeout(() => setState("idle"), 2000);
+    return () => clearTimeout(timer);
+  }, [state]);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text());
+      setState("copied");
+    } catch {
+      // No clipboard (an insecure origin, a denied permission): say so rather than pretend.
+      setState("failed");
+    }
+  };
+
+  return (
+    <button
+      type="button"
+      onClick={() => void copy()}
+      className={`rounded px-2 py-0.5 text-xs font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-700 ${className}`}
+    >
+      {LABEL[state]}
+      {state === "idle" && <span className="sr-only"> {what}</span>}
+    </button>
+  );
+}

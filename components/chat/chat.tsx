@@ -8,6 +8,8 @@ import { createChatTransport, readableError } from "@/lib/client/transport";
 import { type ChatMessage, STOPPED_NOTICE, withRunOutcome } from "@/lib/shared/chat";
 import type { DecideFn } from "./approval-card";
 import { Composer } from "./composer";
+import { EXAMPLE_PROMPTS } from "./example-prompts";
+import { useFollowBottom } from "./follow-bottom";
 import { MessageView } from "./message-view";
 import { RunStatus } from "./run-status";
 
@@ -115,7 +117,11 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
     void sendMessage(undefined, { body: { retry: true } });
   }, [sendMessage, clearError]);
 
+  const { scrollerRef, contentRef, showJump, follow } = useFollowBottom();
+
   const onSend = (text: string) => {
+    // Whoever sends wants to see the answer come in.
+    follow();
     clearError();
     setStopError(null);
     if (isNew && window.location.pathname !== `/chat/${chatId}`) {
@@ -124,48 +130,43 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
     void sendMessage({ text });
   };
 
-  const bottomRef = useRef<HTMLDivElement>(null);
-  const lastMessage = messages.at(-1);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the conversation as it grows
-  useEffect(() => {
-    // In the next frame, where layout happens anyway: an effect can run before the browser has laid out the
-    // commit (React flushes effects early when the next update is already waiting, as in a streamed reveal),
-    // and scrolling from it would then force a layout of the whole transcript synchronously.
-    const frame = requestAnimationFrame(() => bottomRef.current?.scrollIntoView({ block: "end" }));
-    return () => cancelAnimationFrame(frame);
-  }, [messages.length, lastMessage?.parts.length]);
-
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
-          {messages.length === 0 && <EmptyState />}
-          {messages.map((message, index) => (
-            <MessageView
-              key={message.id}
-              message={message}
-              onDecide={onDecide}
-              onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
-            />
-          ))}
-          {stopError && (
-            <div
-              role="alert"
-              className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-            >
-              {stopError}
-            </div>
-          )}
-          {error && (
-            <div
-              role="alert"
-              className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
-            >
-              {readableError(error)}
-            </div>
-          )}
-          <div ref={bottomRef} />
+      <div className="relative flex min-h-0 flex-1 flex-col">
+        <div ref={scrollerRef} className="min-h-0 flex-1 overflow-y-auto">
+          <div ref={contentRef} className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
+            {messages.length === 0 ? (
+              <EmptyState onPick={onSend} />
+            ) : (
+              <h1 className="sr-only">Conversation</h1>
+            )}
+            {messages.map((message, index) => (
+              <MessageView
+                key={message.id}
+                message={message}
+                onDecide={onDecide}
+                onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
+              />
+            ))}
+            {stopError && (
+              <div
+                role="alert"
+                className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+              >
+                {stopError}
+              </div>
+            )}
+            {error && (
+              <div
+                role="alert"
+                className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+              >
+                {readableError(error)}
+              </div>
+            )}
+          </div>
         </div>
+        {showJump && <JumpToLatest onClick={follow} />}
       </div>
       <div className="mx-auto w-full max-w-3xl">
         {busy && <RunStatus chatId={chatId} />}
@@ -175,15 +176,45 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   );
 }
 
-function EmptyState() {
+/** Shown while the reader is scrolled up: back to the newest message, following it again from there. */
+function JumpToLatest({ onClick }: { onClick: () => void }) {
   return (
-    <div className="py-16 text-center text-zinc-600 dark:text-zinc-400">
+    <button
+      type="button"
+      onClick={onClick}
+      className="absolute bottom-3 left-1/2 flex -translate-x-1/2 items-center gap-1 rounded-full border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 shadow-md hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100 dark:hover:bg-zinc-700"
+    >
+      <span aria-hidden>↓</span>
+      Jump to latest
+    </button>
+  );
+}
+
+/** A new chat: what the app is for, and example prompts (one per kind of run) that send themselves. */
+function EmptyState({ onPick }: { onPick: (prompt: string) => void }) {
+  return (
+    <div className="py-12 text-center text-zinc-600 dark:text-zinc-400">
       <h1 className="text-xl font-semibold text-zinc-900 dark:text-zinc-100">
         What should the agent work on?
       </h1>
       <p className="mt-2 text-sm">
         Runs go on in the background, so long multi-tool tasks finish even if a connection drops.
       </p>
+      <h2 className="sr-only">Examples</h2>
+      <ul className="mt-8 grid gap-3 text-left sm:grid-cols-2">
+        {EXAMPLE_PROMPTS.map(({ label, prompt }) => (
+          <li key={prompt}>
+            <button
+              type="button"
+              onClick={() => onPick(prompt)}
+              className="h-full w-full rounded-lg border border-zinc-200 bg-white px-4 py-3 text-left hover:border-zinc-300 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:border-zinc-600 dark:hover:bg-zinc-800"
+            >
+              <span className="block text-xs font-medium text-zinc-600 dark:text-zinc-400">{label}</span>
+              <span className="mt-1 block text-sm text-zinc-900 dark:text-zinc-100">{prompt}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -4,7 +4,9 @@ import { type DynamicToolUIPart, isToolUIPart } from "ai";
 import { memo } from "react";
 import type { ChatMessage } from "@/lib/shared/chat";
 import { ApprovalCard, type DecideFn } from "./approval-card";
+import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
+import { messageMarkdown } from "./message-text";
 import { RunOutcomeNotice } from "./run-outcome";
 import { ToolCard } from "./tool-card";
 
@@ -196,6 +198,11 @@ export const MessageView = memo(function MessageView({
             othersUndecided={undecided > 0}
           />
         ),
+      )}
+      {messageMarkdown(message) && (
+        <div className="flex gap-1 text-zinc-600 dark:text-zinc-400" data-message-actions>
+          <CopyButton what="message" text={() => messageMarkdown(message)} />
+        </div>
       )}
     </article>
   );

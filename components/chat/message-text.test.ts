@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "@/lib/shared/chat";
+import { messageMarkdown } from "./message-text";
+
+describe("messageMarkdown", () => {
+  it("joins the text parts as markdown and leaves out tools, reasoning and empty text", () => {
+    const parts = [
+      { type: "step-start" },
+      { type: "reasoning", text: "thinking" },
+      { type: "text", text: "First **part**.\n" },
+      { type: "dynamic-tool", toolName: "x", toolCallId: "1", state: "input-available", input: {} },
+      { type: "text", text: "  " },
+      { type: "text", text: "| a |\n|---|\n| 1 |" },
+    ] as ChatMessage["parts"];
+    expect(messageMarkdown({ parts })).toBe("First **part**.\n\n| a |\n|---|\n| 1 |");
+  });
+
+  it("is empty for a message with no text", () => {
+    expect(messageMarkdown({ parts: [] })).toBe("");
+  });
+});

@@ -1,0 +1,132 @@
+import { expect, type Page, test } from "@playwright/test";
+import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
+
+const DATA_PROMPT = "Analyze Q2 sales by region with the Genie space";
+
+const scroller = (page: Page) => page.locator("main .overflow-y-auto").first();
+const distanceFromBottom = (page: Page) =>
+  scroller(page).evaluate((element) => element.scrollHeight - element.clientHeight - element.scrollTop);
+
+test.describe("messages", () => {
+  test.use({ permissions: ["clipboard-read", "clipboard-write"] });
+
+  test("an example prompt sends itself; code is highlighted and copies; a message copies as markdown", async ({
+    page,
+  }) => {
+    await page.goto("/");
+    await page.getByRole("button", { name: /A data question with tools/ }).click();
+    await expect(page).toHaveURL(/\/chat\//);
+    await expect(page.locator('[data-role="user"]')).toHaveText(DATA_PROMPT);
+    await waitForRunToEnd(page);
+
+    const answer = assistantMessages(page).last();
+    const code = answer.locator("[data-code-block]");
+    await expect(code).toHaveCount(1);
+    await expect(code.locator(".hljs-keyword").first()).toHaveText("SELECT");
+    // Colours differ between keywords and the rest, or highlighting would be invisible.
+    const colours = await code.evaluate((block) => [
+      getComputedStyle(block.querySelector(".hljs-keyword") as Element).color,
+      getComputedStyle(block.querySelector("pre") as Element).color,
+    ]);
+    expect(colours[0]).not.toBe(colours[1]);
+
+    await code.getByRole("button", { name: "Copy code" }).click();
+    await expect(code.getByRole("button", { name: "Copied" })).toBeVisible();
+    const copiedCode = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copiedCode).toMatch(/^SELECT region, quarter, SUM\(revenue_usd\).*ORDER BY region, quarter;\n?$/);
+
+    // The answer's table sits in its own frame, with borders.
+    const table = answer.getByRole("region", { name: "Table" }).locator("table");
+    await expect(table).toBeVisible();
+    expect(
+      await table
+        .locator("td")
+        .first()
+        .evaluate((cell) => getComputedStyle(cell).borderTopStyle),
+    ).toBe("solid");
+
+    await answer.getByRole("button", { name: "Copy message" }).click();
+    const copiedMessage = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copiedMessage).toContain("| region |");
+    expect(copiedMessage).toContain("```sql");
+    expect(copiedMessage).not.toContain("query_sales_genie\n"); // tool cards are not part of it
+  });
+});
+
+test("scrolling up stops following the run; Jump to latest goes back down and follows again", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.goto("/");
+  // Enough text to scroll through, then a slow run whose steps keep arriving for ~20 s.
+  await ask(page, "Write a long report on our quarterly sales");
+  await waitForRunToEnd(page);
+  expect(await distanceFromBottom(page)).toBeLessThanOrEqual(40);
+  const jump = page.getByRole("button", { name: "Jump to latest" });
+  await expect(jump).toHaveCount(0);
+
+  await ask(page, "Run a slow multi-step analysis of the sales data");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  await expect(toolCard(page, "query_sales_genie")).toHaveCount(1);
+  expect(await distanceFromBottom(page)).toBeLessThanOrEqual(40);
+
+  // The reader scrolls up to read the report: new steps must not pull them down.
+  await scroller(page).hover();
+  await page.mouse.wheel(0, -3000);
+  await expect(jump).toBeVisible();
+  const readingAt = await scroller(page).evaluate((element) => element.scrollTop);
+  await expect(toolCard(page, "summarize_trends")).toHaveCount(1);
+  expect(await scroller(page).evaluate((element) => element.scrollTop)).toBe(readingAt);
+
+  await jump.click();
+  await expect(jump).toHaveCount(0);
+  expect(await distanceFromBottom(page)).toBeLessThanOrEqual(40);
+  // Following again: the answer that arrives next is kept in view.
+  await waitForRunToEnd(page);
+  await expect(assistantMessages(page).last().locator("[data-code-block]")).toHaveCount(1);
+  await expect.poll(() => distanceFromBottom(page)).toBeLessThanOrEqual(40);
+  await expect(jump).toHaveCount(0);
+});
+
+test("the history column hides and shows from the keyboard", async ({ page }) => {
+  await page.goto("/");
+  const history = page.getByRole("navigation", { name: "Chat history" });
+  const hide = page.getByRole("button", { name: "Hide chat history" });
+  await hide.focus();
+  await page.keyboard.press("Enter");
+  await expect(history).toBeHidden();
+  const show = page.getByRole("button", { name: "Show chat history" });
+  await expect(show).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(history).toBeVisible();
+});
+
+test.describe("at 390 px wide", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+  test("wide tables, long code lines and long URLs scroll or wrap inside the message, never the page", async ({
+    page,
+  }) => {
+    await page.goto("/");
+    await expect(page.getByRole("button", { name: /A long run/ })).toBeVisible();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+
+    await ask(page, DATA_PROMPT);
+    await waitForRunToEnd(page);
+    // Open the tool card too: its output is a five-column table.
+    await toolCard(page, "query_sales_genie").locator("summary").click();
+    await expect(toolCard(page, "query_sales_genie").getByRole("region", { name: "Table" })).toBeVisible();
+    const longUrl = `https://example.com/${"very-long-path-segment-".repeat(8)}end`;
+    await ask(page, `What is at ${longUrl} please?`);
+    await waitForRunToEnd(page);
+    await expect(assistantMessages(page).last().getByRole("link", { name: longUrl })).toBeVisible();
+
+    const code = page.locator("[data-code-block] pre").first();
+    // The SQL line is longer than the screen: it scrolls inside its block.
+    expect(await code.evaluate((pre) => pre.scrollWidth > pre.clientWidth)).toBe(true);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+  });
+});

@@ -128,5 +128,7 @@ test.describe("at 390 px wide", () => {
     // The SQL line is longer than the screen: it scrolls inside its block.
     expect(await code.evaluate((pre) => pre.scrollWidth > pre.clientWidth)).toBe(true);
     expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    // The header stays put: only the conversation's pane scrolls, never the page.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(844);
   });
 });

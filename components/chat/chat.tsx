@@ -133,7 +133,8 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="relative flex min-h-0 flex-1 flex-col">
-        <div ref={scrollerRef} className="min-h-0 flex-1 overflow-y-auto">
+        {/* Positioned, so visually hidden (absolute) labels inside stay inside it instead of stretching the page. */}
+        <div ref={scrollerRef} className="relative min-h-0 flex-1 overflow-y-auto">
           <div ref={contentRef} className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
             {messages.length === 0 ? (
               <EmptyState onPick={onSend} />

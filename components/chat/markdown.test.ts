@@ -33,7 +33,17 @@ describe("Markdown code blocks", () => {
 describe("Markdown tables and links", () => {
   it("puts a table in a focusable, named frame that scrolls on its own", () => {
     const html = render("| a | b |\n|---|---|\n| 1 | 2 |\n");
-    expect(html).toMatch(/<section class="table-scroll" tabindex="0" aria-label="Table"><table>/);
+    expect(html).toMatch(/<section class="table-scroll" tabindex="0" aria-label="Table: a, b"><table>/);
+  });
+
+  it("names each table by its column headings, cut short when they run long", () => {
+    expect(render("| **region** | `q2` |\n|---|---|\n| x | 1 |\n")).toContain(
+      'aria-label="Table: region, q2"',
+    );
+    const wide = `| ${Array.from({ length: 40 }, (_, i) => `column${i}`).join(" | ")} |`;
+    const label = /aria-label="([^"]*)"/.exec(render(`${wide}\n|${"---|".repeat(40)}\n`))?.[1] ?? "";
+    expect(label.startsWith("Table: column0, column1")).toBe(true);
+    expect(label).toHaveLength(100);
   });
 
   it("opens links in a new tab without a handle on this one, and drops unsafe ones", () => {

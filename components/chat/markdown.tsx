@@ -8,6 +8,7 @@ import { CodeBlock } from "./code-block";
 import { CODE_LANGUAGES } from "./code-languages";
 import { markdownBlocks } from "./markdown-blocks";
 import { capNesting } from "./nesting";
+import { tableLabel } from "./table-label";
 
 /**
  * Model output is untrusted. react-markdown builds React elements (no innerHTML); raw HTML in the text is
@@ -39,9 +40,9 @@ const COMPONENTS: Components = {
   img: ({ alt }) => <span>{alt ? `[image: ${alt}]` : "[image]"}</span>,
   pre: CodeBlock,
   // A wide table scrolls inside the message instead of widening the page; focusable so keyboards can scroll it.
-  table: ({ children }) => (
+  table: ({ children, node }) => (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-    <section className="table-scroll" tabIndex={0} aria-label="Table">
+    <section className="table-scroll" tabIndex={0} aria-label={tableLabel(node)}>
       <table>{children}</table>
     </section>
   ),

@@ -14,9 +14,10 @@ describe("Markdown code blocks", () => {
     expect(html).toContain(">sql</span>");
   });
 
-  it("shows code in an unknown language as plain text, without guessing", () => {
+  it("shows code in an unknown language, or none, as plain text, without guessing", () => {
+    expect(render("```\nSELECT region FROM sales;\n```\n")).not.toContain("hljs");
     const html = render("```cobol\nDISPLAY 'HELLO'.\n```\n");
-    expect(html).not.toContain("hljs-");
+    expect(html).not.toContain("hljs");
     expect(html).toContain("DISPLAY &#x27;HELLO&#x27;.");
   });
 

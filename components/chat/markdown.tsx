@@ -2,10 +2,9 @@
 
 import { Fragment, memo } from "react";
 import ReactMarkdown, { type Components, defaultUrlTransform } from "react-markdown";
-import rehypeHighlight, { type Options as HighlightOptions } from "rehype-highlight";
 import remarkGfm from "remark-gfm";
 import { CodeBlock } from "./code-block";
-import { CODE_LANGUAGES } from "./code-languages";
+import { rehypeHighlightCode } from "./highlight-code";
 import { markdownBlocks } from "./markdown-blocks";
 import { capNesting } from "./nesting";
 import { tableLabel } from "./table-label";
@@ -25,9 +24,7 @@ function safeUrl(url: string): string {
 }
 
 const REMARK_PLUGINS = [remarkGfm];
-// No language guessing: it would try every grammar on every unlabelled block, on every update of a streaming one.
-const HIGHLIGHT: HighlightOptions = { languages: CODE_LANGUAGES, detect: false };
-const REHYPE_PLUGINS: [[typeof rehypeHighlight, HighlightOptions]] = [[rehypeHighlight, HIGHLIGHT]];
+const REHYPE_PLUGINS = [rehypeHighlightCode];
 const COMPONENTS: Components = {
   a: ({ href, children }) =>
     href ? (

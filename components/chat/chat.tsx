@@ -132,40 +132,34 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <div className="relative flex min-h-0 flex-1 flex-col">
-        {/* Positioned, so visually hidden (absolute) labels inside stay inside it instead of stretching the page. */}
-        <div ref={scrollerRef} className="relative min-h-0 flex-1 overflow-y-auto">
-          <div ref={contentRef} className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
-            {messages.length === 0 ? (
-              <EmptyState onPick={onSend} />
-            ) : (
-              <h1 className="sr-only">Conversation</h1>
-            )}
-            {messages.map((message, index) => (
-              <MessageView
-                key={message.id}
-                message={message}
-                onDecide={onDecide}
-                onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
-              />
-            ))}
-            {stopError && (
-              <div
-                role="alert"
-                className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-              >
-                {stopError}
-              </div>
-            )}
-            {error && (
-              <div
-                role="alert"
-                className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
-              >
-                {readableError(error)}
-              </div>
-            )}
-          </div>
+      {/* Positioned, so visually hidden (absolute) labels inside stay inside it instead of stretching the page. */}
+      <div ref={scrollerRef} className="relative min-h-0 flex-1 overflow-y-auto">
+        <div ref={contentRef} className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
+          {messages.length === 0 ? <EmptyState onPick={onSend} /> : <h1 className="sr-only">Conversation</h1>}
+          {messages.map((message, index) => (
+            <MessageView
+              key={message.id}
+              message={message}
+              onDecide={onDecide}
+              onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
+            />
+          ))}
+          {stopError && (
+            <div
+              role="alert"
+              className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+            >
+              {stopError}
+            </div>
+          )}
+          {error && (
+            <div
+              role="alert"
+              className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+            >
+              {readableError(error)}
+            </div>
+          )}
         </div>
         {showJump && <JumpToLatest onClick={follow} />}
       </div>
@@ -179,15 +173,18 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
 
 /** Shown while the reader is scrolled up: back to the newest message, following it again from there. */
 function JumpToLatest({ onClick }: { onClick: () => void }) {
+  // Sticky at the end of the scrolling pane: it stays at the pane's bottom edge while the reader is further up.
   return (
-    <button
-      type="button"
-      onClick={onClick}
-      className="absolute bottom-3 left-1/2 flex -translate-x-1/2 items-center gap-1 rounded-full border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 shadow-md hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100 dark:hover:bg-zinc-700"
-    >
-      <span aria-hidden>↓</span>
-      Jump to latest
-    </button>
+    <div className="pointer-events-none sticky bottom-3 flex justify-center">
+      <button
+        type="button"
+        onClick={onClick}
+        className="pointer-events-auto flex items-center gap-1 rounded-full border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 shadow-md hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100 dark:hover:bg-zinc-700"
+      >
+        <span aria-hidden>↓</span>
+        Jump to latest
+      </button>
+    </div>
   );
 }
 

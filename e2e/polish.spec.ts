@@ -79,8 +79,11 @@ test("scrolling up stops following the run; Jump to latest goes back down and fo
   await expect(toolCard(page, "summarize_trends")).toHaveCount(1);
   expect(await scroller(page).evaluate((element) => element.scrollTop)).toBe(readingAt);
 
-  await jump.click();
+  await jump.focus();
+  await page.keyboard.press("Enter");
   await expect(jump).toHaveCount(0);
+  // The keyboard stays in the conversation rather than falling back to the page's start.
+  expect(await scroller(page).evaluate((element) => element === document.activeElement)).toBe(true);
   expect(await distanceFromBottom(page)).toBeLessThanOrEqual(40);
   // Following again: the answer that arrives next is kept in view.
   await waitForRunToEnd(page);

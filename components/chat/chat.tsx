@@ -133,7 +133,11 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       {/* Positioned, so visually hidden (absolute) labels inside stay inside it instead of stretching the page. */}
-      <div ref={scrollerRef} className="relative min-h-0 flex-1 overflow-y-auto">
+      <div
+        ref={scrollerRef}
+        tabIndex={-1}
+        className="relative min-h-0 flex-1 overflow-y-auto focus:outline-none"
+      >
         <div ref={contentRef} className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
           {messages.length === 0 ? <EmptyState onPick={onSend} /> : <h1 className="sr-only">Conversation</h1>}
           {messages.map((message, index) => (
@@ -161,7 +165,15 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
             </div>
           )}
         </div>
-        {showJump && <JumpToLatest onClick={follow} />}
+        {showJump && (
+          <JumpToLatest
+            onClick={() => {
+              follow();
+              // The button goes away: keep the keyboard in the conversation (arrow keys scroll it from there).
+              scrollerRef.current?.focus({ preventScroll: true });
+            }}
+          />
+        )}
       </div>
       <div className="mx-auto w-full max-w-3xl">
         {busy && <RunStatus chatId={chatId} />}

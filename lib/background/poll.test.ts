@@ -90,6 +90,7 @@ describe("pollBackgroundResponse", () => {
       "poll",
       "message@2",
       "poll",
+      "poll", // completed: the last item is still to be shown
       "function_call@3",
     ]);
   });

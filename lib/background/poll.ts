@@ -134,6 +134,9 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       createdAtMs = response.created_at * 1000;
     const terminal = isTerminalStatus(response.status);
     const fresh = takeNewItems(response.output ?? [], cursor, echo, terminal);
+    // The run is over upstream but its last items are still to be shown (a polled answer is revealed over up
+    // to a few seconds): say so first, so the browser can show "finishing" instead of "running".
+    if (terminal && fresh.items.length > 0) yield status();
     for (const { item, index } of fresh.items) yield { type: "item", item, index, cursor: index + 1 };
     cursor = fresh.cursor;
     if (!terminal) {

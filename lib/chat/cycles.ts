@@ -13,6 +13,7 @@ import {
   type UpstreamEventStream,
 } from "@/lib/background";
 import type { ChatStore } from "@/lib/db/chat-store";
+import type { TurnSettings } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
 import { STOPPED_NOTICE, streamRunToUI } from "@/lib/stream/run-stream";
@@ -30,7 +31,14 @@ export interface CycleDeps {
   tools?: unknown[];
   /** The app's own function tools, run when the agent calls them. */
   registry: ToolRegistry;
+  /** The server's steady poll interval (SUPERVISOR_POLL_INTERVAL_MS). */
   pollIntervalMs: number;
+  /**
+   * The person's choices for this turn, validated by the route: their poll interval replaces the server's for
+   * the upstream retrieves only (the stored-run watch and a followed cycle keep the server's, so Stop from
+   * another instance is not slowed down by a 30 s choice), their reveal speed paces the answer.
+   */
+  settings?: TurnSettings;
   echoesHistory: boolean;
   /** Tracing pass-through, when on: extra body fields and headers for each create of a run. */
   traceFields?: (ids: { chatId: string; runId: string }) => {
@@ -126,7 +134,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
       initial,
       cursor: resume?.cursor ?? 0,
       echo: deps.echoesHistory ? createEchoFilter(input) : noEcho,
-      intervalMs: deps.pollIntervalMs,
+      intervalMs: deps.settings?.pollIntervalMs ?? deps.pollIntervalMs,
       // A resumed response is already under way: no point waiting before the first look.
       initialDelayMs: resume ? 0 : undefined,
       startedAt,
@@ -141,6 +149,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         signal,
         calls,
         clientTools,
+        revealSpeed: deps.settings?.revealSpeed,
         onItemSent: async (item, cursor) => {
           history.push(item);
           await store.recordItem(chatId, runId, item, cursor);

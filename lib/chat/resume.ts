@@ -1,4 +1,5 @@
 import { ApiError } from "@/lib/http/errors";
+import type { TurnSettings } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import { currentTurnItems, replayTurn } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
@@ -13,7 +14,7 @@ const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
  */
 export async function resumeChatRun(
   deps: TurnDeps,
-  request: { chatId: string; ownerId: string; signal?: AbortSignal },
+  request: { chatId: string; ownerId: string; signal?: AbortSignal; settings?: TurnSettings },
 ): Promise<Response | null> {
   const chat = await deps.store.getChat(request.chatId, request.ownerId);
   if (!chat) throw new ApiError("not_found", "There is no such chat.");
@@ -34,17 +35,20 @@ export async function resumeChatRun(
   }
   const calls = new ToolCallTracker(deps.clock.now);
   const replay = replayTurn(currentTurnItems(chat.history), calls, new Set(deps.registry.names()));
-  return respondWithRun(deps, {
-    chatId: chat.id,
-    runId: run.runId,
-    // The replay rebuilds the message whole, so the stored snapshot of it is left out.
-    originalMessages: chat.messages.filter((m) => m.id !== run.runId),
-    history: chat.history,
-    calls,
-    clientSignal: request.signal,
-    prelude: (writer) => {
-      for (const chunk of replay) writer.write(chunk);
+  return respondWithRun(
+    { ...deps, settings: request.settings },
+    {
+      chatId: chat.id,
+      runId: run.runId,
+      // The replay rebuilds the message whole, so the stored snapshot of it is left out.
+      originalMessages: chat.messages.filter((m) => m.id !== run.runId),
+      history: chat.history,
+      calls,
+      clientSignal: request.signal,
+      prelude: (writer) => {
+        for (const chunk of replay) writer.write(chunk);
+      },
+      resume: { responseId: run.responseId, cursor: run.cursor, input: run.input, startedAt: run.startedAt },
     },
-    resume: { responseId: run.responseId, cursor: run.cursor, input: run.input, startedAt: run.startedAt },
-  });
+  );
 }

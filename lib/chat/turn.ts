@@ -2,7 +2,7 @@ import { generateId } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
 import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
-import type { ChatMessage } from "@/lib/shared/chat";
+import type { ChatMessage, TurnSettings } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { respondWithRun, type TurnDeps } from "./respond";
@@ -19,6 +19,8 @@ export interface TurnRequest {
   /** Who sends it: a chat is created for, and continued only by, its owner. */
   owner: ChatOwner;
   turn: TurnInput;
+  /** The person's validated choices for this run (poll interval, reveal speed); absent ones keep the server's. */
+  settings?: TurnSettings;
   /** Aborts when the browser goes away: polling ends, the upstream run goes on and can be resumed. */
   signal?: AbortSignal;
 }
@@ -48,20 +50,23 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
         deps.clock.now,
       )
     : new ToolCallTracker(deps.clock.now);
-  return respondWithRun(deps, {
-    chatId,
-    runId,
-    originalMessages: chat.messages,
-    history: chat.history,
-    calls,
-    clientSignal: request.signal,
-    prelude:
-      turn.kind === "approval"
-        ? (writer) => writeDecisions(writer, turn.decisions)
-        : turn.kind === "retry"
-          ? (writer) => writeRetried(writer, existing)
-          : undefined,
-  });
+  return respondWithRun(
+    { ...deps, settings: request.settings },
+    {
+      chatId,
+      runId,
+      originalMessages: chat.messages,
+      history: chat.history,
+      calls,
+      clientSignal: request.signal,
+      prelude:
+        turn.kind === "approval"
+          ? (writer) => writeDecisions(writer, turn.decisions)
+          : turn.kind === "retry"
+            ? (writer) => writeRetried(writer, existing)
+            : undefined,
+    },
+  );
 }
 
 function prepareTurn(chat: ChatRecord | undefined, turn: TurnInput): TurnAppend {

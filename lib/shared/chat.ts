@@ -98,7 +98,37 @@ export const approvalDecisionSchema = z
 
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
-const messageRequestSchema = z.object({ id: chatIdSchema, message: userMessageSchema }).strict();
+/** The steady poll intervals a person may choose (2 s / 10 s / 30 s); without one, SUPERVISOR_POLL_INTERVAL_MS. */
+export const POLL_INTERVAL_CHOICES_MS = [2_000, 10_000, 30_000] as const;
+export type PollIntervalChoice = (typeof POLL_INTERVAL_CHOICES_MS)[number];
+
+/** How fast a polled answer is revealed once it is finished; `normal` is the server's own pacing. */
+export const REVEAL_SPEEDS = ["instant", "normal", "slow"] as const;
+export type RevealSpeed = (typeof REVEAL_SPEEDS)[number];
+
+/**
+ * A person's run settings, sent with each turn (and on a resume, as query parameters). Only these values are
+ * accepted: an interval the upstream would be hammered with, or a reveal of unbounded length, is refused.
+ */
+const POLL_INTERVAL_ERROR = "pollIntervalMs must be 2000, 10000 or 30000 (a check every 2 s, 10 s or 30 s).";
+
+const pollIntervalSchema = z.literal(POLL_INTERVAL_CHOICES_MS, { error: POLL_INTERVAL_ERROR });
+
+const turnSettingsShape = {
+  pollIntervalMs: pollIntervalSchema.optional(),
+  revealSpeed: z
+    .enum(REVEAL_SPEEDS, { error: `revealSpeed must be one of: ${REVEAL_SPEEDS.join(", ")}.` })
+    .optional(),
+};
+
+export interface TurnSettings {
+  pollIntervalMs?: PollIntervalChoice;
+  revealSpeed?: RevealSpeed;
+}
+
+const messageRequestSchema = z
+  .object({ id: chatIdSchema, message: userMessageSchema, ...turnSettingsShape })
+  .strict();
 
 const decisionsRequestSchema = z
   .object({
@@ -107,11 +137,14 @@ const decisionsRequestSchema = z
       .array(approvalDecisionSchema)
       .min(1, { error: "No decisions were sent." })
       .max(32, { error: "Too many decisions in one request." }),
+    ...turnSettingsShape,
   })
   .strict();
 
 /** Run the last answer again after its run ended early (expired, failed, stopped…). */
-const retryRequestSchema = z.object({ id: chatIdSchema, retry: z.literal(true) }).strict();
+const retryRequestSchema = z
+  .object({ id: chatIdSchema, retry: z.literal(true), ...turnSettingsShape })
+  .strict();
 
 export type ChatRequest =
   | z.infer<typeof messageRequestSchema>
@@ -141,5 +174,27 @@ export function parseChatRequest(body: unknown) {
       : messageRequestSchema;
   return schema.safeParse(body) as
     | { success: true; data: ChatRequest }
+    | { success: false; error: z.ZodError };
+}
+
+const resumeSettingsSchema = z
+  .object({
+    pollIntervalMs: z
+      .string()
+      .regex(/^\d{1,6}$/, { error: POLL_INTERVAL_ERROR })
+      .transform(Number)
+      .pipe(pollIntervalSchema),
+    revealSpeed: turnSettingsShape.revealSpeed,
+  })
+  .partial()
+  .strict();
+
+/**
+ * The run settings of a resumed stream (`GET /api/chat/{id}/stream` has no body): the same fields as a turn's,
+ * as query parameters, validated against the same choices. Unknown parameters are refused like unknown fields.
+ */
+export function parseResumeSettings(params: URLSearchParams) {
+  return resumeSettingsSchema.safeParse(Object.fromEntries(params)) as
+    | { success: true; data: TurnSettings }
     | { success: false; error: z.ZodError };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "@/lib/background";
+import type { RevealSpeed } from "@/lib/shared/chat";
 
 export interface RevealOptions {
   clock: Clock;
@@ -12,6 +13,20 @@ export interface RevealOptions {
 }
 
 const WORD = /\s*\S+\s*/g;
+
+/**
+ * The pacing of each reveal speed a person may choose. `instant`: the whole text in one delta (for people who
+ * find moving text hard to read, or just want it). `slow`: twice the time per word, bounded at 6 s.
+ */
+const PACING: Record<RevealSpeed, Pick<RevealOptions, "maxMs" | "msPerWord">> = {
+  instant: { maxMs: 0, msPerWord: 0 },
+  normal: {},
+  slow: { maxMs: 6_000, msPerWord: 12 },
+};
+
+export function revealPacing(speed: RevealSpeed = "normal"): Pick<RevealOptions, "maxMs" | "msPerWord"> {
+  return PACING[speed];
+}
 
 /**
  * Bench-only: `BENCH_REVEAL=baseline` (set by `npm run bench -- browser` on a server of its own, never in

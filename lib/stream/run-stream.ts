@@ -1,8 +1,8 @@
 import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
-import { type RunOutcomeData, STOPPED_NOTICE } from "@/lib/shared/chat";
+import { type RevealSpeed, type RunOutcomeData, STOPPED_NOTICE } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
-import { benchRevealPacing, revealText } from "./reveal";
+import { benchRevealPacing, revealPacing, revealText } from "./reveal";
 import type { ChunkWriter } from "./ui-response";
 
 /** An unchanged status is sent again after this long: under the engine's 4 s heartbeat, so those always pass. */
@@ -18,7 +18,8 @@ export interface RunStreamOptions {
   writer: ChunkWriter;
   clock: Clock;
   signal?: AbortSignal;
-  revealMaxMs?: number;
+  /** The person's choice; absent is `normal`, the server's own pacing. */
+  revealSpeed?: RevealSpeed;
   /** Tool calls already on screen in this message; shared across the cycles of one turn. */
   calls?: ToolCallTracker;
   /** Names of the app's own function tools, so their cards say they ran here. */
@@ -85,7 +86,7 @@ export async function streamRunToUI(
                 ? view.text.slice(streamed.sent.length)
                 : "";
             if (!streamed) writer.write({ type: "text-start", id });
-            const pacing = { maxMs: options.revealMaxMs, ...benchRevealPacing() };
+            const pacing = { ...revealPacing(options.revealSpeed), ...benchRevealPacing() };
             for await (const delta of revealText(rest, { clock, signal, ...pacing })) {
               writer.write({ type: "text-delta", id, delta });
             }

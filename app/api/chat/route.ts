@@ -20,6 +20,7 @@ export async function POST(request: Request): Promise<Response> {
       chatId: parsed.data.id,
       owner,
       turn: toTurn(parsed.data),
+      settings: { pollIntervalMs: parsed.data.pollIntervalMs, revealSpeed: parsed.data.revealSpeed },
       signal: request.signal,
     });
   } catch (err) {

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SettingsButton } from "@/components/settings/settings-dialog";
+import { SettingsRuntime } from "@/components/settings/settings-runtime";
+import { THEME_SCRIPT } from "@/components/settings/theme-script";
 import { Sidebar, SidebarToggles } from "@/components/sidebar";
 import "./globals.css";
 
@@ -12,8 +15,14 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The inline script sets <html>'s `dark` class before React hydrates: that one difference is expected.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of ours, no user data (theme-script.ts) */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="flex h-dvh flex-col">
+        <SettingsRuntime />
         <header className="flex items-center gap-2 border-b border-zinc-200 px-2 py-2 md:px-3 dark:border-zinc-800">
           <SidebarToggles />
           <Link
@@ -22,6 +31,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           >
             Background Agent Chat
           </Link>
+          <SettingsButton />
         </header>
         <div className="flex min-h-0 flex-1">
           <Sidebar />

@@ -1,5 +1,6 @@
 import { DefaultChatTransport, isToolUIPart } from "ai";
-import type { ApprovalDecision, ChatMessage } from "@/lib/shared/chat";
+import type { ApprovalDecision, ChatMessage, TurnSettings } from "@/lib/shared/chat";
+import { turnSettingsOf, useSettingsStore } from "./settings-store";
 
 /**
  * The browser sends only the chat id and either the new user message or the person's approval decisions:
@@ -9,12 +10,26 @@ export function createChatTransport() {
   return new DefaultChatTransport<ChatMessage>({
     api: "/api/chat",
     prepareSendMessagesRequest: ({ id, messages, body }) => {
-      if (body?.retry === true) return { body: { id, retry: true } };
+      // Read at send time: a setting changed mid-chat applies from the next turn on.
+      const settings = turnSettingsOf(useSettingsStore.getState());
+      if (body?.retry === true) return { body: { id, retry: true, ...settings } };
       const last = messages.at(-1);
-      if (last?.role === "assistant") return { body: { id, decisions: pendingDecisions(last) } };
-      return { body: { id, message: last } };
+      if (last?.role === "assistant") return { body: { id, decisions: pendingDecisions(last), ...settings } };
+      return { body: { id, message: last, ...settings } };
     },
+    // A reconnect has no body: the same settings go as query parameters.
+    prepareReconnectToStreamRequest: ({ id }) => ({
+      api: `/api/chat/${encodeURIComponent(id)}/stream${resumeQuery(turnSettingsOf(useSettingsStore.getState()))}`,
+    }),
   });
+}
+
+function resumeQuery(settings: TurnSettings): string {
+  const params = new URLSearchParams();
+  if (settings.pollIntervalMs) params.set("pollIntervalMs", String(settings.pollIntervalMs));
+  if (settings.revealSpeed) params.set("revealSpeed", settings.revealSpeed);
+  const query = params.toString();
+  return query ? `?${query}` : "";
 }
 
 /** Decisions the person made on this message's approval cards that the server has not acted on yet. */

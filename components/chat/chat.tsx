@@ -3,6 +3,7 @@
 import { useChat } from "@ai-sdk/react";
 import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { currentAnswer } from "@/lib/client/run-progress";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { createChatTransport, readableError } from "@/lib/client/transport";
 import { type ChatMessage, STOPPED_NOTICE, withRunOutcome } from "@/lib/shared/chat";
@@ -176,7 +177,13 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
         )}
       </div>
       <div className="mx-auto w-full max-w-3xl">
-        {busy && <RunStatus chatId={chatId} />}
+        <RunStatus
+          chatId={chatId}
+          busy={busy}
+          reconnecting={reconnecting > 0}
+          answer={currentAnswer(messages)}
+          requestError={error ? readableError(error) : undefined}
+        />
         <Composer busy={busy} onSend={onSend} onStop={() => void onStop()} />
       </div>
     </div>

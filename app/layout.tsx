@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { NewChatShortcut } from "@/components/chat/new-chat-shortcut";
 import { SettingsButton } from "@/components/settings/settings-dialog";
 import { SettingsRuntime } from "@/components/settings/settings-runtime";
 import { THEME_SCRIPT } from "@/components/settings/theme-script";
@@ -23,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="flex h-dvh flex-col">
         <SettingsRuntime />
+        <NewChatShortcut />
         <header className="flex items-center gap-2 border-b border-zinc-200 px-2 py-2 md:px-3 dark:border-zinc-800">
           <SidebarToggles />
           <Link

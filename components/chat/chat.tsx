@@ -99,6 +99,21 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
     }
   };
 
+  // Esc stops the run from anywhere on the page, unless a dialog is open (then Esc closes the dialog).
+  const stopOnEscape = useRef(onStop);
+  stopOnEscape.current = onStop;
+  useEffect(() => {
+    if (!busy) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
+      if (document.querySelector("dialog[open]")) return;
+      event.preventDefault();
+      void stopOnEscape.current();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [busy]);
+
   // Every request (a message, or approvals sent automatically) shows its status at once.
   useEffect(() => {
     if (status === "submitted") beginRun(chatId);

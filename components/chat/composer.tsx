@@ -49,6 +49,8 @@ export function Composer({ busy, onSend, onStop }: ComposerProps) {
         <button
           type="button"
           onClick={onStop}
+          title="Stop the run (Esc)"
+          aria-keyshortcuts="Escape"
           className="rounded-md bg-zinc-800 px-4 py-2 font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 dark:bg-zinc-200 dark:text-zinc-900"
         >
           Stop

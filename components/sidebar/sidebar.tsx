@@ -3,6 +3,7 @@
 import { usePathname } from "next/navigation";
 import { type MouseEvent, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { NEW_CHAT_ARIA_SHORTCUTS, NEW_CHAT_SHORTCUT_LABEL } from "@/components/chat/new-chat-shortcut";
 import { type ChatSummary, useChatListStore } from "@/lib/client/chat-list-store";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { ChatListItem } from "./chat-list-item";
@@ -176,6 +177,8 @@ function ChatHistoryPanel(props: ChatHistoryPanelProps) {
         <a
           href="/"
           data-new-chat
+          title={`New chat (${NEW_CHAT_SHORTCUT_LABEL})`}
+          aria-keyshortcuts={NEW_CHAT_ARIA_SHORTCUTS}
           className="flex flex-1 items-center gap-2 rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
         >
           <PlusIcon />

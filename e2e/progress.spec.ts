@@ -1,0 +1,87 @@
+import { expect, type Page, test } from "@playwright/test";
+import { approvalCard, ask, waitForRunToEnd } from "./helpers";
+
+const runStatus = (page: Page) => page.getByTestId("run-status");
+/** The polite live region: phase changes and the run's end, never the ticking time. */
+const announcer = (page: Page) => page.getByRole("status");
+
+/** The elapsed time the status line shows, in seconds ("1m 05s" → 65). */
+async function elapsedSeconds(page: Page): Promise<number> {
+  const text = (await page.getByTestId("run-elapsed").textContent()) ?? "";
+  const match = /(?:(\d+)m )?(\d+)s/.exec(text);
+  if (!match) throw new Error(`no elapsed time in "${text}"`);
+  return Number(match[1] ?? 0) * 60 + Number(match[2]);
+}
+
+test("a long run shows its phase, a ticking time, its tool steps and the tab title; Esc stops it", async ({
+  page,
+}) => {
+  await page.goto("/");
+  const originalTitle = await page.title();
+  // ~20 s at the tests' time scale: long enough to watch, stopped long before it ends.
+  await ask(page, "Run a slow multi-step analysis of the sales data");
+
+  await expect(runStatus(page)).toHaveAttribute("data-phase", "running");
+  await expect(runStatus(page)).toContainText("Running");
+  await expect(page).toHaveTitle(/^● Running \d+s · /);
+  const first = await elapsedSeconds(page);
+  await expect.poll(() => elapsedSeconds(page), { timeout: 5_000 }).toBeGreaterThan(first);
+
+  await expect(page.getByTestId("run-steps")).toContainText(/1 tool step, latest query_sales_genie/);
+  await expect(page.getByTestId("run-steps")).toContainText(/2 tool steps, latest summarize_trends/, {
+    timeout: 20_000,
+  });
+
+  // The live region said the phase once and does not tick with the clock.
+  await expect(announcer(page)).toHaveText("Running");
+  await expect(announcer(page)).not.toContainText(/\d+s/);
+
+  // Esc stops the run with focus anywhere in the chat, here in the message box.
+  await page.getByRole("textbox", { name: "Message" }).focus();
+  await page.keyboard.press("Escape");
+  await waitForRunToEnd(page);
+  await expect(page.getByText("The run was stopped.")).toBeVisible();
+  await expect(announcer(page)).toHaveText("Run stopped");
+  await expect(runStatus(page)).toHaveCount(0);
+  await expect(page).toHaveTitle(originalTitle);
+});
+
+test("a finished run says so once, and the title comes back", async ({ page }) => {
+  await page.goto("/");
+  const originalTitle = await page.title();
+  await ask(page, "Write a long report on our quarterly sales");
+  // The run is over upstream while its long answer is still being revealed (a second or so: watched per frame).
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="run-status"][data-phase="finishing"]') !== null &&
+      /^● Finishing \d+s · /.test(document.title),
+  );
+  await waitForRunToEnd(page);
+  await expect(announcer(page)).toHaveText("Run finished");
+  await expect(page).toHaveTitle(originalTitle);
+});
+
+test("a run waiting on an approval card says it waits for you", async ({ page }) => {
+  await page.goto("/");
+  await ask(page, "Search the web for lakehouse news");
+  await expect(approvalCard(page, "search_web")).toBeVisible();
+  await waitForRunToEnd(page);
+  await expect(runStatus(page)).toHaveAttribute("data-phase", "approval");
+  await expect(runStatus(page)).toContainText("Waiting for your approval");
+  await expect(page).toHaveTitle(/^● Waiting for your approval · /);
+  await expect(announcer(page)).toHaveText("Run paused: waiting for your approval");
+});
+
+test("Ctrl+Shift+O starts a new chat", async ({ page }) => {
+  await page.goto("/");
+  await ask(page, "A quick question about revenue");
+  await waitForRunToEnd(page);
+  await expect(page).toHaveURL(/\/chat\//);
+  await expect(page.getByRole("link", { name: "New chat" })).toHaveAttribute(
+    "aria-keyshortcuts",
+    /Control\+Shift\+O/,
+  );
+  await page.keyboard.press("Control+Shift+O");
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByText("What should the agent work on?")).toBeVisible();
+});

@@ -138,6 +138,9 @@ function notifyIfHidden(text: string, chatTitle: string | undefined) {
 function useRunTitle(phase: RunPhase | null, elapsedMs: number, chatTitle: string | undefined) {
   const original = useRef<string | null>(null);
   useEffect(() => {
+    // Not from "submitting" on: the first message of a new chat also gives the page its URL, and Next's route
+    // announcer reads the title out (assertively) when the URL changes. From the first status on, it is quiet.
+    if (phase === "submitting" && original.current === null) return;
     if (phase === null) {
       if (original.current !== null) document.title = original.current;
       original.current = null;

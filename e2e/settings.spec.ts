@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ask, waitForRunToEnd } from "./helpers";
+import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
+import { BUDGET_PORT } from "./ports";
 
 const settingsDialog = (page: Page) => page.getByRole("dialog", { name: "Settings" });
 
@@ -141,4 +142,29 @@ test("a run that ends while the tab is hidden shows a notification, once the per
   await ask(page, "A second question about churn");
   await waitForRunToEnd(page);
   await expect.poll(shown).toEqual(["Run finished"]);
+});
+
+test("a run handed over to reconnects keeps the chosen settings (query parameters) and ends complete", async ({
+  page,
+}) => {
+  const reconnects: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "GET" && /\/api\/chat\/[^/]+\/stream/.test(request.url())) {
+      reconnects.push(new URL(request.url()).search);
+    }
+  });
+  // The server whose streams hand over every 2 s: a multi-step run (~5 s here) is continued by reconnects.
+  await page.goto(`http://127.0.0.1:${BUDGET_PORT}/`);
+  const dialog = await openSettings(page);
+  await dialog.getByLabel("Check on a running task every").selectOption({ label: "2 seconds" });
+  await dialog.getByRole("radio", { name: "Slow" }).check();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await ask(page, "Run a multi-step analysis of the sales data");
+  await waitForRunToEnd(page);
+  expect(reconnects.length).toBeGreaterThan(0);
+  for (const search of reconnects) expect(search).toBe("?pollIntervalMs=2000&revealSpeed=slow");
+  await expect(toolCard(page, "summarize_trends")).toHaveCount(1);
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await expect(page.getByText("Here is what the sales data shows")).toHaveCount(1);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
 });

@@ -1,5 +1,6 @@
 "use client";
 
+import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useChatListStore } from "@/lib/client/chat-list-store";
 import {
@@ -134,21 +135,30 @@ function notifyIfHidden(text: string, chatTitle: string | undefined) {
   };
 }
 
-/** The tab's title shows the run while there is one; the title it replaced comes back afterwards. */
+/**
+ * The tab's title shows the run while there is one; the title it replaced comes back afterwards.
+ *
+ * Next's route announcer reads the title out (assertively) when the router's URL changes, as it does when a new
+ * chat's first message gives the page its URL: the router catches up with that URL in a transition, late while
+ * a run streams. So the run's title waits until the router has the page's URL, and is written a task later,
+ * once every effect of that commit (the announcer's reading of the title among them) has run.
+ */
 function useRunTitle(phase: RunPhase | null, elapsedMs: number, chatTitle: string | undefined) {
+  const routerPath = usePathname();
   const original = useRef<string | null>(null);
   useEffect(() => {
-    // Not from "submitting" on: the first message of a new chat also gives the page its URL, and Next's route
-    // announcer reads the title out (assertively) when the URL changes. From the first status on, it is quiet.
-    if (phase === "submitting" && original.current === null) return;
     if (phase === null) {
       if (original.current !== null) document.title = original.current;
       original.current = null;
       return;
     }
-    original.current ??= document.title;
-    document.title = runTabTitle(phase, elapsedMs, chatTitle ?? original.current);
-  }, [phase, elapsedMs, chatTitle]);
+    if (routerPath !== window.location.pathname) return;
+    const timer = setTimeout(() => {
+      original.current ??= document.title;
+      document.title = runTabTitle(phase, elapsedMs, chatTitle ?? original.current);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [phase, elapsedMs, chatTitle, routerPath]);
   useEffect(
     () => () => {
       if (original.current !== null) document.title = original.current;

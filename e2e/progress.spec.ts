@@ -101,3 +101,16 @@ test("Ctrl+Shift+O starts a new chat", async ({ page }) => {
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByText("What should the agent work on?")).toBeVisible();
 });
+
+test("the progress bar slides, and stands still for people who ask for less motion", async ({ page }) => {
+  const bar = page.locator(".run-progress-bar");
+  const animation = () => bar.evaluate((element) => getComputedStyle(element).animationName);
+  await page.goto("/");
+  await ask(page, "A slow question about churn");
+  await expect(bar).toBeVisible();
+  expect(await animation()).toBe("run-progress-slide");
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await expect.poll(animation).toBe("none");
+  await waitForRunToEnd(page);
+  await expect(bar).toHaveCount(0);
+});

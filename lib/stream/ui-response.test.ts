@@ -12,8 +12,19 @@ function turnChunks(): ChatChunk[] {
   return [
     { type: "start", messageId: "run-1" },
     { type: "start-step" },
-    { type: "data-run-status", id: "run-status", transient: true, data: { status: "queued", elapsedMs: 0, polls: 0 } },
-    { type: "tool-input-available", toolCallId: "c1", toolName: "genie", input: { q: "sales" }, dynamic: true },
+    {
+      type: "data-run-status",
+      id: "run-status",
+      transient: true,
+      data: { status: "queued", elapsedMs: 0, polls: 0 },
+    },
+    {
+      type: "tool-input-available",
+      toolCallId: "c1",
+      toolName: "genie",
+      input: { q: "sales" },
+      dynamic: true,
+    },
     { type: "tool-output-available", toolCallId: "c1", output: { rows: 3 }, dynamic: true },
     { type: "text-start", id: "t1" },
     ...words.map((delta): ChatChunk => ({ type: "text-delta", id: "t1", delta })),
@@ -30,7 +41,9 @@ async function sdkMessage(originalMessages: ChatMessage[], chunks: ChatChunk[]):
   let message: ChatMessage | undefined;
   const stream = createUIMessageStream<ChatMessage>({
     originalMessages,
-    execute: ({ writer }) => chunks.forEach((chunk) => writer.write(chunk)),
+    execute: ({ writer }) => {
+      for (const chunk of chunks) writer.write(chunk);
+    },
     onEnd: ({ responseMessage }) => {
       message = responseMessage;
     },
@@ -103,7 +116,9 @@ describe("uiMessageStreamResponse", () => {
     let stored: ChatMessage | undefined;
     const response = uiMessageStreamResponse({
       originalMessages: [user, earlier],
-      execute: async (writer) => chunks.forEach((chunk) => writer.write(chunk)),
+      execute: async (writer) => {
+        for (const chunk of chunks) writer.write(chunk);
+      },
       onEnd: ({ responseMessage }) => {
         stored = responseMessage;
       },
@@ -141,7 +156,9 @@ describe("uiMessageStreamResponse", () => {
     await reader?.cancel();
     expect(ends).toHaveLength(1);
     expect(ends[0]?.isCancelled).toBe(true);
-    expect(ends[0]?.responseMessage.parts).toEqual([{ type: "text", text: "Half an answer", state: "streaming" }]);
+    expect(ends[0]?.responseMessage.parts).toEqual([
+      { type: "text", text: "Half an answer", state: "streaming" },
+    ]);
     release();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(finished).toBe(true);

@@ -50,7 +50,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx next build && npx next start -p ${PORT} -H 127.0.0.1`,
+      command: `npx next build && npm run serve -- -p ${PORT} -H 127.0.0.1`,
       url: `http://127.0.0.1:${PORT}`,
       timeout: 300_000,
       // Never test a stale server left behind by another run.

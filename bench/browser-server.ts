@@ -5,6 +5,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { serveNodeFlags } from "@/scripts/serve-flags";
 
 const ROOT = path.resolve(new URL("..", import.meta.url).pathname);
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -52,7 +53,7 @@ export async function startApp(env: Record<string, string>): Promise<AppServer> 
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,
-    [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
+    [...serveNodeFlags(ROOT), NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ROOT,
       // Its own process group, so stop() ends next-server's workers too and nothing else.

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { connect } from "node:net";
 import path from "node:path";
+import { serveNodeFlags } from "../scripts/serve-flags";
 
 /** Run by node itself rather than through npx: one process fewer to start, and to kill. */
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
@@ -38,7 +39,16 @@ export async function startNextServer({
   cwd?: string;
 }): Promise<NextServer> {
   let output = "";
-  const command = [process.execPath, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"];
+  const command = [
+    process.execPath,
+    ...serveNodeFlags(),
+    NEXT_BIN,
+    "start",
+    "-p",
+    String(port),
+    "-H",
+    "127.0.0.1",
+  ];
   const [file, ...args] = runAs ? ["runuser", "-u", runAs, "--", ...command] : command;
   const child = spawn(file as string, args, {
     detached: true,

@@ -17,6 +17,9 @@ for (;;) {
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-const child = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { stdio: "inherit" });
+// `npm run serve`: the app started as users start it (package.json's node flags included).
+const child = spawn("npm", ["run", "--silent", "serve", "--", "-p", port, "-H", "127.0.0.1"], {
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

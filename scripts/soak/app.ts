@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { serveNodeFlags } from "../serve-flags";
 
 const NEXT_BIN = join("node_modules", "next", "dist", "bin", "next");
 
@@ -49,7 +50,7 @@ export async function startApp(options: {
   const { cwd, port } = options;
   const child: ChildProcess = spawn(
     process.execPath,
-    [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
+    [...serveNodeFlags(cwd), NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd,
       env: options.env as NodeJS.ProcessEnv,

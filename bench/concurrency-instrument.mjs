@@ -9,7 +9,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector";
 import { join } from "node:path";
-import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString, writeHeapSnapshot } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -29,12 +29,17 @@ if (dir) {
   let peakParts = {};
   // Garbage collections since the last reset: each one pauses the loop (a scavenge wholly, a mark-compact for
   // its final part), so they explain loop delay that no code of the app's shows.
-  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  const noGc = () => ({ count: 0, totalMs: 0, maxMs: 0, maxMajorMs: 0, maxMinorMs: 0 });
+  let gc = noGc();
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gc.count += 1;
       gc.totalMs += entry.duration;
       gc.maxMs = Math.max(gc.maxMs, entry.duration);
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        gc.maxMajorMs = Math.max(gc.maxMajorMs, entry.duration);
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)
+        gc.maxMinorMs = Math.max(gc.maxMinorMs, entry.duration);
     }
   }).observe({ entryTypes: ["gc"] });
   const delayMs = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
@@ -43,18 +48,29 @@ if (dir) {
   // as <pid>.cpuprofile: Node 20 refuses --cpu-prof in NODE_OPTIONS.
   let profiler;
   const profileFile = join(dir, "profile");
+  // With BENCH_ALLOC_PROFILE=1 instead, a sampling heap profile of what was allocated and then survived into
+  // the old generation (kept until a mark-compact): the garbage that makes the heap, and the pauses, big.
+  const allocation = process.env.BENCH_ALLOC_PROFILE === "1";
   const startProfile = () => {
-    if (process.env.BENCH_CPU_PROFILE !== "1") return;
+    if (process.env.BENCH_CPU_PROFILE !== "1" && !allocation) return;
     profiler?.disconnect();
     profiler = new Session();
     profiler.connect();
-    profiler.post("Profiler.enable", () => profiler.post("Profiler.start"));
+    if (allocation) {
+      profiler.post("HeapProfiler.startSampling", {
+        samplingInterval: 16384,
+        includeObjectsCollectedByMajorGC: true,
+      });
+    } else profiler.post("Profiler.enable", () => profiler.post("Profiler.start"));
   };
   const saveProfile = () => {
     const session = profiler;
     profiler = undefined;
-    session.post("Profiler.stop", (error, result) => {
-      if (!error) writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    const [method, extension] = allocation
+      ? ["HeapProfiler.stopSampling", "heapprofile"]
+      : ["Profiler.stop", "cpuprofile"];
+    session.post(method, (error, result) => {
+      if (!error) writeFileSync(join(dir, `${process.pid}.${extension}`), JSON.stringify(result.profile));
       session.disconnect();
     });
   };
@@ -87,7 +103,7 @@ if (dir) {
     if (wanted !== resetToken) {
       resetToken = wanted;
       histogram.reset();
-      gc = { count: 0, totalMs: 0, maxMs: 0 };
+      gc = noGc();
       peakRss = rss;
       startProfile();
     }

@@ -145,7 +145,9 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
             const parts = dump.peakParts ?? {};
             log(
               `  at the RSS peak (${mb(dump.peakRss)}): heap ${mb(parts.heapUsed)} used of ${mb(parts.heapTotal)}, ` +
-                `external ${mb(parts.external)} (array buffers ${mb(parts.arrayBuffers)})`,
+                `external ${mb(parts.external)} (array buffers ${mb(parts.arrayBuffers)}); ` +
+                `${dump.gc.count} collections, longest mark-compact ${dump.gc.maxMajorMs.toFixed(0)} ms, ` +
+                `longest scavenge ${dump.gc.maxMinorMs.toFixed(0)} ms`,
             );
           }
           const heapTarget = process.env.BENCH_CONCURRENCY_HEAP_SNAPSHOT;

@@ -23,7 +23,7 @@ export interface InstrumentDump {
   cpuSystemUs: number;
   delay: { count: number; p50: number; p99: number; max: number };
   /** Garbage collections since the last reset: how many, their pauses added up, the longest. */
-  gc: { count: number; totalMs: number; maxMs: number };
+  gc: { count: number; totalMs: number; maxMs: number; maxMajorMs: number; maxMinorMs: number };
 }
 
 export function readDump(dir: string, pid: number): InstrumentDump | undefined {

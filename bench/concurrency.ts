@@ -32,14 +32,18 @@ const GOAL_RUNS = 1000;
 const GOAL_P99_MS = 20;
 const GOAL_KB_PER_RUN = 150;
 const WARM_UP_CHATS = 10;
-const profileDir = process.env.BENCH_CONCURRENCY_CPU_PROF;
+const profileDir = process.env.BENCH_CONCURRENCY_CPU_PROF ?? process.env.BENCH_CONCURRENCY_ALLOC_PROF;
+/** A sampling heap profile (old-generation garbage included) instead of a CPU profile. */
+const allocationProfile =
+  !process.env.BENCH_CONCURRENCY_CPU_PROF && !!process.env.BENCH_CONCURRENCY_ALLOC_PROF;
+const profileExtension = allocationProfile ? "heapprofile" : "cpuprofile";
 
 type Row = { engine: string; database: string; result: LevelResult };
 
 /** Ask the instrument for the profile of the measured window and keep it as `target`. */
 async function saveProfile(instrumentDir: string, pid: number, target: string) {
   writeFileSync(join(instrumentDir, "profile"), "");
-  const written = join(instrumentDir, `${pid}.cpuprofile`);
+  const written = join(instrumentDir, `${pid}.${profileExtension}`);
   for (let i = 0; i < 100 && !existsSync(written); i++) await sleep(100);
   if (existsSync(written)) copyFileSync(written, target);
 }
@@ -86,7 +90,8 @@ async function measureApp(
       ...(inherited as Record<string, string>),
       NODE_OPTIONS: `--import ${INSTRUMENT}`,
       // A V8 CPU profile of the app's measured window per level (see the instrument), for finding what to fix.
-      BENCH_CPU_PROFILE: profileDir ? "1" : "0",
+      BENCH_CPU_PROFILE: profileDir && !allocationProfile ? "1" : "0",
+      BENCH_ALLOC_PROFILE: allocationProfile ? "1" : "0",
       BENCH_INSTRUMENT_DIR: instrumentDir,
       NEXT_TELEMETRY_DISABLED: "1",
       SUPERVISOR_PROVIDER: "databricks",
@@ -137,7 +142,11 @@ async function measureApp(
     throw error;
   } finally {
     if (profileDir)
-      await saveProfile(instrumentDir, app.pid, join(profileDir, `${database.name}-${runs}.cpuprofile`));
+      await saveProfile(
+        instrumentDir,
+        app.pid,
+        join(profileDir, `${database.name}-${runs}.${profileExtension}`),
+      );
     await app.stop();
     process.off("exit", killApp);
     await emulator.stop();

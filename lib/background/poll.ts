@@ -162,8 +162,9 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       return;
     }
     let response: UpstreamResponse;
+    const request = requestSignal(signal);
     try {
-      response = yield* withHeartbeat(client.retrieve(responseId, { signal }));
+      response = yield* withHeartbeat(client.retrieve(responseId, { signal: request.signal }));
     } catch (err) {
       if (signal?.aborted) return;
       const info = describeUpstreamError(err);
@@ -187,6 +188,8 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       yield status();
       yield* wait(delayMs);
       continue;
+    } finally {
+      request.release();
     }
     failures = 0;
     retrying = undefined;
@@ -200,6 +203,21 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
 }
 
 const SETTLED = "settled";
+
+/**
+ * A signal of its own for one retrieve, aborted with the run's. The SDK joins a caller's signal to its own with
+ * `AbortSignal.any`, which records the joined signal on each source: given the stream's signal, every retrieve
+ * would add to sets that live as long as the stream (with 1,000 runs, tens of thousands of weak references the
+ * collector has to visit). `release` when the retrieve settled.
+ */
+function requestSignal(signal: AbortSignal | undefined): { signal?: AbortSignal; release(): void } {
+  if (!signal) return { release: () => {} };
+  const request = new AbortController();
+  const abort = () => request.abort(signal.reason);
+  if (signal.aborted) abort();
+  else signal.addEventListener("abort", abort, { once: true });
+  return { signal: request.signal, release: () => signal.removeEventListener("abort", abort) };
+}
 
 /** A fresh run is first looked at this soon after create. */
 export const FIRST_POLL_DELAY_MS = 250;

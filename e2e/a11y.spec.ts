@@ -28,44 +28,47 @@ async function expectNoSeriousViolations(page: Page, state: string) {
   expect(serious, `axe found serious violations ${state}:\n${report}`).toEqual([]);
 }
 
-for (const { name, viewport, dark } of [
-  { name: "desktop, light", viewport: { width: 1280, height: 800 }, dark: false },
-  { name: "desktop, dark", viewport: { width: 1280, height: 800 }, dark: true },
-  { name: "390 px, light", viewport: { width: 390, height: 844 }, dark: false },
-  { name: "390 px, dark", viewport: { width: 390, height: 844 }, dark: true },
+/** The same scan in the light theme and in the dark one (the system's preference, as the default setting follows). */
+async function expectNoSeriousViolationsInBothThemes(page: Page, state: string) {
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect(page.locator("html")).not.toHaveClass(/(^|\s)dark(\s|$)/);
+  await expectNoSeriousViolations(page, `${state} (light)`);
+  await switchToDarkTheme(page);
+  await expectNoSeriousViolations(page, `${state} (dark)`);
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+for (const { name, viewport } of [
+  { name: "desktop", viewport: { width: 1280, height: 800 } },
+  { name: "390 px", viewport: { width: 390, height: 844 } },
 ]) {
   test.describe(name, () => {
     test.use({ viewport });
 
-    const open = async (page: Page, path = "/") => {
-      await page.goto(path);
-      if (dark) await switchToDarkTheme(page);
-    };
-
     test("idle: a new chat, then a finished answer with tools, a table and code", async ({ page }) => {
-      await open(page);
+      await page.goto("/");
       await expect(page.getByRole("heading", { name: "What should the agent work on?" })).toBeVisible();
-      await expectNoSeriousViolations(page, "on a new chat");
+      await expectNoSeriousViolationsInBothThemes(page, "on a new chat");
 
       await ask(page, "Analyze Q2 sales by region with the Genie space");
       await waitForRunToEnd(page);
       await toolCard(page, "query_sales_genie").locator("summary").click();
-      await expectNoSeriousViolations(page, "after a finished multi-step answer");
+      await expectNoSeriousViolationsInBothThemes(page, "after a finished multi-step answer");
     });
 
     test("mid-run: a long run in progress", async ({ page }) => {
-      await open(page);
+      await page.goto("/");
       await ask(page, "Run a slow multi-step analysis of the sales data");
       await expect(toolCard(page, "query_sales_genie")).toHaveCount(1);
       await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
-      await expectNoSeriousViolations(page, "while a run is in progress");
+      await expectNoSeriousViolationsInBothThemes(page, "while a run is in progress");
     });
 
     test("an approval card waiting for a decision", async ({ page }) => {
-      await open(page);
+      await page.goto("/");
       await ask(page, "Search the web for lakehouse news");
       await expect(approvalCard(page, "search_web").getByRole("button", { name: "Approve" })).toBeEnabled();
-      await expectNoSeriousViolations(page, "with an approval card showing");
+      await expectNoSeriousViolationsInBothThemes(page, "with an approval card showing");
     });
   });
 }

@@ -99,11 +99,25 @@ describe("watchStoredRun", () => {
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 
-  it("checks a process's runs a hundred per query", async () => {
-    const { store, batches } = countingStore();
+  it("checks a process's runs fifty per query, giving the event loop a turn between the queries", async () => {
+    const { store: counting, batches } = countingStore();
+    // What else the process has to do meanwhile: a callback queued as a query starts must run before the next.
+    const otherWorkRanBefore: boolean[] = [];
+    let otherWorkRan = true;
+    const store: ChatStore = {
+      ...counting,
+      checkRuns: (checks) => {
+        otherWorkRanBefore.push(otherWorkRan);
+        otherWorkRan = false;
+        setImmediate(() => {
+          otherWorkRan = true;
+        });
+        return counting.checkRuns(checks);
+      },
+    };
     const clock = fakeClock();
     const watches = [];
-    for (let i = 0; i < 250; i++) {
+    for (let i = 0; i < 300; i++) {
       await begin(store, `chat-${i}`, `run-${i}`);
       watches.push(
         watchStoredRun({
@@ -116,8 +130,9 @@ describe("watchStoredRun", () => {
         }),
       );
     }
-    await until(() => batches.length >= 3);
-    expect(batches.slice(0, 3).map((b) => b.length)).toEqual([100, 100, 50]);
+    await until(() => batches.length >= 6);
+    expect(batches.slice(0, 6).map((b) => b.length)).toEqual([50, 50, 50, 50, 50, 50]);
+    expect(otherWorkRanBefore.slice(0, 5)).toEqual([true, true, true, true, true]);
     await Promise.all(watches.map((w) => w.close()));
   });
 

@@ -20,7 +20,8 @@ const DESKTOP_QUERY = "(min-width: 768px)";
  * `<dialog>`: the page behind it is inert, Esc closes it and focus goes back to the button that opened it.
  */
 export function Sidebar() {
-  const pathname = usePathname();
+  // Typed nullable since the app has a pages/ directory (its API routes); under app/ it is always a path.
+  const pathname = usePathname() ?? "";
   const currentId = pathname.startsWith("/chat/") ? pathname.slice("/chat/".length) : undefined;
 
   const { chats, status, loadError, refresh, deleteChat } = useChatListStore(

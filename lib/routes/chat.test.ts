@@ -3,7 +3,7 @@ import { sessionSecret } from "@/lib/auth/secret";
 import { newSessionValue, SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { readUIStream, streamedText } from "@/lib/chat/testing";
 import { getChatStore } from "@/lib/db";
-import { POST } from "./route";
+import { POST } from "./chat";
 
 // The route reads its provider from the environment: nothing set means the embedded emulator.
 beforeAll(async () => {

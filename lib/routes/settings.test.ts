@@ -3,8 +3,8 @@ import { sessionSecret } from "@/lib/auth/secret";
 import { newSessionValue, SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { readUIStream, streamedText } from "@/lib/chat/testing";
 import { getChatStore } from "@/lib/db";
-import { GET as resume } from "./[id]/stream/route";
-import { POST } from "./route";
+import { POST } from "./chat";
+import { GET as resume } from "./chat-stream";
 
 // The routes read their provider from the environment: nothing set means the embedded emulator.
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CHAT_ROUTE_MAX_DURATION_S, DEFAULT_STREAM_BUDGET_MS } from "@/lib/supervisor/config";
-import * as streamRoute from "./chat/[id]/stream/route";
-import * as startRoute from "./chat/route";
+import { config as streamRoute } from "@/pages/api/chat/[id]/stream";
+import { config as startRoute } from "@/pages/api/chat/index";
 
 describe("the streaming routes' time limit (Vercel's maxDuration)", () => {
   it("is the one the stream budget is derived from, on every route that streams a run", () => {
@@ -9,5 +9,11 @@ describe("the streaming routes' time limit (Vercel's maxDuration)", () => {
     expect(startRoute.maxDuration).toBe(CHAT_ROUTE_MAX_DURATION_S);
     expect(streamRoute.maxDuration).toBe(CHAT_ROUTE_MAX_DURATION_S);
     expect(DEFAULT_STREAM_BUDGET_MS).toBe((CHAT_ROUTE_MAX_DURATION_S - 10) * 1000);
+  });
+
+  it("lets Next finish with the request while the stream goes on, and leaves the body to the handler", () => {
+    for (const route of [startRoute, streamRoute]) {
+      expect(route.api).toEqual({ bodyParser: false, externalResolver: true });
+    }
   });
 });

@@ -2,13 +2,10 @@ import { getTurnDeps } from "@/lib/chat/deps";
 import { resumeChatRun } from "@/lib/chat/resume";
 import { chatRoute } from "@/lib/http/chat-route";
 import { validationError } from "@/lib/http/errors";
-import { otherMethods } from "@/lib/http/methods";
 import { parseResumeSettings } from "@/lib/shared/chat";
 
-export const dynamic = "force-dynamic";
-export const maxDuration = 300;
-
 /**
+ * `GET /api/chat/{id}/stream` (served from `pages/api/chat/[id]/stream.ts`: see lib/http/node-route.ts).
  * Reconnect to a chat's run in progress (reload, restart, hand-over); 204 when none is in progress. A GET has
  * no body, so the person's run settings come as query parameters (`?pollIntervalMs=10000&revealSpeed=slow`),
  * validated against the same choices as a turn's body: the browser sends what is chosen now, which also
@@ -25,5 +22,3 @@ export const GET = chatRoute(async (request, { owner, chatId }) => {
   });
   return response ?? new Response(null, { status: 204 });
 });
-
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

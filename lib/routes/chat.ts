@@ -2,15 +2,14 @@ import { requireOwner } from "@/lib/auth/request";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ApiError, errorResponse, readJsonBody, validationError } from "@/lib/http/errors";
-import { otherMethods } from "@/lib/http/methods";
 import { type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
-
-export const dynamic = "force-dynamic";
-export const maxDuration = 300;
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** Send a user message or approval decisions: validate, then hand the turn to lib/chat, which streams the run. */
+/**
+ * `POST /api/chat` (served from `pages/api/chat/index.ts`: see lib/http/node-route.ts): send a user message or
+ * approval decisions: validate, then hand the turn to lib/chat, which streams the run.
+ */
 export async function POST(request: Request): Promise<Response> {
   try {
     const owner = requireOwner(request);
@@ -45,5 +44,3 @@ function toTurn(body: ChatRequest): TurnInput {
     message: { id: body.message.id, role: "user", parts: [{ type: "text", text }] },
   };
 }
-
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -55,6 +55,23 @@ describe("nodeRoute", () => {
     });
   });
 
+  it("sees request headers as Next's proxy rewrote them (a session cookie issued on this very request)", async () => {
+    let cookie: string | null = null;
+    const handle = route("GET", (req) => {
+      cookie = req.headers.get("cookie");
+      return new Response(null, { status: 204 });
+    });
+    server = createServer((req, res) => {
+      // What Next does with `NextResponse.next({ request: { headers } })`: it rewrites `req.headers` only.
+      req.headers.cookie = "bac_session=issued-by-the-proxy";
+      void handle(Object.assign(req, { query: {} as { id: string } }), res);
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    expect(response.status).toBe(204);
+    expect(cookie).toBe("bac_session=issued-by-the-proxy");
+  });
+
   it("sends each chunk of a streamed body as it is produced, not when the body ends", async () => {
     let push: ((text: string) => void) | undefined;
     let finish: (() => void) | undefined;

@@ -70,11 +70,13 @@ function methodNotAllowed(allowed: Method[]): Response {
 }
 
 function webRequest(req: NodeRequest, signal: AbortSignal): Request {
+  // From `headers`, not `rawHeaders`: Next writes the proxy's request-header changes (the session cookie it
+  // just issued) into `req.headers` only.
   const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i] as string;
+  for (const [name, value] of Object.entries(req.headers)) {
     // HTTP/2 pseudo-headers are not headers a web Request may carry.
-    if (!name.startsWith(":")) headers.append(name, req.rawHeaders[i + 1] as string);
+    if (name.startsWith(":") || value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";

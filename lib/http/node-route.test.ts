@@ -102,6 +102,36 @@ describe("nodeRoute", () => {
     expect((await reader.read()).done).toBe(true);
   });
 
+  it("is done with the request once the handler answered, while the body streams on", async () => {
+    // Next keeps everything it made for a request until the API route's function resolves.
+    let finish: (() => void) | undefined;
+    const handle = route(
+      "GET",
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode("data: hi\n\n"));
+              finish = () => controller.close();
+            },
+          }),
+        ),
+    );
+    let resolved = false;
+    server = createServer((req, res) => {
+      void handle(Object.assign(req, { query: {} as { id: string } }), res).then(() => {
+        resolved = true;
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await vi.waitFor(() => expect(resolved).toBe(true));
+    finish?.();
+    expect((await reader.read()).done).toBe(true);
+  });
+
   it("when the browser goes away mid-stream, aborts the request's signal and cancels the body", async () => {
     const cancelled = vi.fn();
     let signal: AbortSignal | undefined;

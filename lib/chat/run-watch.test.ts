@@ -3,7 +3,7 @@ import type { BackgroundClient } from "@/lib/background";
 import { fakeClock } from "@/lib/background/testing";
 import type { ChatStore, RunCheckRequest } from "@/lib/db/chat-store";
 import { createMemoryChatStore } from "@/lib/db/memory-store";
-import { watchStoredRun } from "./run-watch";
+import { PROCESS_LOCAL_WATCH_INTERVAL_MS, watchStoredRun } from "./run-watch";
 import { OWNER } from "./testing";
 
 const upstream: BackgroundClient = {
@@ -76,6 +76,27 @@ describe("watchStoredRun", () => {
     await watchB.close();
     expect((await store.getChat("a"))?.run?.polls).toBe(11);
     expect((await store.getChat("b"))?.run?.polls).toBe(2);
+  });
+
+  it("on a store no other process can change, checks every 15 s, and still counts every retrieve", async () => {
+    const { store, batches } = countingStore();
+    const clock = fakeClock();
+    await begin(store, "a", "run-a");
+    const watch = watchStoredRun({
+      store: { ...store, processLocal: true },
+      client: upstream,
+      clock,
+      chatId: "a",
+      runId: "run-a",
+      intervalMs: 2000,
+    });
+    for (let i = 0; i < 12; i++) await watch.client.retrieve("resp_a");
+    await until(() => batches.length > 0);
+    expect(clock.sleeps[0]).toBe(PROCESS_LOCAL_WATCH_INTERVAL_MS);
+    expect(PROCESS_LOCAL_WATCH_INTERVAL_MS).toBe(15_000);
+    await watch.client.retrieve("resp_a");
+    await watch.close();
+    expect((await store.getChat("a"))?.run?.polls).toBe(13);
   });
 
   it("stops only the watch whose run was stopped elsewhere, or replaced", async () => {

@@ -18,6 +18,14 @@ export interface RunWatch {
 const MIN_WATCH_INTERVAL_MS = 1000;
 
 /**
+ * The watch interval on a process-local store (embedded PGlite): no other instance can stop a run there, and
+ * this process's Stop reaches the loop directly (live-runs), so the checks only store poll counts and guard
+ * against a missed stop. PGlite runs each query on the event loop: at the poll interval, 1,000 runs cost twenty
+ * queries every 2 s, a large share of the loop's longest stalls.
+ */
+export const PROCESS_LOCAL_WATCH_INTERVAL_MS = 15_000;
+
+/**
  * Retrieves are counted into the stored run once this many have gathered (every ~20 s at the 2 s interval),
  * and the rest when the watch closes, not at every check: each count is an UPDATE, which leaves a dead row
  * version behind, and embedded PGlite has no autovacuum, so a write per run per second bloated the runs table
@@ -163,7 +171,8 @@ export function watchStoredRun(options: {
 }): RunWatch {
   const { store, chatId, runId } = options;
   const run: WatchedRun = { chatId, runId, uncounted: 0, stop: new AbortController() };
-  const checker = checkerFor(store, options.clock, Math.max(options.intervalMs, MIN_WATCH_INTERVAL_MS));
+  const floor = store.processLocal ? PROCESS_LOCAL_WATCH_INTERVAL_MS : MIN_WATCH_INTERVAL_MS;
+  const checker = checkerFor(store, options.clock, Math.max(options.intervalMs, floor));
   checker.add(run);
 
   const client: BackgroundClient = {

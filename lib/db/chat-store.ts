@@ -116,6 +116,11 @@ export interface TurnAppend {
 /** Implemented in memory today; the database implementation follows the same contract. */
 export interface ChatStore {
   /**
+   * True when no other process can change this store's runs (embedded PGlite opens its directory for one
+   * process only): a run is then stopped by this process's own Stop route, which reaches the run's loop at once.
+   */
+  readonly processLocal?: boolean;
+  /**
    * The chat, or undefined when there is none. With `ownerId`, another user's chat is undefined too (every
    * read on a person's behalf passes it; the engine's own re-reads of a run it already follows do not).
    */

@@ -125,6 +125,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   };
 }
 
+/** Whether the environment asks for PostgreSQL (`DATABASE_URL`) rather than embedded PGlite. */
+export function usesPostgres(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.DATABASE_URL?.trim());
+}
+
 /** `DATABASE_URL` → PostgreSQL; otherwise PGlite under `PGLITE_DIR` (default `.data/pglite`). */
 export function openDatabaseFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
   const url = env.DATABASE_URL?.trim();

@@ -21,6 +21,14 @@ describe("getChatStore", () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+  it("says embedded PGlite is process-local and PostgreSQL is not (other instances may stop its runs)", async () => {
+    process.env.PGLITE_DIR = path.join(root, "local");
+    expect(getChatStore().processLocal).toBe(true);
+    await closeChatStore();
+    process.env.DATABASE_URL = "postgres://nobody@127.0.0.1:1/none";
+    expect(getChatStore().processLocal).toBe(false);
+  });
+
   it("is one store per process, opened (PGlite in PGLITE_DIR) and migrated on first use only", async () => {
     const dir = path.join(root, "data");
     process.env.PGLITE_DIR = dir;

@@ -4,7 +4,7 @@
  * and migrated on the first call of a store method.
  */
 import { createDbChatStore, type DbChatStore } from "./db-store";
-import { type Database, openDatabaseFromEnv } from "./drivers";
+import { type Database, openDatabaseFromEnv, usesPostgres } from "./drivers";
 import { migrate } from "./migrate";
 
 export {
@@ -76,6 +76,7 @@ export async function closeChatStore(): Promise<void> {
 /** A store whose every method first awaits the real one. */
 function deferredStore(ready: () => Promise<DbChatStore>): DbChatStore {
   return {
+    processLocal: !usesPostgres(),
     getChat: async (...args) => (await ready()).getChat(...args),
     listChats: async (...args) => (await ready()).listChats(...args),
     deleteChat: async (...args) => (await ready()).deleteChat(...args),

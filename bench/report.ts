@@ -88,7 +88,7 @@ export async function runPart(part: BenchPart, log: (line: string) => void): Pro
 ${section.intro}
 
 - Command: \`npm run bench -- ${section.id}\` (code under \`bench/\`)
-- Date: ${started.toISOString()} → ${finished.toISOString()} (${seconds} s)
+- Date: ${started.toISOString()} → ${finished.toISOString()} (${seconds} s); Node ${process.version}
 - Load average (1/5/15 min) before: ${loadBefore}, after: ${loadAverage()}. The machine may be shared with other jobs; timings are wall-clock.
 
 ### Goals

@@ -3,7 +3,7 @@ import type { BackgroundClient } from "@/lib/background";
 import { fakeClock } from "@/lib/background/testing";
 import type { ChatStore, RunCheckRequest } from "@/lib/db/chat-store";
 import { createMemoryChatStore } from "@/lib/db/memory-store";
-import { PROCESS_LOCAL_WATCH_INTERVAL_MS, watchStoredRun } from "./run-watch";
+import { watchStoredRun } from "./run-watch";
 import { OWNER } from "./testing";
 
 const upstream: BackgroundClient = {
@@ -78,7 +78,7 @@ describe("watchStoredRun", () => {
     expect((await store.getChat("b"))?.run?.polls).toBe(2);
   });
 
-  it("on a store no other process can change, checks every 15 s, and still counts every retrieve", async () => {
+  it("on a store no other process can change, never re-reads the run, and counts its retrieves at the end", async () => {
     const { store, batches } = countingStore();
     const clock = fakeClock();
     await begin(store, "a", "run-a");
@@ -90,13 +90,14 @@ describe("watchStoredRun", () => {
       runId: "run-a",
       intervalMs: 2000,
     });
-    for (let i = 0; i < 12; i++) await watch.client.retrieve("resp_a");
-    await until(() => batches.length > 0);
-    expect(clock.sleeps[0]).toBe(PROCESS_LOCAL_WATCH_INTERVAL_MS);
-    expect(PROCESS_LOCAL_WATCH_INTERVAL_MS).toBe(15_000);
-    await watch.client.retrieve("resp_a");
+    for (let i = 0; i < 25; i++) await watch.client.retrieve("resp_a");
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(clock.sleeps).toEqual([]);
+    expect(batches).toEqual([]);
+    expect((await store.getChat("a"))?.run?.polls).toBe(0);
     await watch.close();
-    expect((await store.getChat("a"))?.run?.polls).toBe(13);
+    expect((await store.getChat("a"))?.run?.polls).toBe(25);
+    expect(watch.signal.aborted).toBe(false);
   });
 
   it("stops only the watch whose run was stopped elsewhere, or replaced", async () => {

@@ -18,14 +18,6 @@ export interface RunWatch {
 const MIN_WATCH_INTERVAL_MS = 1000;
 
 /**
- * The watch interval on a process-local store (embedded PGlite): no other instance can stop a run there, and
- * this process's Stop reaches the loop directly (live-runs), so the checks only store poll counts and guard
- * against a missed stop. PGlite runs each query on the event loop: at the poll interval, 1,000 runs cost twenty
- * queries every 2 s, a large share of the loop's longest stalls.
- */
-export const PROCESS_LOCAL_WATCH_INTERVAL_MS = 15_000;
-
-/**
  * Retrieves are counted into the stored run once this many have gathered (every ~20 s at the 2 s interval),
  * and the rest when the watch closes, not at every check: each count is an UPDATE, which leaves a dead row
  * version behind, and embedded PGlite has no autovacuum, so a write per run per second bloated the runs table
@@ -158,6 +150,7 @@ function checkerFor(store: ChatStore, clock: Clock, intervalMs: number): SharedR
 /**
  * Re-read the run's stored state while a stream polls it. Stop on another server instance reaches this
  * process's loop only through the database; without this it would poll on until its stream budget ran out.
+ * (Not on a process-local store, which has no other instance: see below.)
  * The retrieves are added to the run's poll count every POLLS_PER_WRITE and when the watch closes. The checks
  * of all the process's streams are made together (SharedRunChecker).
  */
@@ -171,9 +164,14 @@ export function watchStoredRun(options: {
 }): RunWatch {
   const { store, chatId, runId } = options;
   const run: WatchedRun = { chatId, runId, uncounted: 0, stop: new AbortController() };
-  const floor = store.processLocal ? PROCESS_LOCAL_WATCH_INTERVAL_MS : MIN_WATCH_INTERVAL_MS;
-  const checker = checkerFor(store, options.clock, Math.max(options.intervalMs, floor));
-  checker.add(run);
+  // A process-local store (embedded PGlite) has no other instance to stop a run: this process's Stop reaches
+  // the loop directly (live-runs), and the upstream reports the cancel at the next retrieve anyway. Its runs are
+  // not re-read then, only their retrieves counted at the end: PGlite runs every query on the event loop, and
+  // 1,000 runs' checks (twenty 50-run queries per interval) were the loop's longest stalls.
+  const checker = store.processLocal
+    ? undefined
+    : checkerFor(store, options.clock, Math.max(options.intervalMs, MIN_WATCH_INTERVAL_MS));
+  checker?.add(run);
 
   const client: BackgroundClient = {
     ...(options.client.streaming ? { streaming: options.client.streaming } : {}),
@@ -189,7 +187,7 @@ export function watchStoredRun(options: {
     signal: run.stop.signal,
     client,
     async close() {
-      await checker.remove(run);
+      await checker?.remove(run);
       const polls = take(run);
       if (polls > 0) await store.checkRun(chatId, runId, polls).catch(() => undefined);
     },

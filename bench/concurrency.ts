@@ -219,7 +219,8 @@ export async function runConcurrencyBench(log: (line: string) => void): Promise<
     log(rowCells(row).join(" | "));
     for (const failure of row.result.failures.slice(0, 5)) log(`    ${failure}`);
   };
-  for (const runs of LEVELS) {
+  // BENCH_CONCURRENCY_PGLITE=0 leaves the PGlite rows out (a diagnostic run of the PostgreSQL ones).
+  for (const runs of process.env.BENCH_CONCURRENCY_PGLITE === "0" ? [] : LEVELS) {
     record({
       engine: "ours",
       database: "PGlite",

@@ -36,11 +36,23 @@ export interface ClientOptions {
   bearer?: BearerSource;
 }
 
+/**
+ * The platform's fetch, not Next's wrapper of it. Next replaces `globalThis.fetch` with one that runs every call
+ * made while it handles a request through its data cache and a tracing span; upstream calls are never cached
+ * (a retrieve must see the run as it is now), and with 1,000 runs in flight the wrapper took ~15 % of the
+ * server's longest event-loop stalls. Next keeps the fetch it wrapped as `_nextOriginalFetch` (a pass-through
+ * for calls with a signal, which the SDK always gives).
+ */
+export function platformFetch(): typeof fetch {
+  const current = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
+  return current._nextOriginalFetch ?? current;
+}
+
 export function createOpenAIClient(
   config: SupervisorConfig,
   { env = process.env, fetch, bearer }: ClientOptions = {},
 ): OpenAI {
-  const transport = fetch ? { fetch } : {};
+  const transport = fetch ?? platformFetch();
   switch (config.provider) {
     case "databricks": {
       const source = bearer ?? databricksBearer(config, fetch);
@@ -48,7 +60,7 @@ export function createOpenAIClient(
         apiKey: () => source.token(),
         baseURL: baseUrlFor(config),
         // Sends the current token, and after a 401 a fresh one (OAuth M2M tokens expire), once.
-        fetch: withBearer(source, fetch ?? globalThis.fetch),
+        fetch: withBearer(source, transport),
       });
     }
     case "openai": {
@@ -57,10 +69,10 @@ export function createOpenAIClient(
         return new OpenAI({
           apiKey: openai.apiKey,
           baseURL: baseUrlFor(config),
-          fetch: withApiKeyHeader(openai.apiKey, fetch ?? globalThis.fetch),
+          fetch: withApiKeyHeader(openai.apiKey, transport),
         });
       }
-      return new OpenAI({ apiKey: openai?.apiKey, baseURL: baseUrlFor(config), ...transport });
+      return new OpenAI({ apiKey: openai?.apiKey, baseURL: baseUrlFor(config), fetch: transport });
     }
     case "emulator": {
       const emulator = embeddedEmulator(config, env);

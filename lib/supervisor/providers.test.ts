@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type EmulatorServer, startEmulatorServer } from "@/emulator/server";
 import { createOpenAIClient, toBackgroundClient } from "./client";
 import { loadSupervisorConfig } from "./config";
@@ -101,5 +101,33 @@ describe("Azure OpenAI's key header against the emulator's openai flavour", () =
     });
     expect((await client.retrieve(created.id)).id).toBe(created.id);
     expect((await client.cancel(created.id)).status).toBe("cancelled");
+  });
+});
+
+describe("the upstream transport", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("is the platform's fetch, not the wrapper Next puts on globalThis.fetch", async () => {
+    const calls: string[] = [];
+    const original = async () => {
+      calls.push("original");
+      return Response.json({ id: "resp_1", status: "queued", output: [] });
+    };
+    const wrapped = Object.assign(
+      async () => {
+        calls.push("wrapped by Next");
+        return original();
+      },
+      { __nextPatched: true, _nextOriginalFetch: original },
+    );
+    vi.stubGlobal("fetch", wrapped);
+    for (const env of [
+      { OPENAI_API_KEY: "sk-1" },
+      { SUPERVISOR_PROVIDER: "databricks", DATABRICKS_HOST: "https://db.example.com", DATABRICKS_TOKEN: "t" },
+    ]) {
+      const client = toBackgroundClient(createOpenAIClient(loadSupervisorConfig(env)));
+      await client.create({ model: "m", input: [], background: true, stream: false });
+    }
+    expect(calls).toEqual(["original", "original"]);
   });
 });

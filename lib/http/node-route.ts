@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { ApiError } from "./errors";
+import { type Method, methodNotAllowed } from "./methods";
 
 /** A route handler on web `Request`/`Response`, as under `app/`; `params` are the dynamic segments. */
 export type WebHandler<P> = (
   request: Request,
   context: { params: Promise<P> },
 ) => Promise<Response> | Response;
-
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** What a Pages API route gets: Node's request (with the dynamic segments in `query`) and response. */
 type NodeRequest = IncomingMessage & { query?: Record<string, string | string[] | undefined> };
@@ -58,15 +56,6 @@ export function nodeRoute<P = Record<string, never>>(handlers: Partial<Record<Me
     // body streams on (that is the point of `externalResolver`).
     void sendWebResponse(res, response).finally(() => res.off("close", onClose));
   };
-}
-
-function methodNotAllowed(allowed: Method[]): Response {
-  const response = new ApiError(
-    "method_not_allowed",
-    `This endpoint takes ${allowed.join(" or ")} only.`,
-  ).toResponse();
-  response.headers.set("Allow", allowed.join(", "));
-  return response;
 }
 
 function webRequest(req: NodeRequest, signal: AbortSignal): Request {

@@ -10,9 +10,21 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(handle: ReturnType<typeof nodeRoute<{ id: string }>>, query = { id: "chat-1" }) {
+/**
+ * Serve `handle` as Next would (the dynamic segments in `req.query`); `before` runs on each request first, as
+ * Next's own request handling does. `handled` gets the promise the route function returned.
+ */
+async function serve(
+  handle: ReturnType<typeof nodeRoute<{ id: string }>>,
+  {
+    before,
+    handled,
+  }: { before?: (req: IncomingMessage) => void; handled?: (done: Promise<void>) => void } = {},
+) {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    void handle(Object.assign(req, { query }), res);
+    before?.(req);
+    const done = handle(Object.assign(req, { query: { id: "chat-1" } }), res);
+    handled?.(done);
   });
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -61,13 +73,13 @@ describe("nodeRoute", () => {
       cookie = req.headers.get("cookie");
       return new Response(null, { status: 204 });
     });
-    server = createServer((req, res) => {
+    const base = await serve(handle, {
       // What Next does with `NextResponse.next({ request: { headers } })`: it rewrites `req.headers` only.
-      req.headers.cookie = "bac_session=issued-by-the-proxy";
-      void handle(Object.assign(req, { query: {} as { id: string } }), res);
+      before: (req) => {
+        req.headers.cookie = "bac_session=issued-by-the-proxy";
+      },
     });
-    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const response = await fetch(base);
     expect(response.status).toBe(204);
     expect(cookie).toBe("bac_session=issued-by-the-proxy");
   });
@@ -118,13 +130,13 @@ describe("nodeRoute", () => {
         ),
     );
     let resolved = false;
-    server = createServer((req, res) => {
-      void handle(Object.assign(req, { query: {} as { id: string } }), res).then(() => {
-        resolved = true;
-      });
+    const base = await serve(handle, {
+      handled: (done) =>
+        void done.then(() => {
+          resolved = true;
+        }),
     });
-    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const response = await fetch(base);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     await vi.waitFor(() => expect(resolved).toBe(true));

@@ -78,7 +78,7 @@ function webRequest(req: NodeRequest, signal: AbortSignal): Request {
 }
 
 /** Write a web `Response` to Node's response: status, headers, then the body as it comes. */
-export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);

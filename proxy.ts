@@ -1,35 +1,28 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { identify } from "@/lib/auth/identity";
 import { crossSiteRefusal } from "@/lib/auth/origin";
-import { sessionSecret } from "@/lib/auth/secret";
-import { newSessionValue, SESSION_COOKIE, sessionSetCookie } from "@/lib/auth/session-cookie";
+import { sessionOf } from "@/lib/auth/session";
 
 /**
- * In front of every page and route: refuse cross-site state changes, and give a browser without an identity
- * a signed session cookie on its first request (that request already carries it, so the page or route
- * answering it sees the same person the browser will be from now on).
+ * In front of every page and route but `POST /api/chat` (see `config`): refuse cross-site state changes, and give
+ * a browser without an identity a signed session cookie on its first request (that request already carries it,
+ * so the page or route answering it sees the same person the browser will be from now on).
  */
 export function proxy(request: NextRequest) {
   const refused = crossSiteRefusal(request);
   if (refused) return NextResponse.json({ error: { code: "forbidden", message: refused } }, { status: 403 });
 
-  const secret = sessionSecret();
-  if (identify(request.headers, secret)) return NextResponse.next();
-
-  const { value } = newSessionValue(secret);
-  const others = (request.headers.get("cookie") ?? "")
-    .split(";")
-    .map((pair) => pair.trim())
-    .filter((pair) => pair && !pair.startsWith(`${SESSION_COOKIE}=`));
+  const { started } = sessionOf(request);
+  if (!started) return NextResponse.next();
   const headers = new Headers(request.headers);
-  headers.set("cookie", [...others, `${SESSION_COOKIE}=${value}`].join("; "));
+  headers.set("cookie", started.cookie);
   const response = NextResponse.next({ request: { headers } });
-  const https =
-    request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto")?.startsWith("https");
-  response.headers.append("set-cookie", sessionSetCookie(value, Boolean(https)));
+  response.headers.append("set-cookie", started.setCookie);
   return response;
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // `/api/chat` does both checks itself (lib/routes/chat.ts): for a request with a body Next copies the body
+  // for the proxy and binds ~50 stream methods onto the request, which then stays in memory as long as the
+  // run's stream is open (~12 KB per run in flight).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/chat$).*)"],
 };

@@ -237,7 +237,8 @@ test("60+ malformed or hostile requests across every route: a 4xx JSON message e
   test.setTimeout(120_000);
   const me = await playwrightRequest.newContext({ baseURL: BASE });
   const victim = await playwrightRequest.newContext({ baseURL: BASE });
-  // Each context gets its own session cookie on its first request (the proxy issues it).
+  // Each context gets its own session cookie on its first request (issued by POST /api/chat itself, which the
+  // proxy leaves out).
   const ownChat = `corpus-own-${Date.now()}`;
   const victimChat = `corpus-victim-${Date.now()}`;
   const approvalId = await chatWaitingForApproval(me, ownChat);

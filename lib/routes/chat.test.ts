@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { identify } from "@/lib/auth/identity";
 import { sessionSecret } from "@/lib/auth/secret";
 import { newSessionValue, SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { readUIStream, streamedText } from "@/lib/chat/testing";
@@ -110,6 +111,43 @@ describe("POST /api/chat", () => {
     expect(((await replayed.json()) as { error: { message: string } }).error.message).toMatch(
       /already been answered/,
     );
+  });
+
+  // The proxy does not run in front of this route (proxy.ts): the route itself must do what it does.
+  it("gives a browser without an identity a session, and the chat belongs to that session", async () => {
+    const response = await POST(
+      new Request("http://localhost/api/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(turn("route-first-visit", "hello")),
+      }),
+    );
+    expect(response.status).toBe(200);
+    const setCookie = response.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=v1\\.`));
+    expect(setCookie).toContain("HttpOnly");
+    await readUIStream(response);
+    const owner = identify(new Headers({ cookie: setCookie.split(";")[0] ?? "" }), sessionSecret());
+    expect(owner).not.toBeNull();
+    const chats = await getChatStore().listChats(owner?.id ?? "", 10);
+    expect(chats.map((chat) => chat.id)).toEqual(["route-first-visit"]);
+  });
+
+  it("keeps a browser's session and sets no cookie when it has one", async () => {
+    const response = await post(turn("route-known-visitor", "hello"));
+    expect(response.headers.get("set-cookie")).toBeNull();
+    await readUIStream(response);
+  });
+
+  it("refuses a cross-site request with a 403 and stores nothing", async () => {
+    const response = await post(turn("route-cross-site", "transfer everything"), {
+      "content-type": "application/json",
+      origin: "https://evil.test",
+    });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/other sites/);
+    const owner = identify(new Headers({ cookie: session }), sessionSecret());
+    expect(await getChatStore().getChat("route-cross-site", owner?.id ?? "")).toBeUndefined();
   });
 
   it("rejects a system message", async () => {

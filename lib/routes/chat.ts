@@ -1,4 +1,5 @@
-import { requireOwner } from "@/lib/auth/request";
+import { crossSiteRefusal } from "@/lib/auth/origin";
+import { sessionOf } from "@/lib/auth/session";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ApiError, errorResponse, readJsonBody, validationError } from "@/lib/http/errors";
@@ -8,20 +9,25 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * `POST /api/chat` (served from `pages/api/chat/index.ts`: see lib/http/node-route.ts): send a user message or
- * approval decisions: validate, then hand the turn to lib/chat, which streams the run.
+ * approval decisions: validate, then hand the turn to lib/chat, which streams the run. The proxy does not run
+ * in front of this route (proxy.ts says why), so it refuses cross-site requests and starts a session itself.
  */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const owner = requireOwner(request);
+    const refused = crossSiteRefusal(request);
+    if (refused) throw new ApiError("forbidden", refused);
+    const { owner, started } = sessionOf(request);
     const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
     if (!parsed.success) throw validationError(parsed.error);
-    return await startChatTurn(getTurnDeps(request), {
+    const response = await startChatTurn(getTurnDeps(request), {
       chatId: parsed.data.id,
       owner,
       turn: toTurn(parsed.data),
       settings: { pollIntervalMs: parsed.data.pollIntervalMs, revealSpeed: parsed.data.revealSpeed },
       signal: request.signal,
     });
+    if (started) response.headers.append("set-cookie", started.setCookie);
+    return response;
   } catch (err) {
     return errorResponse(err);
   }

@@ -1,0 +1,36 @@
+import type { ChatOwner } from "@/lib/db/chat-store";
+import { identify } from "./identity";
+import { sessionSecret } from "./secret";
+import { newSessionValue, SESSION_COOKIE, sessionSetCookie } from "./session-cookie";
+
+/** A request's identity, or a new anonymous session for a browser that has none yet. */
+export type Session =
+  | { owner: ChatOwner; started: null }
+  | { owner: ChatOwner; started: { cookie: string; setCookie: string } };
+
+/**
+ * Who a request acts for. One with no identity (a browser's first request) starts a new anonymous session:
+ * `started.cookie` is its Cookie header with the new session in it (so whatever answers this request sees the
+ * person the browser will be from now on) and `started.setCookie` the header that gives it to the browser.
+ */
+export function sessionOf(request: { url: string; headers: Headers }): Session {
+  const secret = sessionSecret();
+  const owner = identify(request.headers, secret);
+  if (owner) return { owner, started: null };
+
+  const { uid, value } = newSessionValue(secret);
+  const others = (request.headers.get("cookie") ?? "")
+    .split(";")
+    .map((pair) => pair.trim())
+    .filter((pair) => pair && !pair.startsWith(`${SESSION_COOKIE}=`));
+  const https =
+    new URL(request.url).protocol === "https:" ||
+    request.headers.get("x-forwarded-proto")?.startsWith("https");
+  return {
+    owner: { id: `anon:${uid}` },
+    started: {
+      cookie: [...others, `${SESSION_COOKIE}=${value}`].join("; "),
+      setCookie: sessionSetCookie(value, Boolean(https)),
+    },
+  };
+}

@@ -60,6 +60,7 @@ if (dir) {
       profiler.post("HeapProfiler.startSampling", {
         samplingInterval: 16384,
         includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: process.env.BENCH_ALLOC_PROFILE_ALL === "1",
       });
     } else profiler.post("Profiler.enable", () => profiler.post("Profiler.start"));
   };

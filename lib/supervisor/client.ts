@@ -10,6 +10,7 @@ import type {
 import type { UpstreamResponse } from "@/lib/shared/upstream";
 import { type BearerSource, fixedBearer, m2mBearer, withApiKeyHeader, withBearer } from "./auth";
 import type { SupervisorConfig } from "./config";
+import { createHttpFetch } from "./http-fetch";
 
 /** Where each provider's Responses API lives. */
 export function baseUrlFor(config: SupervisorConfig): string {
@@ -37,15 +38,15 @@ export interface ClientOptions {
 }
 
 /**
- * The platform's fetch, not Next's wrapper of it. Next replaces `globalThis.fetch` with one that runs every call
- * made while it handles a request through its data cache and a tracing span; upstream calls are never cached
- * (a retrieve must see the run as it is now), and with 1,000 runs in flight the wrapper took ~15 % of the
- * server's longest event-loop stalls. Next keeps the fetch it wrapped as `_nextOriginalFetch` (a pass-through
- * for calls with a signal, which the SDK always gives).
+ * The transport of every upstream call: Node's HTTP client (lib/supervisor/http-fetch.ts says why), and for a
+ * body it does not cover the platform's fetch, never Next's wrapper of it. Next replaces `globalThis.fetch`
+ * with one that runs every call made while it handles a request through its data cache and a tracing span;
+ * upstream calls are never cached (a retrieve must see the run as it is now). Next keeps the fetch it wrapped
+ * as `_nextOriginalFetch`.
  */
 export function platformFetch(): typeof fetch {
   const current = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
-  return current._nextOriginalFetch ?? current;
+  return createHttpFetch(current._nextOriginalFetch ?? current);
 }
 
 export function createOpenAIClient(

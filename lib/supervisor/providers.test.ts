@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type EmulatorServer, startEmulatorServer } from "@/emulator/server";
 import { createOpenAIClient, toBackgroundClient } from "./client";
@@ -107,27 +109,41 @@ describe("Azure OpenAI's key header against the emulator's openai flavour", () =
 describe("the upstream transport", () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it("is the platform's fetch, not the wrapper Next puts on globalThis.fetch", async () => {
-    const calls: string[] = [];
+  it("is Node's HTTP client, neither Next's wrapper of globalThis.fetch nor the fetch it wraps", async () => {
+    const fetchCalls: string[] = [];
     const original = async () => {
-      calls.push("original");
-      return Response.json({ id: "resp_1", status: "queued", output: [] });
+      fetchCalls.push("original");
+      return Response.json({});
     };
     const wrapped = Object.assign(
       async () => {
-        calls.push("wrapped by Next");
+        fetchCalls.push("wrapped by Next");
         return original();
       },
       { __nextPatched: true, _nextOriginalFetch: original },
     );
     vi.stubGlobal("fetch", wrapped);
-    for (const env of [
-      { OPENAI_API_KEY: "sk-1" },
-      { SUPERVISOR_PROVIDER: "databricks", DATABRICKS_HOST: "https://db.example.com", DATABRICKS_TOKEN: "t" },
-    ]) {
-      const client = toBackgroundClient(createOpenAIClient(loadSupervisorConfig(env)));
-      await client.create({ model: "m", input: [], background: true, stream: false });
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url} ${request.headers.authorization}`);
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ id: "resp_1", object: "response", status: "queued", output: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const env of [
+        { OPENAI_API_KEY: "sk-1", OPENAI_BASE_URL: `${base}/v1` },
+        { SUPERVISOR_PROVIDER: "databricks", DATABRICKS_HOST: base, DATABRICKS_TOKEN: "t" },
+      ]) {
+        const client = toBackgroundClient(createOpenAIClient(loadSupervisorConfig(env)));
+        const created = await client.create({ model: "m", input: [], background: true, stream: false });
+        expect(created.id).toBe("resp_1");
+      }
+    } finally {
+      server.close();
     }
-    expect(calls).toEqual(["original", "original"]);
+    expect(fetchCalls).toEqual([]);
+    expect(seen).toEqual(["POST /v1/responses Bearer sk-1", "POST /ai-gateway/mlflow/v1/responses Bearer t"]);
   });
 });

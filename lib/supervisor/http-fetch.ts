@@ -1,0 +1,118 @@
+import http from "node:http";
+import https from "node:https";
+import { Readable } from "node:stream";
+import zlib from "node:zlib";
+
+/** Statuses whose response has no body, which `new Response()` refuses one for. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** Connections kept open between calls, as fetch does: a run's retrieves every 2 s reuse one. */
+const agents = {
+  "http:": new http.Agent({ keepAlive: true }),
+  "https:": new https.Agent({ keepAlive: true }),
+};
+
+type Body = string | Uint8Array | undefined;
+
+/**
+ * `fetch` for the upstream calls, on Node's own HTTP client: the openai SDK takes any fetch, and it makes every
+ * call (create, a retrieve every 2 s per run, cancel) through this one. Node 20's built-in fetch (undici)
+ * builds a web Request, a fetch controller, timing records and a web stream per call, parses with a WASM
+ * llhttp and runs ~100 promises: with 1,000 runs in flight it was ~38 % of the server's busy time and most of
+ * its garbage (bench/, "concurrency"). Node's client parses in C++ and answers with a Node stream.
+ *
+ * Covers what the SDK and the Databricks token exchange send: string, byte and form bodies, any method, a
+ * signal (aborting it rejects with an `AbortError`, as fetch does). Bodies it does not cover (a web stream,
+ * FormData, Blob) go to `fallback`. Redirects are returned, not followed (API calls are not redirected; a
+ * fetch would follow them). Compressed answers are decoded, though none is asked for.
+ */
+export function createHttpFetch(fallback: typeof fetch): typeof fetch {
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const body = bodyBytes(init.body);
+    const agent = agents[url.protocol as keyof typeof agents];
+    if (input instanceof Request || body === null || !agent) return fallback(input, init);
+    const headers = headerRecord(init.headers);
+    if (init.body instanceof URLSearchParams && !headers["content-type"])
+      headers["content-type"] = "application/x-www-form-urlencoded;charset=UTF-8";
+    const client = url.protocol === "https:" ? https : http;
+
+    return new Promise<Response>((resolve, reject) => {
+      const request = client.request(url, {
+        method: init.method ?? "GET",
+        headers,
+        agent,
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+      // `on`, not `once`: an error after the answer began must not go unhandled (it reaches the body as well).
+      request.on("error", (error) => reject(fetchError(error, init.signal)));
+      request.once("response", (response) => {
+        const status = response.statusCode ?? 502;
+        const responseHeaders = new Headers();
+        const raw = response.rawHeaders;
+        for (let i = 0; i + 1 < raw.length; i += 2)
+          responseHeaders.append(raw[i] as string, raw[i + 1] as string);
+        if (NULL_BODY_STATUSES.has(status) || request.method === "HEAD") {
+          response.resume();
+          resolve(
+            new Response(null, { status, statusText: response.statusMessage, headers: responseHeaders }),
+          );
+          return;
+        }
+        const decoded = decode(response, responseHeaders);
+        resolve(
+          new Response(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, {
+            status,
+            statusText: response.statusMessage,
+            headers: responseHeaders,
+          }),
+        );
+      });
+      request.end(body);
+    });
+  };
+}
+
+/** The body as bytes or text; null when it is a kind this fetch leaves to the fallback. */
+function bodyBytes(body: RequestInit["body"]): Body | null {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string") return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return null;
+}
+
+function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (!init) return record;
+  const headers = init instanceof Headers ? init : new Headers(init);
+  headers.forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
+}
+
+/** The body stream, decompressed when the server compressed it anyway. */
+function decode(response: http.IncomingMessage, headers: Headers): Readable {
+  const encoding = headers.get("content-encoding")?.trim().toLowerCase();
+  const decoder =
+    encoding === "gzip" || encoding === "x-gzip"
+      ? zlib.createGunzip()
+      : encoding === "deflate"
+        ? zlib.createInflate()
+        : encoding === "br"
+          ? zlib.createBrotliDecompress()
+          : undefined;
+  if (!decoder) return response;
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  response.on("error", (error) => decoder.destroy(error));
+  return response.pipe(decoder);
+}
+
+/** What fetch rejects with: the signal's reason when it was aborted, else a TypeError with the cause. */
+function fetchError(error: Error, signal: AbortSignal | null | undefined): unknown {
+  if (signal?.aborted) return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+  return new TypeError("fetch failed", { cause: error });
+}

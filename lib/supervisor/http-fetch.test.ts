@@ -157,6 +157,33 @@ describe("the upstream fetch on Node's HTTP client", () => {
     expect(connections).toBe(1);
   });
 
+  it("closes a connection left unused past the idle time, but never one whose answer is still coming", async () => {
+    const quickToClose = createHttpFetch(noFallback, 200);
+    let sendRest: () => void = () => undefined;
+    const base = await serve((request, _body, response) => {
+      if (request.url !== "/stream") return void response.end("{}");
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.write("data: one\n\n");
+      sendRest = () => response.end("data: two\n\n");
+    });
+    let opened = 0;
+    let closed = 0;
+    server?.on("connection", (socket) => {
+      opened += 1;
+      socket.on("close", () => {
+        closed += 1;
+      });
+    });
+    const streamed = await quickToClose(`${base}/stream`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    sendRest();
+    expect(await streamed.text()).toBe("data: one\n\ndata: two\n\n");
+    await (await quickToClose(`${base}/v1/responses/r1`)).json();
+    expect(closed).toBe(0);
+    await expect.poll(() => closed, { timeout: 2_000 }).toBe(1);
+    expect(opened).toBe(1);
+  });
+
   it("leaves a body kind it does not cover (a web stream) to the fallback fetch", async () => {
     const used: string[] = [];
     const withFallback = createHttpFetch(async (input) => {

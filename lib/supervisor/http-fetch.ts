@@ -6,11 +6,26 @@ import zlib from "node:zlib";
 /** Statuses whose response has no body, which `new Response()` refuses one for. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-/** Connections kept open between calls, as fetch does: a run's retrieves every 2 s reuse one. */
-const agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true }),
-};
+/**
+ * How long an unused connection is kept for the next call, as Node's fetch does (4 s; shorter when the server's
+ * `Keep-Alive: timeout` hint says so): a run's retrieves every 2 s reuse one, and a connection is not kept until
+ * the server is about to close it (a call sent on a closing connection fails with a reset).
+ */
+const KEEP_ALIVE_IDLE_MS = 4_000;
+
+type Agents = { "http:": http.Agent; "https:": https.Agent };
+const agentsByIdle = new Map<number, Agents>();
+
+function agentsFor(idleMs: number): Agents {
+  let agents = agentsByIdle.get(idleMs);
+  if (!agents) {
+    // `timeout` closes free connections only: a call under way (a long answer, an event stream) is not cut.
+    const options = { keepAlive: true, timeout: idleMs };
+    agents = { "http:": new http.Agent(options), "https:": new https.Agent(options) };
+    agentsByIdle.set(idleMs, agents);
+  }
+  return agents;
+}
 
 type Body = string | Uint8Array | undefined;
 
@@ -26,7 +41,8 @@ type Body = string | Uint8Array | undefined;
  * FormData, Blob) go to `fallback`. Redirects are returned, not followed (API calls are not redirected; a
  * fetch would follow them). Compressed answers are decoded, though none is asked for.
  */
-export function createHttpFetch(fallback: typeof fetch): typeof fetch {
+export function createHttpFetch(fallback: typeof fetch, idleMs = KEEP_ALIVE_IDLE_MS): typeof fetch {
+  const agents = agentsFor(idleMs);
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const body = bodyBytes(init.body);

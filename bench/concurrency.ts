@@ -316,9 +316,10 @@ stream reported a status past "submitting"):
 
 **baseline** (\`bench/concurrency-baseline.ts\`): the fixed-poll recipe (\`bench/baseline.ts\`: first retrieve 1 s
 after create, then every 2 s, words revealed one per 10 ms) for N runs in a plain Node process over the \`openai\`
-SDK, against the same kind of emulator, started at the same pace, with the same instrument. It has no web server,
-no database and no browser streams, so it is the floor for following N runs in one process, not a like-for-like
-app.${
+SDK on Node's built-in \`fetch\`, as the recipe has it (the app gives the SDK Node's HTTP client: README, "How a turn
+works"), against the same kind of emulator, started at the same pace, with the same instrument. It has no web
+server, no database and no browser streams, so it is the floor for following N runs in one process, not a
+like-for-like app.${
     rows.some((r) => r.database === "PostgreSQL")
       ? `
 

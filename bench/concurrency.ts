@@ -33,7 +33,10 @@ const GOAL_P99_MS = 20;
 const GOAL_KB_PER_RUN = 150;
 const WARM_UP_CHATS = 10;
 const profileDir = process.env.BENCH_CONCURRENCY_CPU_PROF ?? process.env.BENCH_CONCURRENCY_ALLOC_PROF;
-/** A sampling heap profile (old-generation garbage included) instead of a CPU profile. */
+/**
+ * A sampling heap profile (old-generation garbage included; with BENCH_ALLOC_PROFILE_ALL=1 what scavenges
+ * collect too, i.e. everything allocated) instead of a CPU profile.
+ */
 const allocationProfile =
   !process.env.BENCH_CONCURRENCY_CPU_PROF && !!process.env.BENCH_CONCURRENCY_ALLOC_PROF;
 const profileExtension = allocationProfile ? "heapprofile" : "cpuprofile";

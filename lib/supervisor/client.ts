@@ -44,7 +44,7 @@ export interface ClientOptions {
  * upstream calls are never cached (a retrieve must see the run as it is now). Next keeps the fetch it wrapped
  * as `_nextOriginalFetch`.
  */
-export function platformFetch(): typeof fetch {
+export function upstreamFetch(): typeof fetch {
   const current = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
   return createHttpFetch(current._nextOriginalFetch ?? current);
 }
@@ -53,7 +53,7 @@ export function createOpenAIClient(
   config: SupervisorConfig,
   { env = process.env, fetch, bearer }: ClientOptions = {},
 ): OpenAI {
-  const transport = fetch ?? platformFetch();
+  const transport = fetch ?? upstreamFetch();
   switch (config.provider) {
     case "databricks": {
       const source = bearer ?? databricksBearer(config, fetch);

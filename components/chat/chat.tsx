@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { currentAnswer } from "@/lib/client/run-progress";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { createChatTransport, readableError } from "@/lib/client/transport";
-import { type ChatMessage, STOPPED_NOTICE, withRunOutcome } from "@/lib/shared/chat";
+import { type ChatMessage, type RunOutcomeData, STOPPED_NOTICE, withRunOutcome } from "@/lib/shared/chat";
 import type { DecideFn } from "./approval-card";
 import { Composer } from "./composer";
 import { EXAMPLE_PROMPTS } from "./example-prompts";
@@ -86,12 +86,15 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
     try {
       const response = await fetch(`/api/chat/${chatId}/cancel`, { method: "POST" });
       if (!response.ok) throw new Error(readableError(new Error(await response.text())));
+      const { notice = STOPPED_NOTICE } = (await response.json().catch(() => ({}))) as {
+        notice?: RunOutcomeData;
+      };
       // The note normally comes with the stream's end. Stop between a hand-over and its reconnect has no stream
       // to bring it, so it is set here too (the stream's own note, if one comes, replaces it: same part id).
       setMessages((current) => {
         const last = current.at(-1);
         if (last?.role !== "assistant") return current;
-        return [...current.slice(0, -1), withRunOutcome(last, STOPPED_NOTICE)];
+        return [...current.slice(0, -1), withRunOutcome(last, notice)];
       });
     } catch (err) {
       void stop();

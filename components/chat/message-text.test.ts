@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "@/lib/shared/chat";
+import { type ChatMessage, discardedTextMetadata } from "@/lib/shared/chat";
 import { messageMarkdown } from "./message-text";
 
 describe("messageMarkdown", () => {
@@ -13,6 +13,14 @@ describe("messageMarkdown", () => {
       { type: "text", text: "| a |\n|---|\n| 1 |" },
     ] as ChatMessage["parts"];
     expect(messageMarkdown({ parts })).toBe("First **part**.\n\n| a |\n|---|\n| 1 |");
+  });
+
+  it("leaves out text the run set aside (a crashed attempt's unfinished draft)", () => {
+    const parts = [
+      { type: "text", text: "Half an ans", providerMetadata: discardedTextMetadata("restarted") },
+      { type: "text", text: "The whole answer." },
+    ] as ChatMessage["parts"];
+    expect(messageMarkdown({ parts })).toBe("The whole answer.");
   });
 
   it("is empty for a message with no text", () => {

@@ -2,7 +2,7 @@
 
 import { type DynamicToolUIPart, isToolUIPart } from "ai";
 import { memo } from "react";
-import type { ChatMessage } from "@/lib/shared/chat";
+import { type ChatMessage, discardedTextReason } from "@/lib/shared/chat";
 import { ApprovalCard, type DecideFn } from "./approval-card";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
@@ -61,8 +61,21 @@ function PartView({
   othersUndecided: boolean;
 }) {
   switch (part.type) {
-    case "text":
+    case "text": {
+      const discarded = discardedTextReason(part);
+      if (discarded === "moved") return null;
+      if (discarded === "restarted") {
+        // What a crashed attempt of the agent had written of an answer it never finished: the new attempt
+        // writes it again, so it is not shown twice.
+        return (
+          <p className="text-xs text-zinc-500 dark:text-zinc-400" data-discarded-draft>
+            The agent's worker restarted mid-answer; it picked the run up again and its unfinished text was
+            set aside.
+          </p>
+        );
+      }
       return <Markdown text={part.text} />;
+    }
     case "reasoning":
       return (
         <details className="text-sm text-zinc-600 dark:text-zinc-400">

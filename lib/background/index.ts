@@ -8,12 +8,19 @@ export {
 export { createEchoFilter, type EchoFilter, noEcho } from "./echo";
 export { describeUpstreamError, type UpstreamErrorInfo } from "./errors";
 export { toUpstreamInput, userMessageItem } from "./history";
-export { type PollEvent, type PollOptions, pollBackgroundResponse, type RunOutcome } from "./poll";
+export {
+  maxRunMsOf,
+  type PollEvent,
+  type PollOptions,
+  pollBackgroundResponse,
+  type RunOutcome,
+} from "./poll";
 export { type StreamFollowOptions, streamBackgroundResponse } from "./stream";
 export {
   type StartedRun,
   type SubmitRequest,
   startBackgroundRun,
+  startIdempotentRun,
   streamsRuns,
   submitBackgroundResponse,
 } from "./submit";
@@ -21,6 +28,11 @@ export {
   type BackgroundClient,
   type BackgroundCreateBody,
   type Clock,
+  CONVERSATION_MOVED_EVENT,
+  type ConversationRef,
+  type CreateOptions,
+  type DiscardReason,
+  OUTPUT_DISCARDED_EVENT,
   type StreamingClient,
   systemClock,
   type UpstreamEventStream,

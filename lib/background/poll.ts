@@ -2,7 +2,7 @@ import { isTerminalStatus, type UpstreamItem, type UpstreamResponse } from "@/li
 import { takeNewItems } from "./cursor";
 import type { EchoFilter } from "./echo";
 import { describeUpstreamError } from "./errors";
-import type { BackgroundClient, Clock } from "./types";
+import type { BackgroundClient, Clock, DiscardReason } from "./types";
 
 export type RunOutcome =
   | { status: "completed" }
@@ -31,6 +31,10 @@ export type PollEvent =
   | { type: "item"; item: UpstreamItem; index: number; cursor: number }
   /** Streaming only: text of the assistant message at output `index` as the upstream produces it (not yet finished). */
   | { type: "delta"; index: number; itemId: string; delta: string }
+  /** Streaming only: what was streamed of the unfinished item at `index` is void (see OUTPUT_DISCARDED_EVENT). */
+  | { type: "discard"; index: number; reason: DiscardReason }
+  /** The agent now knows this chat's conversation by `conversationId` (see CONVERSATION_MOVED_EVENT). */
+  | { type: "conversation"; conversationId: string }
   | { type: "end"; outcome: RunOutcome; response?: UpstreamResponse; cursor: number };
 
 export interface PollOptions {
@@ -54,7 +58,8 @@ export interface PollOptions {
   maxRetries?: number;
   /**
    * A response still running this long after it was created is given up on (and cancelled): upstreams end
-   * background runs at 30 minutes, so one past that plus a margin will never report back.
+   * background runs at their limit (`client.runLimitMs`, 30 minutes by default), so one past that plus a
+   * margin will never report back. Default: that limit plus RUN_LIMIT_MARGIN_MS.
    */
   maxRunMs?: number;
   signal?: AbortSignal;
@@ -62,8 +67,15 @@ export interface PollOptions {
 
 const DEFAULT_HEARTBEAT_MS = 4000;
 const DEFAULT_MAX_RETRIES = 6;
-/** The upstreams' 30-minute cap on a background run, plus 5 minutes for clock skew and slow finishing. */
-export const DEFAULT_MAX_RUN_MS = 35 * 60_000;
+/** The Responses upstreams' 30-minute cap on a background run. */
+export const DEFAULT_RUN_LIMIT_MS = 30 * 60_000;
+/** Added to an upstream's run limit before giving up: clock skew and slow finishing. */
+export const RUN_LIMIT_MARGIN_MS = 5 * 60_000;
+
+/** When a run on `client` is given up on: its limit plus the margin. */
+export function maxRunMsOf(client: BackgroundClient): number {
+  return (client.runLimitMs ?? DEFAULT_RUN_LIMIT_MS) + RUN_LIMIT_MARGIN_MS;
+}
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15_000;
 
@@ -80,7 +92,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   let polls = 0;
   let lastStatus = options.initial?.status ?? "queued";
   let retrying: RetryState | undefined;
-  const maxRunMs = options.maxRunMs ?? DEFAULT_MAX_RUN_MS;
+  const maxRunMs = options.maxRunMs ?? maxRunMsOf(client);
   /** When the response was created: the upstream's `created_at` once seen, else when the run started. */
   let createdAtMs = startedAt;
 
@@ -259,7 +271,7 @@ export function nextPollDelayMs({
 
 /**
  * The end of a run still going past `maxRunMs` after its creation: it will never report back, so it is cancelled
- * (best effort: the upstream has most likely ended it already) and ended as an error.
+ * where the upstream can cancel (best effort: it has most likely ended it already) and ended as an error.
  */
 export function giveUpOnRun(
   client: BackgroundClient,
@@ -267,9 +279,10 @@ export function giveUpOnRun(
   maxRunMs: number,
   cursor: number,
 ): PollEvent {
-  client.cancel(responseId).catch(() => undefined);
+  client.cancel?.(responseId).catch(() => undefined);
   const minutes = Math.round(maxRunMs / 60_000);
-  const message = `The run was still not finished after ${minutes} minutes, past the agent's 30-minute limit, so it was stopped.`;
+  const limit = Math.round((client.runLimitMs ?? DEFAULT_RUN_LIMIT_MS) / 60_000);
+  const message = `The run was still not finished after ${minutes} minutes, past the agent's ${limit}-minute limit, so ${client.cancel ? "it was stopped" : "the app stopped following it"}.`;
   return { type: "end", outcome: { status: "error", message }, cursor };
 }
 

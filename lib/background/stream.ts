@@ -7,14 +7,20 @@ import {
 import { takeNewItems } from "./cursor";
 import {
   backoffMs,
-  DEFAULT_MAX_RUN_MS,
   giveUpOnRun,
+  maxRunMsOf,
   outcomeOf,
   type PollEvent,
   type PollOptions,
   pollBackgroundResponse,
 } from "./poll";
-import type { Clock, UpstreamEventStream, UpstreamStreamEvent } from "./types";
+import {
+  type Clock,
+  CONVERSATION_MOVED_EVENT,
+  OUTPUT_DISCARDED_EVENT,
+  type UpstreamEventStream,
+  type UpstreamStreamEvent,
+} from "./types";
 
 export interface StreamFollowOptions extends PollOptions {
   /** The create's own event stream, already past `response.created`. Absent: the events are re-opened. */
@@ -47,7 +53,7 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
   const streaming = client.streaming;
   const startedAt = options.startedAt ?? clock.now();
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  const maxRunMs = options.maxRunMs ?? DEFAULT_MAX_RUN_MS;
+  const maxRunMs = options.maxRunMs ?? maxRunMsOf(client);
   let cursor = options.cursor ?? 0;
   let lastStatus = options.initial?.status ?? "queued";
   let createdAtMs = startedAt;
@@ -110,6 +116,14 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
         itemId: String(event.item_id ?? item.id ?? `item-${index}`),
         delta: event.delta,
       };
+    } else if (event.type === OUTPUT_DISCARDED_EVENT) {
+      // Only an item not yet shown can be void: the cursor never goes back. Nothing finished follows it.
+      if (index < cursor || !output[index]) return false;
+      output.splice(index);
+      yield { type: "discard", index, reason: event.reason === "moved" ? "moved" : "restarted" };
+    } else if (event.type === CONVERSATION_MOVED_EVENT) {
+      if (typeof event.conversation_id === "string" && event.conversation_id)
+        yield { type: "conversation", conversationId: event.conversation_id };
     } else if (event.type === "error") {
       throw new Error(`The upstream's event stream reported an error: ${describeStreamError(event)}`);
     }
@@ -126,10 +140,16 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
   }
 
   let fruitless = 0;
+  /** The last stream read, which a re-opened one continues. */
+  let previous: UpstreamEventStream | undefined;
   while (streaming && !signal?.aborted) {
     if (!source) {
       try {
-        source = await streaming.resume(responseId, { startingAfter: lastSequence, signal });
+        source = await streaming.resume(responseId, {
+          startingAfter: lastSequence,
+          signal,
+          ...(previous && lastSequence !== undefined ? { previous } : {}),
+        });
       } catch {
         break; // the upstream cannot (re)open this stream: polling takes over, and reports a real failure
       }
@@ -160,6 +180,7 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
       signal?.removeEventListener("abort", close);
       events.close();
     }
+    previous = source;
     source = undefined;
     if (signal?.aborted) return;
     fruitless = progressed ? 1 : fruitless + 1;

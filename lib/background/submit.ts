@@ -1,6 +1,14 @@
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { describeUpstreamError } from "./errors";
-import type { BackgroundClient, StreamingClient, UpstreamEventStream } from "./types";
+import { backoffMs } from "./poll";
+import type {
+  BackgroundClient,
+  Clock,
+  ConversationRef,
+  CreateOptions,
+  StreamingClient,
+  UpstreamEventStream,
+} from "./types";
 
 export interface SubmitRequest {
   model: string;
@@ -11,6 +19,10 @@ export interface SubmitRequest {
   /** Tracing pass-through: extra body fields (`context`, `trace_destination`) and headers (`traceparent`). */
   extra?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** The chat and person the run is for (agent servers key their memory on them). */
+  conversation?: ConversationRef;
+  /** The run's id, picked by the app, for an upstream that takes client ids (`clientRunIds`). */
+  runId?: string;
 }
 
 /**
@@ -21,16 +33,32 @@ export async function submitBackgroundResponse(
   client: BackgroundClient,
   request: SubmitRequest,
 ): Promise<UpstreamResponse> {
-  const { signal, headers } = request;
-  return client.create(
-    { ...createBody(request), stream: false },
-    { signal, ...(headers ? { headers } : {}) },
-  );
+  return client.create({ ...createBody(request), stream: false }, createOptions(request));
+}
+
+/** What goes with a create besides its body. */
+function createOptions(request: SubmitRequest): CreateOptions {
+  const { signal, headers, conversation, runId } = request;
+  return {
+    ...(signal ? { signal } : {}),
+    ...(headers ? { headers } : {}),
+    ...(conversation ? { conversation } : {}),
+    ...(runId ? { runId } : {}),
+  };
 }
 
 /** The create body of `request`, `stream` aside: optional fields only when set. */
 function createBody(request: SubmitRequest) {
-  const { signal: _, tools, instructions, extra, headers: __, ...rest } = request;
+  const {
+    signal: _,
+    tools,
+    instructions,
+    extra,
+    headers: __,
+    conversation: ___,
+    runId: ____,
+    ...rest
+  } = request;
   return {
     ...rest,
     ...(instructions ? { instructions } : {}),
@@ -67,12 +95,12 @@ export async function startBackgroundRun(
   request: SubmitRequest,
 ): Promise<StartedRun> {
   if (streamsRuns(client)) {
-    const { headers } = request;
     let events: UpstreamEventStream;
     try {
+      // Not abortable before the run is named (see runCycles): the signal stays out.
       events = await client.streaming.create(
         { ...createBody(request), stream: true },
-        headers ? { headers } : undefined,
+        createOptions({ ...request, signal: undefined }),
       );
     } catch (err) {
       if (!refusedStreaming(err)) throw err;
@@ -104,6 +132,32 @@ async function firstResponse(events: UpstreamEventStream): Promise<{ response: U
   }
   events.close();
   throw new Error("The upstream's event stream ended before it named the response.");
+}
+
+/** Transient failures of an idempotent create tried in all before it is given up. */
+const IDEMPOTENT_CREATE_ATTEMPTS = 5;
+
+/**
+ * `startBackgroundRun` for an upstream whose create is idempotent by the run's id (`clientRunIds`): a create
+ * that failed on the way (a reset connection, a 5xx, a 429) may have started the run or not, and sending it
+ * again with the same id finds the same run either way, so it is retried with back-off. Any other failure (the
+ * request was refused) is the create's failure.
+ */
+export async function startIdempotentRun(
+  client: BackgroundClient,
+  request: SubmitRequest & { runId: string },
+  clock: Clock,
+): Promise<StartedRun> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBackgroundRun(client, request);
+    } catch (err) {
+      const info = describeUpstreamError(err);
+      const transient = info.kind === "transient" || info.kind === "rate_limited";
+      if (!transient || attempt >= IDEMPOTENT_CREATE_ATTEMPTS || request.signal?.aborted) throw err;
+      await clock.sleep(info.retryAfterMs ?? backoffMs(attempt), request.signal);
+    }
+  }
 }
 
 function refusedStreaming(err: unknown): boolean {

@@ -1,12 +1,16 @@
 import {
   type BackgroundClient,
   type Clock,
+  type ConversationRef,
   createEchoFilter,
   describeUpstreamError,
   noEcho,
   pollBackgroundResponse,
   type RunOutcome,
+  type StartedRun,
+  type SubmitRequest,
   startBackgroundRun,
+  startIdempotentRun,
   streamBackgroundResponse,
   streamsRuns,
   toUpstreamInput,
@@ -16,7 +20,7 @@ import type { ChatStore } from "@/lib/db/chat-store";
 import type { TurnSettings } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
-import { STOPPED_NOTICE, streamRunToUI } from "@/lib/stream/run-stream";
+import { stoppedNotice, streamRunToUI } from "@/lib/stream/run-stream";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
 import { claimOrFollowNextCycle } from "./next-cycle";
@@ -70,6 +74,8 @@ export interface CycleContext {
    */
   stopSignal: AbortSignal;
   resume?: ResumePoint;
+  /** The chat's conversation as the agent knows it, and who asks (sent with every create). */
+  conversation: ConversationRef;
 }
 
 /** Background cycles one turn may chain (function outputs sent back); a runaway agent stops here. */
@@ -86,6 +92,15 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
   const clientTools = new Set<string>(deps.registry.names());
   const startedAt = ctx.resume?.startedAt ?? clock.now();
   let resume = ctx.resume;
+  let conversation = ctx.conversation;
+  const submission = (input: UpstreamItem[]): SubmitRequest => ({
+    model: deps.model,
+    input,
+    instructions: deps.instructions,
+    tools: deps.tools,
+    conversation,
+    ...deps.traceFields?.({ chatId, runId }),
+  });
 
   for (let cycle = 0; cycle < MAX_CYCLES_PER_TURN; cycle++) {
     let responseId: string;
@@ -94,6 +109,20 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     let events: UpstreamEventStream | undefined;
     if (resume) {
       ({ responseId, input } = resume);
+      if (client.clientRunIds && resume.cursor === 0) {
+        // Its create may never have reached the upstream (a lost answer, a restart right after it was stored):
+        // sent again with the same id it finds the run it started, or starts it now. Nothing was shown yet, so
+        // nothing can be shown twice.
+        try {
+          ({ response: initial, events } = await startIdempotentRun(
+            client,
+            { ...submission(input), runId: responseId },
+            clock,
+          ));
+        } catch {
+          // Following it says what is wrong (a run the upstream does not know expired).
+        }
+      }
     } else {
       writer.write({ type: "start-step" });
       input = toUpstreamInput(history);
@@ -104,26 +133,30 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         data: { status: "submitting", elapsedMs: clock.now() - startedAt, polls: 0 },
       });
       if (ctx.stopSignal.aborted) return undefined;
+      let started: StartedRun;
       // Not abortable by a leaving browser or the budget: once sent, the create may have started the run
       // upstream, and only a stored response id lets the next stream find it again (quirk 8).
       try {
-        ({ response: initial, events } = await startBackgroundRun(client, {
-          model: deps.model,
-          input,
-          instructions: deps.instructions,
-          tools: deps.tools,
-          ...deps.traceFields?.({ chatId, runId }),
-        }));
+        if (client.clientRunIds) {
+          // The id is stored before the create is sent: whatever happens to its answer, the next stream finds
+          // the run by it (and sends the create again, which is safe, when nothing was shown yet).
+          const id = client.clientRunIds.next();
+          if (!(await store.startRun(chatId, runId, { responseId: id, input }))) return undefined;
+          started = await startIdempotentRun(client, { ...submission(input), runId: id }, clock);
+        } else {
+          started = await startBackgroundRun(client, submission(input));
+        }
       } catch (err) {
         const message = `The agent could not be started: ${describeUpstreamError(err).message}`;
         writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
         return { status: "error", message };
       }
+      ({ response: initial, events } = started);
       responseId = initial.id;
-      if (!(await store.startRun(chatId, runId, { responseId, input }))) {
+      if (!client.clientRunIds && !(await store.startRun(chatId, runId, { responseId, input }))) {
         // Stopped while the create was in flight: the new response must not run on where nobody sees it.
         events?.close();
-        await client.cancel(responseId).catch(() => undefined);
+        await client.cancel?.(responseId).catch(() => undefined);
         return undefined;
       }
     }
@@ -154,6 +187,10 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
           history.push(item);
           await store.recordItem(chatId, runId, item, cursor);
         },
+        onConversationMoved: async (conversationId) => {
+          conversation = { ...conversation, id: conversationId };
+          await store.setConversationId(chatId, conversationId);
+        },
       },
     );
     resume = undefined;
@@ -178,7 +215,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     if (!next) return undefined;
     if (next.kind === "ended") {
       if (next.state !== "cancelled") return undefined;
-      writer.write({ type: "data-run-outcome", id: "run-outcome", data: STOPPED_NOTICE });
+      writer.write({ type: "data-run-outcome", id: "run-outcome", data: stoppedNotice(client) });
       return { status: "cancelled" };
     }
     if (next.kind === "followed") {

@@ -1,8 +1,9 @@
+import type { ConversationRef } from "@/lib/background";
 import type { RunState } from "@/lib/db/chat-store";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
-import { STOPPED_NOTICE } from "@/lib/stream/run-stream";
+import { stoppedNotice } from "@/lib/stream/run-stream";
 import { type ChunkWriter, uiMessageStreamResponse } from "@/lib/stream/ui-response";
 import { type CycleDeps, type ResumePoint, runCycles } from "./cycles";
 import { registerLiveRun } from "./live-runs";
@@ -27,6 +28,8 @@ export interface RunResponseOptions {
   /** Written right after `start`: decisions on their cards, or the replay of a resumed message. */
   prelude?: (writer: ChunkWriter) => void;
   resume?: ResumePoint;
+  /** The chat's conversation as the agent knows it, and who asks. */
+  conversation: ConversationRef;
 }
 
 /**
@@ -67,6 +70,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
             signal,
             stopSignal,
             resume: options.resume,
+            conversation: options.conversation,
           },
         );
         if (outcome) {
@@ -76,7 +80,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
         } else if (stopSignal.reason === "cancelled") {
           finalState = "cancelled";
           finalError = "Stopped by the user.";
-          writer.write({ type: "data-run-outcome", id: "run-outcome", data: STOPPED_NOTICE });
+          writer.write({ type: "data-run-outcome", id: "run-outcome", data: stoppedNotice(deps.client) });
           writer.write({ type: "finish", finishReason: "other" });
         } else if (stopSignal.reason === "gone") {
           // The chat was deleted or moved on to a newer turn: nothing left for this stream to show.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { STOPPED_NOTICE } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
 import { resumeChatRun } from "./resume";
 import { OWNER, readUIStream, runToEnd, say, setup, streamedText, transcript } from "./testing";
@@ -87,7 +88,11 @@ describe("Stop", () => {
     const reading = readUIStream(response);
     await new Promise((r) => setTimeout(r, 500));
     const result = await cancelChatRun(deps, "stop", OWNER.id);
-    expect(result).toEqual({ state: "cancelled", upstream: "cancelled" });
+    expect(result).toEqual({
+      state: "cancelled",
+      upstream: "cancelled",
+      notice: STOPPED_NOTICE,
+    });
     const chunks = await reading;
     const cancel = seen.find((r) => r.method === "POST" && r.path.endsWith("/cancel"));
     expect(cancel?.path).toMatch(/^\/ai-gateway\/mlflow\/v1\/responses\/resp_[0-9a-f]+\/cancel$/);
@@ -135,6 +140,7 @@ describe("Stop", () => {
     expect(await cancelChatRun(deps, "slow-stop", OWNER.id)).toEqual({
       state: "cancelled",
       upstream: "cancelled",
+      notice: STOPPED_NOTICE,
     });
     await reading;
 
@@ -153,7 +159,11 @@ describe("Stop", () => {
     const shown = (await transcript(store, "gap")).tools;
     expect(shown?.length).toBeGreaterThan(0);
 
-    expect(await cancelChatRun(deps, "gap", OWNER.id)).toEqual({ state: "cancelled", upstream: "cancelled" });
+    expect(await cancelChatRun(deps, "gap", OWNER.id)).toEqual({
+      state: "cancelled",
+      upstream: "cancelled",
+      notice: STOPPED_NOTICE,
+    });
     // The reconnect finds nothing to continue; the stored message is what a reload shows.
     expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "gap" })).toBeNull();
     const chat = await store.getChat("gap");

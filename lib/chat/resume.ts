@@ -1,6 +1,7 @@
 import { ApiError } from "@/lib/http/errors";
 import type { TurnSettings } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
+import { conversationOf } from "./conversation";
 import { currentTurnItems, replayTurn } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
 
@@ -45,6 +46,7 @@ export async function resumeChatRun(
       history: chat.history,
       calls,
       clientSignal: request.signal,
+      conversation: conversationOf(chat, request.ownerId),
       prelude: (writer) => {
         for (const chunk of replay) writer.write(chunk);
       },

@@ -174,13 +174,11 @@ export function watchStoredRun(options: {
   checker?.add(run);
 
   const client: BackgroundClient = {
-    ...(options.client.streaming ? { streaming: options.client.streaming } : {}),
-    create: (body, opts) => options.client.create(body, opts),
+    ...options.client,
     retrieve: (responseId, opts) => {
       run.uncounted += 1;
       return options.client.retrieve(responseId, opts);
     },
-    cancel: (responseId) => options.client.cancel(responseId),
   };
 
   return {

@@ -1,6 +1,7 @@
 import type { UIMessageChunk } from "ai";
 import { describe, expect, it } from "vitest";
 import type { ChatStore } from "@/lib/db/chat-store";
+import { STOPPED_NOTICE } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
 import { resumeChatRun } from "./resume";
 import { OWNER, readUIStream, runToEnd, type Seen, say, setup, streamedText } from "./testing";
@@ -114,6 +115,7 @@ describe("a run followed by more than one stream or server", () => {
     expect(await cancelChatRun(deps, "early", OWNER.id)).toEqual({
       state: "cancelled",
       upstream: "not-asked",
+      notice: STOPPED_NOTICE,
     });
     releaseCreate();
 

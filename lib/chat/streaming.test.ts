@@ -84,6 +84,7 @@ describe("streamed runs (background + stream)", () => {
     expect(await cancelChatRun(deps, chatId, OWNER.id)).toEqual({
       state: "cancelled",
       upstream: "cancelled",
+      notice: STOPPED_NOTICE,
     });
     const chunks = await reading;
     expect(streamedText(chunks).length).toBeGreaterThan(100);

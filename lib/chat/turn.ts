@@ -5,6 +5,7 @@ import { ApiError } from "@/lib/http/errors";
 import type { ChatMessage, TurnSettings } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
+import { conversationOf } from "./conversation";
 import { respondWithRun, type TurnDeps } from "./respond";
 
 export type { TurnDeps } from "./respond";
@@ -59,6 +60,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
       history: chat.history,
       calls,
       clientSignal: request.signal,
+      conversation: conversationOf(chat, owner.id),
       prelude:
         turn.kind === "approval"
           ? (writer) => writeDecisions(writer, turn.decisions)

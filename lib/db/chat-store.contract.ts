@@ -421,6 +421,18 @@ export function describeChatStore(
         expect((await mustGet(chatId)).history).toEqual([userItem("what time is it?"), call, ...outputs]);
       });
 
+      it("setConversationId keeps the agent's id for the chat's conversation across turns", async () => {
+        const { chatId } = await completedChat("crash me");
+        expect((await mustGet(chatId)).conversationId).toBeUndefined();
+        await store.setConversationId(chatId, `${chatId}::attempt-2`);
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("and then?"), { create: false, owner: ME });
+        expect((await mustGet(chatId)).conversationId).toBe(`${chatId}::attempt-2`);
+        await store.setConversationId(chatId, `${chatId}::attempt-2::attempt-2`);
+        expect((await mustGet(chatId)).conversationId).toBe(`${chatId}::attempt-2::attempt-2`);
+        await store.setConversationId(uniqueId("gone"), "x"); // nothing to set: no error, nothing created
+      });
+
       it("keeps a long history in order across turns, records and appends", async () => {
         const chatId = uniqueId("chat");
         const expected: UpstreamItem[] = [];

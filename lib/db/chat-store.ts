@@ -16,6 +16,8 @@ export interface ChatRecord {
   /** The conversation in upstream (Responses input) form: user turns and every item the agent produced. */
   history: UpstreamItem[];
   run?: RunRecord;
+  /** The id the agent knows this chat's conversation by, when the agent moved it (else the chat id is). */
+  conversationId?: string;
 }
 
 /**
@@ -175,6 +177,11 @@ export interface ChatStore {
   checkRuns(checks: RunCheckRequest[]): Promise<(RunCheck | undefined)[]>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
+  /**
+   * The agent moved the chat's conversation to `conversationId` (a LongRunningAgentServer recovering a crashed
+   * run): later runs are sent with it. Does nothing for a chat that is gone.
+   */
+  setConversationId(chatId: string, conversationId: string): Promise<void>;
   /** Items the app produced itself during the run (client-side function outputs). */
   appendHistory(chatId: string, runId: string, items: UpstreamItem[]): Promise<void>;
   /**

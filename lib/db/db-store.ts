@@ -237,6 +237,10 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
       });
     },
 
+    async setConversationId(chatId, conversationId) {
+      await db.update(chats).set({ agentConversationId: conversationId }).where(eq(chats.id, chatId));
+    },
+
     async appendHistory(chatId, runId, items) {
       if (items.length === 0) return;
       await withChatLocked(chatId, async (tx) => {
@@ -338,6 +342,7 @@ async function loadChat(q: Queryable, chatId: string, ownerId?: string): Promise
     ),
     history: historyRows.map((r) => r.item),
     ...(run ? { run: toRunRecord(run) } : {}),
+    ...(chat.agentConversationId ? { conversationId: chat.agentConversationId } : {}),
   };
 }
 

@@ -86,6 +86,7 @@ function deferredStore(ready: () => Promise<DbChatStore>): DbChatStore {
     checkRun: async (...args) => (await ready()).checkRun(...args),
     checkRuns: async (...args) => (await ready()).checkRuns(...args),
     recordItem: async (...args) => (await ready()).recordItem(...args),
+    setConversationId: async (...args) => (await ready()).setConversationId(...args),
     appendHistory: async (...args) => (await ready()).appendHistory(...args),
     finishRun: async (...args) => (await ready()).finishRun(...args),
     listApprovals: async (...args) => (await ready()).listApprovals(...args),

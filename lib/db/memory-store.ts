@@ -98,6 +98,10 @@ export function createMemoryChatStore(): ChatStore {
     async checkRuns(checks) {
       return Promise.all(checks.map(({ chatId, runId, polls }) => store.checkRun(chatId, runId, polls)));
     },
+    async setConversationId(chatId, conversationId) {
+      const chat = chats.get(chatId);
+      if (chat) chat.conversationId = conversationId;
+    },
     async appendHistory(chatId, runId, items) {
       if (runOf(chatId, runId)) chats.get(chatId)?.history.push(...structuredClone(items));
     },

@@ -60,6 +60,11 @@ export const chats = pgTable(
     title: text("title").notNull(),
     createdAt: epochMs("created_at").notNull(),
     updatedAt: epochMs("updated_at").notNull(),
+    /**
+     * The id the agent knows this chat's conversation by, when it is not the chat id: a LongRunningAgentServer
+     * moves a conversation to a new id when it recovers a crashed run (docs/upstreams.md).
+     */
+    agentConversationId: text("agent_conversation_id"),
   },
   (t) => [
     index("chats_updated_at_idx").on(t.updatedAt.desc()),

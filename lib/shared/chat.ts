@@ -52,6 +52,35 @@ export type ChatMessage = UIMessage<unknown, ChatDataParts>;
 /** What the chat says under a run that was stopped. */
 export const STOPPED_NOTICE: RunOutcomeData = { status: "cancelled", message: "The run was stopped." };
 
+/** Under a run stopped on an upstream that cannot cancel: the app stopped following, the agent goes on. */
+export const STOPPED_FOLLOWING_NOTICE: RunOutcomeData = {
+  status: "cancelled",
+  message: "Stopped here; the agent may still finish upstream.",
+};
+
+/** The note for Stop: whether the upstream can cancel a run decides what Stop did. */
+export function stoppedNotice(upstream: { cancel?: unknown }): RunOutcomeData {
+  return upstream.cancel ? STOPPED_NOTICE : STOPPED_FOLLOWING_NOTICE;
+}
+
+/**
+ * A text part the run voided: the agent's worker died mid-answer and a new attempt wrote it again
+ * (`restarted`), or the text moved to a later part (`moved`). Marked in the part's `providerMetadata` (the one
+ * place a finished text part can carry a mark) and left out of what the message shows and copies.
+ */
+const DISCARDED_TEXT_NAMESPACE = "backgroundAgentChat";
+
+export function discardedTextMetadata(reason: "restarted" | "moved") {
+  return { [DISCARDED_TEXT_NAMESPACE]: { discarded: reason } };
+}
+
+/** Why a text part was voided, or undefined for a text part that stands. */
+export function discardedTextReason(part: { providerMetadata?: unknown }): "restarted" | "moved" | undefined {
+  const metadata = part.providerMetadata as Record<string, { discarded?: unknown } | undefined> | undefined;
+  const reason = metadata?.[DISCARDED_TEXT_NAMESPACE]?.discarded;
+  return reason === "restarted" || reason === "moved" ? reason : undefined;
+}
+
 /** `message` with its outcome note set to `outcome`, replacing an earlier one (as the stream protocol does). */
 export function withRunOutcome(message: ChatMessage, outcome: RunOutcomeData): ChatMessage {
   return {

@@ -1,5 +1,11 @@
 import type { Clock, PollEvent, RunOutcome } from "@/lib/background";
-import { type RevealSpeed, type RunOutcomeData, STOPPED_NOTICE } from "@/lib/shared/chat";
+import {
+  discardedTextMetadata,
+  type RevealSpeed,
+  type RunOutcomeData,
+  STOPPED_NOTICE,
+  stoppedNotice,
+} from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
 import { benchRevealPacing, revealPacing, revealText } from "./reveal";
@@ -26,6 +32,8 @@ export interface RunStreamOptions {
   clientTools?: ReadonlySet<string>;
   /** Called once per item after its parts were written, with the cursor to store. */
   onItemSent?: (item: UpstreamItem, cursor: number) => Promise<void> | void;
+  /** The agent moved this chat's conversation to another id: later runs must use it. */
+  onConversationMoved?: (conversationId: string) => Promise<void> | void;
 }
 
 /**
@@ -72,6 +80,23 @@ export async function streamRunToUI(
           live.sent += event.delta;
           break;
         }
+        case "discard": {
+          // The text streamed for an item that will never finish as such: ended as a void part, which the
+          // message view leaves out (and says why, when the agent's worker restarted).
+          if (live?.index === event.index) {
+            writer.write({
+              type: "text-end",
+              id: live.id,
+              providerMetadata: discardedTextMetadata(event.reason),
+            });
+            live = undefined;
+          }
+          break;
+        }
+        case "conversation": {
+          await options.onConversationMoved?.(event.conversationId);
+          break;
+        }
         case "item": {
           const view = viewItem(event.item, event.index, calls, options.clientTools);
           if (view?.kind === "text") {
@@ -114,7 +139,7 @@ export async function streamRunToUI(
   }
 }
 
-export { STOPPED_NOTICE };
+export { STOPPED_NOTICE, stoppedNotice };
 
 /** What to tell the person when a run did not simply complete. */
 export function outcomeNotice(outcome: RunOutcome): RunOutcomeData | null {

@@ -117,11 +117,16 @@ function embeddedEmulator(config: SupervisorConfig, env: Record<string, string |
   return slot.__backgroundAgentChatEmulator;
 }
 
+/** A Responses upstream (OpenAI, the Supervisor API) always has a cancel, which answers the response. */
+export type ResponsesClient = Omit<BackgroundClient, "cancel"> & {
+  cancel(id: string): Promise<UpstreamResponse>;
+};
+
 /** The engine's view of an upstream, over the real `openai` SDK; `streaming` when the upstream can stream runs. */
 export function toBackgroundClient(
   openai: OpenAI,
   { streaming = false }: { streaming?: boolean } = {},
-): BackgroundClient {
+): ResponsesClient {
   return {
     ...(streaming ? { streaming: streamingClient(openai) } : {}),
     // Never retried (quirk 8): a retried create has no idempotency key and may start a second run.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorServer, startEmulatorServer } from "@/emulator/server";
+import type { BackgroundClient } from "@/lib/background";
 import { createOpenAIClient, toBackgroundClient } from "./client";
 import { loadSupervisorConfig } from "./config";
 import { clientForRequest, forwardedAccessToken } from "./on-behalf-of";
@@ -18,7 +19,7 @@ describe("on-behalf-of: the signed-in user's forwarded token", () => {
   afterAll(async () => server.close());
 
   const appClient = () => toBackgroundClient(createOpenAIClient(config));
-  const create = (client: ReturnType<typeof appClient>) =>
+  const create = (client: BackgroundClient) =>
     client.create({
       model: "m",
       input: [{ type: "message", role: "user", content: "hi" }],

@@ -12,4 +12,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { name: "0002_users_without_email", sql: 'ALTER TABLE "users" ALTER COLUMN "email" DROP NOT NULL;' },
   { name: "0003_approvals_decided_by", sql: 'ALTER TABLE "approvals" ADD COLUMN "decided_by" text;' },
+  { name: "0004_agent_conversation_id", sql: 'ALTER TABLE "chats" ADD COLUMN "agent_conversation_id" text;' },
 ];

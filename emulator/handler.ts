@@ -1,5 +1,11 @@
-// The HTTP-shaped front: routing on the path suffix (any base URL works), auth, and error envelopes.
+// The HTTP-shaped front: routing on the path suffix (any base URL works), auth, and error envelopes. The
+// workspace's own APIs (OAuth tokens, app lookup) answer for every flavour; the rest goes to the flavour's
+// handler: the Responses API here, the agent servers in agent-server/ and agent-bricks/.
 
+import { createAgentBricksHandler } from "./agent-bricks/handler";
+import { createAgentServerHandler } from "./agent-server/handler";
+import { APPS_PATH, appsApi } from "./apps";
+import { checkAuth } from "./auth";
 import { type ApiError, badRequest, errorResponse, invalidParameter, jsonResponse } from "./errors";
 import {
   connectionResetError,
@@ -15,7 +21,7 @@ import { TOKEN_PATH, TokenIssuer } from "./oauth";
 import { eventStreamResponse } from "./sse";
 import { ResponseStore, type StoredResponseView, timelineFor } from "./state";
 import { STREAM_TICK_MS } from "./stream";
-import type { FaultOperation, ResolvedEmulatorOptions } from "./types";
+import { type FaultOperation, isResponsesFlavor, type ResolvedEmulatorOptions } from "./types";
 import { validateCreate } from "./validate";
 
 export interface EmulatorHandler {
@@ -46,15 +52,39 @@ const RESPONSE_PATH = /\/responses\/([^/]+)$/;
 const CREATE_PATH = /\/responses$/;
 
 export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler {
-  const store = new ResponseStore(options);
   const issuer = options.servicePrincipal
     ? new TokenIssuer(options.servicePrincipal, options.now)
     : undefined;
+  const flavour =
+    options.flavor === "databricks-agent"
+      ? createAgentServerHandler(options, issuer)
+      : options.flavor === "agent-bricks"
+        ? createAgentBricksHandler(options, issuer)
+        : createResponsesHandler(options, issuer);
+  return {
+    ...flavour,
+    handle: async (request) => {
+      const path = new URL(request.url).pathname.replace(/\/+$/, "");
+      if (issuer && TOKEN_PATH.test(path)) return issuer.handle(request);
+      if (APPS_PATH.test(path)) return appsApi(request, options, issuer);
+      return flavour.handle(request);
+    },
+  };
+}
+
+/** The Supervisor API and OpenAI's background Responses API. */
+function createResponsesHandler(
+  options: ResolvedEmulatorOptions,
+  issuer: TokenIssuer | undefined,
+): EmulatorHandler {
+  const store = new ResponseStore(options);
   let openStreams = 0;
   // Frames are a scenario tick apart; looking more often finds nothing new, much less often lags a fast run.
   const pollMs = Math.min(50, Math.max(5, STREAM_TICK_MS * options.timeScale));
   const faults = new FaultInjector(options.faults, options.latency, options.seed);
-  const { flavor } = options;
+  const flavor = options.flavor;
+  if (!isResponsesFlavor(flavor)) throw new Error(`The Responses handler cannot serve "${flavor}".`);
+  const defaultModel = DEFAULT_MODEL[flavor];
   const fail = (error: ApiError): Response => errorResponse(flavor, error);
   const methodNotAllowed = (method: string, allowed: string): Response =>
     fail({
@@ -84,7 +114,7 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
       scenario: timelineFor(rest).scenario,
       streaming: rest.stream,
       run: (cut) => {
-        const created = store.create({ ...rest, model: model ?? DEFAULT_MODEL[flavor] });
+        const created = store.create({ ...rest, model: model ?? defaultModel });
         return rest.stream ? streamEvents(created.id, -1, request.signal, cut) : jsonResponse(200, created);
       },
     };
@@ -119,6 +149,7 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
         },
         // Two sends: the opening events, then at least one live one, so a resume has something to continue.
         cutAfterBatches: cut ? 2 : undefined,
+        cutAfterMs: options.faults.streamCutMs,
       },
     );
   }
@@ -128,8 +159,6 @@ export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "");
     const method = request.method.toUpperCase();
-    if (issuer && TOKEN_PATH.test(path)) return issuer.handle(request);
-
     const authError = checkAuth(request, options.token, issuer);
     if (authError) return fail(authError);
 
@@ -258,32 +287,6 @@ function parseStartingAfter(raw: string | null): number | undefined {
   if (raw === null || raw === "") return -1;
   const value = Number(raw);
   return Number.isInteger(value) && value >= -1 ? value : undefined;
-}
-
-function checkAuth(request: Request, token: string | undefined, issuer?: TokenIssuer): ApiError | undefined {
-  if (token === undefined && !issuer) return undefined;
-  // Azure OpenAI's style: the key in an `api-key` header.
-  const apiKey = request.headers.get("api-key");
-  if (apiKey !== null && apiKey === token) return undefined;
-  const header = request.headers.get("authorization");
-  if (!header) {
-    return {
-      status: 401,
-      kind: "unauthenticated",
-      message:
-        "Missing 'Authorization: Bearer <token>' header: this emulator was started with a token (EMULATOR_TOKEN).",
-    };
-  }
-  const sent = /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
-  if (sent === undefined || (sent !== token && !issuer?.accepts(sent))) {
-    // Never echo the token sent or the one expected.
-    return {
-      status: 401,
-      kind: "unauthenticated",
-      message: "The bearer token is not valid for this emulator.",
-    };
-  }
-  return undefined;
 }
 
 /** A malformed escape is just an id that does not exist, not a server error. */

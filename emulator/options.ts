@@ -1,15 +1,18 @@
+import { agentBricksOptionsFromEnv, resolveAgentBricksOptions } from "./agent-bricks/options";
+import { agentServerOptionsFromEnv, resolveAgentServerOptions } from "./agent-server/options";
 import { checkFaultTable, parseFaultRules, parseLatency } from "./faults";
 import type { EmulatorFlavor, EmulatorOptions, FaultOptions, ResolvedEmulatorOptions } from "./types";
 
 /** OpenAI keeps background responses about ten minutes; Databricks' retention is undocumented, so keep forever. */
 const OPENAI_RETENTION_MS = 600_000;
 
-const FLAVORS: readonly EmulatorFlavor[] = ["databricks", "openai"];
+const FLAVORS: readonly EmulatorFlavor[] = ["databricks", "openai", "databricks-agent", "agent-bricks"];
+const FLAVOR_CHOICES = '"databricks", "openai", "databricks-agent" or "agent-bricks"';
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
   const flavor = options.flavor ?? "databricks";
   if (!FLAVORS.includes(flavor)) {
-    throw new Error(`Emulator flavor must be "databricks" or "openai", got ${JSON.stringify(flavor)}.`);
+    throw new Error(`Emulator flavor must be ${FLAVOR_CHOICES}, got ${JSON.stringify(flavor)}.`);
   }
   const timeScale = options.timeScale ?? 1;
   if (!Number.isFinite(timeScale) || timeScale <= 0) {
@@ -34,6 +37,13 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
   }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   if (!Number.isInteger(seed)) throw new Error(`Emulator seed must be an integer, got ${seed}.`);
+  const apps = options.apps ?? [];
+  for (const name of apps) {
+    if (!/^[a-z0-9-]{1,63}$/.test(name))
+      throw new Error(
+        `Emulator app names are lower-case letters, digits and '-', got ${JSON.stringify(name)}.`,
+      );
+  }
   const resolved: ResolvedEmulatorOptions = {
     flavor,
     timeScale,
@@ -42,6 +52,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
     echoApprovals: options.echoApprovals ?? false,
     faults,
     seed,
+    apps,
+    agentServer: resolveAgentServerOptions(options.agentServer),
+    agentBricks: resolveAgentBricksOptions(options.agentBricks),
   };
   if (latency && latency.maxMs > 0) resolved.latency = latency;
   // An empty token would make every request fail with a header nobody can send; treat it as "no auth".
@@ -58,6 +71,7 @@ function checkFaultOptions(faults: FaultOptions, where = "Emulator faults"): voi
   for (const [name, value] of [
     ["retryAfterSeconds", faults.retryAfterSeconds],
     ["slowMs", faults.slowMs],
+    ["streamCutMs", faults.streamCutMs],
   ] as const) {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
       throw new Error(`Emulator faults.${name} must be a non-negative number, got ${value}.`);
@@ -66,8 +80,9 @@ function checkFaultOptions(faults: FaultOptions, where = "Emulator faults"): voi
 }
 
 /**
- * Reads EMULATOR_FLAVOR, EMULATOR_TIME_SCALE, EMULATOR_TOKEN, EMULATOR_RETENTION_MS, EMULATOR_ECHO_APPROVALS and
- * the fault knobs EMULATOR_FAULTS, EMULATOR_LATENCY_MS, EMULATOR_SEED, EMULATOR_RETRY_AFTER_S, EMULATOR_SLOW_MS.
+ * Reads EMULATOR_FLAVOR, EMULATOR_TIME_SCALE, EMULATOR_TOKEN, EMULATOR_RETENTION_MS, EMULATOR_ECHO_APPROVALS,
+ * EMULATOR_APPS, the fault knobs EMULATOR_FAULTS, EMULATOR_LATENCY_MS, EMULATOR_SEED, EMULATOR_RETRY_AFTER_S,
+ * EMULATOR_SLOW_MS, EMULATOR_STREAM_CUT_MS, and each agent flavour's own (agent-server/, agent-bricks/).
  * Unset or empty variables are left out so the defaults of `createEmulator` apply; invalid values throw.
  */
 export function emulatorOptionsFromEnv(
@@ -81,10 +96,10 @@ export function emulatorOptionsFromEnv(
 
   const flavor = value("EMULATOR_FLAVOR")?.toLowerCase();
   if (flavor !== undefined) {
-    if (flavor !== "databricks" && flavor !== "openai") {
-      throw new Error(`EMULATOR_FLAVOR must be "databricks" or "openai", got ${JSON.stringify(flavor)}.`);
+    if (!(FLAVORS as readonly string[]).includes(flavor)) {
+      throw new Error(`EMULATOR_FLAVOR must be ${FLAVOR_CHOICES}, got ${JSON.stringify(flavor)}.`);
     }
-    options.flavor = flavor;
+    options.flavor = flavor as EmulatorFlavor;
   }
 
   const timeScale = value("EMULATOR_TIME_SCALE");
@@ -143,10 +158,24 @@ export function emulatorOptionsFromEnv(
   if (retryAfter !== undefined) faults.retryAfterSeconds = nonNegative("EMULATOR_RETRY_AFTER_S", retryAfter);
   const slow = value("EMULATOR_SLOW_MS");
   if (slow !== undefined) faults.slowMs = nonNegative("EMULATOR_SLOW_MS", slow);
+  const cut = value("EMULATOR_STREAM_CUT_MS");
+  if (cut !== undefined) faults.streamCutMs = nonNegative("EMULATOR_STREAM_CUT_MS", cut);
   if (Object.keys(faults).length > 0) options.faults = faults;
 
   const latency = value("EMULATOR_LATENCY_MS");
   if (latency !== undefined) options.latency = parseLatency(latency, "EMULATOR_LATENCY_MS");
+
+  const apps = value("EMULATOR_APPS");
+  if (apps !== undefined)
+    options.apps = apps
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean);
+
+  const agentServer = agentServerOptionsFromEnv(env);
+  if (Object.keys(agentServer).length > 0) options.agentServer = agentServer;
+  const agentBricks = agentBricksOptionsFromEnv(env);
+  if (Object.keys(agentBricks).length > 0) options.agentBricks = agentBricks;
 
   const seed = value("EMULATOR_SEED");
   if (seed !== undefined) {

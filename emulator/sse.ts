@@ -10,6 +10,8 @@ export interface EventBatch {
   events: StreamEvent[];
   /** No event will follow the last one in `events`. */
   ended: boolean;
+  /** Sent after the last event once `ended` (LongRunningAgentServer's `data: [DONE]`). */
+  trailer?: string;
 }
 
 export interface EventLogReader {
@@ -31,6 +33,8 @@ export function eventStreamResponse(
     signal,
     onClose,
     cutAfterBatches,
+    cutAfterMs,
+    format = formatEvent,
   }: {
     startingAfter: number;
     pollMs: number;
@@ -38,6 +42,10 @@ export function eventStreamResponse(
     onClose?: () => void;
     /** A fault: after this many sends, the next read fails as a dropped connection would (no terminal event). */
     cutAfterBatches?: number;
+    /** A fault: this long (real ms) after it opened, the stream is dropped as a proxy cutting it would. */
+    cutAfterMs?: number;
+    /** One event as it goes on the wire (default: `event:` and `data:` lines). */
+    format?: (event: StreamEvent) => string;
   },
 ): Response {
   let cursor = startingAfter;
@@ -47,10 +55,12 @@ export function eventStreamResponse(
   let wake: (() => void) | undefined;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
 
+  let cutTimer: ReturnType<typeof setTimeout> | undefined;
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
     clearTimeout(timer);
+    clearTimeout(cutTimer);
     wake?.();
     signal?.removeEventListener("abort", onAbort);
     onClose?.();
@@ -75,6 +85,16 @@ export function eventStreamResponse(
         controllerRef = controller;
         if (signal?.aborted) onAbort();
         else signal?.addEventListener("abort", onAbort);
+        if (cutAfterMs !== undefined && !stopped) {
+          cutTimer = setTimeout(() => {
+            stop();
+            try {
+              controller.error(connectionResetError());
+            } catch {
+              // Already closed: nothing left to cut.
+            }
+          }, cutAfterMs);
+        }
       },
       async pull(controller) {
         if (cutAfterBatches !== undefined && batchesSent >= cutAfterBatches) {
@@ -84,8 +104,9 @@ export function eventStreamResponse(
         }
         while (!stopped) {
           const batch = log.after(cursor);
-          if (batch && batch.events.length > 0) {
-            controller.enqueue(encoder.encode(batch.events.map(formatEvent).join("")));
+          if (batch && (batch.events.length > 0 || (batch.ended && batch.trailer))) {
+            const trailer = batch.ended ? (batch.trailer ?? "") : "";
+            controller.enqueue(encoder.encode(batch.events.map(format).join("") + trailer));
             cursor = batch.events.at(-1)?.sequence_number ?? cursor;
             batchesSent += 1;
           }

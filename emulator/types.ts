@@ -1,9 +1,21 @@
 // Wire and option types of the emulator. Output items are kept loose (plain JSON objects) on purpose: echoed
 // input items are copied "as given", including fields the emulator does not know.
 
+import type { AgentBricksOptions } from "./agent-bricks/options";
+import type { AgentServerOptions } from "./agent-server/options";
 import type { ServicePrincipal } from "./oauth";
 
-export type EmulatorFlavor = "databricks" | "openai";
+/**
+ * Which upstream to imitate: the Supervisor API (`databricks`), OpenAI's background Responses (`openai`), a
+ * Databricks agent app served by LongRunningAgentServer (`databricks-agent`, see agent-server/), or one served
+ * by the Agent Bricks runtime's DurableAgentServer (`agent-bricks`, see agent-bricks/).
+ */
+export type EmulatorFlavor = "databricks" | "openai" | "databricks-agent" | "agent-bricks";
+
+/** The flavours that speak the Responses API itself (`databricks`, `openai`). */
+export function isResponsesFlavor(flavor: EmulatorFlavor): flavor is "databricks" | "openai" {
+  return flavor === "databricks" || flavor === "openai";
+}
 
 export interface EmulatorOptions {
   /** Which upstream to imitate; default "databricks" (echoed history, partial items with `id: null`). */
@@ -29,14 +41,22 @@ export interface EmulatorOptions {
   latency?: LatencyRange;
   /** Seeds the fault and latency draws, so a run can be repeated; default: a random seed (see `options.seed`). */
   seed?: number;
+  /** Names of Databricks Apps this emulator answers for itself at `GET …/api/2.0/apps/{name}` (its own URL). */
+  apps?: string[];
+  /** The `databricks-agent` flavour's own knobs (agent-server/options.ts). */
+  agentServer?: AgentServerOptions;
+  /** The `agent-bricks` flavour's own knobs (agent-bricks/options.ts). */
+  agentBricks?: AgentBricksOptions;
 }
 
 export type ResolvedEmulatorOptions = Required<
-  Omit<EmulatorOptions, "token" | "latency" | "servicePrincipal">
+  Omit<EmulatorOptions, "token" | "latency" | "servicePrincipal" | "agentServer" | "agentBricks">
 > & {
   token?: string;
   servicePrincipal?: ServicePrincipal;
   latency?: LatencyRange;
+  agentServer: AgentServerOptions;
+  agentBricks: AgentBricksOptions;
 };
 
 /** The calls a fault can hit. `create` is only ever faulted when named: a client must never retry a create. */
@@ -61,6 +81,11 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
   /** How long a `slow` answer takes to arrive, in real ms; default 2000. */
   slowMs?: number;
+  /**
+   * Every event stream is cut (the connection dropped, no terminal event) this long after it opened, in real
+   * ms, as the Databricks Apps proxy cuts long connections; default: never.
+   */
+  streamCutMs?: number;
 }
 
 export interface LatencyRange {

@@ -1,7 +1,8 @@
 import { trustsForwardedHeaders } from "@/lib/auth/identity";
 import type { ChatStore } from "@/lib/db/chat-store";
-import { embeddedEmulatorIfStarted } from "@/lib/supervisor/client";
+import { agentKindOf, embeddedEmulatorIfStarted } from "@/lib/supervisor/client";
 import { ConfigError, type SupervisorConfig } from "@/lib/supervisor/config";
+import { resolvedAppUrl } from "@/lib/upstreams/app-url";
 
 /**
  * What `GET /api/health` reports to platform probes and to a person checking a deployment: which provider and
@@ -17,6 +18,10 @@ export interface Health {
   /** A signed-in user's forwarded token is used instead, when present (Databricks Apps, trusted proxy). */
   onBehalfOfUsers?: boolean;
   streaming?: boolean;
+  /** Whether Stop cancels the run upstream (false: it stops following, and the agent may go on). */
+  cancelsRuns?: boolean;
+  /** An agent server: where it is (its URL, or the app name it is looked up by, with the URL once found). */
+  agent?: { kind: "databricks-agent" | "agent-bricks"; url?: string; app?: string };
   pollIntervalMs?: number;
   streamBudgetMs?: number;
   /** The configuration problems, by variable name (when misconfigured). */
@@ -44,13 +49,20 @@ export async function checkHealth(deps: {
     return { status: "misconfigured", problems: err.problems, database, uptimeS };
   }
   const emulator = config.provider === "emulator" ? emulatorState(config) : undefined;
+  const agent = await agentOf(config);
+  const onBehalf =
+    config.provider === "databricks" ||
+    config.provider === "databricks-agent" ||
+    config.provider === "agent-bricks";
   return {
     status: database.ok ? "ok" : "degraded",
     provider: config.provider,
     model: config.model,
     auth: authOf(config),
-    onBehalfOfUsers: config.provider === "databricks" && trustsForwardedHeaders(env),
+    onBehalfOfUsers: onBehalf && trustsForwardedHeaders(env),
     streaming: config.streaming,
+    cancelsRuns: !agentKindOf(config),
+    ...(agent ? { agent } : {}),
     pollIntervalMs: config.pollIntervalMs,
     streamBudgetMs: config.streamBudgetMs,
     database,
@@ -67,7 +79,21 @@ function authOf(config: SupervisorConfig): Health["auth"] {
       return "api-key";
     case "databricks":
       return config.databricks?.token !== undefined ? "token" : "oauth-m2m";
+    case "databricks-agent":
+    case "agent-bricks":
+      return config.agent && "token" in config.agent.credentials ? "token" : "oauth-m2m";
   }
+}
+
+/** The agent server's address; an app name shows the URL it resolved to once a run has looked it up. */
+async function agentOf(config: SupervisorConfig): Promise<Health["agent"]> {
+  const kind = agentKindOf(config);
+  if (!kind) return undefined;
+  const agent = config.agent;
+  if (!agent) return { kind }; // the embedded emulator's flavour
+  if (agent.url) return { kind, url: agent.url };
+  const url = agent.host && agent.app ? await resolvedAppUrl(agent.host, agent.app) : undefined;
+  return { kind, ...(agent.app ? { app: agent.app } : {}), ...(url ? { url } : {}) };
 }
 
 /** One light read (a chat listing for an owner nobody is), bounded in time: a hung database is a failed probe. */

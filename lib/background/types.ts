@@ -24,6 +24,11 @@ export interface BackgroundClient {
   clientRunIds?: { next(): string };
   /** How long the upstream lets a background run go on before it ends it itself; default 30 minutes. */
   runLimitMs?: number;
+  /**
+   * The agent runs every tool it calls itself (an agent server, which takes no tools from the app): a
+   * function call in its output is never the app's to answer.
+   */
+  agentRunsTools?: boolean;
 }
 
 export interface CreateOptions {
@@ -82,19 +87,23 @@ export interface StreamingClient {
   ): Promise<UpstreamEventStream>;
 }
 
-export interface BackgroundStreamCreateBody extends Omit<BackgroundCreateBody, "stream"> {
-  stream: true;
-}
-
-export interface BackgroundCreateBody {
+/** A background create's body, `stream` aside. */
+export interface BackgroundCreateFields {
   model: string;
   input: UpstreamItem[];
   instructions?: string;
   tools?: unknown[];
   background: true;
+  [field: string]: unknown;
+}
+
+export interface BackgroundStreamCreateBody extends BackgroundCreateFields {
+  stream: true;
+}
+
+export interface BackgroundCreateBody extends BackgroundCreateFields {
   /** Databricks answers 400 to `stream` + `background` (quirk 7): we always send false. */
   stream: false;
-  [field: string]: unknown;
 }
 
 /** Time, injected so tests can run hours of polling in microseconds. */

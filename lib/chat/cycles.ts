@@ -199,7 +199,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     if (end.outcome.status !== "completed") return end.outcome;
 
     // Quirk 5: calls to the app's own tools end the response without outputs; answer them and go again.
-    const awaiting = callsAwaitingOutput(end.response?.output ?? []);
+    const awaiting = client.agentRunsTools ? [] : callsAwaitingOutput(end.response?.output ?? []);
     if (awaiting.length === 0) return end.outcome;
     const next = await claimOrFollowNextCycle({
       store,

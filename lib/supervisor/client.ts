@@ -8,24 +8,29 @@ import type {
   UpstreamStreamEvent,
 } from "@/lib/background";
 import type { UpstreamResponse } from "@/lib/shared/upstream";
+import { agentBricksClient } from "@/lib/upstreams/agent-bricks";
+import { agentServerClient } from "@/lib/upstreams/agent-server";
+import { appUrlResolver } from "@/lib/upstreams/app-url";
+import { redirectsAsUnauthorized } from "@/lib/upstreams/http";
 import { type BearerSource, fixedBearer, m2mBearer, withApiKeyHeader, withBearer } from "./auth";
-import type { SupervisorConfig } from "./config";
+import type { AgentConfig, AgentProvider, SupervisorConfig } from "./config";
 import { createHttpFetch } from "./http-fetch";
 
-/** Where each provider's Responses API lives. */
+/** Where each Responses provider's API lives (the agent servers have their own: see createUpstreamClient). */
 export function baseUrlFor(config: SupervisorConfig): string {
   switch (config.provider) {
     case "databricks":
       return `${config.databricks?.host}/ai-gateway/mlflow/v1`;
     case "openai":
       return config.openai?.baseURL ?? "https://api.openai.com/v1";
-    case "emulator":
+    default:
       return EMULATOR_BASE_URL;
   }
 }
 
 /** A name only: requests to it never leave the process, the emulator's fetch answers them. */
-const EMULATOR_BASE_URL = "http://emulator.invalid/v1";
+const EMULATOR_ORIGIN = "http://emulator.invalid";
+const EMULATOR_BASE_URL = `${EMULATOR_ORIGIN}/v1`;
 
 const RETRIEVE_TIMEOUT_MS = 30_000;
 
@@ -75,7 +80,7 @@ export function createOpenAIClient(
       }
       return new OpenAI({ apiKey: openai?.apiKey, baseURL: baseUrlFor(config), fetch: transport });
     }
-    case "emulator": {
+    default: {
       const emulator = embeddedEmulator(config, env);
       return new OpenAI({
         apiKey: emulator.options.token ?? "emulator",
@@ -84,6 +89,76 @@ export function createOpenAIClient(
       });
     }
   }
+}
+
+/**
+ * The engine's client for the configured upstream: the `openai` SDK for the Responses APIs (the Supervisor
+ * API, OpenAI, the emulator's flavours of them), an agent-server adapter for a Databricks agent app
+ * (LongRunningAgentServer) or an Agent Bricks agent, each on the same transport and credentials.
+ */
+export function createUpstreamClient(
+  config: SupervisorConfig,
+  options: ClientOptions = {},
+): BackgroundClient {
+  const kind = agentKindOf(config);
+  if (!kind) {
+    return toBackgroundClient(createOpenAIClient(config, options), { streaming: config.streaming });
+  }
+  const { baseUrl, fetch } = agentConnection(config, options);
+  const adapter = { baseUrl, fetch, streaming: config.streaming };
+  return kind === "databricks-agent" ? agentServerClient(adapter) : agentBricksClient(adapter);
+}
+
+/** Which agent server the config points at, directly or as the embedded emulator's flavour. */
+export function agentKindOf(config: SupervisorConfig): AgentProvider | undefined {
+  if (config.provider === "databricks-agent" || config.provider === "agent-bricks") return config.provider;
+  if (
+    config.provider === "emulator" &&
+    (config.emulatorFlavor === "databricks-agent" || config.emulatorFlavor === "agent-bricks")
+  )
+    return config.emulatorFlavor;
+  return undefined;
+}
+
+/** An agent server's address and the fetch that carries the bearer to it. */
+function agentConnection(
+  config: SupervisorConfig,
+  { env = process.env, fetch, bearer }: ClientOptions,
+): { baseUrl: () => Promise<string>; fetch: typeof globalThis.fetch } {
+  if (config.provider === "emulator") {
+    const emulator = embeddedEmulator(config, env);
+    const token = emulator.options.token;
+    return {
+      baseUrl: async () => EMULATOR_ORIGIN,
+      fetch: token ? withBearer(fixedBearer(token), emulator.fetch) : emulator.fetch,
+    };
+  }
+  const agent = config.agent;
+  if (!agent) throw new Error("The agent server is not configured.");
+  const transport = fetch ?? upstreamFetch();
+  const own = withBearer(agentBearer(agent, fetch), redirectsAsUnauthorized(transport));
+  // A signed-in user's forwarded token calls the agent; the app's own credentials look the app up.
+  const caller = bearer ? withBearer(bearer, redirectsAsUnauthorized(transport)) : own;
+  const baseUrl = agent.url
+    ? async () => agent.url as string
+    : appUrlResolver({
+        host: agent.host as string,
+        app: agent.app as string,
+        fetch: own,
+        variable: agent.appVariable ?? "the app name",
+      });
+  return { baseUrl, fetch: caller };
+}
+
+/** The app's own credentials for an agent app: a token, or its service principal (OAuth M2M). */
+function agentBearer(agent: AgentConfig, fetch: ClientOptions["fetch"]): BearerSource {
+  if ("token" in agent.credentials) return fixedBearer(agent.credentials.token);
+  return m2mBearer({
+    host: agent.host as string,
+    clientId: agent.credentials.clientId,
+    clientSecret: agent.credentials.clientSecret,
+    ...(fetch ? { fetch } : {}),
+  });
 }
 
 /** The app's own Databricks credentials: its personal access token, or its service principal (OAuth M2M). */

@@ -7,14 +7,32 @@ import { parseTraceDestination, type TracingOptions } from "./tracing";
  * in one start-up error, so a person fixes their env once instead of once per missing variable.
  */
 
-export type Provider = "emulator" | "databricks" | "openai";
+export type Provider = "emulator" | "databricks" | "openai" | "databricks-agent" | "agent-bricks";
+
+/** The providers that are agent servers (docs/upstreams.md): the agent keeps its own conversation and tools. */
+export type AgentProvider = "databricks-agent" | "agent-bricks";
+export type EmulatorFlavor = "databricks" | "openai" | AgentProvider;
+
+const PROVIDERS: readonly Provider[] = [
+  "emulator",
+  "databricks",
+  "openai",
+  "databricks-agent",
+  "agent-bricks",
+];
+const FLAVORS: readonly EmulatorFlavor[] = ["databricks", "openai", "databricks-agent", "agent-bricks"];
+const choices = (values: readonly string[]) =>
+  `must be ${values
+    .slice(0, -1)
+    .map((v) => `"${v}"`)
+    .join(", ")} or "${values.at(-1)}"`;
 
 export interface SupervisorConfig {
   provider: Provider;
   model: string;
   instructions: string;
   pollIntervalMs: number;
-  emulatorFlavor: "databricks" | "openai";
+  emulatorFlavor: EmulatorFlavor;
   /** Hosted tools from SUPERVISOR_TOOLS_FILE, sent on every create. */
   hostedTools: HostedTool[];
   /** Whether the app offers its own function tools (SUPERVISOR_CLIENT_TOOLS). */
@@ -35,6 +53,21 @@ export interface SupervisorConfig {
   );
   /** Only for `openai`. `keyHeader`: Azure OpenAI takes its key in an `api-key` header, not as a bearer. */
   openai?: { apiKey: string; baseURL?: string; keyHeader: "authorization" | "api-key" };
+  /** Only for the agent servers (`databricks-agent`, `agent-bricks`): where the agent is and how to sign in. */
+  agent?: AgentConfig;
+}
+
+export interface AgentConfig {
+  /** The agent app's base URL (DATABRICKS_AGENT_URL / AGENT_BRICKS_URL)… */
+  url?: string;
+  /** …or its name, looked up in the workspace (DATABRICKS_AGENT_APP / AGENT_BRICKS_APP). */
+  app?: string;
+  /** The variable the name came from, for messages. */
+  appVariable?: string;
+  /** The workspace (DATABRICKS_HOST): its OAuth token endpoint and Apps API. */
+  host?: string;
+  /** A token (an OAuth token: Databricks Apps refuse personal access tokens), or a service principal. */
+  credentials: { token: string } | { clientId: string; clientSecret: string };
 }
 
 export class ConfigError extends Error {
@@ -50,6 +83,9 @@ const DEFAULT_MODELS: Record<Provider, string> = {
   emulator: "emulated-supervisor-agent",
   databricks: "databricks-claude-sonnet-4-5",
   openai: "gpt-5-mini",
+  // An agent server runs its own model; the name is only shown.
+  "databricks-agent": "agent",
+  "agent-bricks": "agent",
 };
 
 /** The chat routes export `maxDuration = 300` (seconds); a stream hands over 10 s before the platform cuts it. */
@@ -72,17 +108,30 @@ const optionalUrl = z.preprocess(
     .optional(),
 );
 
+const optionalAppName = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{1,63}$/, {
+      error: "must be a Databricks App name: lower-case letters, digits and '-'",
+    })
+    .optional(),
+);
+
 const envSchema = z.object({
   SUPERVISOR_PROVIDER: z.preprocess(
     blankToUndefined,
-    z
-      .enum(["emulator", "databricks", "openai"], { error: 'must be "emulator", "databricks" or "openai"' })
-      .optional(),
+    z.enum(PROVIDERS, { error: choices(PROVIDERS) }).optional(),
   ),
   EMULATOR_FLAVOR: z.preprocess(
     blankToUndefined,
-    z.enum(["databricks", "openai"], { error: 'must be "databricks" or "openai"' }).default("databricks"),
+    z.enum(FLAVORS, { error: choices(FLAVORS) }).default("databricks"),
   ),
+  DATABRICKS_AGENT_URL: optionalUrl,
+  DATABRICKS_AGENT_APP: optionalAppName,
+  AGENT_BRICKS_URL: optionalUrl,
+  AGENT_BRICKS_APP: optionalAppName,
   // Databricks Apps set DATABRICKS_HOST to the bare workspace host name.
   DATABRICKS_HOST: z.preprocess(
     (value) =>
@@ -148,8 +197,15 @@ export function loadSupervisorConfig(
   }
   const e = parsed.data;
   // With nothing configured the app runs offline on the emulator; credentials pick their provider.
+  // An agent's address names its kind first: Databricks Apps give every app DATABRICKS_HOST and a service
+  // principal, which alone would pick the Supervisor API.
   const provider: Provider =
     e.SUPERVISOR_PROVIDER ??
+    (e.DATABRICKS_AGENT_URL || e.DATABRICKS_AGENT_APP
+      ? "databricks-agent"
+      : e.AGENT_BRICKS_URL || e.AGENT_BRICKS_APP
+        ? "agent-bricks"
+        : undefined) ??
     (e.DATABRICKS_HOST && (e.DATABRICKS_TOKEN || e.DATABRICKS_CLIENT_ID)
       ? "databricks"
       : e.OPENAI_API_KEY
@@ -188,9 +244,15 @@ export function loadSupervisorConfig(
     ...(tracing ? { tracing } : {}),
     streaming:
       e.SUPERVISOR_STREAMING === "auto"
-        ? provider === "openai" || (provider === "emulator" && e.EMULATOR_FLAVOR === "openai")
+        ? streamsByDefault(provider === "emulator" ? e.EMULATOR_FLAVOR : provider)
         : e.SUPERVISOR_STREAMING === "on",
   };
+
+  if (provider === "databricks-agent" || provider === "agent-bricks") {
+    const agent = agentConfig(provider, e, problems);
+    if (problems.length || !agent) throw new ConfigError(problems);
+    return { ...base, agent };
+  }
 
   if (provider === "databricks") {
     if (!e.DATABRICKS_HOST)
@@ -233,6 +295,53 @@ export function loadSupervisorConfig(
   }
   if (problems.length) throw new ConfigError(problems);
   return base;
+}
+
+/** Whether runs are followed by their event stream unless SUPERVISOR_STREAMING says otherwise. */
+function streamsByDefault(upstream: Provider | EmulatorFlavor): boolean {
+  // The Supervisor API refuses background + stream (quirk 7); every other upstream streams a background run.
+  return upstream !== "databricks" && upstream !== "emulator";
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** Where an agent server is and how the app signs in to it; problems go to `problems`. */
+function agentConfig(provider: AgentProvider, e: Env, problems: string[]): AgentConfig | undefined {
+  const [urlVar, appVar] =
+    provider === "databricks-agent"
+      ? (["DATABRICKS_AGENT_URL", "DATABRICKS_AGENT_APP"] as const)
+      : (["AGENT_BRICKS_URL", "AGENT_BRICKS_APP"] as const);
+  const url = e[urlVar];
+  const app = e[appVar];
+  if (!url && !app)
+    problems.push(
+      `${urlVar} (the agent app's URL, e.g. https://my-agent-1234.aws.databricksapps.com) or ${appVar} (its name in the workspace) is required for SUPERVISOR_PROVIDER=${provider}`,
+    );
+  if (url && app) problems.push(`${urlVar} and ${appVar} both name the agent: set only one`);
+  const m2m = e.DATABRICKS_CLIENT_ID || e.DATABRICKS_CLIENT_SECRET;
+  if (!e.DATABRICKS_TOKEN && !m2m)
+    problems.push(
+      `DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET (a service principal, as a Databricks App has) or DATABRICKS_TOKEN (an OAuth token: Databricks Apps refuse personal access tokens) is required for SUPERVISOR_PROVIDER=${provider}`,
+    );
+  if (!e.DATABRICKS_TOKEN && m2m && !(e.DATABRICKS_CLIENT_ID && e.DATABRICKS_CLIENT_SECRET))
+    problems.push(
+      `${e.DATABRICKS_CLIENT_ID ? "DATABRICKS_CLIENT_SECRET" : "DATABRICKS_CLIENT_ID"} is required with ${e.DATABRICKS_CLIENT_ID ? "DATABRICKS_CLIENT_ID" : "DATABRICKS_CLIENT_SECRET"} (OAuth M2M for a service principal)`,
+    );
+  if (!e.DATABRICKS_HOST && (app || (!e.DATABRICKS_TOKEN && m2m)))
+    problems.push(
+      `DATABRICKS_HOST (the workspace URL) is required for SUPERVISOR_PROVIDER=${provider} ${app ? `to look ${appVar} up` : "for the service principal's OAuth tokens"}`,
+    );
+  if (problems.length) return undefined;
+  const host = e.DATABRICKS_HOST ? stripTrailingSlash(e.DATABRICKS_HOST) : undefined;
+  return {
+    ...(url ? { url: stripTrailingSlash(url) } : {}),
+    ...(app ? { app, appVariable: appVar } : {}),
+    ...(host ? { host } : {}),
+    // As for the Supervisor API: a token set explicitly wins over the app's injected service principal.
+    credentials: e.DATABRICKS_TOKEN
+      ? { token: e.DATABRICKS_TOKEN }
+      : { clientId: e.DATABRICKS_CLIENT_ID as string, clientSecret: e.DATABRICKS_CLIENT_SECRET as string },
+  };
 }
 
 /** Azure OpenAI's hosts (its v1 API lives at `https://<resource>.openai.azure.com/openai/v1`). */

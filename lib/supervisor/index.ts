@@ -1,9 +1,15 @@
 import type { BackgroundClient } from "@/lib/background";
 import { createToolRegistry, defaultToolRegistry, type ToolRegistry } from "@/lib/tools";
-import { createOpenAIClient, toBackgroundClient } from "./client";
+import { agentKindOf, createUpstreamClient } from "./client";
 import { loadSupervisorConfig, type SupervisorConfig } from "./config";
 
-export { baseUrlFor, createOpenAIClient, toBackgroundClient } from "./client";
+export {
+  agentKindOf,
+  baseUrlFor,
+  createOpenAIClient,
+  createUpstreamClient,
+  toBackgroundClient,
+} from "./client";
 export {
   ConfigError,
   loadSupervisorConfig,
@@ -27,12 +33,14 @@ export function getSupervisor(): Supervisor {
   const slot = globalThis as { __backgroundAgentChatSupervisor?: Supervisor };
   if (!slot.__backgroundAgentChatSupervisor) {
     const config = loadSupervisorConfig();
-    const registry = config.clientTools ? defaultToolRegistry : createToolRegistry([]);
+    // An agent server runs its own tools and takes none from the app.
+    const agent = agentKindOf(config) !== undefined;
+    const registry = config.clientTools && !agent ? defaultToolRegistry : createToolRegistry([]);
     slot.__backgroundAgentChatSupervisor = {
       config,
-      client: toBackgroundClient(createOpenAIClient(config), { streaming: config.streaming }),
+      client: createUpstreamClient(config),
       registry,
-      tools: [...config.hostedTools, ...registry.definitions()],
+      tools: agent ? [] : [...config.hostedTools, ...registry.definitions()],
     };
   }
   return slot.__backgroundAgentChatSupervisor;

@@ -1,8 +1,11 @@
 import { trustsForwardedHeaders } from "@/lib/auth/identity";
 import type { BackgroundClient } from "@/lib/background";
 import { fixedBearer } from "./auth";
-import { createOpenAIClient, toBackgroundClient } from "./client";
+import { createUpstreamClient } from "./client";
 import type { SupervisorConfig } from "./config";
+
+/** The providers signed in to with Databricks credentials, a user's forwarded token among them. */
+const USES_DATABRICKS_AUTH = new Set(["databricks", "databricks-agent", "agent-bricks"]);
 
 /** Databricks Apps forward the signed-in user's own token here when user authorization is on. */
 export const FORWARDED_TOKEN_HEADER = "x-forwarded-access-token";
@@ -17,7 +20,7 @@ export function forwardedAccessToken(
   headers: Headers,
   env: Record<string, string | undefined> = process.env,
 ): string | undefined {
-  if (config.provider !== "databricks" || !trustsForwardedHeaders(env)) return undefined;
+  if (!USES_DATABRICKS_AUTH.has(config.provider) || !trustsForwardedHeaders(env)) return undefined;
   const token = headers.get(FORWARDED_TOKEN_HEADER)?.trim();
   return token ? token : undefined;
 }
@@ -31,7 +34,5 @@ export function clientForRequest(
 ): BackgroundClient {
   const token = forwardedAccessToken(config, headers, env);
   if (!token) return shared;
-  return toBackgroundClient(createOpenAIClient(config, { bearer: fixedBearer(token) }), {
-    streaming: config.streaming,
-  });
+  return createUpstreamClient(config, { bearer: fixedBearer(token) });
 }

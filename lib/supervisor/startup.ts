@@ -7,8 +7,10 @@ import { ConfigError, loadSupervisorConfig } from "./config";
 export function checkConfigAtStartup(): void {
   try {
     const config = loadSupervisorConfig();
+    const agent = config.agent;
+    const where = agent ? `, agent ${agent.url ?? `app "${agent.app}"`}` : `, model "${config.model}"`;
     console.log(
-      `Background Agent Chat: provider "${config.provider}", model "${config.model}", polling every ${config.pollIntervalMs} ms`,
+      `Background Agent Chat: provider "${config.provider}"${where}, polling every ${config.pollIntervalMs} ms`,
     );
   } catch (err) {
     if (err instanceof ConfigError) {

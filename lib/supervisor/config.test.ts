@@ -98,3 +98,91 @@ describe("loadSupervisorConfig", () => {
     expect(loadSupervisorConfig({ SUPERVISOR_CLIENT_TOOLS: "off" }).clientTools).toBe(false);
   });
 });
+
+describe("the agent-server providers", () => {
+  const M2M = { DATABRICKS_CLIENT_ID: "sp", DATABRICKS_CLIENT_SECRET: "secret" };
+
+  it("picks databricks-agent from the agent's URL, even beside a Databricks App's injected credentials", () => {
+    const config = loadSupervisorConfig({
+      DATABRICKS_AGENT_URL: "https://my-agent-1.aws.databricksapps.com/",
+      DATABRICKS_HOST: "adb-1.azuredatabricks.net",
+      ...M2M,
+    });
+    expect(config).toMatchObject({
+      provider: "databricks-agent",
+      streaming: true,
+      agent: {
+        url: "https://my-agent-1.aws.databricksapps.com",
+        host: "https://adb-1.azuredatabricks.net",
+        credentials: { clientId: "sp", clientSecret: "secret" },
+      },
+    });
+    expect(upstreamEchoesHistory(config)).toBe(false);
+  });
+
+  it("takes the app's name instead of its URL, and Agent Bricks by AGENT_BRICKS_URL or its name", () => {
+    expect(
+      loadSupervisorConfig({
+        DATABRICKS_AGENT_APP: "sales-agent",
+        DATABRICKS_HOST: "https://w.example",
+        ...M2M,
+      }).agent,
+    ).toMatchObject({ app: "sales-agent", appVariable: "DATABRICKS_AGENT_APP" });
+    expect(
+      loadSupervisorConfig({ AGENT_BRICKS_URL: "http://127.0.0.1:9000", DATABRICKS_TOKEN: "oauth" }),
+    ).toMatchObject({
+      provider: "agent-bricks",
+      agent: { url: "http://127.0.0.1:9000", credentials: { token: "oauth" } },
+    });
+    expect(
+      loadSupervisorConfig({
+        AGENT_BRICKS_APP: "bricks",
+        DATABRICKS_HOST: "https://w.example",
+        DATABRICKS_TOKEN: "t",
+      }).provider,
+    ).toBe("agent-bricks");
+  });
+
+  it("lists what an agent provider is missing, naming both ways to give each", () => {
+    let error: unknown;
+    try {
+      loadSupervisorConfig({ SUPERVISOR_PROVIDER: "databricks-agent" });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringContaining("DATABRICKS_AGENT_URL (the agent app's URL"),
+      expect.stringMatching(
+        /DATABRICKS_CLIENT_ID \+ DATABRICKS_CLIENT_SECRET .* or DATABRICKS_TOKEN \(an OAuth token/,
+      ),
+    ]);
+    expect(() =>
+      loadSupervisorConfig({
+        SUPERVISOR_PROVIDER: "agent-bricks",
+        AGENT_BRICKS_APP: "bricks",
+        DATABRICKS_TOKEN: "t",
+      }),
+    ).toThrow(/DATABRICKS_HOST \(the workspace URL\) is required .* to look AGENT_BRICKS_APP up/);
+    expect(() => loadSupervisorConfig({ DATABRICKS_AGENT_URL: "https://a.example", ...M2M })).toThrow(
+      /DATABRICKS_HOST .* for the service principal's OAuth tokens/,
+    );
+    expect(() =>
+      loadSupervisorConfig({
+        DATABRICKS_AGENT_URL: "https://a.example",
+        DATABRICKS_AGENT_APP: "a",
+        DATABRICKS_TOKEN: "t",
+      }),
+    ).toThrow(/both name the agent/);
+    expect(() =>
+      loadSupervisorConfig({ DATABRICKS_AGENT_APP: "Not An App!", DATABRICKS_TOKEN: "t" }),
+    ).toThrow(/DATABRICKS_AGENT_APP must be a Databricks App name/);
+  });
+
+  it("runs the embedded emulator as either agent server, streamed by default", () => {
+    for (const flavor of ["databricks-agent", "agent-bricks"]) {
+      const config = loadSupervisorConfig({ EMULATOR_FLAVOR: flavor });
+      expect(config).toMatchObject({ provider: "emulator", emulatorFlavor: flavor, streaming: true });
+      expect(upstreamEchoesHistory(config)).toBe(false);
+    }
+  });
+});

@@ -35,10 +35,12 @@ const CALL_TIMEOUT_MS = 30_000;
  */
 type SessionContract = "body" | "header";
 
+/** Learnt per server and kept for the process: a client is made per request for a forwarded user token. */
+const sessionContracts = new Map<string, SessionContract>();
+
 export function agentBricksClient(options: AgentBricksOptions): BackgroundClient {
   const { fetch } = options;
   const url = async (path: string) => `${await options.baseUrl()}/api/invocations${path}`;
-  let contract: SessionContract = "body";
 
   async function create(
     body: { input: UpstreamItem[] },
@@ -50,6 +52,7 @@ export function agentBricksClient(options: AgentBricksOptions): BackgroundClient
     const session = create?.conversation?.id;
     const input = toBricksInput(body.input, create?.conversation?.userId);
     const target = await url("");
+    const contract = sessionContracts.get(target) ?? "body";
     const send = (how: SessionContract) =>
       callJson(fetch, target, {
         method: "POST",
@@ -74,8 +77,8 @@ export function agentBricksClient(options: AgentBricksOptions): BackgroundClient
     } catch (err) {
       if (contract !== "body" || !refusesBodySession(err)) throw err;
       // Refused before anything was accepted: the same create, with the session in the header.
-      contract = "header";
-      answer = await send(contract);
+      sessionContracts.set(target, "header");
+      answer = await send("header");
     }
     const a = (answer ?? {}) as { id?: unknown; status?: unknown };
     const status = fromBricksStatus(typeof a.status === "string" ? a.status : "queued");

@@ -1,12 +1,12 @@
 import type { UIMessageChunk } from "ai";
-import { createEmulator } from "@/emulator";
+import { createEmulator, type EmulatorOptions } from "@/emulator";
 import { systemClock } from "@/lib/background";
 import type { ChatOwner, ChatStore } from "@/lib/db/chat-store";
 import { createMemoryChatStore } from "@/lib/db/memory-store";
 import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
-import { createOpenAIClient } from "@/lib/supervisor/client";
+import { createOpenAIClient, createUpstreamClient } from "@/lib/supervisor/client";
 import { traceFieldsOf } from "@/lib/supervisor/tracing";
-import { defaultToolRegistry } from "@/lib/tools";
+import { createToolRegistry, defaultToolRegistry } from "@/lib/tools";
 import type { TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
 import { startChatTurn, type TurnInput } from "./turn";
@@ -98,6 +98,64 @@ export function setup(
     traceFields: traceFieldsOf(config),
   };
   return { deps, seen, store, emulator };
+}
+
+/**
+ * The app's engine on an agent server (LongRunningAgentServer or Agent Bricks), served by an in-process
+ * emulator of that flavour and reached through the app's own adapter and HTTP-shaped requests, every one
+ * recorded (with its headers, for the session and bearer).
+ */
+export function setupAgent(
+  flavor: "databricks-agent" | "agent-bricks",
+  {
+    streamBudgetMs = 60_000,
+    store = createMemoryChatStore(),
+    emulator: emulatorOptions = {},
+    env = {},
+  }: {
+    streamBudgetMs?: number;
+    store?: ChatStore;
+    emulator?: EmulatorOptions;
+    env?: Record<string, string>;
+  } = {},
+) {
+  const emulator = createEmulator({ flavor, timeScale: 0.06, ...emulatorOptions });
+  const seen: Array<Seen & { headers: Headers; url: string }> = [];
+  const config = loadSupervisorConfig({
+    SUPERVISOR_PROVIDER: flavor,
+    [flavor === "databricks-agent" ? "DATABRICKS_AGENT_URL" : "AGENT_BRICKS_URL"]: "http://agent.test",
+    DATABRICKS_TOKEN: "oauth-token",
+    ...env,
+  });
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const entry = {
+      method: request.method,
+      path: url.pathname,
+      url: url.pathname + url.search,
+      at: Date.now(),
+      headers: request.headers,
+    } as Seen & { headers: Headers; url: string };
+    if (request.method === "POST") {
+      const text = await request.clone().text();
+      if (text) entry.body = JSON.parse(text);
+    }
+    seen.push(entry);
+    return emulator.handle(request);
+  };
+  const deps: TurnDeps = {
+    store,
+    client: createUpstreamClient(config, { fetch }),
+    clock: systemClock,
+    model: config.model,
+    registry: createToolRegistry([]),
+    tools: [],
+    pollIntervalMs: 100,
+    echoesHistory: false,
+    streamBudgetMs,
+  };
+  return { deps, seen, store, emulator, config };
 }
 
 /** Send a question and follow hand-overs until a stream finishes; returns every stream's chunks. */

@@ -193,6 +193,28 @@ async function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
   return Buffer.concat(chunks);
 }
 
+/** How to point the app at this emulator, per flavour. */
+function connectHints(flavor: string, url: string, apps: string[]): string[] {
+  switch (flavor) {
+    case "databricks-agent":
+    case "agent-bricks": {
+      const [urlVar, appVar] =
+        flavor === "databricks-agent"
+          ? ["DATABRICKS_AGENT_URL", "DATABRICKS_AGENT_APP"]
+          : ["AGENT_BRICKS_URL", "AGENT_BRICKS_APP"];
+      return [
+        `SUPERVISOR_PROVIDER=${flavor} ${urlVar}=${url}`,
+        ...(apps.length > 0 ? [`or by app name: ${appVar}=${apps[0]} DATABRICKS_HOST=${url}`] : []),
+      ];
+    }
+    default:
+      return [
+        `OpenAI-compatible base URL (OPENAI_BASE_URL): ${url}/v1`,
+        `Databricks host (DATABRICKS_HOST):            ${url}  (→ /ai-gateway/mlflow/v1/responses)`,
+      ];
+  }
+}
+
 async function main(): Promise<void> {
   const options = emulatorOptionsFromEnv(process.env);
   const port = Number(process.env.EMULATOR_PORT ?? 8787);
@@ -210,17 +232,15 @@ async function main(): Promise<void> {
     );
   }
   const server = await startEmulatorServer({ port, host, options, keepAliveTimeoutMs });
-  console.log(`Supervisor API emulator (${options.flavor ?? "databricks"}) listening on ${server.url}`);
+  const flavor = server.emulator.options.flavor;
+  console.log(`Agent emulator (${flavor}) listening on ${server.url}`);
   const { faults, latency, seed } = server.emulator.options;
   if (Object.keys(faults.rates ?? {}).length > 0 || faults.scenarios || latency) {
     console.log(
       `  Faults on (EMULATOR_SEED=${seed} repeats them): ${JSON.stringify({ ...faults, latency })}`,
     );
   }
-  console.log(`  OpenAI-compatible base URL (OPENAI_BASE_URL): ${server.url}/v1`);
-  console.log(
-    `  Databricks host (DATABRICKS_HOST):            ${server.url}  (→ /ai-gateway/mlflow/v1/responses)`,
-  );
+  for (const line of connectHints(flavor, server.url, server.emulator.options.apps)) console.log(`  ${line}`);
   const stop = (): void => {
     server.close().then(
       () => process.exit(0),
@@ -236,7 +256,7 @@ const entry = process.argv[1];
 if (entry && resolve(entry) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(
-      `Supervisor API emulator failed to start: ${error instanceof Error ? error.message : String(error)}`,
+      `The agent emulator failed to start: ${error instanceof Error ? error.message : String(error)}`,
     );
     process.exit(1);
   });

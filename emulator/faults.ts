@@ -217,11 +217,11 @@ export function isConnectionReset(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[RESET] === true;
 }
 
-/** A 200 whose JSON body stops half way, as a proxy cutting a response would leave it. */
+/** The answer with its body stopping half way, as a proxy cutting it would leave it. */
 export async function malformed(response: Response): Promise<Response> {
   const text = await response.text();
   const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-  return new Response(cut, { status: 200, headers: response.headers });
+  return new Response(cut, { status: response.status, headers: response.headers });
 }
 
 /** The same response with its body trickled out in pieces over `totalMs`. */
@@ -244,6 +244,59 @@ export function trickled(response: Response, totalMs: number, pieces = 8): Respo
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   return new Response(body, { status: response.status, headers });
+}
+
+/** A routed request that has not touched any stored state yet: faults are decided before `run`. */
+export interface PreparedRequest {
+  op: FaultOperation;
+  scenario?: string;
+  /** The answer is a live event stream: `malformed` cuts it after two sends instead, `slow` does not apply. */
+  streaming?: boolean;
+  /** Answers it; `cut` (streams only): the stream drops after two sends, without its terminal event. */
+  run(cut?: boolean): Response;
+}
+
+/** How a flavour says "unavailable" and "rate limited", and what a `malformed` fault cuts in half. */
+export interface FaultAnswers {
+  unavailable(): Response;
+  /** Without `Retry-After`: it is added here. */
+  rateLimited(): Response;
+  /**
+   * What a `malformed` fault cuts in half instead of the real answer, for a request that must not take effect
+   * (a create, a cancel); undefined: the real answer is cut (a read changes nothing).
+   */
+  standIn(prepared: PreparedRequest): Response | undefined;
+}
+
+/** Latency first, then at most one fault: none of them changes anything stored. */
+export async function answerWithFaults(
+  request: Request,
+  prepared: PreparedRequest,
+  faults: FaultInjector,
+  answers: FaultAnswers,
+): Promise<Response> {
+  const decision = faults.decide(prepared.op, prepared.scenario, request.headers.get(FAULTS_HEADER));
+  await sleep(decision.delayMs);
+  if (prepared.streaming && decision.kind === "malformed") return prepared.run(true);
+  // Trickling buffers the whole body first, which for a live stream means its end: a stream is served as is.
+  const kind = prepared.streaming && decision.kind === "slow" ? undefined : decision.kind;
+  switch (kind) {
+    case undefined:
+      return prepared.run();
+    case "503":
+      return answers.unavailable();
+    case "429": {
+      const response = answers.rateLimited();
+      response.headers.set("retry-after", String(faults.retryAfterSeconds));
+      return response;
+    }
+    case "reset":
+      throw connectionResetError();
+    case "malformed":
+      return malformed(answers.standIn(prepared) ?? prepared.run());
+    case "slow":
+      return trickled(prepared.run(), faults.slowMs);
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

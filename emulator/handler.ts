@@ -8,20 +8,18 @@ import { APPS_PATH, appsApi } from "./apps";
 import { checkAuth } from "./auth";
 import { type ApiError, badRequest, errorResponse, invalidParameter, jsonResponse } from "./errors";
 import {
-  connectionResetError,
-  FAULTS_HEADER,
+  answerWithFaults,
+  type FaultAnswers,
   FaultInjector,
   type FaultStats,
   isConnectionReset,
-  malformed,
-  sleep,
-  trickled,
+  type PreparedRequest,
 } from "./faults";
 import { TOKEN_PATH, TokenIssuer } from "./oauth";
 import { eventStreamResponse } from "./sse";
 import { ResponseStore, type StoredResponseView, timelineFor } from "./state";
 import { STREAM_TICK_MS } from "./stream";
-import { type FaultOperation, isResponsesFlavor, type ResolvedEmulatorOptions } from "./types";
+import { isResponsesFlavor, type ResolvedEmulatorOptions } from "./types";
 import { validateCreate } from "./validate";
 
 export interface EmulatorHandler {
@@ -35,15 +33,7 @@ export interface EmulatorHandler {
   openStreams(): number;
 }
 
-/** A routed request that has not touched the stored responses yet: faults are decided before `run`. */
-interface Prepared {
-  op: FaultOperation;
-  scenario?: string;
-  /** The answer is a live event stream: `malformed` cuts it mid-way instead, `slow` does not apply. */
-  streaming?: boolean;
-  /** Runs it; `cut` (streams only): the stream drops after two sends, without its terminal event. */
-  run(cut?: boolean): Response;
-}
+type Prepared = PreparedRequest;
 
 const DEFAULT_MODEL = { databricks: "databricks-claude-sonnet-4-5", openai: "gpt-4.1" } as const;
 
@@ -216,50 +206,37 @@ function createResponsesHandler(
     });
   }
 
+  /** What the Supervisor API / OpenAI say for an injected fault, in their own envelopes. */
+  const faultAnswers: FaultAnswers = {
+    unavailable: () =>
+      fail({
+        status: 503,
+        kind: "unavailable",
+        message: "The service is temporarily unavailable (emulated fault). Please retry.",
+      }),
+    rateLimited: () =>
+      fail({
+        status: 429,
+        kind: "rate_limited",
+        message: "Too many requests (emulated fault). Retry after the time in the Retry-After header.",
+      }),
+    // A retrieve is read-only, so its real answer can be cut; create and cancel must not take effect.
+    standIn: (prepared) =>
+      prepared.op === "retrieve"
+        ? undefined
+        : jsonResponse(200, {
+            id: "resp_emulated_malformed",
+            object: "response",
+            status: "queued",
+            output: [],
+          }),
+  };
+
   /** Latency first, then at most one fault; none of them changes a stored response (see `faults.ts`). */
   async function answer(request: Request): Promise<Response> {
     const prepared = await route(request);
     if (prepared instanceof Response) return prepared;
-    const decision = faults.decide(prepared.op, prepared.scenario, request.headers.get(FAULTS_HEADER));
-    await sleep(decision.delayMs);
-    if (prepared.streaming && decision.kind === "malformed") return prepared.run(true);
-    // Trickling buffers the whole body first, which for a live stream means its end: a stream is served as is.
-    const kind = prepared.streaming && decision.kind === "slow" ? undefined : decision.kind;
-    switch (kind) {
-      case undefined:
-        return prepared.run();
-      case "503":
-        return fail({
-          status: 503,
-          kind: "unavailable",
-          message: "The service is temporarily unavailable (emulated fault). Please retry.",
-        });
-      case "429": {
-        const response = fail({
-          status: 429,
-          kind: "rate_limited",
-          message: "Too many requests (emulated fault). Retry after the time in the Retry-After header.",
-        });
-        response.headers.set("retry-after", String(faults.retryAfterSeconds));
-        return response;
-      }
-      case "reset":
-        throw connectionResetError();
-      case "malformed":
-        // A retrieve is read-only, so its real answer can be cut; create and cancel must not take effect.
-        return malformed(
-          prepared.op === "retrieve"
-            ? prepared.run()
-            : jsonResponse(200, {
-                id: "resp_emulated_malformed",
-                object: "response",
-                status: "queued",
-                output: [],
-              }),
-        );
-      case "slow":
-        return trickled(prepared.run(), faults.slowMs);
-    }
+    return answerWithFaults(request, prepared, faults, faultAnswers);
   }
 
   return {

@@ -4,18 +4,18 @@
 
 import { checkAuth } from "../auth";
 import {
+  answerWithFaults,
   connectionResetError,
-  FAULTS_HEADER,
+  type FaultAnswers,
   FaultInjector,
   isConnectionReset,
-  sleep,
-  trickled,
+  type PreparedRequest,
 } from "../faults";
 import type { EmulatorHandler } from "../handler";
 import type { TokenIssuer } from "../oauth";
 import { seededRandom } from "../random";
 import { STREAM_TICK_MS } from "../stream";
-import type { FaultOperation, ResolvedEmulatorOptions } from "../types";
+import type { ResolvedEmulatorOptions } from "../types";
 import { authorizeUrl, LOGIN_PATH, loginPage } from "./login";
 import { invocationStream } from "./sse";
 import { API_ROOT, type Invocation, InvocationStore } from "./store";
@@ -23,14 +23,9 @@ import { type FieldError, parseAfter, parseUuid, sessionFromHeader, validateCrea
 import { detail, jsonAnswer } from "./wire";
 
 /** A routed request that has not touched the store yet: faults are decided before `run`. */
-interface Prepared {
-  op: FaultOperation;
-  scenario?: string;
-  /** The answer is a live event stream: `malformed` cuts it after two sends, `slow` does not apply. */
-  streaming?: boolean;
+interface Prepared extends PreparedRequest {
   /** What a `malformed` fault cuts in half instead of running (a create must not take effect). */
   standIn?: () => Response;
-  run(cut?: boolean): Response;
 }
 
 const CREATE_PATH = /\/api\/invocations$/;
@@ -191,31 +186,17 @@ export function createAgentBricksHandler(
     };
   }
 
+  const faultAnswers: FaultAnswers = {
+    unavailable: () => detail(503, "Service Unavailable (emulated fault). Please retry."),
+    rateLimited: () => detail(429, "Too Many Requests (emulated fault)."),
+    standIn: (prepared) => (prepared as Prepared).standIn?.(),
+  };
+
   /** Latency first, then at most one fault (see `faults.ts`). */
   async function answer(request: Request): Promise<Response> {
     const prepared = await route(request);
     if (prepared instanceof Response) return prepared;
-    const decision = faults.decide(prepared.op, prepared.scenario, request.headers.get(FAULTS_HEADER));
-    await sleep(decision.delayMs);
-    if (prepared.streaming && decision.kind === "malformed") return prepared.run(true);
-    // Trickling buffers the whole body first, which for a live stream means its end: a stream is served as is.
-    const kind = prepared.streaming && decision.kind === "slow" ? undefined : decision.kind;
-    switch (kind) {
-      case undefined:
-        return prepared.run();
-      case "503":
-        return detail(503, "Service Unavailable (emulated fault). Please retry.");
-      case "429":
-        return detail(429, "Too Many Requests (emulated fault).", {
-          "retry-after": String(faults.retryAfterSeconds),
-        });
-      case "reset":
-        throw connectionResetError();
-      case "malformed":
-        return halved(prepared.standIn?.() ?? prepared.run());
-      case "slow":
-        return trickled(prepared.run(), faults.slowMs);
-    }
+    return answerWithFaults(request, prepared, faults, faultAnswers);
   }
 
   return {
@@ -238,15 +219,6 @@ export function createAgentBricksHandler(
     inspect: () => store.inspect(),
     openStreams: () => openStreams,
   };
-}
-
-/** The same answer with its body stopping half way, as a proxy cutting it would leave it. */
-async function halved(response: Response): Promise<Response> {
-  const text = await response.text();
-  return new Response(text.slice(0, Math.max(1, Math.floor(text.length / 2))), {
-    status: response.status,
-    headers: response.headers,
-  });
 }
 
 /** A malformed escape is just an id that is not a UUID, not a server error. */

@@ -9,20 +9,8 @@ import type {
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { AgentBricksTranslator, fromBricksStatus, fromStatusAnswer } from "./agent-bricks-events";
 import { toBricksInput } from "./agent-bricks-input";
-import { callJson, openStream, UpstreamHttpError } from "./http";
+import { type AgentEndpoint, callJson, openStream, UpstreamHttpError } from "./http";
 import { serverSentEvents } from "./sse";
-
-/**
- * The engine's client for an agent served by the Agent Bricks runtime (DurableAgentServer): `POST
- * /api/invocations` with an id the app picks (the same id, input and session again finds the same run, so a
- * create whose answer was lost is simply sent again), status polling, the invocation's events with `after=N`,
- * and no cancel. docs/upstreams.md has the contract, its versions and quirks.
- */
-export interface AgentBricksOptions {
-  baseUrl: () => Promise<string>;
-  fetch: typeof fetch;
-  streaming: boolean;
-}
 
 /** The runtime itself has no time limit; the app stops following a run after this long (plus a margin). */
 const RUN_LIMIT_MS = 60 * 60_000;
@@ -38,7 +26,13 @@ type SessionContract = "body" | "header";
 /** Learnt per server and kept for the process: a client is made per request for a forwarded user token. */
 const sessionContracts = new Map<string, SessionContract>();
 
-export function agentBricksClient(options: AgentBricksOptions): BackgroundClient {
+/**
+ * The engine's client for an agent served by the Agent Bricks runtime (DurableAgentServer): `POST
+ * /api/invocations` with an id the app picks (the same id, input and session again finds the same run, so a
+ * create whose answer was lost is simply sent again), status polling, the invocation's events with `after=N`,
+ * and no cancel. docs/upstreams.md has the contract, its versions and quirks.
+ */
+export function agentBricksClient(options: AgentEndpoint): BackgroundClient {
   const { fetch } = options;
   const url = async (path: string) => `${await options.baseUrl()}/api/invocations${path}`;
 

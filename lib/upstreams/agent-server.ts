@@ -8,24 +8,9 @@ import type {
 } from "@/lib/background";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { AgentServerTranslator, errorOf, FOREGROUND_PREFIX } from "./agent-server-events";
-import { callJson, openStream, UpstreamHttpError } from "./http";
+import { type AgentEndpoint, callJson, openStream, UpstreamHttpError } from "./http";
 import { OutputAssembler } from "./output-assembler";
 import { serverSentEvents } from "./sse";
-
-/**
- * The engine's client for a Databricks agent app served by LongRunningAgentServer (the app templates'
- * `agent-*-advanced` agents): `POST /responses` with `background`, `GET /responses/{id}` (no partial output
- * while running), its resumable event stream, and no cancel (it answers 501). docs/upstreams.md has the whole
- * contract and its quirks.
- */
-export interface AgentServerOptions {
-  /** The agent app's base URL (resolved once when given by app name). */
-  baseUrl: () => Promise<string>;
-  /** The upstream fetch, with the app's (or the signed-in user's) bearer. */
-  fetch: typeof fetch;
-  /** Follow runs through their event stream (text as it is written) rather than by polling. */
-  streaming: boolean;
-}
 
 /** The server's own task timeout (3600 s by default): it fails a run still going after it. */
 const RUN_LIMIT_MS = 60 * 60_000;
@@ -36,7 +21,13 @@ const RETRIEVE_TIMEOUT_MS = 30_000;
  */
 const CREATE_TIMEOUT_MS = 5 * 60_000;
 
-export function agentServerClient(options: AgentServerOptions): BackgroundClient {
+/**
+ * The engine's client for a Databricks agent app served by LongRunningAgentServer (the app templates'
+ * `agent-*-advanced` agents): `POST /responses` with `background`, `GET /responses/{id}` (no partial output
+ * while running), its resumable event stream, and no cancel (it answers 501). docs/upstreams.md has the whole
+ * contract and its quirks.
+ */
+export function agentServerClient(options: AgentEndpoint): BackgroundClient {
   const { fetch } = options;
   const url = async (path: string) => `${await options.baseUrl()}${path}`;
   const createBody = (input: UpstreamItem[], create: CreateOptions | undefined, stream: boolean) => ({

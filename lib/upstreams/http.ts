@@ -4,6 +4,16 @@
  * errors shaped like the SDK's (`status`, `error.message`, `headers`), so the engine classifies them alike.
  */
 
+/** Where an agent server is, and how the app reaches it: what each agent-server adapter is made from. */
+export interface AgentEndpoint {
+  /** The agent app's base URL (looked up once when it is given by app name). */
+  baseUrl: () => Promise<string>;
+  /** The upstream fetch, with the app's (or the signed-in user's) bearer. */
+  fetch: typeof fetch;
+  /** Follow runs through their event stream (text as it is written) rather than by polling. */
+  streaming: boolean;
+}
+
 /** An upstream answer that was not a success, shaped like the `openai` SDK's APIError. */
 export class UpstreamHttpError extends Error {
   readonly error: { message: string };

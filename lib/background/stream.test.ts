@@ -153,6 +153,23 @@ describe("streamBackgroundResponse", () => {
     expect(calls.retrieve).toBe(1);
   });
 
+  it("tries a stream whose re-open failed on the way (a reset, a 503) again, and follows it on", async () => {
+    const { client, resumes, calls } = streamingClient(TWO_MESSAGES, [4]);
+    const created = await client.streaming.create();
+    const resume = client.streaming.resume;
+    let failures = 0;
+    client.streaming.resume = async (id, options) => {
+      if (failures++ < 2) throw failures === 1 ? new TypeError("fetch failed") : httpError(503, "busy");
+      return resume(id, options);
+    };
+    const { deltas, items, end } = await follow({ client, events: created });
+    expect(deltas.join("")).toMatch(/^0:Sales /);
+    expect(items).toEqual(["0:msg_a", "1:msg_b"]);
+    expect(end).toMatchObject({ outcome: { status: "completed" }, cursor: 2 });
+    expect(resumes).toEqual([3]);
+    expect(calls.retrieve).toBe(0);
+  });
+
   it("gives up on a stream that keeps closing without an event, and polls", async () => {
     const { client, resumes, calls } = streamingClient(TWO_MESSAGES, [0, 0, 0, 0, 0, 0]);
     const { items, end } = await follow({ client, cursor: 0 });

@@ -5,6 +5,7 @@ import {
   type UpstreamResponse,
 } from "@/lib/shared/upstream";
 import { takeNewItems } from "./cursor";
+import { describeUpstreamError } from "./errors";
 import {
   backoffMs,
   giveUpOnRun,
@@ -150,8 +151,16 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
           signal,
           ...(previous && lastSequence !== undefined ? { previous } : {}),
         });
-      } catch {
-        break; // the upstream cannot (re)open this stream: polling takes over, and reports a real failure
+      } catch (err) {
+        // A refusal (the run cannot be streamed, or is gone): polling takes over, and reports a real failure.
+        // A passing failure (a reset, a 5xx, a 429) is one more fruitless connection: the stream is tried
+        // again, since polling shows nothing of a run on an upstream that keeps no partial output.
+        const info = describeUpstreamError(err);
+        if (signal?.aborted || (info.kind !== "transient" && info.kind !== "rate_limited")) break;
+        fruitless += 1;
+        if (fruitless > MAX_FRUITLESS_CONNECTIONS) break;
+        await clock.sleep(info.retryAfterMs ?? backoffMs(fruitless), signal);
+        continue;
       }
       // A replay from the start rebuilds the output from scratch.
       if (lastSequence === undefined) output = [];

@@ -146,5 +146,12 @@ describe("a chat on a LongRunningAgentServer agent", () => {
     const { state, tools } = await transcript(store, chatId);
     expect(state).toBe("completed");
     expect(tools).toContain("search_web:output-available");
+    // The next turn goes on: the approved call's record (`mcp_call`, which the server's validator refuses)
+    // stays in the chat and is not sent back.
+    await runToEnd(deps, chatId, "Thanks! Anything else?");
+    expect((await transcript(store, chatId)).state).toBe("completed");
+    const next = creates(seen).at(-1)?.body?.input as Array<{ type: string }>;
+    expect(next.some((i) => i.type === "mcp_call")).toBe(false);
+    expect(next.at(-1)).toMatchObject({ type: "message", role: "user" });
   });
 });

@@ -31,7 +31,7 @@ export function agentServerClient(options: AgentEndpoint): BackgroundClient {
   const { fetch } = options;
   const url = async (path: string) => `${await options.baseUrl()}${path}`;
   const createBody = (input: UpstreamItem[], create: CreateOptions | undefined, stream: boolean) => ({
-    input,
+    input: input.filter((item) => ACCEPTED_INPUT_TYPES.has(item.type)),
     background: true,
     ...(stream ? { stream: true } : {}),
     // The agent keys its conversation memory on the conversation id, and user-scoped memory on the user.
@@ -102,6 +102,19 @@ export function agentServerClient(options: AgentEndpoint): BackgroundClient {
     // No cancel: the server answers 501 to `POST /responses/{id}/cancel` (the run goes on until it ends).
   };
 }
+
+/**
+ * The input item types MLflow's request validator takes (any other type is a 400 for the whole request): an
+ * approved MCP call (`mcp_call`) or a tool list the agent produced stays in the chat, not in what is sent. The
+ * agent keeps its own record of them in its conversation memory.
+ */
+const ACCEPTED_INPUT_TYPES = new Set([
+  "message",
+  "function_call",
+  "function_call_output",
+  "mcp_approval_request",
+  "mcp_approval_response",
+]);
 
 const foregroundId = () => `${FOREGROUND_PREFIX}${randomUUID()}`;
 

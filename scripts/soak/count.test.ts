@@ -3,9 +3,11 @@
 
 import type { UIMessage, UIMessageChunk } from "ai";
 import { describe, expect, it } from "vitest";
+import { discardedTextMetadata } from "@/lib/shared/chat";
 import { rebuildMessage } from "./chat-client";
 import {
   compareMessage,
+  discardedParts,
   duplicatesInStream,
   expectedFromUpstream,
   itemCount,
@@ -135,7 +137,7 @@ describe("comparing the final message", () => {
 
   it("finds nothing wrong with the right message", () => {
     const result = compareMessage(expected, goodMessage());
-    expect(result).toEqual({ lost: [], duplicated: [], unexpected: [] });
+    expect(result).toEqual({ lost: [], duplicated: [], unexpected: [], discarded: [] });
   });
 
   it("counts a missing text, tool call, tool output and reasoning as lost", () => {
@@ -186,6 +188,129 @@ describe("comparing the final message", () => {
   });
 });
 
+describe("text the app set aside (a crashed worker's draft, text that moved)", () => {
+  const expected = expectedFromUpstream(upstream);
+  const draft = (text: string, reason: "restarted" | "moved") =>
+    ({ type: "text", text, state: "done", providerMetadata: discardedTextMetadata(reason) }) as const;
+  const withParts = (...extra: UIMessage["parts"]): UIMessage => {
+    const parts = goodMessage().parts;
+    // Where the app puts a draft: before the answer that replaced it.
+    return { ...goodMessage(), parts: [...parts.slice(0, -1), ...extra, ...parts.slice(-1)] };
+  };
+
+  it("leaves restarted and moved drafts out: they are no upstream item and are not shown", () => {
+    const message = withParts(draft("The ans", "restarted"), draft("The answ", "moved"));
+    expect(compareMessage(expected, message)).toEqual({
+      lost: [],
+      duplicated: [],
+      unexpected: [],
+      discarded: [],
+    });
+    expect(discardedParts(message)).toEqual([
+      { reason: "restarted", text: "The ans" },
+      { reason: "moved", text: "The answ" },
+    ]);
+  });
+
+  it("flags a draft that holds a finished item's whole text, with or without the shown part", () => {
+    for (const reason of ["restarted", "moved"] as const) {
+      const both = compareMessage(expected, withParts(draft("The answer.", reason)));
+      expect(both.discarded).toEqual([
+        expect.objectContaining({
+          key: "text:The answer.",
+          actual: 1,
+          source: expect.stringContaining(reason),
+        }),
+      ]);
+      expect(both.lost).toEqual([]);
+      expect(both.duplicated).toEqual([]);
+    }
+    // The finished answer only as a draft: set aside, and lost to the person.
+    const parts = goodMessage().parts.filter((p) => p.type !== "text");
+    const only = compareMessage(expected, {
+      ...goodMessage(),
+      parts: [...parts, draft("The answer.", "restarted")],
+    });
+    expect(only.lost).toEqual([expect.objectContaining({ key: "text:The answer.", expected: 1, actual: 0 })]);
+    expect(only.discarded).toHaveLength(1);
+  });
+
+  it("still counts a repeated answer beside a draft as duplicated", () => {
+    const twice = withParts(draft("The ans", "restarted"), {
+      type: "text",
+      text: "The answer.",
+      state: "done",
+    });
+    expect(compareMessage(expected, twice).duplicated).toEqual([
+      expect.objectContaining({ key: "text:The answer.", expected: 1, actual: 2 }),
+    ]);
+  });
+
+  it("ignores a part whose mark is not a discard reason", () => {
+    const marked = withParts({
+      type: "text",
+      text: "The answer.",
+      state: "done",
+      providerMetadata: { backgroundAgentChat: { discarded: "maybe" } },
+    });
+    expect(compareMessage(expected, marked).duplicated).toEqual([
+      expect.objectContaining({ key: "text:The answer.", expected: 1, actual: 2 }),
+    ]);
+  });
+
+  it("expects every finished item of both attempts of a crashed run once", () => {
+    // The first attempt finished its reasoning and a call; its worker died before the tool answered, and the
+    // second attempt made the call anew (its own call id) and wrote the answer.
+    const crashed = expectedFromUpstream([
+      {
+        id: "resp_c",
+        status: "completed",
+        echoed: 0,
+        input: [],
+        output: [
+          reasoning("rs_1", "Planning."),
+          call("fc_1", "call_1"),
+          call("fc_2", "call_2"),
+          output("call_2"),
+          message("msg_2", "The answer."),
+        ],
+      },
+    ]);
+    expect(crashed.map((e) => `${e.key}×${e.count}`).sort()).toEqual(
+      [
+        "reasoning:Planning.×1",
+        "tool:call_1×1",
+        "tool:call_2×1",
+        "tool-output:call_2×1",
+        "text:The answer.×1",
+      ].sort(),
+    );
+  });
+
+  it("keeps a draft's mark when the browser's message is rebuilt from the stream", async () => {
+    const rebuilt = await rebuildMessage([
+      { type: "start", messageId: "run_1" },
+      { type: "start-step" },
+      { type: "text-start", id: "msg_1" },
+      { type: "text-delta", id: "msg_1", delta: "The ans" },
+      { type: "text-end", id: "msg_1", providerMetadata: discardedTextMetadata("restarted") },
+      { type: "text-start", id: "msg_2" },
+      { type: "text-delta", id: "msg_2", delta: "The answer." },
+      { type: "text-end", id: "msg_2" },
+    ]);
+    expect(discardedParts(rebuilt)).toEqual([{ reason: "restarted", text: "The ans" }]);
+    const expectedAnswer = expectedFromUpstream([
+      { id: "r", status: "completed", echoed: 0, input: [], output: [message("msg_2", "The answer.")] },
+    ]);
+    expect(compareMessage(expectedAnswer, rebuilt)).toEqual({
+      lost: [],
+      duplicated: [],
+      unexpected: [],
+      discarded: [],
+    });
+  });
+});
+
 describe("duplicates within one stream", () => {
   it("flags a tool call, text or reasoning sent twice in one stream, not across streams", () => {
     const once: UIMessageChunk[] = [
@@ -203,6 +328,30 @@ describe("duplicates within one stream", () => {
         .map((f) => f.key)
         .sort(),
     ).toEqual(["text-start:msg_1", "tool-input:call_1"]);
+  });
+
+  it("lets moved text start again under its id after a discarded end, and only then", () => {
+    const moved: UIMessageChunk[] = [
+      { type: "text-start", id: "msg_1" },
+      { type: "text-delta", id: "msg_1", delta: "The ans" },
+      { type: "text-end", id: "msg_1", providerMetadata: discardedTextMetadata("moved") },
+      { type: "text-start", id: "msg_1" },
+      { type: "text-delta", id: "msg_1", delta: "The answer." },
+      { type: "text-end", id: "msg_1" },
+    ];
+    expect(duplicatesInStream(moved)).toEqual([]);
+    // A third start after a plain end is a second copy.
+    const again: UIMessageChunk[] = [...moved, { type: "text-start", id: "msg_1" }];
+    expect(duplicatesInStream(again)).toEqual([
+      expect.objectContaining({ key: "text-start:msg_1", expected: 1, actual: 2 }),
+    ]);
+    // A start again after a plain end is a duplicate, as before.
+    const plain: UIMessageChunk[] = [
+      { type: "text-start", id: "msg_1" },
+      { type: "text-end", id: "msg_1" },
+      { type: "text-start", id: "msg_1" },
+    ];
+    expect(duplicatesInStream(plain).map((f) => f.key)).toEqual(["text-start:msg_1"]);
   });
 });
 

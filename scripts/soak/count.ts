@@ -3,6 +3,7 @@
 // inputs (count.test.ts) so a bug here cannot make a soak pass silently.
 
 import type { UIMessage, UIMessageChunk } from "ai";
+import { discardedTextReason } from "@/lib/shared/chat";
 
 /** An upstream output item, as loose as the wire. */
 export interface WireItem {
@@ -42,6 +43,12 @@ export interface Comparison {
   duplicated: Finding[];
   /** Items in the message that no upstream item accounts for (neither lost nor duplicated, but suspicious). */
   unexpected: Finding[];
+  /**
+   * Discarded text parts (see `discardedParts`) that hold the whole text of a finished upstream message: the
+   * app set aside an answer the agent finished, which must never happen (a restarted or moved draft is always
+   * cut short of its item's text).
+   */
+  discarded: Finding[];
 }
 
 function text(value: unknown): string | undefined {
@@ -124,14 +131,34 @@ export function expectedFromUpstream(responses: readonly UpstreamRecord[]): Expe
   return [...counts.values()];
 }
 
-/** How often the message holds each key. Tool parts merge by call id in the UI, so a tool key counts once. */
+/**
+ * The text parts the app voided: a draft its agent's worker was writing when it died (`restarted`: a new
+ * attempt writes the answer again) or text that moved to a later part (`moved`). The message view leaves them
+ * out; they are no upstream item, so the counting leaves them out too, and checks them on their own.
+ */
+export function discardedParts(
+  message: UIMessage | undefined,
+): Array<{ reason: "restarted" | "moved"; text: string }> {
+  return (message?.parts ?? []).flatMap((part) => {
+    if (part.type !== "text") return [];
+    const reason = discardedTextReason(part);
+    return reason ? [{ reason, text: part.text }] : [];
+  });
+}
+
+/**
+ * How often the message holds each key, as the person sees it (discarded text parts are not shown). Tool parts
+ * merge by call id in the UI, so a tool key counts once.
+ */
 export function observedInMessage(message: UIMessage | undefined): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const part of message?.parts ?? []) {
     const type = part.type;
-    if (type === "text") add(`text:${(part as { text: string }).text}`);
-    else if (type === "reasoning") add(`reasoning:${(part as { text: string }).text}`);
+    if (type === "text") {
+      const textPart = part as { text: string; providerMetadata?: unknown };
+      if (!discardedTextReason(textPart)) add(`text:${textPart.text}`);
+    } else if (type === "reasoning") add(`reasoning:${(part as { text: string }).text}`);
     else if (type === "dynamic-tool" || type.startsWith("tool-")) {
       const tool = part as { toolCallId: string; state: string };
       add(`tool:${tool.toolCallId}`);
@@ -148,10 +175,11 @@ export function observedInMessage(message: UIMessage | undefined): Map<string, n
 /** Lost: expected more often than shown; duplicated: shown more often than expected. */
 export function compareMessage(expected: readonly Expectation[], message: UIMessage | undefined): Comparison {
   const observed = observedInMessage(message);
-  const result: Comparison = { lost: [], duplicated: [], unexpected: [] };
-  const known = new Set<string>();
-  for (const { key, count, source } of expected) {
-    known.add(key);
+  const result: Comparison = { lost: [], duplicated: [], unexpected: [], discarded: [] };
+  const known = new Map<string, Expectation>();
+  for (const entry of expected) {
+    const { key, count, source } = entry;
+    known.set(key, entry);
     const actual = observed.get(key) ?? 0;
     if (actual < count) result.lost.push({ key, expected: count, actual, source });
     if (actual > count) result.duplicated.push({ key, expected: count, actual, source });
@@ -159,17 +187,33 @@ export function compareMessage(expected: readonly Expectation[], message: UIMess
   for (const [key, actual] of observed) {
     if (!known.has(key)) result.unexpected.push({ key, expected: 0, actual, source: "message" });
   }
+  for (const { reason, text } of discardedParts(message)) {
+    const finished = known.get(`text:${text}`);
+    if (finished) {
+      result.discarded.push({
+        key: `text:${text}`,
+        expected: 0,
+        actual: 1,
+        source: `a ${reason} part holds ${finished.source}`,
+      });
+    }
+  }
   return result;
 }
 
 /**
  * Duplicates the merged message cannot show: within one stream every text, reasoning and tool-call input is
- * sent once (a replay resends them, but only in a new stream that starts the message over).
+ * sent once (a replay resends them, but only in a new stream that starts the message over). The one exception
+ * is text the app discarded as `moved`: its part is ended as void and the same item's text starts again, under
+ * the same id, at its new place; that restart is not a second copy.
  */
 export function duplicatesInStream(chunks: readonly UIMessageChunk[]): Finding[] {
   const counts = new Map<string, number>();
+  const voided = new Set<string>();
   for (const chunk of chunks) {
     let key: string | undefined;
+    if (chunk.type === "text-end" && discardedTextReason(chunk)) voided.add(chunk.id);
+    if (chunk.type === "text-start" && voided.delete(chunk.id)) continue;
     if (chunk.type === "text-start") key = `text-start:${chunk.id}`;
     else if (chunk.type === "reasoning-start") key = `reasoning-start:${chunk.id}`;
     else if (chunk.type === "tool-input-available") key = `tool-input:${chunk.toolCallId}`;

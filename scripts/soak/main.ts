@@ -1,7 +1,9 @@
 // `npm run soak`: many concurrent chats against the production app while the upstream misbehaves.
 //
 // Starts the standalone emulator in this process with seeded retrieve faults, starts `next start` against it as a
-// Databricks workspace, drives N chats over HTTP exactly as the browser does (reconnecting when a stream ends
+// Databricks workspace (`--flavor databricks`, the Supervisor API) or as a Databricks agent app on
+// LongRunningAgentServer (`--flavor databricks-agent`: streamed runs, streams cut as the Apps proxy cuts them,
+// workers that crash), drives N chats over HTTP exactly as the browser does (reconnecting when a stream ends
 // without `finish`), then checks every turn against the emulator's stored responses: each upstream output item
 // must be in the final message exactly once. Exits non-zero on any lost or duplicated item or unfinished run.
 
@@ -9,12 +11,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { FAULTS_HEADER } from "@/emulator";
 import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, startEmulatorServer } from "@/emulator/server";
 import { letters } from "../../bench/tags";
 import { ensureBuild, freePort, startApp, watchMemory } from "./app";
 import { ChatDriver, type TurnRecord } from "./chat-client";
 import {
   compareMessage,
+  discardedParts,
   duplicatesInStream,
   expectedFromUpstream,
   type Finding,
@@ -23,18 +27,44 @@ import {
   type UpstreamRecord,
 } from "./count";
 import { formatReport, type SoakReport } from "./report";
+import { tallyStreams } from "./streams";
+
+const FLAVORS = ["databricks", "databricks-agent"] as const;
+type Flavor = (typeof FLAVORS)[number];
+
+interface Scenario {
+  name: string;
+  text: string;
+  /** Upstream responses one turn takes (one per cycle). */
+  responses: number;
+}
 
 /** The scenarios mixed over the chats (see emulator/scenarios.ts), with how many upstream responses a turn takes. */
-const MIX = [
-  { name: "plain", text: "Hello! What can you do for me?", responses: 1 },
-  { name: "multi-step", text: "Run a multi-step analysis of the sales data", responses: 1 },
-  { name: "long", text: "Write a long report on our quarterly sales", responses: 1 },
-  { name: "time", text: "What time is it in UTC?", responses: 2 },
-  { name: "calculate", text: "Please calculate 17 * 23 + 4", responses: 2 },
-  { name: "approval", text: "Search the web for lakehouse news", responses: 2 },
-] as const;
+const MIX: Record<Flavor, readonly Scenario[]> = {
+  databricks: [
+    { name: "plain", text: "Hello! What can you do for me?", responses: 1 },
+    { name: "multi-step", text: "Run a multi-step analysis of the sales data", responses: 1 },
+    { name: "long", text: "Write a long report on our quarterly sales", responses: 1 },
+    { name: "time", text: "What time is it in UTC?", responses: 2 },
+    { name: "calculate", text: "Please calculate 17 * 23 + 4", responses: 2 },
+    { name: "approval", text: "Search the web for lakehouse news", responses: 2 },
+  ],
+  // The agent takes no tools from the app, so a question for the app's own functions is a plain answer (the
+  // agent says it has no such tool); one is kept to show it, the other dropped. Approvals round-trip as a
+  // second create with the history, the request and the decision.
+  "databricks-agent": [
+    { name: "plain", text: "Hello! What can you do for me?", responses: 1 },
+    { name: "multi-step", text: "Run a multi-step analysis of the sales data", responses: 1 },
+    { name: "long", text: "Write a long report on our quarterly sales", responses: 1 },
+    { name: "time (plain)", text: "What time is it in UTC?", responses: 1 },
+    { name: "approval", text: "Search the web for lakehouse news", responses: 2 },
+  ],
+};
 
 const FAULT_KINDS = ["503", "429", "reset", "malformed", "slow"] as const;
+
+/** The agent flavour's defaults: a cut every 2 s of real time, one run in five losing its worker. */
+const AGENT_DEFAULTS = { streamCutMs: 2000, crashRate: 0.2, crashPauseMs: 500 };
 
 function turnTag(chat: number, turn: number): string {
   return `soakx${letters(chat)}t${letters(turn)}`;
@@ -43,6 +73,7 @@ function turnTag(chat: number, turn: number): string {
 function parseOptions() {
   const { values } = parseArgs({
     options: {
+      flavor: { type: "string", default: "databricks" },
       chats: { type: "string", default: "50" },
       turns: { type: "string", default: "2" },
       faults: { type: "string", default: "0.3" },
@@ -55,6 +86,10 @@ function parseOptions() {
       timeout: { type: "string", default: "300" },
       "max-reconnects": { type: "string", default: "200" },
       "keep-alive-ms": { type: "string", default: String(DEFAULT_KEEP_ALIVE_TIMEOUT_MS) },
+      // The agent flavour's own knobs; no default here, so a value given for the other flavour is seen.
+      "stream-cut-ms": { type: "string" },
+      "crash-rate": { type: "string" },
+      "crash-pause-ms": { type: "string" },
       "no-approvals": { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -62,14 +97,27 @@ function parseOptions() {
   });
   if (values.help) {
     console.log(
-      "npm run soak -- [--chats 50] [--turns 2] [--faults 0.3] [--seed 42] [--time-scale 0.25]\n" +
-        "               [--stream-budget 3000] [--poll 250] [--latency 0-50] [--slow-ms 1000] [--timeout 300]\n" +
-        "               [--max-reconnects 200] [--keep-alive-ms 65000] [--no-approvals] [--verbose]",
+      "npm run soak -- [--flavor databricks|databricks-agent] [--chats 50] [--turns 2] [--faults 0.3]\n" +
+        "               [--seed 42] [--time-scale 0.25] [--stream-budget 3000] [--poll 250] [--latency 0-50]\n" +
+        "               [--slow-ms 1000] [--timeout 300] [--max-reconnects 200] [--keep-alive-ms 65000]\n" +
+        "               [--no-approvals] [--verbose]\n" +
+        "  databricks-agent only: [--stream-cut-ms 2000] (0: never cut) [--crash-rate 0.2] [--crash-pause-ms 500]",
     );
     process.exit(0);
   }
-  const number = (name: keyof typeof values, min: number, max: number): number => {
-    const value = Number(values[name]);
+  const flavor = values.flavor as Flavor;
+  if (!FLAVORS.includes(flavor)) {
+    throw new Error(`--flavor must be ${FLAVORS.join(" or ")}, got ${JSON.stringify(values.flavor)}.`);
+  }
+  const agentOnly = (["stream-cut-ms", "crash-rate", "crash-pause-ms"] as const).filter(
+    (name) => values[name] !== undefined,
+  );
+  if (flavor !== "databricks-agent" && agentOnly.length > 0) {
+    // The Supervisor API neither streams a background run nor loses workers: these would do nothing there.
+    throw new Error(`${agentOnly.map((name) => `--${name}`).join(", ")} need --flavor databricks-agent.`);
+  }
+  const number = (name: keyof typeof values, min: number, max: number, fallback?: number): number => {
+    const value = values[name] === undefined && fallback !== undefined ? fallback : Number(values[name]);
     if (!Number.isFinite(value) || value < min || value > max) {
       throw new Error(
         `--${name} must be a number from ${min} to ${max}, got ${JSON.stringify(values[name])}.`,
@@ -78,7 +126,18 @@ function parseOptions() {
     return value;
   };
   const [minMs, maxMs] = String(values.latency).split("-").map(Number);
+  const agent = flavor === "databricks-agent";
+  const streamCutMs = agent
+    ? Math.round(number("stream-cut-ms", 0, 600_000, AGENT_DEFAULTS.streamCutMs))
+    : undefined;
   return {
+    flavor,
+    // 0 turns the cuts off (the emulator's option then stays unset).
+    streamCutMs: streamCutMs || undefined,
+    crashRate: agent ? number("crash-rate", 0, 1, AGENT_DEFAULTS.crashRate) : undefined,
+    crashPauseMs: agent
+      ? Math.round(number("crash-pause-ms", 0, 600_000, AGENT_DEFAULTS.crashPauseMs))
+      : undefined,
     chats: Math.round(number("chats", 1, 2000)),
     turns: Math.round(number("turns", 1, 20)),
     faults: number("faults", 0, 1),
@@ -100,26 +159,40 @@ async function main(): Promise<number> {
   const options = parseOptions();
   const log = (line: string) => console.log(`[soak] ${line}`);
   const cwd = process.cwd();
-  const mix = options.approvals ? [...MIX] : MIX.filter((m) => m.name !== "approval");
+  const agent = options.flavor === "databricks-agent";
+  const mix = MIX[options.flavor].filter((m) => options.approvals || m.name !== "approval");
   const token = `soak-${options.seed}`;
   const perKind = options.faults / FAULT_KINDS.length;
   const emulatorServer = await startEmulatorServer({
     port: 0,
     keepAliveTimeoutMs: options.keepAliveMs,
     options: {
+      flavor: options.flavor,
       token,
       timeScale: options.timeScale,
       seed: options.seed,
       latency: options.latency,
+      // Retrieves only: for the agent flavour those are the stream GETs that resume a cut (and the polls the
+      // app falls back to). A create is never faulted: it is never retried.
       faults: {
         rates: { retrieve: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, perKind])) },
         slowMs: options.slowMs,
         retryAfterSeconds: 1,
+        ...(options.streamCutMs ? { streamCutMs: options.streamCutMs } : {}),
       },
+      ...(agent
+        ? { agentServer: { crash: { rate: options.crashRate ?? 0, pauseMs: options.crashPauseMs ?? 0 } } }
+        : {}),
     },
   });
   const { emulator } = emulatorServer;
-  log(`emulator on ${emulatorServer.url}: retrieve faults ${options.faults * 100}% (seed ${options.seed})`);
+  const streams = agent ? tallyStreams(emulator, options.streamCutMs) : undefined;
+  log(
+    `emulator (${options.flavor}) on ${emulatorServer.url}: retrieve faults ${options.faults * 100}% (seed ${options.seed})` +
+      (agent
+        ? `, stream cut ${options.streamCutMs ? `after ${options.streamCutMs} ms` : "never"}, crash rate ${options.crashRate}`
+        : ""),
+  );
 
   await ensureBuild(cwd, log);
   const dataDir = mkdtempSync(join(tmpdir(), "soak-pglite-"));
@@ -133,17 +206,27 @@ async function main(): Promise<number> {
       continue;
     env[name] = value;
   }
+  Object.assign(
+    env,
+    agent
+      ? // The agent app's own URL and a bearer; no workspace (DATABRICKS_HOST) is needed with a token.
+        { SUPERVISOR_PROVIDER: "databricks-agent", DATABRICKS_AGENT_URL: emulatorServer.url }
+      : { SUPERVISOR_PROVIDER: "databricks", DATABRICKS_HOST: emulatorServer.url },
+  );
   Object.assign(env, {
     NODE_ENV: "production",
-    SUPERVISOR_PROVIDER: "databricks",
-    DATABRICKS_HOST: emulatorServer.url,
     DATABRICKS_TOKEN: token,
     PGLITE_DIR: dataDir,
     SUPERVISOR_POLL_INTERVAL_MS: String(options.pollMs),
     STREAM_BUDGET_MS: String(options.streamBudgetMs),
     EMULATOR_TIME_SCALE: String(options.timeScale),
   });
-  const app = await startApp({ cwd, port: await freePort(), env });
+  const app = await startApp({ cwd, port: await freePort(), env }).catch(async (error: unknown) => {
+    // Nothing ran: neither the emulator nor an empty data directory should outlive the failed start.
+    rmSync(dataDir, { recursive: true, force: true });
+    await emulatorServer.close();
+    throw error;
+  });
   log(`app on ${app.url} (pid ${app.pid}), data in ${dataDir}`);
   const memory = watchMemory(app.pid);
 
@@ -164,9 +247,9 @@ async function main(): Promise<number> {
         deadline,
         approve: options.approvals,
       });
-      const turns: Array<{ record: TurnRecord; scenario: (typeof MIX)[number]; tag: string }> = [];
+      const turns: Array<{ record: TurnRecord; scenario: Scenario; tag: string }> = [];
       for (let turn = 0; turn < options.turns; turn++) {
-        const scenario = mix[(chat + turn) % mix.length] as (typeof MIX)[number];
+        const scenario = mix[(chat + turn) % mix.length] as Scenario;
         const tag = turnTag(chat, turn);
         const record = await driver.turn(`${scenario.text} ${tag}`);
         turns.push({ record, scenario, tag });
@@ -181,6 +264,12 @@ async function main(): Promise<number> {
   memory.sample();
   memory.stop();
   await app.stop();
+
+  // Taken before the soak's own look at the runs below, which would count as retrieves (and polls).
+  const faultStats = emulator.faultStats();
+  const streamStats = streams ? structuredClone(streams) : undefined;
+  // Runs whose worker died and was taken over: GET's `attempt_number` (the stored view does not carry it).
+  const crashed = agent ? await crashedRuns(emulatorServer.url, token, emulator) : undefined;
 
   // Ground truth: the emulator's stored responses, grouped by the turn tag in their last user message.
   const byTag = new Map<string, UpstreamRecord[]>();
@@ -212,12 +301,19 @@ async function main(): Promise<number> {
     duplicated: [],
     storedLost: [],
     storedDuplicated: [],
+    discardedFinished: [],
+    strayDrafts: [],
+    unaccounted: 0,
     extraResponses: [],
     reconnects: 0,
     approvals: 0,
     itemsChecked: 0,
     upstreamResponses: emulator.inspect().length,
-    faults: emulator.faultStats(),
+    faults: faultStats,
+    ...(streamStats ? { streams: streamStats } : {}),
+    ...(crashed
+      ? { crashes: { runs: crashed.size, restartedDrafts: 0, movedDrafts: 0, storedDrafts: 0 } }
+      : {}),
     memory: memory.peak(),
     durationMs,
   };
@@ -256,12 +352,31 @@ async function main(): Promise<number> {
       const comparison = compareMessage(expected, record.final);
       note(report.lost, where, comparison.lost);
       note(report.duplicated, where, comparison.duplicated);
+      note(report.discardedFinished, where, comparison.discarded);
+      report.unaccounted += itemCount(comparison.unexpected);
       for (const stream of record.streams)
         note(report.duplicated, `${where} ${stream.kind} stream`, duplicatesInStream(stream.chunks));
       const storedMessage = stored?.messages.find((m) => m.id === record.final?.id);
       const storedComparison = compareMessage(expected, storedMessage);
       note(report.storedLost, where, storedComparison.lost);
       note(report.storedDuplicated, where, storedComparison.duplicated);
+      note(report.discardedFinished, `${where} (stored)`, storedComparison.discarded);
+      if (report.crashes && crashed) {
+        const drafts = discardedParts(record.final);
+        for (const { reason } of drafts) {
+          if (reason === "restarted") report.crashes.restartedDrafts += 1;
+          else report.crashes.movedDrafts += 1;
+        }
+        report.crashes.storedDrafts += discardedParts(storedMessage).length;
+        // A draft is set aside as `restarted` only when a worker died: one in a turn without a crash voided text
+        // for nothing.
+        const restarted = [...drafts, ...discardedParts(storedMessage)].filter(
+          (d) => d.reason === "restarted",
+        );
+        if (restarted.length > 0 && !upstream.some((r) => crashed.has(r.id))) {
+          report.strayDrafts.push(`${where}: ${restarted.length} restarted draft(s), no crashed run`);
+        }
+      }
       if (options.verbose && comparison.unexpected.length > 0) {
         log(
           `${where}: parts no upstream item accounts for: ${comparison.unexpected.map((f) => f.key.slice(0, 60)).join("; ")}`,
@@ -278,12 +393,33 @@ async function main(): Promise<number> {
     itemCount(report.duplicated.map((d) => d.finding)) > 0 ||
     itemCount(report.storedLost.map((l) => l.finding)) > 0 ||
     itemCount(report.storedDuplicated.map((d) => d.finding)) > 0 ||
+    report.discardedFinished.length > 0 ||
+    report.strayDrafts.length > 0 ||
     report.extraResponses.length > 0;
   if (failed && options.verbose) console.log(app.output().slice(-8000));
   await emulatorServer.close();
   if (!failed) rmSync(dataDir, { recursive: true, force: true });
   else log(`kept the app's data in ${dataDir} for a look`);
   return failed ? 1 : 0;
+}
+
+/** Ids of the stored runs a second worker took over (`attempt_number` above 1), asked without faults. */
+async function crashedRuns(
+  url: string,
+  token: string,
+  emulator: { inspect(): Array<{ response: { id: string } }> },
+): Promise<Set<string>> {
+  const crashed = new Set<string>();
+  await Promise.all(
+    emulator.inspect().map(async ({ response: { id } }) => {
+      const response = await fetch(`${url}/responses/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${token}`, [FAULTS_HEADER]: "none" },
+      });
+      const body = (await response.json()) as { attempt_number?: number };
+      if ((body.attempt_number ?? 1) > 1) crashed.add(id);
+    }),
+  );
+  return crashed;
 }
 
 main().then(

@@ -2,10 +2,16 @@
 
 import type { FaultStats } from "@/emulator";
 import { type Finding, itemCount } from "./count";
+import type { StreamTally } from "./streams";
 
 export interface SoakReport {
   command: string;
   options: {
+    flavor: "databricks" | "databricks-agent";
+    /** databricks-agent only. */
+    streamCutMs?: number;
+    crashRate?: number;
+    crashPauseMs?: number;
     chats: number;
     turns: number;
     faults: number;
@@ -24,6 +30,12 @@ export interface SoakReport {
   duplicated: Array<{ where: string; finding: Finding }>;
   storedLost: Array<{ where: string; finding: Finding }>;
   storedDuplicated: Array<{ where: string; finding: Finding }>;
+  /** Discarded text parts holding a finished upstream message's whole text (an answer set aside). */
+  discardedFinished: Array<{ where: string; finding: Finding }>;
+  /** Turns with a `restarted` draft but no crashed run. */
+  strayDrafts: string[];
+  /** Parts of the browser's final messages no upstream item accounts for (not failures; `--verbose` lists them). */
+  unaccounted: number;
   /** Turns whose number of upstream responses differs from the scenario's (a second run for one turn, or none). */
   extraResponses: Array<{ where: string; expected: number; actual: number }>;
   reconnects: number;
@@ -32,6 +44,13 @@ export interface SoakReport {
   itemsChecked: number;
   upstreamResponses: number;
   faults: FaultStats;
+  /** databricks-agent: how the emulator's event streams ended. */
+  streams?: StreamTally;
+  /**
+   * databricks-agent: runs a second worker took over, and the drafts set aside in the browser's final messages
+   * (`restarted`, `moved`) and in the stored ones.
+   */
+  crashes?: { runs: number; restartedDrafts: number; movedDrafts: number; storedDrafts: number };
   memory: { startRssMiB: number; treeRssMiB: number; mainHwmMiB: number; processes: number };
   durationMs: number;
 }
@@ -73,11 +92,38 @@ export function formatReport(report: SoakReport): string {
     ["items lost (stored)", String(itemCount(report.storedLost.map((l) => l.finding)))],
     ["items duplicated (stored)", String(itemCount(report.storedDuplicated.map((d) => d.finding)))],
     ["turns with a wrong number of upstream runs", String(report.extraResponses.length)],
+    ...(report.crashes
+      ? ([
+          ["drafts holding a finished item's text", String(report.discardedFinished.length)],
+          ["restarted drafts without a crash", String(report.strayDrafts.length)],
+        ] as Array<[string, string]>)
+      : []),
+    ["parts no upstream item accounts for", String(report.unaccounted)],
     ["reconnects", String(report.reconnects)],
     [
       "upstream requests",
       `create ${requests.create}, retrieve ${requests.retrieve}, cancel ${requests.cancel} (${report.upstreamResponses} responses)`,
     ],
+    ...(report.streams
+      ? ([
+          [
+            "upstream event streams",
+            `${report.streams.opened.create + report.streams.opened.resume} opened (create ${report.streams.opened.create}, resume ${report.streams.opened.resume}): ended by the run ${report.streams.ended}, cut after ${o.streamCutMs ? `${o.streamCutMs} ms` : "a time (off)"} ${report.streams.cutByTime}, cut by a fault ${report.streams.cutByFault}, closed by the app ${report.streams.closedByClient}`,
+          ],
+          [
+            "polls (a stream could not be re-opened)",
+            `${report.streams.polls} retrieves without a stream, on ${report.streams.polledRuns} runs`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
+    ...(report.crashes
+      ? ([
+          [
+            "crashes",
+            `${report.crashes.runs} runs taken over by a second worker; drafts set aside: ${report.crashes.restartedDrafts} restarted, ${report.crashes.movedDrafts} moved (${report.crashes.storedDrafts} in the stored messages)`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
     [
       "faults injected",
       `${totalFaults} (${requests.retrieve ? ((100 * totalFaults) / requests.retrieve).toFixed(1) : "0"}% of retrieves): ${faultList}`,
@@ -88,8 +134,12 @@ export function formatReport(report: SoakReport): string {
     ],
     ["duration", `${(report.durationMs / 1000).toFixed(1)} s`],
   ];
+  const agent =
+    o.flavor === "databricks-agent"
+      ? `, stream cut ${o.streamCutMs ? `after ${o.streamCutMs} ms` : "never"}, crash rate ${o.crashRate}, crash pause ${o.crashPauseMs} ms`
+      : "";
   const settings =
-    `retrieve faults ${(o.faults * 100).toFixed(0)}% spread evenly over 503/429/reset/malformed/slow, seed ${o.seed}, ` +
+    `flavor ${o.flavor}${agent}, retrieve faults ${(o.faults * 100).toFixed(0)}% spread evenly over 503/429/reset/malformed/slow, seed ${o.seed}, ` +
     `latency ${o.latency.minMs}-${o.latency.maxMs} ms, slow ${o.slowMs} ms, time scale ${o.timeScale}, ` +
     `poll ${o.pollMs} ms, stream budget ${o.streamBudgetMs} ms, emulator keep-alive ${o.keepAliveMs} ms`;
   return [
@@ -108,6 +158,11 @@ export function formatReport(report: SoakReport): string {
     ...details("Duplicated in the browser's message or a stream", describeFindings(report.duplicated)),
     ...details("Lost in the stored message", describeFindings(report.storedLost)),
     ...details("Duplicated in the stored message", describeFindings(report.storedDuplicated)),
+    ...details(
+      "Drafts set aside that hold a finished item's text",
+      describeFindings(report.discardedFinished),
+    ),
+    ...details("Restarted drafts without a crash", report.strayDrafts),
     ...details(
       "Turns with a wrong number of upstream runs",
       report.extraResponses.map((e) => `${e.where}: expected ${e.expected}, got ${e.actual}`),

@@ -9,3 +9,7 @@ export const STREAMING_PORT = PORT + 3;
 export const READ_ONLY_PORT = PORT + 4;
 /** The production build as a Databricks App against a standalone emulator workspace: e2e/databricks-app.spec.ts. */
 export const DATABRICKS_APP_PORT = PORT + 5;
+/** The production build on a Databricks agent app (LongRunningAgentServer) found by name: e2e/databricks-agent.spec.ts. */
+export const DATABRICKS_AGENT_PORT = PORT + 6;
+/** The production build on an Agent Bricks agent (DurableAgentServer): e2e/agent-bricks.spec.ts. */
+export const AGENT_BRICKS_PORT = PORT + 7;

@@ -44,11 +44,10 @@ describe("a chat on an Agent Bricks agent", () => {
     const asked = await store.getChat(chatId);
     const request = asked?.history.find((i) => i.type === "mcp_approval_request");
     expect(request).toMatchObject({ name: "search_web", server_label: "agent" });
-    expect(
-      asked?.messages
-        .at(-1)
-        ?.parts.some((p) => p.type === "dynamic-tool" && p.state === "approval-requested"),
-    ).toBe(true);
+    // The call the agent announced before pausing and the approval it asks for are one card.
+    expect((await transcript(store, chatId)).tools).toEqual(["search_web:approval-requested"]);
+    const agentCallId = (request?.agent_bricks as { call_id?: string } | undefined)?.call_id;
+    expect(agentCallId).toMatch(/^call_/);
     const chunks = await readUIStream(
       await startChatTurn(deps, {
         owner: OWNER,
@@ -58,13 +57,15 @@ describe("a chat on an Agent Bricks agent", () => {
     );
     const resume = invocations(seen).at(-1);
     expect(resume?.body?.input).toEqual({
-      resume: { decisions: [{ type: "approve", call_id: request?.id }] },
+      resume: { decisions: [{ type: "approve", call_id: agentCallId }] },
     });
     expect(resume?.headers.get("x-databricks-session-id")).toBe(chatId);
     expect(chunks.some((c) => c.type === "finish")).toBe(true);
     const done = await transcript(store, chatId);
     expect(done.state).toBe("completed");
     expect(done.text?.join(" ")).toMatch(/search_web/);
+    // The result the resumed run reports by the tool's name only lands on the approved card.
+    expect(done.tools).toEqual(["search_web:output-available"]);
   });
 
   it("Deny sends a reject with the reason, and the agent answers without running the tool", async () => {
@@ -83,9 +84,19 @@ describe("a chat on an Agent Bricks agent", () => {
       }),
     );
     expect(invocations(seen).at(-1)?.body?.input).toEqual({
-      resume: { decisions: [{ type: "reject", call_id: request?.id, message: "not today" }] },
+      resume: {
+        decisions: [
+          {
+            type: "reject",
+            call_id: (request?.agent_bricks as { call_id?: string } | undefined)?.call_id,
+            message: "not today",
+          },
+        ],
+      },
     });
-    expect((await transcript(store, chatId)).state).toBe("completed");
+    const done = await transcript(store, chatId);
+    expect(done.state).toBe("completed");
+    expect(done.tools).toEqual(["search_web:output-denied"]);
   });
 
   it("Stop stops following (there is no cancel upstream), says so, and keeps what was shown", async () => {

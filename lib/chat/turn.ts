@@ -63,7 +63,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
       conversation: conversationOf(chat, owner.id),
       prelude:
         turn.kind === "approval"
-          ? (writer) => writeDecisions(writer, turn.decisions)
+          ? (writer) => writeDecisions(writer, calls, turn.decisions)
           : turn.kind === "retry"
             ? (writer) => writeRetried(writer, existing)
             : undefined,
@@ -98,7 +98,7 @@ function lastAssistantMessageId(chat: ChatRecord | undefined): string {
 }
 
 /** Show the decisions on their cards at once; a denied tool will never produce output. */
-function writeDecisions(writer: ChunkWriter, decisions: Decision[]) {
+function writeDecisions(writer: ChunkWriter, calls: ToolCallTracker, decisions: Decision[]) {
   for (const { approvalRequestId, approve, reason } of decisions) {
     writer.write({
       type: "tool-approval-response",
@@ -106,7 +106,10 @@ function writeDecisions(writer: ChunkWriter, decisions: Decision[]) {
       approved: approve,
       ...(reason ? { reason } : {}),
     });
-    if (!approve) writer.write({ type: "tool-output-denied", toolCallId: approvalRequestId });
+    if (!approve) {
+      writer.write({ type: "tool-output-denied", toolCallId: approvalRequestId });
+      calls.deny(approvalRequestId);
+    }
   }
 }
 

@@ -9,12 +9,19 @@ export type ItemView =
   | { kind: "text"; id: string; text: string; after: ChatChunk[] }
   | { kind: "chunks"; chunks: ChatChunk[] };
 
+/** A call the message shows: when it started, its tool, and whether its result (or a denial) came. */
+interface ShownCall {
+  meta: ToolMetadata;
+  name: string;
+  state: "open" | "done" | "denied";
+}
+
 /**
  * The tool calls this assistant message already shows, with when each was first seen: an output for a call
  * the UI never saw would be rejected by the client, and the times give a card its duration.
  */
 export class ToolCallTracker {
-  private readonly calls = new Map<string, ToolMetadata>();
+  private readonly calls = new Map<string, ShownCall>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -36,10 +43,16 @@ export class ToolCallTracker {
         startedAt: tracker.now(),
         ...(part.toolMetadata as Partial<ToolMetadata> | undefined),
       } as ToolMetadata;
-      tracker.calls.set(
-        part.toolCallId,
-        restart.has(part.toolCallId) ? { ...meta, startedAt: tracker.now() } : meta,
-      );
+      tracker.calls.set(part.toolCallId, {
+        meta: restart.has(part.toolCallId) ? { ...meta, startedAt: tracker.now() } : meta,
+        name: part.toolName,
+        state:
+          part.state === "output-available" || part.state === "output-error"
+            ? "done"
+            : part.state === "output-denied"
+              ? "denied"
+              : "open",
+      });
     }
     return tracker;
   }
@@ -50,8 +63,13 @@ export class ToolCallTracker {
     input: unknown,
     meta: Omit<ToolMetadata, "startedAt">,
   ): ChatChunk {
-    const toolMetadata: ToolMetadata = { ...withoutUndefined(meta), startedAt: this.now() };
-    this.calls.set(toolCallId, toolMetadata);
+    // A call shown again (an agent's tool call that then asks for approval) keeps its card and its clock.
+    const shown = this.calls.get(toolCallId);
+    const toolMetadata: ToolMetadata = {
+      ...withoutUndefined(meta),
+      startedAt: shown?.meta.startedAt ?? this.now(),
+    };
+    this.calls.set(toolCallId, { meta: toolMetadata, name: toolName, state: shown?.state ?? "open" });
     return {
       type: "tool-input-available",
       toolCallId,
@@ -64,6 +82,27 @@ export class ToolCallTracker {
     };
   }
 
+  /** A person denied the call: its card stays denied, whatever the agent reports about it afterwards. */
+  deny(toolCallId: string): void {
+    const shown = this.calls.get(toolCallId);
+    if (shown) shown.state = "denied";
+  }
+
+  /**
+   * A tool result that names its tool but not its call (Agent Bricks' OpenAI agents, once a paused run goes
+   * on in a new one) belongs to the oldest call of that tool still waiting for its result: it gets that
+   * call's id, so it lands on its card and is stored paired. Anything else is returned as it is.
+   */
+  pairResult(item: UpstreamItem): UpstreamItem {
+    if (item.type !== "function_call_output" || typeof item.call_id === "string") return item;
+    const name = typeof item.name === "string" ? item.name : undefined;
+    const waiting = (state: ShownCall["state"]) =>
+      [...this.calls].find(([, call]) => call.state === state && (name === undefined || call.name === name));
+    // A denied call's result is the agent saying it did not run it: it goes with the denied card.
+    const match = waiting("open") ?? waiting("denied");
+    return { ...item, call_id: match?.[0] ?? `call_unpaired_${this.calls.size}` };
+  }
+
   /** The chunks that end a call: its input first if the UI has not seen it, then its output or error. */
   output(
     toolCallId: string,
@@ -72,12 +111,15 @@ export class ToolCallTracker {
   ): ChatChunk[] {
     const chunks: ChatChunk[] = [];
     if (!this.calls.has(toolCallId)) chunks.push(this.input(toolCallId, "tool", {}, { kind }));
-    const started = this.calls.get(toolCallId) as ToolMetadata;
-    const toolMetadata: ToolMetadata = { ...started, finishedAt: this.now() };
+    const shown = this.calls.get(toolCallId) as ShownCall;
+    const denied = shown.state === "denied";
+    shown.state = "done";
+    if (denied) return chunks; // the card stays denied; the agent's words about it follow as its text
+    const toolMetadata: ToolMetadata = { ...shown.meta, finishedAt: this.now() };
     const common = {
       toolCallId,
       dynamic: true,
-      providerExecuted: started.kind !== "client",
+      providerExecuted: shown.meta.kind !== "client",
       toolMetadata,
     } as const;
     chunks.push(

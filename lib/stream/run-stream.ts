@@ -98,7 +98,8 @@ export async function streamRunToUI(
           break;
         }
         case "item": {
-          const view = viewItem(event.item, event.index, calls, options.clientTools);
+          const item = calls.pairResult(event.item);
+          const view = viewItem(item, event.index, calls, options.clientTools);
           if (view?.kind === "text") {
             // What was streamed is not sent again: only the rest (all of it when polled). A final text that does
             // not continue what was streamed (a correct upstream never sends one) adds nothing.
@@ -121,7 +122,7 @@ export async function streamRunToUI(
             closeLive();
             for (const chunk of view.chunks) writer.write(chunk);
           }
-          await options.onItemSent?.(event.item, event.cursor);
+          await options.onItemSent?.(item, event.cursor);
           break;
         }
         case "end": {

@@ -29,6 +29,16 @@ export class AgentBricksTranslator {
     this.items = new AgentBricksItems(`${invocationId.slice(0, 8)}-`);
   }
 
+  /**
+   * The run as the create answered it, before any frame: a run queued behind its session's earlier ones sends
+   * nothing until it starts, and the chat should say "Queued" meanwhile, not "Submitting".
+   */
+  opening(): UpstreamStreamEvent[] {
+    if (this.named) return [];
+    this.named = true;
+    return [{ type: "response.created", response: this.response(this.initialStatus) }];
+  }
+
   /** The events for one frame. */
   frame(id: string | undefined, data: string): UpstreamStreamEvent[] {
     if (this.ended) return [];
@@ -45,11 +55,7 @@ export class AgentBricksTranslator {
     }
     if (!event || typeof event !== "object") return [];
     const at = sequence !== undefined ? { sequence_number: sequence } : {};
-    const events: UpstreamStreamEvent[] = [];
-    if (!this.named) {
-      this.named = true;
-      events.push({ type: "response.created", response: this.response(this.initialStatus), ...at });
-    }
+    const events: UpstreamStreamEvent[] = this.opening();
     switch (event.type) {
       case "run.started":
         // A second start is a recovery attempt: the agent runs the turn again from its start.

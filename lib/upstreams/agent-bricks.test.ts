@@ -5,7 +5,7 @@ import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { agentBricksClient } from "./agent-bricks";
 import { AgentBricksTranslator, fromStatusAnswer } from "./agent-bricks-events";
 import { toBricksInput } from "./agent-bricks-input";
-import { fromInterrupt } from "./agent-bricks-items";
+import { AgentBricksItems } from "./agent-bricks-items";
 
 const user = (text: string): UpstreamItem => ({
   type: "message",
@@ -25,6 +25,9 @@ const interrupt = {
   },
 };
 
+const doneItems = (events: UpstreamStreamEvent[]) =>
+  events.flatMap((e) => (e.type === "response.output_item.done" ? [e.item as UpstreamItem] : []));
+
 function responseOf(event: UpstreamStreamEvent | undefined): UpstreamResponse {
   if (!event?.response) throw new Error(`no response in ${JSON.stringify(event)}`);
   return event.response as UpstreamResponse;
@@ -39,7 +42,7 @@ describe("Agent Bricks input", () => {
   });
 
   it("sends the decisions on a pause as resume, one per action in the interrupt's order, with call ids", () => {
-    const [a, b] = fromInterrupt(interrupt, "7") as [UpstreamItem, UpstreamItem];
+    const [a, b] = new AgentBricksItems("x-").fromMessage(interrupt, "7") as [UpstreamItem, UpstreamItem];
     const input = [
       user("do it"),
       b,
@@ -117,6 +120,41 @@ describe("Agent Bricks events", () => {
       [...first, ...again].filter((e) => e.type === "response.output_text.delta").map((e) => e.delta),
     ).toEqual(["a", "b"]);
     expect(t.lastSequence).toBe(47);
+  });
+
+  it("a pause takes the card of the call the agent announced before it (OpenAI: by name; LangChain: by id)", () => {
+    const t = new AgentBricksTranslator("22222222-3333", "active");
+    const announced = [
+      ...frame(t, 1, {
+        type: "message",
+        message: {
+          role: "assistant",
+          content: "",
+          tool_calls: [{ name: "send_message", args: { to: "ops" } }],
+        },
+      }),
+      ...frame(t, 2, {
+        type: "message",
+        message: { type: "ai", content: "", tool_calls: [{ id: "lc_7", name: "create_ticket", args: {} }] },
+      }),
+    ];
+    const calls = doneItems(announced);
+    const paused = doneItems(frame(t, 3, interrupt));
+    expect(paused.map((i) => i?.id)).toEqual(calls.map((i) => i?.call_id));
+    expect(paused[1]?.id).toBe("lc_7");
+    // The decisions still carry the agent's own call ids.
+    expect(paused.map((i) => (i?.agent_bricks as { call_id?: string } | undefined)?.call_id)).toEqual([
+      "call_a",
+      "call_b",
+    ]);
+  });
+
+  it("a result whose call was in an earlier run goes without a call id, its tool named, for the chat to pair", () => {
+    const t = new AgentBricksTranslator("33333333-4444", "active");
+    const items = doneItems(
+      frame(t, 1, { type: "message", message: { role: "tool", name: "send_message", content: "sent" } }),
+    );
+    expect(items).toEqual([{ type: "function_call_output", name: "send_message", output: "sent" }]);
   });
 
   it("a second run.started (a recovery attempt) voids the text the crashed attempt was writing", () => {

@@ -23,8 +23,13 @@ const CALL_TIMEOUT_MS = 30_000;
  */
 type SessionContract = "body" | "header";
 
-/** Learnt per server and kept for the process: a client is made per request for a forwarded user token. */
-const sessionContracts = new Map<string, SessionContract>();
+/**
+ * Learnt per server and kept for the process (on `globalThis`, as Next bundles this module once per route): a
+ * client is made per request for a forwarded user token.
+ */
+const slot = globalThis as { __backgroundAgentChatSessionContracts?: Map<string, SessionContract> };
+slot.__backgroundAgentChatSessionContracts ??= new Map();
+const sessionContracts = slot.__backgroundAgentChatSessionContracts;
 
 /**
  * The engine's client for an agent served by the Agent Bricks runtime (DurableAgentServer): `POST
@@ -152,6 +157,7 @@ class AgentBricksEventStream implements UpstreamEventStream {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<UpstreamStreamEvent> {
+    yield* this.translator.opening();
     for await (const message of serverSentEvents(this.response.body)) {
       if (this.controller.signal.aborted) return;
       yield* this.translator.frame(message.id, message.data);

@@ -2,9 +2,12 @@ import { callJson, UpstreamHttpError } from "./http";
 
 /**
  * A Databricks App's URL from its name: `GET {workspace}/api/2.0/apps/{name}` → `url`, asked once per process
- * and app (a failure is not kept: the next request asks again, so an app deployed meanwhile is found).
+ * and app (a failure is not kept: the next request asks again, so an app deployed meanwhile is found). Kept on
+ * `globalThis`: Next bundles this module once per route, and the health report must see what the chat found.
  */
-const resolved = new Map<string, Promise<string>>();
+const slot = globalThis as { __backgroundAgentChatAppUrls?: Map<string, Promise<string>> };
+slot.__backgroundAgentChatAppUrls ??= new Map();
+const resolved = slot.__backgroundAgentChatAppUrls;
 
 export function appUrlResolver(options: {
   /** The workspace URL (DATABRICKS_HOST). */

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "@/lib/shared/chat";
+import { ToolCallTracker, viewItem } from "./item-parts";
+
+// An agent that reports a tool's result by the tool's name only (Agent Bricks' OpenAI agents, once a paused run
+// goes on in a new one): the result must land on the card the person decided, never on a card of its own.
+
+const asked: ChatMessage = {
+  id: "a1",
+  role: "assistant",
+  parts: [
+    {
+      type: "dynamic-tool",
+      toolName: "send_message",
+      toolCallId: "card-1",
+      state: "approval-requested",
+      input: {},
+      approval: { id: "card-1" },
+    },
+    {
+      type: "dynamic-tool",
+      toolName: "send_message",
+      toolCallId: "card-2",
+      state: "approval-requested",
+      input: {},
+      approval: { id: "card-2" },
+    },
+  ],
+} as ChatMessage;
+
+const result = (output: string) => ({ type: "function_call_output", name: "send_message", output });
+
+describe("a tool result without its call's id", () => {
+  it("goes with the oldest call of its tool still waiting, and then the next one", () => {
+    const calls = ToolCallTracker.continuing(asked, ["card-1", "card-2"], () => 0);
+    const first = calls.pairResult(result("sent 1"));
+    expect(first.call_id).toBe("card-1");
+    expect(viewItem(first, 0, calls)).toMatchObject({
+      kind: "chunks",
+      chunks: [{ type: "tool-output-available", toolCallId: "card-1", output: "sent 1" }],
+    });
+    expect(calls.pairResult(result("sent 2")).call_id).toBe("card-2");
+  });
+
+  it("goes with a denied card, which stays denied (no output shown on it)", () => {
+    const calls = ToolCallTracker.continuing(asked, [], () => 0);
+    calls.deny("card-1");
+    viewItem(calls.pairResult(result("sent")), 0, calls); // card-2 was approved and ran
+    const rejection = calls.pairResult(result("The person rejected this."));
+    expect(rejection.call_id).toBe("card-1");
+    expect(viewItem(rejection, 1, calls)).toEqual({ kind: "chunks", chunks: [] });
+  });
+
+  it("with no call of its tool shown, gets a card of its own", () => {
+    const calls = new ToolCallTracker(() => 0);
+    const paired = calls.pairResult(result("x"));
+    expect(typeof paired.call_id).toBe("string");
+    const view = viewItem(paired, 0, calls);
+    expect(view?.kind === "chunks" && view.chunks.map((c) => c.type)).toEqual([
+      "tool-input-available",
+      "tool-output-available",
+    ]);
+  });
+
+  it("leaves results that name their call alone", () => {
+    const calls = ToolCallTracker.continuing(asked, [], () => 0);
+    const item = { type: "function_call_output", call_id: "card-2", output: "y" };
+    expect(calls.pairResult(item)).toBe(item);
+  });
+});

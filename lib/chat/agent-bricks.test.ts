@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { invocationDetails } from "@/emulator/agent-bricks/store";
-import { STOPPED_FOLLOWING_NOTICE } from "@/lib/shared/chat";
+import { discardedTextReason, STOPPED_FOLLOWING_NOTICE } from "@/lib/shared/chat";
+import { RUN_FAILED } from "@/lib/upstreams/agent-bricks-events";
 import { cancelChatRun } from "./cancel";
 import { OWNER, readUIStream, runToEnd, setupAgent, streamedText, transcript } from "./testing";
 import { startChatTurn } from "./turn";
@@ -143,6 +144,32 @@ describe("a chat on an Agent Bricks agent", () => {
     expect(new Set(ids).size).toBe(1);
     expect(emulator.inspect()).toHaveLength(1);
     expect(invocationDetails(emulator.inspect()[0] as never)?.attempts).toBe(1);
+  });
+
+  it("a worker that dies mid-answer: its draft is set aside with a note, the recovered answer shown once", async () => {
+    const { deps, store } = setupAgent("agent-bricks", {
+      emulator: { agentBricks: { crash: { pauseMs: 200 } } },
+    });
+    const chatId = crypto.randomUUID();
+    const chunks = (await runToEnd(deps, chatId, "Please crash while answering")).flat();
+    const chat = await store.getChat(chatId);
+    expect(chat?.run?.state).toBe("completed");
+    const texts = (chat?.messages.at(-1)?.parts ?? []).filter((p) => p.type === "text");
+    expect(texts.filter((p) => discardedTextReason(p) === "restarted")).toHaveLength(1);
+    const answers = chat?.history.filter((i) => i.type === "message" && i.role === "assistant") ?? [];
+    expect(answers).toHaveLength(1);
+    expect(texts.filter((p) => !discardedTextReason(p))).toHaveLength(1);
+    expect(chunks.some((c) => c.type === "data-run-outcome")).toBe(false);
+  });
+
+  it("shows a failed run's error, saying where its reason is", async () => {
+    const { deps, store } = setupAgent("agent-bricks");
+    const chatId = crypto.randomUUID();
+    const chunks = (await runToEnd(deps, chatId, "Make this request fail, please.")).flat();
+    expect((await transcript(store, chatId)).state).toBe("failed");
+    expect(chunks.find((c) => c.type === "data-run-outcome")).toMatchObject({
+      data: { status: "failed", message: expect.stringContaining(RUN_FAILED) },
+    });
   });
 
   it("follows a run whose event stream is cut every few hundred ms: each item once, in order", async () => {

@@ -105,6 +105,35 @@ test("Retry runs a stopped answer again in place, also after a reload", async ({
   expect(await assistantMessages(page).locator(".markdown").allTextContents()).toEqual(answer);
 });
 
+test("a Retry that fails again says so below the retried text, the note staying where the retry began", async ({
+  page,
+}) => {
+  // On the 2 s stream budget: the retried run is handed over, and the message rebuilt, at least once.
+  await page.goto(`http://127.0.0.1:${BUDGET_PORT}/`);
+  await ask(page, "Make this request fail, please.");
+  await waitForRunToEnd(page);
+  const message = assistantMessages(page).last();
+  await expect(message.getByRole("alert")).toHaveCount(1);
+  await page.getByRole("button", { name: "Retry" }).click();
+  await waitForRunToEnd(page);
+  const check = async () => {
+    await expect(assistantMessages(page)).toHaveCount(1);
+    await expect(message.getByRole("note")).toHaveText(/^Retried after: /);
+    await expect(message.getByRole("alert")).toHaveCount(1);
+    // In reading order: the first attempt's text, the note, the retried text, and its failure last.
+    const order = await message
+      .locator('[role="note"], [role="alert"], .markdown')
+      .evaluateAll((nodes) =>
+        nodes.map((n) => n.getAttribute("role") ?? "text").filter((r, i, all) => r !== all[i - 1]),
+      );
+    expect(order).toEqual(["text", "note", "text", "alert"]);
+    await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(1);
+  };
+  await check();
+  await page.reload();
+  await check();
+});
+
 test("an approval follow-up survives hand-overs too", async ({ page }) => {
   await page.goto(`http://127.0.0.1:${BUDGET_PORT}/`);
   await ask(page, "Search the web for lakehouse news");

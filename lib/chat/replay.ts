@@ -1,3 +1,4 @@
+import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import { type ChatChunk, type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
 
@@ -18,9 +19,21 @@ export function replayTurn(
   items: readonly UpstreamItem[],
   calls: ToolCallTracker,
   clientTools: ReadonlySet<string>,
+  /** The stored message: its retry notes go back where each retry began (they are no upstream items). */
+  stored?: ChatMessage,
 ): ChatChunk[] {
   const chunks: ChatChunk[] = [{ type: "start-step" }];
+  const notes = (stored?.parts ?? []).flatMap((part) =>
+    part.type === "data-run-outcome" && part.data.status === "retried" ? [part] : [],
+  );
+  const notesAt = (index: number) => {
+    for (const note of notes) {
+      if ((note.data.atItem ?? 0) === index || (index === items.length && (note.data.atItem ?? 0) > index))
+        chunks.push({ type: "data-run-outcome", id: note.id ?? "run-outcome", data: note.data });
+    }
+  };
   items.forEach((item, index) => {
+    notesAt(index);
     if (item.type === "mcp_approval_response") {
       const approvalId = String(item.approval_request_id);
       const reason = typeof item.reason === "string" && item.reason ? { reason: item.reason } : {};
@@ -43,5 +56,6 @@ export function replayTurn(
       chunks.push(...view.chunks);
     }
   });
+  notesAt(items.length);
   return chunks;
 }

@@ -1,6 +1,6 @@
 import type { ConversationRef } from "@/lib/background";
 import type { RunState } from "@/lib/db/chat-store";
-import type { ChatMessage } from "@/lib/shared/chat";
+import { attemptOutcomeId, type ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
 import { stoppedNotice } from "@/lib/stream/run-stream";
@@ -30,6 +30,8 @@ export interface RunResponseOptions {
   resume?: ResumePoint;
   /** The chat's conversation as the agent knows it, and who asks. */
   conversation: ConversationRef;
+  /** Which attempt of the answer this run is (a retry's is one more than the one it retries); default 1. */
+  attempt?: number;
 }
 
 /**
@@ -45,9 +47,10 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
   return uiMessageStreamResponse({
     originalMessages: options.originalMessages,
     headers: STREAM_HEADERS,
-    execute: async (writer) => {
-      writer.write({ type: "start", messageId: runId });
-      options.prelude?.(writer);
+    execute: async (stream) => {
+      stream.write({ type: "start", messageId: runId });
+      options.prelude?.(stream);
+      const writer = outcomesOfAttempt(stream, options.attempt ?? 1);
       const live = registerLiveRun(runId);
       const watch = watchStoredRun({ ...deps, chatId, runId, intervalMs: deps.pollIntervalMs });
       // Stop reaches this loop directly (same process) or through the stored run (another instance).
@@ -103,4 +106,16 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
       await deps.store.finishRun(chatId, runId, finalState, responseMessage, finalError);
     },
   });
+}
+
+/** The run's outcome part under its attempt's id, so a retry's outcome does not overwrite the note before it. */
+function outcomesOfAttempt(writer: ChunkWriter, attempt: number): ChunkWriter {
+  const id = attemptOutcomeId(attempt);
+  if (id === "run-outcome") return writer;
+  return {
+    write: (chunk) =>
+      writer.write(
+        chunk.type === "data-run-outcome" && chunk.id === "run-outcome" ? { ...chunk, id } : chunk,
+      ),
+  };
 }

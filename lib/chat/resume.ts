@@ -1,5 +1,5 @@
 import { ApiError } from "@/lib/http/errors";
-import type { TurnSettings } from "@/lib/shared/chat";
+import { currentAttempt, type TurnSettings } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import { conversationOf } from "./conversation";
 import { currentTurnItems, replayTurn } from "./replay";
@@ -35,7 +35,8 @@ export async function resumeChatRun(
     return null;
   }
   const calls = new ToolCallTracker(deps.clock.now);
-  const replay = replayTurn(currentTurnItems(chat.history), calls, new Set(deps.registry.names()));
+  const stored = chat.messages.find((m) => m.id === run.runId);
+  const replay = replayTurn(currentTurnItems(chat.history), calls, new Set(deps.registry.names()), stored);
   return respondWithRun(
     { ...deps, settings: request.settings },
     {
@@ -47,6 +48,7 @@ export async function resumeChatRun(
       calls,
       clientSignal: request.signal,
       conversation: conversationOf(chat, request.ownerId),
+      attempt: currentAttempt(stored),
       prelude: (writer) => {
         for (const chunk of replay) writer.write(chunk);
       },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cancelChatRun } from "./cancel";
+import { resumeChatRun } from "./resume";
 import { OWNER, readUIStream, say, setup, streamedText } from "./testing";
-import { startChatTurn } from "./turn";
+import { startChatTurn, type TurnInput } from "./turn";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,7 +30,7 @@ describe("Retry", () => {
     expect(retried).toContainEqual({
       type: "data-run-outcome",
       id: "run-outcome",
-      data: { status: "retried", message: "Retried after: The run was stopped." },
+      data: { status: "retried", message: "Retried after: The run was stopped.", atItem: expect.any(Number) },
     });
     expect(streamedText(retried)).toMatch(/multi-step data analysis/);
     expect(retried.at(-1)).toEqual({ type: "finish", finishReason: "stop" });
@@ -45,8 +46,52 @@ describe("Retry", () => {
       {
         type: "data-run-outcome",
         id: "run-outcome",
-        data: { status: "retried", message: "Retried after: The run was stopped." },
+        data: {
+          status: "retried",
+          message: "Retried after: The run was stopped.",
+          atItem: expect.any(Number),
+        },
       },
+    ]);
+  });
+
+  it("a retry that fails again: the note stays where the retry began, the new failure ends the message", async () => {
+    // A 300 ms stream budget: every attempt is handed over to reconnects, which rebuild the message.
+    const { deps, store } = setup(300, undefined, undefined, undefined, { timeScale: 0.5 });
+    const outcomes = async () =>
+      ((await store.getChat("twice"))?.messages.at(-1)?.parts ?? []).flatMap((p) =>
+        p.type === "data-run-outcome" ? [`${p.id}:${p.data.status}`] : p.type === "text" ? ["text"] : [],
+      );
+    const attempt = async (turn: TurnInput) => {
+      const streams = [
+        await readUIStream(await startChatTurn(deps, { owner: OWNER, chatId: "twice", turn })),
+      ];
+      while (!streams.at(-1)?.some((c) => c.type === "finish")) {
+        const resumed = await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "twice" });
+        if (!resumed) throw new Error("the run neither finished nor can be resumed");
+        streams.push(await readUIStream(resumed));
+      }
+      return streams;
+    };
+    const first = await attempt(say("Make this request fail, please."));
+    expect(first.length).toBeGreaterThan(1);
+    expect(await outcomes()).toEqual(["text", "run-outcome:failed"]);
+
+    await attempt({ kind: "retry" });
+    expect(await outcomes()).toEqual(["text", "run-outcome:retried", "text", "run-outcome-2:failed"]);
+    const chat = await store.getChat("twice");
+    const note = chat?.messages.at(-1)?.parts.find((p) => p.type === "data-run-outcome");
+    expect(note?.type === "data-run-outcome" && note.data.message).toMatch(/^Retried after: /);
+    expect(chat?.run?.state).toBe("failed");
+
+    await attempt({ kind: "retry" });
+    expect(await outcomes()).toEqual([
+      "text",
+      "run-outcome:retried",
+      "text",
+      "run-outcome-2:retried",
+      "text",
+      "run-outcome-3:failed",
     ]);
   });
 

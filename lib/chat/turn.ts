@@ -2,10 +2,11 @@ import { generateId } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
 import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
-import type { ChatMessage, TurnSettings } from "@/lib/shared/chat";
+import { attemptOutcomeId, type ChatMessage, currentAttempt, type TurnSettings } from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { conversationOf } from "./conversation";
+import { currentTurnItems } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
 
 export type { TurnDeps } from "./respond";
@@ -61,6 +62,11 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
       calls,
       clientSignal: request.signal,
       conversation: conversationOf(chat, owner.id),
+      // A retry is the answer's next attempt; an approval goes on with the attempt that asked for it.
+      attempt:
+        turn.kind === "message"
+          ? 1
+          : currentAttempt(existing?.messages.at(-1)) + (turn.kind === "retry" ? 1 : 0),
       prelude:
         turn.kind === "approval"
           ? (writer) => writeDecisions(writer, calls, turn.decisions)
@@ -113,13 +119,23 @@ function writeDecisions(writer: ChunkWriter, calls: ToolCallTracker, decisions: 
   }
 }
 
-/** Replace the earlier attempt's notice on the message with one saying it was retried, and why. */
+/**
+ * Replace the earlier attempt's notice on the message, in its place, with one saying it was retried and why
+ * (and where in the turn's items, for a message rebuilt from them).
+ */
 function writeRetried(writer: ChunkWriter, chat: ChatRecord | undefined) {
-  const previous = chat?.messages.at(-1)?.parts.findLast((part) => part.type === "data-run-outcome");
+  const message = chat?.messages.at(-1);
+  const previous = message?.parts.findLast((part) => part.type === "data-run-outcome");
   const why = previous?.type === "data-run-outcome" ? previous.data.message : "The run ended early.";
   writer.write({
     type: "data-run-outcome",
-    id: "run-outcome",
-    data: { status: "retried", message: `Retried after: ${why}` },
+    id:
+      (previous?.type === "data-run-outcome" ? previous.id : undefined) ??
+      attemptOutcomeId(currentAttempt(message)),
+    data: {
+      status: "retried",
+      message: `Retried after: ${why}`,
+      atItem: currentTurnItems(chat?.history ?? []).length,
+    },
   });
 }

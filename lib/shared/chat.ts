@@ -16,6 +16,11 @@ export interface RunOutcomeData {
   /** `retried`: an earlier attempt of this answer ended early (the message says how) and was run again. */
   status: "failed" | "cancelled" | "incomplete" | "expired" | "error" | "retried";
   message: string;
+  /**
+   * `retried`: how many of the turn's upstream items came before the retry, so a message rebuilt from them (a
+   * reconnect) puts the note back where the retry began.
+   */
+  atItem?: number;
 }
 
 /** An upstream item type the UI has no dedicated card for: shown generically, never dropped. */
@@ -81,13 +86,31 @@ export function discardedTextReason(part: { providerMetadata?: unknown }): "rest
   return reason === "restarted" || reason === "moved" ? reason : undefined;
 }
 
-/** `message` with its outcome note set to `outcome`, replacing an earlier one (as the stream protocol does). */
+/**
+ * The id of the outcome part of an answer's attempt (1 for the first). A data part with the same id replaces
+ * the earlier one in place, so each attempt has its own: a retry's note takes the place of the outcome it
+ * follows, and the retried attempt's own outcome comes after the text it ends, not above it.
+ */
+export function attemptOutcomeId(attempt: number): string {
+  return attempt <= 1 ? "run-outcome" : `run-outcome-${attempt}`;
+}
+
+/** Which attempt of the answer `message` shows last: one more than the retries it notes. */
+export function currentAttempt(message: ChatMessage | undefined): number {
+  const retries = (message?.parts ?? []).filter(
+    (part) => part.type === "data-run-outcome" && part.data.status === "retried",
+  ).length;
+  return retries + 1;
+}
+
+/** `message` with its current attempt's outcome set to `outcome`, replacing an earlier one (as the stream does). */
 export function withRunOutcome(message: ChatMessage, outcome: RunOutcomeData): ChatMessage {
+  const id = attemptOutcomeId(currentAttempt(message));
   return {
     ...message,
     parts: [
-      ...message.parts.filter((part) => part.type !== "data-run-outcome"),
-      { type: "data-run-outcome", id: "run-outcome", data: outcome },
+      ...message.parts.filter((part) => !(part.type === "data-run-outcome" && part.id === id)),
+      { type: "data-run-outcome", id, data: outcome },
     ],
   };
 }

@@ -171,6 +171,18 @@ function corpus(ownChat: string, victimChat: string, approvalId: string): Case[]
     },
     { name: "delete: unknown chat", method: "DELETE", path: "/api/chat/no-such-chat", status: 404 },
     { name: "delete: someone else's chat", method: "DELETE", path: `/api/chat/${victimChat}`, status: 404 },
+    {
+      name: "delete: stop is neither true nor false",
+      method: "DELETE",
+      path: `/api/chat/${ownChat}?stop=maybe`,
+      status: 400,
+    },
+    {
+      name: "delete and stop: someone else's chat",
+      method: "DELETE",
+      path: `/api/chat/${victimChat}?stop=true`,
+      status: 404,
+    },
     { name: "cancel: bad id", method: "POST", path: "/api/chat/bad%20id/cancel", status: 400 },
     { name: "cancel: unknown chat", method: "POST", path: "/api/chat/no-such-chat/cancel", status: 404 },
     {

@@ -96,26 +96,43 @@ test("deleting a chat that is not open keeps the current page", async ({ page })
   await expect(chatLink(page, current)).toHaveAttribute("aria-current", "page");
 });
 
-test("a refused delete shows the server's reason next to the chat; running chats show a spinner", async ({
-  page,
-}) => {
-  const chat = { id: "sidebar-e2e-running", title: "A chat with a run going", createdAt: 1, updatedAt: 2 };
+test("a refused delete shows the server's reason next to the chat", async ({ page }) => {
+  // A run started elsewhere after the list was loaded: the server refuses, and says why.
+  const chat = { id: "sidebar-e2e-refused", title: "A chat a run started in", createdAt: 1, updatedAt: 2 };
+  const reason = "This chat's answer is still being written: stop it before deleting the chat.";
   await page.route("**/api/chats", (route) =>
-    route.fulfill({ json: { chats: [{ ...chat, running: true }] } }),
+    route.fulfill({ json: { chats: [{ ...chat, running: false }] } }),
   );
   await page.route(`**/api/chat/${chat.id}`, (route) =>
-    route.fulfill({
-      status: 409,
-      json: { error: { code: "conflict", message: "Stop the run before deleting this chat." } },
-    }),
+    route.fulfill({ status: 409, json: { error: { code: "conflict", message: reason } } }),
   );
   await page.goto("/");
   const item = history(page).getByRole("listitem").filter({ hasText: chat.title });
-  await expect(item.getByRole("img", { name: "running" })).toBeVisible();
   await item.getByRole("button", { name: `Delete chat "${chat.title}"` }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
-  await expect(item.getByRole("alert")).toHaveText("Stop the run before deleting this chat.");
+  await expect(item.getByRole("alert")).toHaveText(reason);
   await expect(item.getByRole("link", { name: chat.title })).toBeVisible();
+});
+
+test("a chat whose answer is being written shows a spinner, and Delete offers to stop it first", async ({
+  page,
+}) => {
+  const title = unique("Run a slow multi-step analysis of the sales data");
+  await page.goto("/");
+  await ask(page, title);
+  await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
+  const item = history(page).getByRole("listitem").filter({ hasText: title });
+  await expect(item.getByRole("img", { name: "running" })).toBeVisible();
+  await item.getByRole("button", { name: `Delete chat "${title}"` }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Stop and delete this chat?" });
+  await expect(dialog).toContainText("still being written");
+  await dialog.getByRole("button", { name: "Stop and delete" }).click();
+  // The open chat is gone: a new chat, and the chat is in no list, also after a reload.
+  await expect(page).toHaveURL(/\/$/);
+  await expect(chatLink(page, title)).toHaveCount(0);
+  await page.reload();
+  await expect(history(page).getByRole("link", { name: "New chat" })).toBeVisible();
+  await expect(chatLink(page, title)).toHaveCount(0);
 });
 
 test("an empty history says so", async ({ page }) => {

@@ -6,6 +6,8 @@ import type { ChatSummary } from "@/lib/client/chat-list-store";
 interface DeleteChatDialogProps {
   /** The chat to confirm; `null` keeps the dialog closed. */
   chat: ChatSummary | null;
+  /** An answer is still being written in it: deleting stops it first, and the dialog says so. */
+  live: boolean;
   onConfirm(chat: ChatSummary): void;
   onCancel(): void;
 }
@@ -14,7 +16,7 @@ interface DeleteChatDialogProps {
  * "Delete this chat?" as a native modal dialog: focus moves to Cancel, Tab stays inside, Esc cancels and the
  * browser gives focus back to the Delete button that opened it.
  */
-export function DeleteChatDialog({ chat, onConfirm, onCancel }: DeleteChatDialogProps) {
+export function DeleteChatDialog({ chat, live, onConfirm, onCancel }: DeleteChatDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
@@ -42,10 +44,11 @@ export function DeleteChatDialog({ chat, onConfirm, onCancel }: DeleteChatDialog
       className="m-auto w-[min(24rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-4 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
     >
       <h2 id={titleId} className="font-semibold">
-        Delete this chat?
+        {live ? "Stop and delete this chat?" : "Delete this chat?"}
       </h2>
       <p id={descriptionId} className="mt-2 text-sm break-words text-zinc-600 dark:text-zinc-400">
-        “{chat?.title}” and all its messages will be deleted. This cannot be undone.
+        {live ? "An answer is still being written in it: it will be stopped first. " : ""}“{chat?.title}” and
+        all its messages will be deleted. This cannot be undone.
       </p>
       <div className="mt-4 flex justify-end gap-2">
         <button
@@ -61,7 +64,7 @@ export function DeleteChatDialog({ chat, onConfirm, onCancel }: DeleteChatDialog
           onClick={() => chat && onConfirm(chat)}
           className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600"
         >
-          Delete
+          {live ? "Stop and delete" : "Delete"}
         </button>
       </div>
     </dialog>

@@ -83,11 +83,11 @@ export function Sidebar() {
     if (event.target === event.currentTarget) setOverlayOpen(false);
   };
 
-  const confirmDelete = async (chat: ChatSummary) => {
+  const confirmDelete = async (chat: ChatSummary, stop: boolean) => {
     setPendingDelete(null);
     setErrors(({ [chat.id]: _, ...rest }) => rest);
     setDeleting((ids) => new Set(ids).add(chat.id));
-    const result = await deleteChat(chat.id);
+    const result = await deleteChat(chat.id, { stop });
     setDeleting((ids) => {
       const next = new Set(ids);
       next.delete(chat.id);
@@ -147,7 +147,8 @@ export function Sidebar() {
       </dialog>
       <DeleteChatDialog
         chat={pendingDelete}
-        onConfirm={(chat) => void confirmDelete(chat)}
+        live={pendingDelete ? isLive(pendingDelete) : false}
+        onConfirm={(chat) => void confirmDelete(chat, isLive(chat))}
         onCancel={() => setPendingDelete(null)}
       />
     </>

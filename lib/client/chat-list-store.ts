@@ -12,8 +12,11 @@ interface ChatListState {
   /** Why the last refresh failed (the list shown, if any, is the previous one). */
   loadError?: string;
   refresh(): Promise<void>;
-  /** DELETE the chat; on success (or when it was already gone) it leaves the list at once. */
-  deleteChat(chatId: string): Promise<DeleteResult>;
+  /**
+   * DELETE the chat (`stop`: its run is stopped first); on success (or when it was already gone) it leaves the
+   * list at once.
+   */
+  deleteChat(chatId: string, options?: { stop?: boolean }): Promise<DeleteResult>;
 }
 
 /**
@@ -39,10 +42,11 @@ export const useChatListStore = create<ChatListState>()((set) => ({
       set((state) => ({ status: state.status === "ready" ? "ready" : "error", loadError: message }));
     }
   },
-  deleteChat: async (chatId) => {
+  deleteChat: async (chatId, options) => {
     let response: Response;
     try {
-      response = await fetch(`/api/chat/${encodeURIComponent(chatId)}`, { method: "DELETE" });
+      const stop = options?.stop ? "?stop=true" : "";
+      response = await fetch(`/api/chat/${encodeURIComponent(chatId)}${stop}`, { method: "DELETE" });
     } catch {
       return { ok: false, message: "Could not reach the server. Try again." };
     }

@@ -1,21 +1,13 @@
-import { getChatStore } from "@/lib/db";
-import { ChatBusyError } from "@/lib/db/chat-store";
+import { deleteChat, parseStopParam } from "@/lib/chat/delete";
+import { getTurnDeps } from "@/lib/chat/deps";
 import { chatRoute } from "@/lib/http/chat-route";
-import { ApiError } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-/** Delete a chat with everything in it; refused while its run is still going (stop it first). */
-export const DELETE = chatRoute(async (_request, { owner, chatId }) => {
-  try {
-    if (!(await getChatStore().deleteChat(chatId, { unlessRunning: true, ownerId: owner.id }))) {
-      throw new ApiError("not_found", "There is no chat with this id.");
-    }
-  } catch (err) {
-    if (ChatBusyError.is(err)) throw new ApiError("conflict", "Stop the run before deleting this chat.");
-    throw err;
-  }
+/** Delete a chat with everything in it; refused while its run goes on, unless `?stop=true` stops it first. */
+export const DELETE = chatRoute(async (request, { owner, chatId }) => {
+  await deleteChat(getTurnDeps(request), chatId, owner.id, { stop: parseStopParam(request.url) });
   return new Response(null, { status: 204 });
 });
 

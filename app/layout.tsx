@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { EARLY_INPUT_SCRIPT } from "@/components/chat/early-input-script";
 import { NewChatShortcut } from "@/components/chat/new-chat-shortcut";
 import { SettingsButton } from "@/components/settings/settings-dialog";
 import { SettingsRuntime } from "@/components/settings/settings-runtime";
@@ -21,6 +22,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of ours, no user data (theme-script.ts) */}
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of ours, no user data (early-input-script.ts) */}
+        <script dangerouslySetInnerHTML={{ __html: EARLY_INPUT_SCRIPT }} />
       </head>
       <body className="flex h-dvh flex-col">
         <SettingsRuntime />

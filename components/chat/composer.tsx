@@ -1,6 +1,7 @@
 "use client";
 
-import { type FormEvent, type KeyboardEvent, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { takeEarlyInput } from "./early-input-script";
 
 interface ComposerProps {
   busy: boolean;
@@ -11,12 +12,37 @@ interface ComposerProps {
 /** The message box: Enter sends, Shift+Enter is a newline; while a run is in flight the button is Stop. */
 export function Composer({ busy, onSend, onStop }: ComposerProps) {
   const [text, setText] = useState("");
+  const [early, setEarly] = useState<string | null>(null);
+
+  // What was typed before the page was ready is kept, and sent now if the person already pressed Enter.
+  const ready = useRef({ busy, onSend });
+  ready.current = { busy, onSend };
+  useEffect(() => {
+    const kept = takeEarlyInput();
+    if (!kept?.text) return;
+    const trimmed = kept.text.trim();
+    if (!kept.send || !trimmed) {
+      setText(kept.text);
+      return;
+    }
+    // After the parent's own effects: the chat is set up by then.
+    const timer = setTimeout(() => {
+      if (ready.current.busy) {
+        setText(kept.text);
+        setEarly("An answer is still being written: your message is in the box, send it when it is done.");
+        return;
+      }
+      ready.current.onSend(trimmed);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, []);
 
   const send = () => {
     const trimmed = text.trim();
     if (!trimmed || busy) return;
     onSend(trimmed);
     setText("");
+    setEarly(null);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -33,10 +59,24 @@ export function Composer({ busy, onSend, onStop }: ComposerProps) {
 
   return (
     <form
+      data-composer
       onSubmit={onSubmit}
-      className="flex items-end gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800"
+      className="flex flex-wrap items-end gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800"
     >
+      {/* Shown by the early-input script's class when Enter comes before the page is ready. */}
+      <p
+        role="status"
+        className="hidden basis-full text-sm text-zinc-600 dark:text-zinc-400 [.composer-early_&]:block"
+      >
+        Your message will be sent as soon as the page has loaded.
+      </p>
+      {early && (
+        <p role="status" className="basis-full text-sm text-zinc-600 dark:text-zinc-400">
+          {early}
+        </p>
+      )}
       <textarea
+        data-composer-input
         aria-label="Message"
         placeholder="Ask the agent… (Enter to send, Shift+Enter for a new line)"
         value={text}

@@ -20,6 +20,7 @@ describe("export file names", () => {
     ["Café über naïve", "Cafe uber naive"],
     ["../../etc/passwd", "etc passwd"],
     ["  .hidden", "hidden"],
+    ["Please calculate 17 * 23 + 4.", "Please calculate 17 23 4"],
     ["日本語のチャット", "chat"],
     ["", "chat"],
   ])("%j becomes %j", (title, base) => {

@@ -28,8 +28,8 @@ export function exportFile(doc: ChatExport, format: ExportFormat): ExportFile {
 
 /**
  * A file name from the chat's title that is safe in a `Content-Disposition` header and on any disk: accents
- * dropped, anything but ASCII letters, digits, space, `.`, `_` and `-` made a space, no leading dot, at most 80
- * characters; "chat" when nothing is left.
+ * dropped, anything but ASCII letters, digits, space, `.`, `_` and `-` made a space, at most 80 characters, no
+ * dot or space at either end (Windows drops a trailing dot); "chat" when nothing is left.
  */
 export function exportFilename(title: string, extension: "md" | "json"): string {
   const base = title
@@ -37,9 +37,8 @@ export function exportFilename(title: string, extension: "md" | "json"): string 
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/[^A-Za-z0-9 ._-]+/g, " ")
     .replace(/\s+/g, " ")
-    .replace(/^[\s.]+/, "")
     .slice(0, 80)
-    .trim();
+    .replace(/^[\s.]+|[\s.]+$/g, "");
   return `${base || "chat"}.${extension}`;
 }
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { EARLY_INPUT_SCRIPT } from "@/components/chat/early-input-script";
+import { ExportMenu } from "@/components/chat/export-menu";
 import { NewChatShortcut } from "@/components/chat/new-chat-shortcut";
 import { SettingsButton } from "@/components/settings/settings-dialog";
 import { SettingsRuntime } from "@/components/settings/settings-runtime";
@@ -37,6 +38,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             Background Agent Chat
           </Link>
           <SettingsButton />
+          <ExportMenu />
         </header>
         <div className="flex min-h-0 flex-1">
           <Sidebar />

@@ -1,6 +1,6 @@
 /**
  * The slice of the background Responses wire format the app reads. Deliberately loose: upstreams add
- * fields and item types over time, and an unknown item must never be fatal (DESIGN.md quirk 6).
+ * fields and item types over time, and an unknown item must never be fatal (docs/upstreams.md, quirk 6).
  */
 
 export type ResponseStatus = "queued" | "in_progress" | "completed" | "failed" | "cancelled" | "incomplete";

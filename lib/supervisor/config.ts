@@ -3,8 +3,9 @@ import { type HostedTool, loadToolsFile, ToolsFileError } from "./tools-file";
 import { parseTraceDestination, type TracingOptions } from "./tracing";
 
 /**
- * Provider configuration from the environment (names fixed by DESIGN.md). Every problem is collected and reported
- * in one start-up error, so a person fixes their env once instead of once per missing variable.
+ * Provider configuration from the environment: the variables README.md's "Connect a real agent" table lists
+ * (deployments depend on their names). Every problem is collected and reported in one start-up error, so a
+ * person fixes their env once instead of once per missing variable.
  */
 
 export type Provider = "emulator" | "databricks" | "openai" | "databricks-agent" | "agent-bricks";

@@ -5,7 +5,7 @@ import { z } from "zod";
 /**
  * SUPERVISOR_TOOLS_FILE: a JSON array of hosted tools (or `{"tools": [...]}`) sent on every create. Checked at
  * start-up so a typo shows up as one readable list of problems, not as a 400 from the upstream on the first chat.
- * Shapes: CONTRACT.md "Databricks specifics", plus OpenAI's `mcp` tool for OpenAI-compatible providers.
+ * Shapes: docs/upstreams.md, "Databricks specifics", plus OpenAI's `mcp` tool for OpenAI-compatible providers.
  */
 
 /** Databricks rejects other function names with a 400. */

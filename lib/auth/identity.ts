@@ -1,5 +1,6 @@
 import type { ChatOwner } from "@/lib/db/chat-store";
 import { readCookie, SESSION_COOKIE, verifySessionValue } from "./session-cookie";
+import { anonymousUserId, forwardedEmailUserId, forwardedUserUserId } from "./user-id";
 
 /** Whether a trusted proxy in front of the app (Databricks Apps) sets the identity headers. */
 export function trustsForwardedHeaders(env: Record<string, string | undefined> = process.env): boolean {
@@ -20,11 +21,11 @@ export function identify(
 ): ChatOwner | null {
   if (trustsForwardedHeaders(env)) {
     const email = headers.get("x-forwarded-email")?.trim().toLowerCase();
-    if (email && EMAIL_PATTERN.test(email)) return { id: `fwd:${email}`, email };
+    if (email && EMAIL_PATTERN.test(email)) return { id: forwardedEmailUserId(email), email };
     // A service principal or a user without an e-mail: Databricks Apps still forward their user id.
     const user = headers.get("x-forwarded-user")?.trim();
-    if (user && USER_PATTERN.test(user)) return { id: `fwd-user:${user}` };
+    if (user && USER_PATTERN.test(user)) return { id: forwardedUserUserId(user) };
   }
   const uid = verifySessionValue(readCookie(headers.get("cookie"), SESSION_COOKIE), secret);
-  return uid ? { id: `anon:${uid}` } : null;
+  return uid ? { id: anonymousUserId(uid) } : null;
 }

@@ -2,6 +2,7 @@ import type { ChatOwner } from "@/lib/db/chat-store";
 import { identify } from "./identity";
 import { sessionSecret } from "./secret";
 import { newSessionValue, SESSION_COOKIE, sessionSetCookie } from "./session-cookie";
+import { anonymousUserId } from "./user-id";
 
 /** A request's identity, or a new anonymous session for a browser that has none yet. */
 export type Session =
@@ -27,7 +28,7 @@ export function sessionOf(request: { url: string; headers: Headers }): Session {
     new URL(request.url).protocol === "https:" ||
     request.headers.get("x-forwarded-proto")?.startsWith("https");
   return {
-    owner: { id: `anon:${uid}` },
+    owner: { id: anonymousUserId(uid) },
     started: {
       cookie: [...others, `${SESSION_COOKIE}=${value}`].join("; "),
       setCookie: sessionSetCookie(value, Boolean(https)),

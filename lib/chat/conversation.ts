@@ -1,3 +1,4 @@
+import { identityOf } from "@/lib/auth/user-id";
 import type { ConversationRef } from "@/lib/background";
 
 /**
@@ -17,6 +18,6 @@ export function conversationOf(
  * own id for an anonymous browser session. The same person gets the same id on every turn and resume.
  */
 export function agentUserId(ownerId: string): string {
-  const forwarded = /^fwd(?:-user)?:(.+)$/.exec(ownerId);
-  return forwarded?.[1] ?? ownerId;
+  const who = identityOf(ownerId);
+  return who.kind === "email" ? who.email : who.kind === "user" ? who.userId : ownerId;
 }

@@ -1,4 +1,3 @@
-import { readUIMessageStream } from "ai";
 import type { ChatOwner, ChatRecord, ChatStore } from "@/lib/db/chat-store";
 import type { DbChatStore } from "@/lib/db/db-store";
 import { buildChatExport } from "@/lib/export/build";
@@ -6,6 +5,7 @@ import { type ExportFile, type ExportFormat, exportFile } from "@/lib/export/fil
 import type { ChatExport } from "@/lib/export/shape";
 import type { ChatMessage } from "@/lib/shared/chat";
 import { type ChatChunk, ToolCallTracker } from "@/lib/stream/item-parts";
+import { messageFromChunks } from "@/lib/stream/ui-response";
 import { currentTurnItems, replayTurn } from "./replay";
 
 /** A store, with the approvals audit log when it keeps one (the database stores do). */
@@ -56,20 +56,10 @@ async function withAnswerSoFar(chat: ChatRecord, clientTools: ReadonlySet<string
   const snapshot = chat.messages.find((message) => message.id === runId);
   const chunks: ChatChunk[] = [
     { type: "start", messageId: runId },
-    ...replayTurn(currentTurnItems(chat.history), new ToolCallTracker(), clientTools),
+    ...replayTurn(currentTurnItems(chat.history), new ToolCallTracker(), clientTools, snapshot),
   ];
   try {
-    let answer: ChatMessage | undefined;
-    const stream = new ReadableStream<ChatChunk>({
-      start(controller) {
-        for (const chunk of chunks) controller.enqueue(chunk);
-        controller.close();
-      },
-    });
-    for await (const message of readUIMessageStream<ChatMessage>({ stream, terminateOnError: true })) {
-      answer = message;
-    }
-    if (!answer) return chat.messages;
+    const answer = await messageFromChunks(chunks);
     return [...chat.messages.filter((message) => message.id !== runId), withTimesOf(answer, snapshot)];
   } catch {
     return chat.messages; // the snapshot, if any, is still what was stored

@@ -26,9 +26,10 @@ export function replayTurn(
   const notes = (stored?.parts ?? []).flatMap((part) =>
     part.type === "data-run-outcome" && part.data.status === "retried" ? [part] : [],
   );
+  /** The notes of the retries that began before item `index` (past the end: after the last item). */
   const notesAt = (index: number) => {
     for (const note of notes) {
-      if ((note.data.atItem ?? 0) === index || (index === items.length && (note.data.atItem ?? 0) > index))
+      if (Math.min(note.data.atItem ?? 0, items.length) === index)
         chunks.push({ type: "data-run-outcome", id: note.id ?? "run-outcome", data: note.data });
     }
   };

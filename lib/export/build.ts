@@ -1,4 +1,5 @@
 import type { DynamicToolUIPart } from "ai";
+import { identityOf } from "@/lib/auth/user-id";
 import { pendingApprovalRequests } from "@/lib/background/approvals";
 import type { ChatRecord } from "@/lib/db/chat-store";
 import type { ApprovalRecord } from "@/lib/db/db-store";
@@ -199,10 +200,9 @@ class Decisions {
  * anonymous session's id is never shown (with the signing key it is the session cookie).
  */
 export function person(userId: string, exporterId: string): ExportPerson {
-  const email = /^fwd:(.+)$/.exec(userId)?.[1];
-  if (email) return { kind: "email", email, label: email };
-  const forwardedUser = /^fwd-user:(.+)$/.exec(userId)?.[1];
-  if (forwardedUser) return { kind: "user", userId: forwardedUser, label: `user ${forwardedUser}` };
+  const who = identityOf(userId);
+  if (who.kind === "email") return { ...who, label: who.email };
+  if (who.kind === "user") return { ...who, label: `user ${who.userId}` };
   const owner = userId === exporterId;
   return {
     kind: "anonymous",

@@ -103,19 +103,30 @@ class ChunkLog {
   }
 
   /** The message the AI SDK's reducer builds from these parts after `originalMessages`. */
-  async message(originalMessages: ChatMessage[]): Promise<ChatMessage> {
-    let responseMessage: ChatMessage | undefined;
-    const stream = createUIMessageStream<ChatMessage>({
-      originalMessages,
-      execute: ({ writer }) => {
-        for (const chunk of this.chunks) writer.write(chunk);
-      },
-      onEnd: (end) => {
-        responseMessage = end.responseMessage;
-      },
-    });
-    await consumeStream({ stream });
-    if (!responseMessage) throw new Error("the message could not be built from the run's parts");
-    return responseMessage;
+  message(originalMessages: ChatMessage[]): Promise<ChatMessage> {
+    return messageFromChunks(this.chunks, originalMessages);
   }
+}
+
+/**
+ * The assistant message the AI SDK's reducer builds from `chunks` (continuing the last of `originalMessages` when
+ * the chunks start with its id), as the browser builds it from the same stream.
+ */
+export async function messageFromChunks(
+  chunks: readonly ChatChunk[],
+  originalMessages: ChatMessage[] = [],
+): Promise<ChatMessage> {
+  let responseMessage: ChatMessage | undefined;
+  const stream = createUIMessageStream<ChatMessage>({
+    originalMessages,
+    execute: ({ writer }) => {
+      for (const chunk of chunks) writer.write(chunk);
+    },
+    onEnd: (end) => {
+      responseMessage = end.responseMessage;
+    },
+  });
+  await consumeStream({ stream });
+  if (!responseMessage) throw new Error("the message could not be built from the run's parts");
+  return responseMessage;
 }

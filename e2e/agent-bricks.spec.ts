@@ -1,5 +1,17 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { type EmulatorRequestRecord, type EmulatorServer, startEmulatorServer } from "../emulator/server";
+import {
+  APPROVAL,
+  agentAppEnv,
+  attachServerOutputOnFailure,
+  expectNoSecretShown,
+  MULTI_STEP,
+  newChat,
+  SLOW_MULTI_STEP,
+  SLOW_REPORT,
+  STOPPED_NOTE,
+  TOOLS,
+} from "./agent-app";
 import {
   approvalCard,
   ask,
@@ -28,16 +40,6 @@ test.describe.configure({ timeout: 90_000 });
 
 /** The token the agent app takes (a canary: it must never show in the server's output). */
 const TOKEN = SECRET_CANARIES.DATABRICKS_TOKEN;
-/** ~5 s at a quarter time: two tools, then the answer. */
-const MULTI_STEP = "Analyze Q2 sales by region with the Genie space";
-/** The same run four times as long (~20 s): about eight cuts. */
-const SLOW_MULTI_STEP = "Analyze Q2 sales by region with the Genie space, slowly";
-/** ~6,000 words written over ~5.5 s. */
-const SLOW_REPORT = "Write a slow long report on our quarterly sales";
-const APPROVAL = "Search the web for lakehouse news";
-/** The multi-step run's tools, in the order the agent calls them. */
-const TOOLS = ["query_sales_genie", "summarize_trends"];
-const STOPPED_NOTE = "Stopped here; the agent may still finish upstream.";
 
 let agent: EmulatorServer;
 let app: NextServer;
@@ -63,20 +65,11 @@ test.beforeAll(async () => {
     onOutput: (text) => {
       output += text;
     },
-    env: {
+    env: agentAppEnv({
       SUPERVISOR_PROVIDER: "agent-bricks",
       AGENT_BRICKS_URL: agent.url,
       DATABRICKS_TOKEN: TOKEN,
-      DATABRICKS_HOST: "",
-      DATABRICKS_CLIENT_ID: "",
-      DATABRICKS_CLIENT_SECRET: "",
-      DATABRICKS_AGENT_URL: "",
-      DATABRICKS_AGENT_APP: "",
-      AGENT_BRICKS_APP: "",
-      OPENAI_API_KEY: "",
-      PGLITE_DIR: "memory://",
-      SESSION_SECRET: SECRET_CANARIES.SESSION_SECRET,
-    },
+    }),
   });
 });
 
@@ -85,14 +78,7 @@ test.afterAll(async () => {
   await agent?.close();
 });
 
-test.afterEach(async () => {
-  const testInfo = test.info();
-  if (testInfo.status !== testInfo.expectedStatus)
-    await testInfo.attach("next start output", {
-      body: app?.recentOutput() ?? "",
-      contentType: "text/plain",
-    });
-});
+attachServerOutputOnFailure(() => app);
 
 const isAgentCall = (r: { path: string }) => r.path.startsWith("/api/invocations");
 /** The invocations the app created that the agent accepted (a first try refused for its session field is not one). */
@@ -114,19 +100,13 @@ const cancels = (since: number) =>
         r.path.endsWith("/cancel") || (r.method === "DELETE" && /^\/api\/invocations\/[^/]+$/.test(r.path)),
     );
 
-async function newChat(page: Page, text: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await ask(page, text);
-  await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
-}
-
 test("a multi-step run streamed: tool cards as they run, the answer growing as written; the next turn is a new invocation in the session", async ({
   page,
 }) => {
   const samples = await watchAnswerLength(page, upstreamStatus(agent));
   const since = requests.length;
   const seenSince = seen.length;
-  await newChat(page, MULTI_STEP);
+  await newChat(page, app.url, MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await expect(toolCard(page, "summarize_trends")).toBeVisible();
   await expect(lastAnswer(page)).toContainText("Here is what the sales data shows");
@@ -186,7 +166,7 @@ test("a pause for approval, approved: the tool runs and the answer follows in th
   page,
 }) => {
   const seenSince = seen.length;
-  await newChat(page, APPROVAL);
+  await newChat(page, app.url, APPROVAL);
   const card = approvalCard(page, "search_web");
   await expect(card).toBeVisible();
   await expect(card).toContainText("lakehouse news");
@@ -221,7 +201,7 @@ test("a pause for approval, denied with a reason: the agent says it did not run 
   page,
 }) => {
   const seenSince = seen.length;
-  await newChat(page, APPROVAL);
+  await newChat(page, app.url, APPROVAL);
   const card = approvalCard(page, "search_web");
   await expect(card).toBeVisible();
   await card.getByLabel("Reason if you deny (optional)").fill("Not today");
@@ -254,7 +234,7 @@ test("Stop: the app stops following (there is no cancel), says so, keeps what wa
   page,
 }) => {
   const seenSince = seen.length;
-  await newChat(page, SLOW_REPORT);
+  await newChat(page, app.url, SLOW_REPORT);
   const answer = lastAnswer(page);
   await expect(answer.getByRole("heading", { level: 1 })).toContainText("Report:");
   expect(upstreamStatus(agent)()).toBe("in_progress");
@@ -297,7 +277,7 @@ test("streams cut every 2.5 s are resumed after the last event: every step once 
   page,
 }) => {
   const seenSince = seen.length;
-  await newChat(page, SLOW_MULTI_STEP);
+  await newChat(page, app.url, SLOW_MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await waitForRunToEnd(page);
 
@@ -320,12 +300,5 @@ test("streams cut every 2.5 s are resumed after the last event: every step once 
 });
 
 test("no secret reaches the server's output, the health report or the page", async ({ page }) => {
-  await page.goto(`${app.url}/`);
-  const health = await (await page.request.get(`${app.url}/api/health`)).text();
-  const html = await page.content();
-  for (const secret of [TOKEN, SECRET_CANARIES.SESSION_SECRET]) {
-    expect(output).not.toContain(secret);
-    expect(health).not.toContain(secret);
-    expect(html).not.toContain(secret);
-  }
+  await expectNoSecretShown(page, app.url, output, [TOKEN]);
 });

@@ -1,6 +1,18 @@
 import { expect, type Page, test } from "@playwright/test";
 import { type EmulatorRequestRecord, type EmulatorServer, startEmulatorServer } from "../emulator/server";
 import {
+  APPROVAL,
+  agentAppEnv,
+  attachServerOutputOnFailure,
+  expectNoSecretShown,
+  MULTI_STEP,
+  newChat,
+  SLOW_MULTI_STEP,
+  SLOW_REPORT,
+  STOPPED_NOTE,
+  TOOLS,
+} from "./agent-app";
+import {
   approvalCard,
   ask,
   assistantMessages,
@@ -31,18 +43,8 @@ test.describe.configure({ timeout: 90_000 });
 
 const APP_NAME = "sales-agent";
 const CLIENT_ID = "chat-app-service-principal";
-/** ~5 s at a quarter time: reasoning, two tools, then the answer (written over ~0.75 s). */
-const MULTI_STEP = "Analyze Q2 sales by region with the Genie space";
-/** The same run four times as long (~20 s): about eight cuts. */
-const SLOW_MULTI_STEP = "Analyze Q2 sales by region with the Genie space, slowly";
 /** The multi-step run whose worker dies halfway through the answer, and another worker takes it over. */
 const CRASH = "Run a crash test of the sales data analysis";
-/** ~6,000 words written over ~5.5 s. */
-const SLOW_REPORT = "Write a slow long report on our quarterly sales";
-const APPROVAL = "Search the web for lakehouse news";
-/** The multi-step run's tools, in the order the agent calls them. */
-const TOOLS = ["query_sales_genie", "summarize_trends"];
-const STOPPED_NOTE = "Stopped here; the agent may still finish upstream.";
 
 let agent: EmulatorServer;
 let app: NextServer;
@@ -76,20 +78,13 @@ test.beforeAll(async () => {
     onOutput: (text) => {
       output += text;
     },
-    env: {
+    env: agentAppEnv({
       SUPERVISOR_PROVIDER: "databricks-agent",
       DATABRICKS_AGENT_APP: APP_NAME,
       DATABRICKS_HOST: agent.url,
       DATABRICKS_CLIENT_ID: CLIENT_ID,
       DATABRICKS_CLIENT_SECRET: SECRET_CANARIES.DATABRICKS_CLIENT_SECRET,
-      DATABRICKS_TOKEN: "",
-      DATABRICKS_AGENT_URL: "",
-      AGENT_BRICKS_URL: "",
-      AGENT_BRICKS_APP: "",
-      OPENAI_API_KEY: "",
-      PGLITE_DIR: "memory://",
-      SESSION_SECRET: SECRET_CANARIES.SESSION_SECRET,
-    },
+    }),
   });
 });
 
@@ -98,14 +93,7 @@ test.afterAll(async () => {
   await agent?.close();
 });
 
-test.afterEach(async () => {
-  const testInfo = test.info();
-  if (testInfo.status !== testInfo.expectedStatus)
-    await testInfo.attach("next start output", {
-      body: app?.recentOutput() ?? "",
-      contentType: "text/plain",
-    });
-});
+attachServerOutputOnFailure(() => app);
 
 /** The agent app's own routes (the workspace's token endpoint and Apps API are not the agent). */
 const isAgentCall = (r: { path: string }) => /^\/(responses|invocations)(\/|$)/.test(r.path);
@@ -122,12 +110,6 @@ const resumes = (since: number) =>
         r.query.get("stream") === "true" &&
         Number(r.query.get("starting_after")) > 0,
     );
-
-async function newChat(page: Page, text: string): Promise<void> {
-  await page.goto(`${app.url}/`);
-  await ask(page, text);
-  await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
-}
 
 /**
  * The last message's text as a person reads it. JSON in it (a tool card's arguments and output) is compared by
@@ -165,7 +147,7 @@ test("a tool run on the app found by name, as its service principal: the answer 
   const samples = await watchAnswerLength(page, upstreamStatus(agent));
   const since = requests.length;
   const seenSince = seen.length;
-  await newChat(page, MULTI_STEP);
+  await newChat(page, app.url, MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await expect(toolCard(page, "summarize_trends")).toBeVisible();
   await expect(lastAnswer(page)).toContainText("Here is what the sales data shows");
@@ -216,7 +198,7 @@ test("streams the proxy cuts every 2.5 s are resumed by sequence number: every s
   page,
 }) => {
   const seenSince = seen.length;
-  await newChat(page, SLOW_MULTI_STEP);
+  await newChat(page, app.url, SLOW_MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   await waitForRunToEnd(page);
 
@@ -243,7 +225,7 @@ test("a worker that crashes mid-answer: the draft is set aside with a note, the 
   page,
 }) => {
   const seenSince = seen.length;
-  await newChat(page, CRASH);
+  await newChat(page, app.url, CRASH);
   const message = assistantMessages(page).last();
   await expect(message.locator("[data-discarded-draft]")).toBeVisible({ timeout: 30_000 });
   await expect(message.locator("[data-discarded-draft]")).toHaveText(
@@ -277,7 +259,7 @@ test("Stop on a server that cannot cancel: the app stops following, says so, kee
   page,
 }) => {
   const since = requests.length;
-  await newChat(page, SLOW_REPORT);
+  await newChat(page, app.url, SLOW_REPORT);
   const answer = lastAnswer(page);
   await expect(answer.getByRole("heading", { level: 1 })).toContainText("Report:");
   // Mid-answer: the agent is still writing it.
@@ -320,7 +302,7 @@ test("an approval: Approve runs the tool, and the agent's answer follows in the 
   page,
 }) => {
   const seenSince = seen.length;
-  await newChat(page, APPROVAL);
+  await newChat(page, app.url, APPROVAL);
   const card = approvalCard(page, "search_web");
   await expect(card).toBeVisible();
   await expect(card).toContainText("lakehouse news");
@@ -346,7 +328,7 @@ test("an approval: Approve runs the tool, and the agent's answer follows in the 
 });
 
 test("the health report shows the URL the app's name was resolved to", async ({ page }) => {
-  await newChat(page, "What can you do?");
+  await newChat(page, app.url, "What can you do?");
   await waitForRunToEnd(page);
   expect(requests.filter((r) => r.path === `/api/2.0/apps/${APP_NAME}`).length).toBeGreaterThan(0);
   const health = await (await page.request.get(`${app.url}/api/health`)).json();
@@ -354,19 +336,11 @@ test("the health report shows the URL the app's name was resolved to", async ({ 
 });
 
 test("no secret reaches the server's output, the health report or the page", async ({ page }) => {
-  await page.goto(`${app.url}/`);
-  const health = await (await page.request.get(`${app.url}/api/health`)).text();
-  const html = await page.content();
+  await expectNoSecretShown(page, app.url, output, [
+    SECRET_CANARIES.DATABRICKS_CLIENT_SECRET,
+    "emulated-m2m-",
+  ]);
   // One look-up of the app and one token for the whole spec: both are kept by the process.
   expect(requests.filter((r) => r.path.startsWith("/api/2.0/apps/"))).toHaveLength(1);
   expect(requests.filter((r) => r.path === "/oidc/v1/token")).toHaveLength(1);
-  for (const secret of [
-    SECRET_CANARIES.DATABRICKS_CLIENT_SECRET,
-    SECRET_CANARIES.SESSION_SECRET,
-    "emulated-m2m-",
-  ]) {
-    expect(output).not.toContain(secret);
-    expect(health).not.toContain(secret);
-    expect(html).not.toContain(secret);
-  }
 });

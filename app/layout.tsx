@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { EARLY_INPUT_SCRIPT } from "@/components/chat/early-input-script";
 import { ExportMenu } from "@/components/chat/export-menu";
 import { NewChatShortcut } from "@/components/chat/new-chat-shortcut";
+import { SkipToComposer } from "@/components/chat/skip-to-composer";
 import { SettingsButton } from "@/components/settings/settings-dialog";
 import { SettingsRuntime } from "@/components/settings/settings-runtime";
 import { THEME_SCRIPT } from "@/components/settings/theme-script";
@@ -27,6 +28,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: EARLY_INPUT_SCRIPT }} />
       </head>
       <body className="flex h-dvh flex-col">
+        <SkipToComposer />
         <SettingsRuntime />
         <NewChatShortcut />
         <header className="flex items-center gap-2 border-b border-zinc-200 px-2 py-2 md:px-3 dark:border-zinc-800">

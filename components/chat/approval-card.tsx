@@ -1,8 +1,9 @@
 "use client";
 
 import type { DynamicToolUIPart } from "ai";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { MAX_REASON_CHARS } from "@/lib/shared/chat";
+import { focusComposer } from "./composer-focus";
 import { Section, toolMetadata } from "./tool-card";
 import { pretty, ToolOutput } from "./tool-output";
 
@@ -26,6 +27,7 @@ export function ApprovalCard({
   const [clicked, setClicked] = useState<boolean | null>(null);
   const [reason, setReason] = useState("");
   const reasonId = useId();
+  const cardRef = useRef<HTMLElement>(null);
   const serverLabel = toolMetadata(part).serverLabel ?? "MCP server";
   const approval = part.approval;
   const decided = approval?.approved ?? clicked;
@@ -35,10 +37,14 @@ export function ApprovalCard({
     if (!approval || !open) return;
     setClicked(approved);
     onDecide(approval.id, approved, approved ? undefined : reason.trim() || undefined);
+    // The clicked button is disabled now, which would drop the keyboard to the page's body.
+    setTimeout(() => focusAfterDecision(cardRef.current), 0);
   };
 
   return (
     <section
+      ref={cardRef}
+      data-approval-open={open || undefined}
       aria-label={`Approval request: ${part.toolName} on ${serverLabel}`}
       data-approval-card={part.toolName}
       className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40"
@@ -69,6 +75,7 @@ export function ApprovalCard({
       <div className="mt-3 flex items-center gap-2">
         <button
           type="button"
+          data-decide="approve"
           disabled={!open}
           onClick={() => decide(true)}
           className="rounded-md bg-green-700 px-3 py-1.5 font-medium text-white hover:bg-green-600 focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50"
@@ -111,4 +118,17 @@ export function ApprovalCard({
       )}
     </section>
   );
+}
+
+/** After a decision, the keyboard goes to the next card still waiting (after this one first), else the message box. */
+function focusAfterDecision(card: HTMLElement | null) {
+  const waiting = [...document.querySelectorAll<HTMLElement>("[data-approval-open]")].filter(
+    (c) => c !== card,
+  );
+  const next =
+    waiting.find((c) => card && card.compareDocumentPosition(c) & Node.DOCUMENT_POSITION_FOLLOWING) ??
+    waiting[0];
+  const button = next?.querySelector<HTMLButtonElement>('button[data-decide="approve"]');
+  if (button) button.focus();
+  else focusComposer();
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { COMPOSER_INPUT_ID, focusComposerOnOpen } from "./composer-focus";
 import { takeEarlyInput } from "./early-input-script";
 
 interface ComposerProps {
@@ -18,6 +19,7 @@ export function Composer({ busy, onSend, onStop }: ComposerProps) {
   const ready = useRef({ busy, onSend });
   ready.current = { busy, onSend };
   useEffect(() => {
+    focusComposerOnOpen();
     const kept = takeEarlyInput();
     if (!kept?.text) return;
     const trimmed = kept.text.trim();
@@ -76,6 +78,7 @@ export function Composer({ busy, onSend, onStop }: ComposerProps) {
         </p>
       )}
       <textarea
+        id={COMPOSER_INPUT_ID}
         data-composer-input
         aria-label="Message"
         placeholder="Ask the agent… (Enter to send, Shift+Enter for a new line)"

@@ -1,9 +1,16 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
+import { ask, assistantMessages, lastAnswer, toolCard, waitForRunToEnd } from "./helpers";
 
 const DATA_PROMPT = "Analyze Q2 sales by region with the Genie space";
 
 const scroller = (page: Page) => page.locator("main .overflow-y-auto").first();
+/** How far below the top of the conversation's view the last answer's text begins. */
+const answerStartFromTop = (page: Page) =>
+  lastAnswer(page).evaluate(
+    (answer) =>
+      answer.getBoundingClientRect().top -
+      (answer.closest(".overflow-y-auto") as Element).getBoundingClientRect().top,
+  );
 const distanceFromBottom = (page: Page) =>
   scroller(page).evaluate((element) => element.scrollHeight - element.clientHeight - element.scrollTop);
 
@@ -53,7 +60,7 @@ test.describe("messages", () => {
   });
 });
 
-test("scrolling up stops following the run; Jump to latest goes back down and follows again", async ({
+test("a long answer is left at its start; scrolling up stops following the run; Jump to latest follows again", async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -61,10 +68,17 @@ test("scrolling up stops following the run; Jump to latest goes back down and fo
   await page.goto("/");
   // Enough text to scroll through, then a slow run whose steps keep arriving for ~20 s.
   await ask(page, "Write a long report on our quarterly sales");
+  // Before a word of it is shown, the status line says the upstream is writing the answer.
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-phase", "writing");
   await waitForRunToEnd(page);
-  expect(await distanceFromBottom(page)).toBeLessThanOrEqual(40);
+  // A new long answer is read from its start: the view stops there instead of at its end.
+  expect(await answerStartFromTop(page)).toBeGreaterThanOrEqual(0);
+  expect(await answerStartFromTop(page)).toBeLessThanOrEqual(40);
+  expect(await distanceFromBottom(page)).toBeGreaterThan(1000);
   const jump = page.getByRole("button", { name: "Jump to latest" });
+  await jump.click();
   await expect(jump).toHaveCount(0);
+  expect(await distanceFromBottom(page)).toBeLessThanOrEqual(40);
 
   await ask(page, "Run a slow multi-step analysis of the sales data");
   await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
@@ -85,11 +99,12 @@ test("scrolling up stops following the run; Jump to latest goes back down and fo
   // The keyboard stays in the conversation rather than falling back to the page's start.
   expect(await scroller(page).evaluate((element) => element === document.activeElement)).toBe(true);
   expect(await distanceFromBottom(page)).toBeLessThanOrEqual(40);
-  // Following again: the answer that arrives next is kept in view.
+  // Following again: the answer that arrives next comes into view, from its start (it is taller than the window).
   await waitForRunToEnd(page);
   await expect(assistantMessages(page).last().locator("[data-code-block]")).toHaveCount(1);
-  await expect.poll(() => distanceFromBottom(page)).toBeLessThanOrEqual(40);
-  await expect(jump).toHaveCount(0);
+  expect(await answerStartFromTop(page)).toBeGreaterThanOrEqual(0);
+  expect(await answerStartFromTop(page)).toBeLessThanOrEqual(40);
+  await expect(jump).toBeVisible();
 });
 
 test("the history column hides and shows from the keyboard", async ({ page }) => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FOLLOW_SLACK_PX, followsAfterScroll, isAtBottom } from "./follow-bottom";
+import {
+  ANSWER_START_MARGIN_PX,
+  FOLLOW_SLACK_PX,
+  followsAfterScroll,
+  followTarget,
+  isAtBottom,
+} from "./follow-bottom";
 
 describe("isAtBottom", () => {
   const page = { scrollHeight: 5000, clientHeight: 800 };
@@ -35,5 +41,32 @@ describe("followsAfterScroll", () => {
 
   it("keeps following when the content shrank and the view was clamped to the new bottom", () => {
     expect(followsAfterScroll({ scrollTop: 3200, scrollHeight: 4000, clientHeight: 800 }, 4200)).toBe(true);
+  });
+});
+
+describe("followTarget", () => {
+  const view = { clientHeight: 800 };
+
+  it("follows to the bottom when no answer is being written", () => {
+    expect(followTarget({ ...view, scrollHeight: 3000 }, undefined)).toEqual({
+      scrollTop: 2200,
+      following: true,
+    });
+  });
+
+  it("follows a short answer to its end while its start stays in view", () => {
+    // The answer starts at 2600: at the bottom (2400) its first line is still on screen.
+    expect(followTarget({ ...view, scrollHeight: 3200 }, 2600)).toEqual({ scrollTop: 2400, following: true });
+  });
+
+  it("stops with a long answer's start at the top, and stops following", () => {
+    expect(followTarget({ ...view, scrollHeight: 9000 }, 2600)).toEqual({
+      scrollTop: 2600 - ANSWER_START_MARGIN_PX,
+      following: false,
+    });
+  });
+
+  it("never goes above the top of the conversation", () => {
+    expect(followTarget({ ...view, scrollHeight: 9000 }, 4).scrollTop).toBe(0);
   });
 });

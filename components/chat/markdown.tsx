@@ -63,9 +63,16 @@ const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
   );
 });
 
-export const Markdown = memo(function Markdown({ text }: { text: string }) {
+export const Markdown = memo(function Markdown({
+  text,
+  writing = false,
+}: {
+  text: string;
+  /** Still being written: the conversation keeps a new long answer's start in view (follow-bottom.ts). */
+  writing?: boolean;
+}) {
   return (
-    <div className="markdown">
+    <div className="markdown" data-writing={writing || undefined}>
       {markdownBlocks(capNesting(text)).map((block, index) => (
         // By position: a growing answer only ever changes its last block (or adds new ones after it). The
         // newline between blocks is the one react-markdown puts between top-level elements of a whole text,

@@ -74,7 +74,7 @@ function PartView({
           </p>
         );
       }
-      return <Markdown text={part.text} />;
+      return <Markdown text={part.text} writing={part.state === "streaming"} />;
     }
     case "reasoning":
       return (

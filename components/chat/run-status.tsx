@@ -35,7 +35,12 @@ interface RunStatusProps {
  */
 export function RunStatus({ chatId, busy, reconnecting, answer, requestError }: RunStatusProps) {
   const live = useRunStatusStore((state) => state.byChat[chatId]);
-  const phase = runPhase(busy, live?.status ?? (reconnecting ? "reconnecting" : undefined), answer);
+  const phase = runPhase(
+    busy,
+    live?.status ?? (reconnecting ? "reconnecting" : undefined),
+    answer,
+    live?.writing,
+  );
   const ticking = phase !== null && phase !== "approval";
   const now = useNow(ticking);
   const elapsedMs = live ? Math.max(now, live.startedAtMs) - live.startedAtMs : 0;

@@ -40,6 +40,19 @@ const timedStep = (clock: { now(): number }, at: number[], done: () => boolean) 
 };
 
 describe("pollBackgroundResponse", () => {
+  it("says the answer is being written while the upstream shows an unfinished assistant message with text", async () => {
+    const { client } = scriptedClient([
+      response("in_progress", [call("c1", "fc_c1", "in_progress")]),
+      response("in_progress", [call("c1"), message("msg_1", "", "in_progress")]),
+      response("in_progress", [call("c1"), message("msg_1", "The answer so f", "in_progress")]),
+      response("completed", [call("c1"), message("msg_1", "The answer so far.")]),
+    ]);
+    const { events } = await run({ client, responseId: "resp_1", echo: noEcho });
+    const writing = events.flatMap((e) => (e.type === "status" ? [!!e.writing] : []));
+    // A tool call in flight, an empty message (not yet words), words coming; never once it is over.
+    expect(writing).toEqual([false, false, true, false]);
+  });
+
   it("quirk 1: skips echoed history by id and call_id and shows only the new answer", async () => {
     const history = [
       userTurn("hi"),

@@ -1,5 +1,5 @@
 import { isTerminalStatus, type UpstreamItem, type UpstreamResponse } from "@/lib/shared/upstream";
-import { takeNewItems } from "./cursor";
+import { isFinishedItem, takeNewItems } from "./cursor";
 import type { EchoFilter } from "./echo";
 import { describeUpstreamError } from "./errors";
 import type { BackgroundClient, Clock, DiscardReason } from "./types";
@@ -27,6 +27,8 @@ export type PollEvent =
       responseId: string;
       /** Present while backing off after a failed retrieve. */
       retrying?: RetryState;
+      /** The upstream shows the answer being written (an unfinished assistant message past the cursor). */
+      writing?: true;
     }
   | { type: "item"; item: UpstreamItem; index: number; cursor: number }
   /** Streaming only: text of the assistant message at output `index` as the upstream produces it (not yet finished). */
@@ -92,6 +94,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   let polls = 0;
   let lastStatus = options.initial?.status ?? "queued";
   let retrying: RetryState | undefined;
+  let writing = false;
   const maxRunMs = options.maxRunMs ?? maxRunMsOf(client);
   /** When the response was created: the upstream's `created_at` once seen, else when the run started. */
   let createdAtMs = startedAt;
@@ -103,6 +106,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     elapsedMs: clock.now() - startedAt,
     responseId,
     ...(retrying ? { retrying } : {}),
+    ...(writing ? { writing: true as const } : {}),
   });
 
   /** Sleep in slices so the stream hears from us at least every `heartbeatMs`. */
@@ -146,6 +150,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       createdAtMs = response.created_at * 1000;
     const terminal = isTerminalStatus(response.status);
     const fresh = takeNewItems(response.output ?? [], cursor, echo, terminal);
+    writing = !terminal && isWritingAnswer(response.output ?? [], fresh.cursor);
     // The run is over upstream but its last items are still to be shown (a polled answer is revealed over up
     // to a few seconds): say so first, so the browser can show "finishing" instead of "running".
     if (terminal && fresh.items.length > 0) yield status();
@@ -215,6 +220,30 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
 }
 
 const SETTLED = "settled";
+
+/**
+ * The upstream is writing the answer: an assistant message not yet finished (quirk 2) sits at or after the
+ * cursor, with some text already. Polled runs show no text until the message is finished, so this is the one
+ * sign that words are coming.
+ */
+export function isWritingAnswer(output: readonly UpstreamItem[], cursor: number): boolean {
+  return output
+    .slice(cursor)
+    .some(
+      (item) =>
+        item.type === "message" &&
+        item.role === "assistant" &&
+        !isFinishedItem(item) &&
+        Array.isArray(item.content) &&
+        item.content.some(
+          (part) =>
+            typeof part === "object" &&
+            part !== null &&
+            typeof (part as { text?: unknown }).text === "string" &&
+            (part as { text: string }).text.length > 0,
+        ),
+    );
+}
 
 /**
  * A signal of its own for one retrieve, aborted with the run's. The SDK joins a caller's signal to its own with

@@ -28,6 +28,12 @@ describe("runPhase", () => {
     expect(runPhase(true, "reconnecting")).toBe("reconnecting");
   });
 
+  it("says the answer is being written when the server says the upstream shows it, until the run is over", () => {
+    expect(runPhase(true, "in_progress", undefined, true)).toBe("writing");
+    expect(runPhase(true, "in_progress", undefined, false)).toBe("running");
+    expect(runPhase(true, "completed", undefined, true)).toBe("finishing");
+  });
+
   it("says finishing when the run is over upstream but the answer is still arriving", () => {
     expect(runPhase(true, "completed")).toBe("finishing");
     expect(runPhase(true, "failed")).toBe("finishing");

@@ -1,16 +1,25 @@
 import type { ChatMessage } from "@/lib/shared/chat";
 
 /**
- * What a run is doing, as the person sees it. `finishing`: the run is over upstream and its answer is still
+ * What a run is doing, as the person sees it. `writing`: the upstream shows the answer being written (a polled
+ * run's words arrive once it is finished); `finishing`: the run is over upstream and its answer is still
  * being revealed; `approval`: no run is going, the agent waits for a decision on an approval card.
  */
-export type RunPhase = "submitting" | "reconnecting" | "queued" | "running" | "finishing" | "approval";
+export type RunPhase =
+  | "submitting"
+  | "reconnecting"
+  | "queued"
+  | "running"
+  | "writing"
+  | "finishing"
+  | "approval";
 
 export const PHASE_LABEL: Record<RunPhase, string> = {
   submitting: "Submitting",
   reconnecting: "Reconnecting",
   queued: "Queued",
   running: "Running",
+  writing: "Writing the answer",
   finishing: "Finishing",
   approval: "Waiting for your approval",
 };
@@ -26,13 +35,15 @@ export function runPhase(
   busy: boolean,
   serverStatus: string | undefined,
   message?: ChatMessage,
+  writing?: boolean,
 ): RunPhase | null {
   if (!busy) return message && awaitsApproval(message) ? "approval" : null;
   if (serverStatus === undefined) return "submitting";
   if (serverStatus === "submitting" || serverStatus === "reconnecting" || serverStatus === "queued") {
     return serverStatus;
   }
-  return TERMINAL.has(serverStatus) ? "finishing" : "running";
+  if (TERMINAL.has(serverStatus)) return "finishing";
+  return writing ? "writing" : "running";
 }
 
 /** The assistant message of the current turn: the last message, when the agent has started answering. */

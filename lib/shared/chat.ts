@@ -9,6 +9,8 @@ export interface RunStatusData {
   responseId?: string;
   /** Set while the server is backing off after an upstream error. */
   retrying?: { attempt: number; delayMs: number; message: string };
+  /** The upstream shows the answer being written (its words arrive when it is finished). */
+  writing?: boolean;
 }
 
 /** How a run ended, when it did not simply complete; stored in the assistant message so a reload shows it. */

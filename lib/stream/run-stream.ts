@@ -62,7 +62,10 @@ export async function streamRunToUI(
           // The browser counts the elapsed time itself: a status is sent when it says something new (a new
           // state, a retry) and otherwise as a keep-alive, not after every retrieve (at 1,000 runs a write per
           // poll was a measurable share of the server's time).
-          const changed = event.status !== lastStatus?.status || !!event.retrying !== !!lastStatus?.retrying;
+          const changed =
+            event.status !== lastStatus?.status ||
+            !!event.retrying !== !!lastStatus?.retrying ||
+            !!event.writing !== !!lastStatus?.writing;
           if (!changed && clock.now() - lastStatusAt < STATUS_KEEPALIVE_MS) break;
           const { type: _, ...data } = event;
           writer.write({ type: "data-run-status", id: "run-status", transient: true, data });

@@ -21,6 +21,8 @@ test.describe("messages", () => {
     page,
   }) => {
     await page.goto("/");
+    // Nobody takes the emulator's scripted answers for a real agent's.
+    await expect(page.locator("[data-emulator-notice]")).toContainText("built-in emulator");
     await page.getByRole("button", { name: /A data question with tools/ }).click();
     await expect(page).toHaveURL(/\/chat\//);
     await expect(page.locator('[data-role="user"]')).toHaveText(DATA_PROMPT);
@@ -52,7 +54,12 @@ test.describe("messages", () => {
         .evaluate((cell) => getComputedStyle(cell).borderTopStyle),
     ).toBe("solid");
 
-    await answer.getByRole("button", { name: "Copy message" }).click();
+    // A Copy control big enough to hit (at least 32 px square).
+    const copyMessage = answer.getByRole("button", { name: "Copy message" });
+    const box = await copyMessage.boundingBox();
+    expect(box?.width).toBeGreaterThanOrEqual(32);
+    expect(box?.height).toBeGreaterThanOrEqual(32);
+    await copyMessage.click();
     const copiedMessage = await page.evaluate(() => navigator.clipboard.readText());
     expect(copiedMessage).toContain("| region |");
     expect(copiedMessage).toContain("```sql");
@@ -89,6 +96,12 @@ test("a long answer is left at its start; scrolling up stops following the run; 
   await scroller(page).hover();
   await page.mouse.wheel(0, -3000);
   await expect(jump).toBeVisible();
+  // The pill sits under the conversation, never over what the reader is reading.
+  const [pillTop, viewBottom] = await Promise.all([
+    jump.evaluate((button) => button.getBoundingClientRect().top),
+    scroller(page).evaluate((element) => element.getBoundingClientRect().bottom),
+  ]);
+  expect(pillTop).toBeGreaterThanOrEqual(viewBottom);
   const readingAt = await scroller(page).evaluate((element) => element.scrollTop);
   await expect(toolCard(page, "summarize_trends")).toHaveCount(1);
   expect(await scroller(page).evaluate((element) => element.scrollTop)).toBe(readingAt);

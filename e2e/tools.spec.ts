@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { approvalCard, ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
+import { approvalCard, ask, assistantMessages, lastAnswer, toolCard, waitForRunToEnd } from "./helpers";
 
 test("Approve runs the MCP tool and its result shows, also after a reload", async ({ page }) => {
   await page.goto("/");
@@ -16,6 +16,10 @@ test("Approve runs the MCP tool and its result shows, also after a reload", asyn
   await waitForRunToEnd(page);
   await expect(card.getByText("Result", { exact: true })).toBeVisible();
   await expect(assistantMessages(page)).toHaveCount(1);
+  // The results are in the card; the answer after it sums them up instead of printing them a second time.
+  await expect(card).toContainText("https://news.example.com/lakehouse-news");
+  await expect(lastAnswer(page)).toContainText("it found three pages");
+  await expect(lastAnswer(page)).not.toContainText("news.example.com");
 
   await page.reload();
   await expect(card).toContainText("Approved");

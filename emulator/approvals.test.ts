@@ -94,8 +94,10 @@ describe("approval scenario", () => {
       approval_request_id: requests[0]?.id,
     });
     const text = messageText(lastMessage(done));
-    expect(text).toContain("I ran `search_web` on `web-search`; it returned:");
-    expect(text).toContain("https://news.example.com/lakehouse-news");
+    expect(text).toContain("I ran `search_web` on `web-search`: it found three pages");
+    expect(text).toContain("*Lakehouse news: what changed this quarter*");
+    // The results are in the call's card: the answer does not print them again.
+    expect(text).not.toContain("https://news.example.com/lakehouse-news");
     expect(text).not.toContain("did not run");
   });
 
@@ -155,7 +157,7 @@ describe("two-approvals scenario", () => {
       output: expect.stringMatching(/^Created ticket OPS-\d{4}: "Outage" \(priority high\)\.$/),
     });
     const text = messageText(after.output[1]);
-    expect(text).toContain("I ran `create_ticket` on `jira`; it returned:\n\n> Created ticket OPS-");
+    expect(text).toMatch(/I ran `create_ticket` on `jira`\. Created ticket OPS-\d{4}: "Outage"/);
     expect(text).toContain("I did not run `send_email` on `mail` because you denied it.");
     expect(text).not.toContain("Your reason");
   });

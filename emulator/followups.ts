@@ -5,7 +5,7 @@
 import { type ApiError, invalidParameter } from "./errors";
 import { contentText, isMessage } from "./input";
 import type { Step, Timeline } from "./scenarios";
-import { CALCULATE_TOOL, mcpCallResult, TIME_TOOL } from "./tools";
+import { CALCULATE_TOOL, mcpCallResult, mcpCallSummary, TIME_TOOL } from "./tools";
 import type { JsonObject } from "./types";
 
 /** The multi-step scenario's hosted tools: their outputs are the agent's own, never something to report on. */
@@ -114,7 +114,8 @@ function approvalFollowUp(items: JsonObject[], trailing: JsonObject[]): Timeline
       partial: { ...call, status: "calling" },
       item: { ...call, output, status: "completed" },
     });
-    paragraphs.push(`I ran \`${name}\` on \`${server}\`; it returned:\n\n${blockquote(output)}`);
+    // The call's card already shows its full output: the answer says what it means rather than repeating it.
+    paragraphs.push(mcpCallSummary(name, server, parseObject(args), output));
   }
   if (decisions.every((d) => !d.approve))
     paragraphs.push("Nothing was run. Tell me how you would like to go on.");
@@ -174,11 +175,4 @@ function parseObject(json: string): JsonObject {
   } catch {
     return {};
   }
-}
-
-function blockquote(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
 }

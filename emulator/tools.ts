@@ -91,6 +91,25 @@ export function mcpCallResult(name: string, args: JsonObject): string {
   }
 }
 
+/**
+ * What the agent's answer says about an approved MCP call, after the call's card (which shows the whole output):
+ * what it found or did, in a sentence, as an agent would sum it up rather than print it again.
+ */
+export function mcpCallSummary(name: string, server: string, args: JsonObject, output: string): string {
+  const ran = `I ran \`${name}\` on \`${server}\``;
+  if (name === WEB_SEARCH.tool) {
+    const first = output
+      .split("\n")[1]
+      ?.replace(/^1\.\s*/, "")
+      .split(" — ")[0];
+    const query = typeof args.query === "string" && args.query ? args.query : "your question";
+    return `${ran}: it found three pages about "${query}" (listed in its card above). The most relevant is the first, *${first ?? "the top result"}*; tell me if you want me to read it.`;
+  }
+  // One line of outcome (a ticket created, an e-mail sent): said once, as the result of the step.
+  if (!output.includes("\n") && output.length <= 200) return `${ran}. ${output}`;
+  return `${ran}; its output is in the card above.`;
+}
+
 // --- client-side function tools ------------------------------------------------------------------------------
 
 export const TIME_TOOL = "get_current_time";

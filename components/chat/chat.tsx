@@ -19,9 +19,11 @@ interface ChatProps {
   initialMessages: ChatMessage[];
   /** A chat that has no URL of its own yet (the "/" page). */
   isNew?: boolean;
+  /** The answers come from the embedded emulator: the start page says so. */
+  onEmulator?: boolean;
 }
 
-export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
+export function Chat({ chatId, initialMessages, isNew = false, onEmulator = false }: ChatProps) {
   const transport = useMemo(() => createChatTransport(), []);
   const beginRun = useRunStatusStore((state) => state.begin);
   const updateRun = useRunStatusStore((state) => state.update);
@@ -158,7 +160,11 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
         className="relative min-h-0 flex-1 overflow-y-auto focus:outline-none"
       >
         <div ref={contentRef} className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6" aria-live="off">
-          {messages.length === 0 ? <EmptyState onPick={onSend} /> : <h1 className="sr-only">Conversation</h1>}
+          {messages.length === 0 ? (
+            <EmptyState onPick={onSend} onEmulator={onEmulator} />
+          ) : (
+            <h1 className="sr-only">Conversation</h1>
+          )}
           {messages.map((message, index) => (
             <MessageView
               key={message.id}
@@ -184,6 +190,8 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
             </div>
           )}
         </div>
+      </div>
+      <div className="mx-auto w-full max-w-3xl">
         {showJump && (
           <JumpToLatest
             onClick={() => {
@@ -193,8 +201,6 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
             }}
           />
         )}
-      </div>
-      <div className="mx-auto w-full max-w-3xl">
         <RunStatus
           chatId={chatId}
           busy={busy}
@@ -208,15 +214,17 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
   );
 }
 
-/** Shown while the reader is scrolled up: back to the newest message, following it again from there. */
+/**
+ * Shown while the reader is scrolled up: back to the newest message, following it again from there. In a row of
+ * its own under the conversation rather than floating over it, where it hid table cells and links.
+ */
 function JumpToLatest({ onClick }: { onClick: () => void }) {
-  // Sticky at the end of the scrolling pane: it stays at the pane's bottom edge while the reader is further up.
   return (
-    <div className="pointer-events-none sticky bottom-3 flex justify-center">
+    <div className="flex justify-center pt-2">
       <button
         type="button"
         onClick={onClick}
-        className="pointer-events-auto flex items-center gap-1 rounded-full border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 shadow-md hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100 dark:hover:bg-zinc-700"
+        className="flex items-center gap-1 rounded-full border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 shadow-md hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-100 dark:hover:bg-zinc-700"
       >
         <span aria-hidden>↓</span>
         Jump to latest
@@ -226,7 +234,7 @@ function JumpToLatest({ onClick }: { onClick: () => void }) {
 }
 
 /** A new chat: what the app is for, and example prompts (one per kind of run) that send themselves. */
-function EmptyState({ onPick }: { onPick: (prompt: string) => void }) {
+function EmptyState({ onPick, onEmulator }: { onPick: (prompt: string) => void; onEmulator: boolean }) {
   return (
     <div className="py-12 text-center text-zinc-600 dark:text-zinc-400">
       <h1 className="text-xl font-semibold text-zinc-900 dark:text-zinc-100">
@@ -235,6 +243,16 @@ function EmptyState({ onPick }: { onPick: (prompt: string) => void }) {
       <p className="mt-2 text-sm">
         Runs go on in the background, so long multi-tool tasks finish even if a connection drops.
       </p>
+      {onEmulator && (
+        <p
+          className="mx-auto mt-4 max-w-xl rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+          data-emulator-notice
+        >
+          <strong className="font-semibold">Demo mode:</strong> answers come from the built-in emulator of the
+          Databricks Supervisor API, scripted from the words of your question. Connect your own agent with{" "}
+          <code className="font-mono text-xs">SUPERVISOR_PROVIDER</code> and its credentials (see the README).
+        </p>
+      )}
       <h2 className="sr-only">Examples</h2>
       <ul className="mt-8 grid gap-3 text-left sm:grid-cols-2">
         {EXAMPLE_PROMPTS.map(({ label, prompt }) => (

@@ -40,10 +40,27 @@ export function CopyButton({
     <button
       type="button"
       onClick={() => void copy()}
-      className={`rounded px-2 py-0.5 text-xs font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-700 ${className}`}
+      className={`inline-flex min-h-8 min-w-8 items-center justify-center gap-1 rounded-md px-2.5 py-1 text-sm font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-700 ${className}`}
     >
+      {state === "idle" && <CopyIcon />}
       {LABEL[state]}
       {state === "idle" && <span className="sr-only"> {what}</span>}
     </button>
+  );
+}
+
+function CopyIcon() {
+  return (
+    <svg
+      aria-hidden
+      viewBox="0 0 16 16"
+      className="h-4 w-4"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+    >
+      <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+      <path d="M10.5 3.5v-1a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h1" />
+    </svg>
   );
 }

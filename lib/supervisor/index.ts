@@ -45,3 +45,16 @@ export function getSupervisor(): Supervisor {
   }
   return slot.__backgroundAgentChatSupervisor;
 }
+
+/**
+ * The app answers from its embedded emulator (nothing configured, or SUPERVISOR_PROVIDER=emulator): the start
+ * page says so, so nobody takes its scripted answers for an agent's. False when the configuration is broken (the
+ * first turn says what is wrong).
+ */
+export function runsOnEmulator(): boolean {
+  try {
+    return getSupervisor().config.provider === "emulator";
+  } catch {
+    return false;
+  }
+}

@@ -20,7 +20,17 @@ export function snippetAround(text: string, query: string, context = SNIPPET_CON
   const lower = line.toLowerCase();
   const found = lower.length === line.length ? lower.indexOf(query.replace(/\s+/g, " ").toLowerCase()) : -1;
   const at = Math.max(0, found);
-  const start = Math.max(0, at - context);
-  const end = Math.min(line.length, at + (found >= 0 ? query.length : 0) + context);
+  const matchEnd = at + (found >= 0 ? query.length : 0);
+  let start = Math.max(0, at - context);
+  let end = Math.min(line.length, matchEnd + context);
+  // Whole words only: a cut inside a word moves to the word's edge, away from the match.
+  if (start > 0 && line[start - 1] !== " ") {
+    const space = line.indexOf(" ", start);
+    if (space >= 0 && space < at) start = space + 1;
+  }
+  if (end < line.length && line[end] !== " ") {
+    const space = line.lastIndexOf(" ", end);
+    if (space > matchEnd) end = space;
+  }
   return `${start > 0 ? "…" : ""}${line.slice(start, end).trim()}${end < line.length ? "…" : ""}`;
 }

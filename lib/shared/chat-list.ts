@@ -1,5 +1,13 @@
 import { z } from "zod";
 
+/** The app's name, the browser tab's title on a new chat. */
+export const APP_TITLE = "Background Agent Chat";
+
+/** The browser tab's title on a chat's page. */
+export function tabTitleOf(chatTitle: string): string {
+  return `${chatTitle} · ${APP_TITLE}`;
+}
+
 /** A chat title a person chose: long enough to read in full in the export's file name and the tab's title. */
 export const MAX_TITLE_CHARS = 200;
 /** A search is a few words; anything longer is refused rather than scanned for. */

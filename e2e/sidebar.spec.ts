@@ -197,7 +197,9 @@ test("rename from the keyboard: F2, Esc keeps the name, an empty title is refuse
   await page.keyboard.press("F2");
   await page.keyboard.press("Backspace");
   await page.keyboard.press("Enter");
-  const item = history(page).getByRole("listitem").filter({ has: field });
+  const item = history(page)
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("textbox", { name: "Chat title" }) });
   await expect(item.getByRole("alert")).toHaveText("The title cannot be empty.");
   await expect(field).toBeFocused();
   await field.fill(`  ${renamed}  `);
@@ -214,7 +216,7 @@ test("rename from the keyboard: F2, Esc keeps the name, an empty title is refuse
 test("search finds a chat by its answer's text, never another person's; Esc brings the whole list back", async ({
   page,
 }) => {
-  const title = unique("Hello searcher");
+  const title = unique("Hello finder");
   const secret = unique("zebracorn").replace(" ", "");
   // Another person (a session of their own) has a chat with the word in its title.
   const other = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` });

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, request as playwrightRequest, test } from "@playwright/test";
 import { ask, waitForRunToEnd } from "./helpers";
 import { PORT } from "./ports";
@@ -5,6 +6,14 @@ import { PORT } from "./ports";
 // The server's store is shared by every test of the run: each test uses titles of its own and only looks at
 // its own chats (plus their order relative to each other).
 const unique = (words: string) => `${words} ${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+
+/** Axe's serious and critical findings on the page, by rule and element. */
+async function seriousAxeFindings(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(" ")}`));
+}
 
 const history = (page: Page) => page.getByRole("navigation", { name: "Chat history" });
 const chatLink = (page: Page, title: string) => history(page).getByRole("link", { name: title });
@@ -263,7 +272,12 @@ test("rows say when each chat was last active, under day headings, with one Tab 
     { id: "dates-week", title: "Chat from this week", updatedAt: day(3) },
     { id: "dates-older", title: "Chat from long ago", updatedAt: new Date(2024, 2, 3, 9, 30).getTime() },
   ].map((chat) => ({ ...chat, createdAt: chat.updatedAt, running: false }));
-  await page.route("**/api/chats", (route) => route.fulfill({ json: { chats } }));
+  // The list, and nothing for any search.
+  await page.route(
+    (url) => url.pathname === "/api/chats",
+    (route) =>
+      route.fulfill({ json: { chats: new URL(route.request().url()).searchParams.has("q") ? [] : chats } }),
+  );
   await page.goto("/");
 
   const headings = history(page).getByRole("heading", { level: 3 });
@@ -307,6 +321,17 @@ test("rows say when each chat was last active, under day headings, with one Tab 
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await expect(chatLink(page, "Chat from this week")).toBeFocused();
+
+  // Axe finds nothing serious in a rename that was refused, nor in a search that found nothing.
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Enter");
+  await expect(history(page).getByRole("alert")).toHaveText("The title cannot be empty.");
+  expect(await seriousAxeFindings(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+  await history(page).getByRole("textbox", { name: "Search chats" }).fill("nothing like this anywhere");
+  await expect(history(page).getByRole("status")).toHaveText("No chats match");
+  expect(await seriousAxeFindings(page)).toEqual([]);
 });
 
 test.describe("at 390 px wide", () => {

@@ -125,6 +125,7 @@ export function Sidebar() {
   };
 
   const cancelRename = (chat: ChatSummary) => {
+    setError(chat.id);
     setRenaming(undefined);
     focusRow(chat.id);
   };

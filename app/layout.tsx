@@ -9,10 +9,11 @@ import { SettingsButton } from "@/components/settings/settings-dialog";
 import { SettingsRuntime } from "@/components/settings/settings-runtime";
 import { THEME_SCRIPT } from "@/components/settings/theme-script";
 import { Sidebar, SidebarToggles } from "@/components/sidebar";
+import { APP_TITLE } from "@/lib/shared/chat-list";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Background Agent Chat",
+  title: APP_TITLE,
   description: "Chat with an agent whose long runs keep going in the background.",
   icons: { icon: "/favicon.svg" },
 };
@@ -37,7 +38,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             href="/"
             className="min-w-0 truncate rounded-sm px-1 font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
           >
-            Background Agent Chat
+            {APP_TITLE}
           </Link>
           <SettingsButton />
           <ExportMenu />

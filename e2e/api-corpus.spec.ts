@@ -41,6 +41,13 @@ function corpus(ownChat: string, victimChat: string, approvalId: string): Case[]
     body,
     status,
   });
+  const rename = (
+    name: string,
+    chatId: string,
+    body: unknown,
+    status = 400,
+    headers: Record<string, string> = JSON_TYPE,
+  ): Case => ({ name, method: "PATCH", path: `/api/chat/${chatId}`, headers, body, status });
   const nested = `${"[".repeat(5000)}${"]".repeat(5000)}`;
   return [
     // Body shape
@@ -199,15 +206,39 @@ function corpus(ownChat: string, victimChat: string, approvalId: string): Case[]
       path: `/api/chat/${victimChat}/stream`,
       status: 404,
     },
+    // Rename and search
+    rename("rename: no title", ownChat, {}),
+    rename("rename: blank title", ownChat, { title: " \n\t " }),
+    rename("rename: title over 200 characters", ownChat, { title: "t".repeat(201) }),
+    rename("rename: title is a number", ownChat, { title: 7 }),
+    rename("rename: extra field", ownChat, { title: "ok", userId: "someone" }),
+    rename("rename: invalid JSON", ownChat, "{ title:"),
+    rename("rename: text/plain body", ownChat, "title=x", 415, { "content-type": "text/plain" }),
+    rename("rename: body over 4 KB", ownChat, { title: "b".repeat(5000) }, 413),
+    rename("rename: bad id", "bad.id", { title: "ok" }),
+    rename("rename: unknown chat", "no-such-chat", { title: "Mine now" }, 404),
+    rename("rename: someone else's chat", victimChat, { title: "Mine now" }, 404),
+    rename("cross-site rename", ownChat, { title: "Renamed from afar" }, 403, {
+      ...JSON_TYPE,
+      origin: "https://evil.test",
+    }),
+    {
+      name: "search: q over 200 characters",
+      method: "GET",
+      path: `/api/chats?q=${"q".repeat(201)}`,
+      status: 400,
+    },
+    { name: "search: q twice", method: "GET", path: "/api/chats?q=a&q=b", status: 400 },
+    { name: "search: unknown parameter", method: "GET", path: "/api/chats?query=a", status: 400 },
     // Methods a route does not have
     { name: "GET /api/chat", method: "GET", path: "/api/chat", status: 405 },
     { name: "PUT /api/chat", method: "PUT", path: "/api/chat", headers: JSON_TYPE, body: {}, status: 405 },
     {
-      name: "PATCH a chat",
-      method: "PATCH",
+      name: "PUT a chat",
+      method: "PUT",
       path: `/api/chat/${ownChat}`,
       headers: JSON_TYPE,
-      body: {},
+      body: { title: "x" },
       status: 405,
     },
     { name: "DELETE /api/chats", method: "DELETE", path: "/api/chats", status: 405 },

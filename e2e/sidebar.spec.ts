@@ -1,9 +1,19 @@
-import { expect, type Page, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, request as playwrightRequest, test } from "@playwright/test";
 import { ask, waitForRunToEnd } from "./helpers";
+import { PORT } from "./ports";
 
 // The server's store is shared by every test of the run: each test uses titles of its own and only looks at
 // its own chats (plus their order relative to each other).
 const unique = (words: string) => `${words} ${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+
+/** Axe's serious and critical findings on the page, by rule and element. */
+async function seriousAxeFindings(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(" ")}`));
+}
 
 const history = (page: Page) => page.getByRole("navigation", { name: "Chat history" });
 const chatLink = (page: Page, title: string) => history(page).getByRole("link", { name: title });
@@ -174,6 +184,154 @@ test("on desktop the history can be hidden, and stays hidden after a reload", as
     "aria-expanded",
     "true",
   );
+});
+
+test("rename from the keyboard: F2, Esc keeps the name, an empty title is refused, Enter saves for good", async ({
+  page,
+}) => {
+  const title = unique("Hello rename");
+  const renamed = unique("Quarterly plan");
+  await newChat(page, title);
+  const field = history(page).getByRole("textbox", { name: "Chat title" });
+
+  await chatLink(page, title).focus();
+  await page.keyboard.press("F2");
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue(title);
+  await page.keyboard.type("Not this");
+  await page.keyboard.press("Escape");
+  await expect(field).toHaveCount(0);
+  await expect(chatLink(page, title)).toBeFocused();
+
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Enter");
+  const item = history(page)
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("textbox", { name: "Chat title" }) });
+  await expect(item.getByRole("alert")).toHaveText("The title cannot be empty.");
+  await expect(field).toBeFocused();
+  await field.fill(`  ${renamed}  `);
+  await page.keyboard.press("Enter");
+  await expect(chatLink(page, renamed)).toBeFocused();
+  await expect(page).toHaveTitle(`${renamed} · Background Agent Chat`);
+
+  await page.reload();
+  await expect(chatLink(page, renamed)).toHaveAttribute("aria-current", "page");
+  await expect(chatLink(page, title)).toHaveCount(0);
+  await expect(page).toHaveTitle(`${renamed} · Background Agent Chat`);
+});
+
+test("search finds a chat by its answer's text, never another person's; Esc brings the whole list back", async ({
+  page,
+}) => {
+  const title = unique("Hello finder");
+  const secret = unique("zebracorn").replace(" ", "");
+  // Another person (a session of their own) has a chat with the word in its title.
+  const other = await playwrightRequest.newContext({ baseURL: `http://127.0.0.1:${PORT}` });
+  const theirs = await other.post("/api/chat", {
+    data: {
+      id: `sidebar-other-${Date.now()}`,
+      message: { id: "m1", role: "user", parts: [{ type: "text", text: `Private ${secret}` }] },
+    },
+  });
+  expect(theirs.status()).toBe(200);
+  await theirs.text();
+  await other.dispose();
+  await newChat(page, title);
+
+  const search = history(page).getByRole("textbox", { name: "Search chats" });
+  // Words of the agent's answer only, in another case.
+  await search.fill("SHORT EMULATED answer");
+  const found = chatLink(page, title);
+  await expect(found).toContainText("short emulated answer");
+  await expect(history(page).getByRole("status")).toHaveText("1 chat matches");
+
+  await search.fill(secret);
+  await expect(history(page).getByRole("status")).toHaveText("No chats match");
+  await expect(history(page).getByRole("listitem")).toHaveCount(0);
+
+  await page.keyboard.press("Escape");
+  await expect(search).toHaveValue("");
+  await expect(chatLink(page, title)).toBeVisible();
+  await expect(chatLink(page, title)).not.toContainText("short emulated answer");
+  // Esc in the field cleared the search and stopped there: the page's own Esc had nothing to do.
+  await expect(history(page).getByRole("status")).toHaveText("");
+});
+
+test("rows say when each chat was last active, under day headings, with one Tab stop each", async ({
+  page,
+}) => {
+  const day = (daysAgo: number) => {
+    const d = new Date();
+    return new Date(d.getFullYear(), d.getMonth(), d.getDate() - daysAgo, 12).getTime();
+  };
+  const chats = [
+    { id: "dates-today", title: "Chat from today", updatedAt: Date.now() - 5 * 60_000 },
+    { id: "dates-yesterday", title: "Chat from yesterday", updatedAt: day(1) },
+    { id: "dates-week", title: "Chat from this week", updatedAt: day(3) },
+    { id: "dates-older", title: "Chat from long ago", updatedAt: new Date(2024, 2, 3, 9, 30).getTime() },
+  ].map((chat) => ({ ...chat, createdAt: chat.updatedAt, running: false }));
+  // The list, and nothing for any search.
+  await page.route(
+    (url) => url.pathname === "/api/chats",
+    (route) =>
+      route.fulfill({ json: { chats: new URL(route.request().url()).searchParams.has("q") ? [] : chats } }),
+  );
+  await page.goto("/");
+
+  const headings = history(page).getByRole("heading", { level: 3 });
+  await expect(headings).toHaveText(["Today", "Yesterday", "Previous 7 days", "Older"]);
+  const older = history(page).getByRole("listitem").filter({ hasText: "Chat from long ago" });
+  await expect(older.locator("time")).toHaveText("Mar 3, 2024");
+  await expect(older.locator("time")).toHaveAttribute(
+    "datetime",
+    new Date(chats[3]?.updatedAt ?? 0).toISOString(),
+  );
+  await expect(history(page).getByRole("listitem").first().locator("time")).toHaveText(/^[56] min$/);
+  await expect(history(page).getByRole("listitem").nth(1).locator("time")).toHaveText("Yesterday");
+
+  // From "New chat", Tab visits the search field and each row's link once, then leaves the history.
+  await history(page).getByRole("link", { name: "New chat" }).focus();
+  const stops: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    const inside = await history(page).evaluate((nav) => nav.contains(document.activeElement));
+    if (!inside) break;
+    stops.push(
+      await page.evaluate(
+        () => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? "",
+      ),
+    );
+  }
+  expect(stops).toHaveLength(1 + chats.length);
+  expect(stops[0]).toBe("Search chats");
+
+  // Up and Down move between rows; Delete on a row asks, and Esc brings focus back to it.
+  await chatLink(page, "Chat from today").focus();
+  await page.keyboard.press("ArrowDown");
+  await expect(chatLink(page, "Chat from yesterday")).toBeFocused();
+  await page.keyboard.press("End");
+  await expect(chatLink(page, "Chat from long ago")).toBeFocused();
+  await page.keyboard.press("ArrowUp");
+  await expect(chatLink(page, "Chat from this week")).toBeFocused();
+  await page.keyboard.press("Delete");
+  const dialog = page.getByRole("alertdialog", { name: "Delete this chat?" });
+  await expect(dialog).toContainText("Chat from this week");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(chatLink(page, "Chat from this week")).toBeFocused();
+
+  // Axe finds nothing serious in a rename that was refused, nor in a search that found nothing.
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Enter");
+  await expect(history(page).getByRole("alert")).toHaveText("The title cannot be empty.");
+  expect(await seriousAxeFindings(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+  await history(page).getByRole("textbox", { name: "Search chats" }).fill("nothing like this anywhere");
+  await expect(history(page).getByRole("status")).toHaveText("No chats match");
+  expect(await seriousAxeFindings(page)).toEqual([]);
 });
 
 test.describe("at 390 px wide", () => {

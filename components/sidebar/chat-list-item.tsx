@@ -1,33 +1,56 @@
 "use client";
 
 import Link from "next/link";
-import { useId } from "react";
-import type { ChatSummary } from "@/lib/client/chat-list-store";
-import { TrashIcon } from "./icons";
+import { type KeyboardEvent, useId } from "react";
+import { fullDateTime, relativeTime } from "@/lib/client/chat-dates";
+import type { ChatSearchResult } from "@/lib/client/chat-list-store";
+import { PencilIcon, TrashIcon } from "./icons";
+import { RenameField } from "./rename-field";
+
+/** The keys a focused row answers to (announced on the row's link, explained in the list's hint). */
+export const ROW_SHORTCUTS = "F2 Delete";
 
 interface ChatListItemProps {
-  chat: ChatSummary;
+  chat: ChatSearchResult;
   current: boolean;
   /** A run is going on: the server says so, or this tab is streaming one. */
   live: boolean;
   deleting: boolean;
-  /** Why the last delete failed, shown under the item until the next attempt. */
+  /** The title is a text field. */
+  renaming: boolean;
+  /** Why the last delete or rename failed, shown under the item until the next attempt. */
   error?: string;
+  /** Now, for the relative time (the list re-renders every minute). */
+  now: number;
+  /** Id of the hint that explains the row's keys. */
+  hintId: string;
   onNavigate(): void;
-  onAskDelete(chat: ChatSummary): void;
+  onAskDelete(chat: ChatSearchResult): void;
+  onStartRename(chat: ChatSearchResult): void;
+  onRename(chat: ChatSearchResult, text: string, viaKeyboard: boolean): boolean;
+  onCancelRename(chat: ChatSearchResult): void;
 }
 
-/** One chat in the history: a link to it (title, a spinner while a run goes on) and its Delete button. */
-export function ChatListItem({
-  chat,
-  current,
-  live,
-  deleting,
-  error,
-  onNavigate,
-  onAskDelete,
-}: ChatListItemProps) {
+/**
+ * One chat in the history: a link to it (title, when it was last active, a spinner while a run goes on, and
+ * the matching text of a search), with Rename and Delete. The link is the row's one Tab stop: the buttons are
+ * for the pointer, and from the keyboard F2 renames and Delete deletes the focused row.
+ */
+export function ChatListItem(props: ChatListItemProps) {
+  const { chat, current, live, deleting, renaming, error, now } = props;
   const errorId = useId();
+
+  const onLinkKeyDown = (event: KeyboardEvent<HTMLAnchorElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.key === "F2") {
+      event.preventDefault();
+      props.onStartRename(chat);
+    } else if (event.key === "Delete" && !deleting) {
+      event.preventDefault();
+      props.onAskDelete(chat);
+    }
+  };
+
   return (
     <li data-chat-id={chat.id}>
       <div
@@ -37,29 +60,63 @@ export function ChatListItem({
             : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-900"
         } ${deleting ? "opacity-60" : ""}`}
       >
-        <Link
-          href={`/chat/${chat.id}`}
-          prefetch={false}
-          aria-current={current ? "page" : undefined}
-          title={chat.title}
-          onClick={onNavigate}
-          className={`flex min-w-0 flex-1 items-center gap-2 rounded-md py-2 pr-1 pl-3 text-sm focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 ${
-            current ? "font-medium" : ""
-          }`}
+        {renaming ? (
+          <div className="flex min-w-0 flex-1 py-0.5 pl-1">
+            <RenameField
+              title={chat.title}
+              errorId={error ? errorId : undefined}
+              onSave={(text, viaKeyboard) => props.onRename(chat, text, viaKeyboard)}
+              onCancel={() => props.onCancelRename(chat)}
+            />
+          </div>
+        ) : (
+          <Link
+            href={`/chat/${chat.id}`}
+            prefetch={false}
+            data-chat-link
+            aria-current={current ? "page" : undefined}
+            aria-keyshortcuts={ROW_SHORTCUTS}
+            aria-describedby={error ? `${props.hintId} ${errorId}` : props.hintId}
+            title={chat.title}
+            onClick={props.onNavigate}
+            onKeyDown={onLinkKeyDown}
+            className={`flex min-w-0 flex-1 flex-col rounded-md py-1.5 pr-1 pl-3 text-sm focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 ${
+              current ? "font-medium" : ""
+            }`}
+          >
+            <span className="flex min-w-0 items-center gap-2">
+              <span className="min-w-0 flex-1 truncate">{chat.title}</span>
+              {live && <Spinner />}
+              <time
+                dateTime={new Date(chat.updatedAt).toISOString()}
+                title={fullDateTime(chat.updatedAt)}
+                className="shrink-0 text-xs font-normal text-zinc-600 dark:text-zinc-400"
+              >
+                {relativeTime(chat.updatedAt, now)}
+              </time>
+            </span>
+            {chat.snippet && (
+              <span className="truncate text-xs font-normal text-zinc-600 dark:text-zinc-400">
+                {chat.snippet}
+              </span>
+            )}
+          </Link>
+        )}
+        <RowButton
+          label={`Rename chat "${chat.title}"`}
+          disabled={deleting || renaming}
+          onClick={() => props.onStartRename(chat)}
         >
-          <span className="min-w-0 flex-1 truncate">{chat.title}</span>
-          {live && <Spinner />}
-        </Link>
-        <button
-          type="button"
-          aria-label={`Delete chat "${chat.title}"`}
-          aria-describedby={error ? errorId : undefined}
+          <PencilIcon />
+        </RowButton>
+        <RowButton
+          label={`Delete chat "${chat.title}"`}
+          danger
           disabled={deleting}
-          onClick={() => onAskDelete(chat)}
-          className="mr-1 shrink-0 rounded p-1.5 text-zinc-500 hover:bg-zinc-300/60 hover:text-red-700 focus-visible:outline-2 focus-visible:outline-blue-600 disabled:cursor-wait md:opacity-60 md:group-hover:opacity-100 md:focus-visible:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-700/60 dark:hover:text-red-400"
+          onClick={() => props.onAskDelete(chat)}
         >
           <TrashIcon />
-        </button>
+        </RowButton>
       </div>
       {error && (
         <p id={errorId} role="alert" className="px-3 pt-0.5 pb-1.5 text-xs text-red-700 dark:text-red-400">
@@ -67,6 +124,36 @@ export function ChatListItem({
         </p>
       )}
     </li>
+  );
+}
+
+/** A row's action for the pointer; out of the Tab order (the row's keys do the same from the keyboard). */
+function RowButton({
+  label,
+  danger,
+  disabled,
+  onClick,
+  children,
+}: {
+  label: string;
+  danger?: boolean;
+  disabled: boolean;
+  onClick(): void;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      tabIndex={-1}
+      aria-label={label}
+      disabled={disabled}
+      onClick={onClick}
+      className={`shrink-0 rounded p-1.5 text-zinc-500 last:mr-1 hover:bg-zinc-300/60 focus-visible:outline-2 focus-visible:outline-blue-600 disabled:cursor-wait md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:focus-visible:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-700/60 ${
+        danger ? "hover:text-red-700 dark:hover:text-red-400" : "hover:text-zinc-900 dark:hover:text-white"
+      }`}
+    >
+      {children}
+    </button>
   );
 }
 

@@ -52,3 +52,16 @@ export const MenuIcon = () => (
     <path d="M3 5.5h14M3 10h14M3 14.5h14" strokeLinecap="round" />
   </StrokeIcon>
 );
+
+export const PencilIcon = () => (
+  <StrokeIcon size={16} strokeWidth={1.5}>
+    <path d="M10.5 2.5l3 3L6 13H3v-3l7.5-7.5zM9 4l3 3" strokeLinejoin="round" />
+  </StrokeIcon>
+);
+
+export const SearchIcon = () => (
+  <StrokeIcon size={16} strokeWidth={1.5}>
+    <circle cx="7" cy="7" r="4.25" />
+    <path d="M10.25 10.25L13.5 13.5" strokeLinecap="round" />
+  </StrokeIcon>
+);

@@ -3,12 +3,11 @@
 import { usePathname } from "next/navigation";
 import { type MouseEvent, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { NEW_CHAT_ARIA_SHORTCUTS, NEW_CHAT_SHORTCUT_LABEL } from "@/components/chat/new-chat-shortcut";
 import { type ChatSummary, useChatListStore } from "@/lib/client/chat-list-store";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
-import { ChatListItem } from "./chat-list-item";
+import { checkTitle, tabTitleOf } from "@/lib/shared/chat-list";
+import { ChatHistoryPanel } from "./chat-history-panel";
 import { DeleteChatDialog } from "./delete-chat-dialog";
-import { CloseIcon, PlusIcon } from "./icons";
 import { OVERLAY_ID, SIDEBAR_ID, useSidebarStore } from "./sidebar-store";
 import { useChatListFreshness } from "./use-chat-list-freshness";
 
@@ -24,13 +23,16 @@ export function Sidebar() {
   const pathname = usePathname() ?? "";
   const currentId = pathname.startsWith("/chat/") ? pathname.slice("/chat/".length) : undefined;
 
-  const { chats, status, loadError, refresh, deleteChat } = useChatListStore(
-    useShallow(({ chats, status, loadError, refresh, deleteChat }) => ({
+  const { chats, status, loadError, refresh, deleteChat, search, runSearch, renameChat } = useChatListStore(
+    useShallow(({ chats, status, loadError, refresh, deleteChat, search, runSearch, renameChat }) => ({
       chats,
       status,
       loadError,
       refresh,
       deleteChat,
+      search,
+      runSearch,
+      renameChat,
     })),
   );
   // Joined into a string so that the sidebar re-renders when a run starts or ends, not at every status tick.
@@ -57,6 +59,9 @@ export function Sidebar() {
   const [pendingDelete, setPendingDelete] = useState<ChatSummary | null>(null);
   const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [renaming, setRenaming] = useState<string | undefined>();
+  const setError = (chatId: string, message?: string) =>
+    setErrors(({ [chatId]: _, ...rest }) => (message ? { ...rest, [chatId]: message } : rest));
 
   const columnRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLDialogElement>(null);
@@ -85,7 +90,7 @@ export function Sidebar() {
 
   const confirmDelete = async (chat: ChatSummary, stop: boolean) => {
     setPendingDelete(null);
-    setErrors(({ [chat.id]: _, ...rest }) => rest);
+    setError(chat.id);
     setDeleting((ids) => new Set(ids).add(chat.id));
     const result = await deleteChat(chat.id, { stop });
     setDeleting((ids) => {
@@ -94,7 +99,7 @@ export function Sidebar() {
       return next;
     });
     if (!result.ok) {
-      setErrors((all) => ({ ...all, [chat.id]: result.message }));
+      setError(chat.id, result.message);
       return;
     }
     // The open chat is gone: start a new one (a full navigation, like "New chat").
@@ -107,12 +112,59 @@ export function Sidebar() {
     panel?.querySelector<HTMLElement>("[data-new-chat]")?.focus();
   };
 
+  /** The row's link, once React has put it back in place of the rename field. */
+  const focusRow = (chatId: string) =>
+    requestAnimationFrame(() => {
+      const panel = overlayOpen ? overlayRef.current : columnRef.current;
+      panel?.querySelector<HTMLElement>(`[data-chat-id="${CSS.escape(chatId)}"] [data-chat-link]`)?.focus();
+    });
+
+  const startRename = (chat: ChatSummary) => {
+    setError(chat.id);
+    setRenaming(chat.id);
+  };
+
+  const cancelRename = (chat: ChatSummary) => {
+    setError(chat.id);
+    setRenaming(undefined);
+    focusRow(chat.id);
+  };
+
+  /**
+   * Enter or leaving the field; false when the title is refused. From the keyboard the field then stays open
+   * and says why; a field left with a refused title closes and the chat keeps its name.
+   */
+  const rename = (chat: ChatSummary, text: string, viaKeyboard: boolean): boolean => {
+    const checked = checkTitle(text);
+    if (!checked.ok) {
+      setError(chat.id, viaKeyboard ? checked.message : `${checked.message} The chat keeps its name.`);
+      if (!viaKeyboard) setRenaming(undefined);
+      return false;
+    }
+    setError(chat.id);
+    setRenaming(undefined);
+    if (viaKeyboard) focusRow(chat.id);
+    if (checked.title !== chat.title) {
+      void renameChat(chat.id, checked.title).then((result) => {
+        if (!result.ok) setError(chat.id, result.message);
+        else if (chat.id === currentId) document.title = tabTitleOf(checked.title);
+      });
+    }
+    return true;
+  };
+
   const panel = (
     <ChatHistoryPanel
       chats={chats}
       status={status}
       loadError={loadError}
       onRetry={() => void refresh()}
+      search={search}
+      onSearch={(query) => void runSearch(query)}
+      renaming={renaming}
+      onStartRename={startRename}
+      onRename={rename}
+      onCancelRename={cancelRename}
       currentId={currentId}
       isLive={isLive}
       deleting={deleting}
@@ -152,90 +204,5 @@ export function Sidebar() {
         onCancel={() => setPendingDelete(null)}
       />
     </>
-  );
-}
-
-interface ChatHistoryPanelProps {
-  chats: ChatSummary[];
-  status: "loading" | "ready" | "error";
-  loadError?: string;
-  onRetry(): void;
-  currentId?: string;
-  isLive(chat: ChatSummary): boolean;
-  deleting: ReadonlySet<string>;
-  errors: Readonly<Record<string, string>>;
-  onNavigate(): void;
-  onAskDelete(chat: ChatSummary): void;
-  /** Shown as a close button when the panel is the narrow-screen overlay. */
-  onClose?: () => void;
-}
-
-function ChatHistoryPanel(props: ChatHistoryPanelProps) {
-  const { chats, status, loadError, currentId, deleting, errors, onClose } = props;
-  return (
-    <nav aria-label="Chat history" className="flex min-h-0 w-full flex-col">
-      <div className="flex items-center gap-2 p-2">
-        {/* A full navigation, not a client transition: a new chat starts from a clean page. */}
-        <a
-          href="/"
-          data-new-chat
-          title={`New chat (${NEW_CHAT_SHORTCUT_LABEL})`}
-          aria-keyshortcuts={NEW_CHAT_ARIA_SHORTCUTS}
-          className="flex flex-1 items-center gap-2 rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
-        >
-          <PlusIcon />
-          New chat
-        </a>
-        {onClose && (
-          <button
-            type="button"
-            aria-label="Close chat history"
-            onClick={onClose}
-            className="rounded-md p-2 text-zinc-600 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-800"
-          >
-            <CloseIcon />
-          </button>
-        )}
-      </div>
-      <h2 className="px-4 pt-2 pb-1 text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
-        Chats
-      </h2>
-      <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-2">
-        {loadError && (
-          <div role="alert" className="mx-2 mb-2 text-xs text-red-700 dark:text-red-400">
-            {loadError}{" "}
-            <button
-              type="button"
-              onClick={props.onRetry}
-              className="rounded-sm underline focus-visible:outline-2 focus-visible:outline-blue-600"
-            >
-              Retry
-            </button>
-          </div>
-        )}
-        {status !== "ready" && chats.length === 0 && !loadError && (
-          <p className="px-2 py-1 text-sm text-zinc-500 dark:text-zinc-400">Loading…</p>
-        )}
-        {status === "ready" && chats.length === 0 && (
-          <p className="px-2 py-1 text-sm text-zinc-500 dark:text-zinc-400">No chats yet</p>
-        )}
-        {chats.length > 0 && (
-          <ul className="flex flex-col gap-0.5">
-            {chats.map((chat) => (
-              <ChatListItem
-                key={chat.id}
-                chat={chat}
-                current={chat.id === currentId}
-                live={props.isLive(chat)}
-                deleting={deleting.has(chat.id)}
-                error={errors[chat.id]}
-                onNavigate={props.onNavigate}
-                onAskDelete={props.onAskDelete}
-              />
-            ))}
-          </ul>
-        )}
-      </div>
-    </nav>
   );
 }

@@ -1,9 +1,18 @@
 import { create } from "zustand";
-import type { ChatSummary } from "@/lib/db/chat-store";
+import type { ChatSearchResult, ChatSummary } from "@/lib/db/chat-store";
 
-export type { ChatSummary };
+export type { ChatSearchResult, ChatSummary };
 
 export type DeleteResult = { ok: true } | { ok: false; message: string };
+export type RenameResult = DeleteResult;
+
+/** A search in the sidebar: what was asked and, once the server answered, the chats that match. */
+export interface ChatSearch {
+  query: string;
+  /** Undefined while the first answer for this query is on its way. */
+  results?: ChatSearchResult[];
+  error?: string;
+}
 
 interface ChatListState {
   chats: ChatSummary[];
@@ -17,6 +26,12 @@ interface ChatListState {
    * list at once.
    */
   deleteChat(chatId: string, options?: { stop?: boolean }): Promise<DeleteResult>;
+  /** The current search; undefined when the search field is empty (the whole list shows). */
+  search?: ChatSearch;
+  /** Search titles and message text (`GET /api/chats?q=`); a blank query ends the search. */
+  runSearch(query: string): Promise<void>;
+  /** PATCH the title; the list shows it at once and goes back to the old one if the server refuses. */
+  renameChat(chatId: string, title: string): Promise<RenameResult>;
 }
 
 /**
@@ -24,9 +39,20 @@ interface ChatListState {
  * went out, so a slow list can neither overwrite a newer one nor bring back a chat deleted meanwhile.
  */
 let generation = 0;
+/** The same for searches: only the answer to the latest query is shown. */
+let searchGeneration = 0;
+
+/** Every list the chat is in, with `change` applied to it. */
+const inLists = (
+  state: { chats: ChatSummary[]; search?: ChatSearch },
+  change: <T extends ChatSummary>(chats: T[]) => T[],
+) => ({
+  chats: change(state.chats),
+  search: state.search?.results ? { ...state.search, results: change(state.search.results) } : state.search,
+});
 
 /** The history sidebar's chats, newest first, as `GET /api/chats` last returned them. */
-export const useChatListStore = create<ChatListState>()((set) => ({
+export const useChatListStore = create<ChatListState>()((set, get) => ({
   chats: [],
   status: "loading",
   refresh: async () => {
@@ -53,10 +79,59 @@ export const useChatListStore = create<ChatListState>()((set) => ({
     // 404: someone else deleted it already; either way it is gone.
     if (response.ok || response.status === 404) {
       generation++;
-      set((state) => ({ chats: state.chats.filter((chat) => chat.id !== chatId) }));
+      set((state) => inLists(state, (chats) => chats.filter((chat) => chat.id !== chatId)));
       return { ok: true };
     }
     return { ok: false, message: await errorMessage(response, "Could not delete the chat") };
+  },
+  runSearch: async (raw) => {
+    const mine = ++searchGeneration;
+    const query = raw.trim();
+    if (!query) {
+      set({ search: undefined });
+      return;
+    }
+    // The previous results stay up while the next ones load: the list does not flash empty at each key.
+    set((state) => ({ search: { query, results: state.search?.results } }));
+    try {
+      const response = await fetch(`/api/chats?q=${encodeURIComponent(query)}`, { cache: "no-store" });
+      if (!response.ok) throw new Error(await errorMessage(response, "Could not search the chats"));
+      const { chats } = (await response.json()) as { chats: ChatSearchResult[] };
+      if (mine === searchGeneration) set({ search: { query, results: chats } });
+    } catch (err) {
+      if (mine !== searchGeneration) return;
+      const message = err instanceof Error && err.message ? err.message : "Could not search the chats.";
+      set({ search: { query, results: [], error: message } });
+    }
+  },
+  renameChat: async (chatId, title) => {
+    const before = [...get().chats, ...(get().search?.results ?? [])].find(
+      (chat) => chat.id === chatId,
+    )?.title;
+    const retitle = (to: string) =>
+      set((state) =>
+        inLists(state, (chats) => chats.map((chat) => (chat.id === chatId ? { ...chat, title: to } : chat))),
+      );
+    generation++;
+    retitle(title);
+    let response: Response;
+    try {
+      response = await fetch(`/api/chat/${encodeURIComponent(chatId)}`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ title }),
+      });
+    } catch {
+      if (before !== undefined) retitle(before);
+      return { ok: false, message: "Could not reach the server. Try again." };
+    }
+    if (response.ok) {
+      const stored = ((await response.json()) as { title: string }).title;
+      retitle(stored);
+      return { ok: true };
+    }
+    if (before !== undefined) retitle(before);
+    return { ok: false, message: await errorMessage(response, "Could not rename the chat") };
   },
 }));
 

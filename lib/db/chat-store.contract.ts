@@ -818,6 +818,117 @@ export function describeChatStore(
       });
     });
 
+    describe("renameChat", () => {
+      it("renames the owner's chat, keeps its place in the list, and no later turn replaces the title", async () => {
+        const { chatId, runId } = await completedChat("the first question");
+        const before = await mustGet(chatId);
+        expect(await store.renameChat(chatId, "Quarterly numbers", ME.id)).toBe(true);
+        const after = await mustGet(chatId);
+        expect(after.title).toBe("Quarterly numbers");
+        expect(after.updatedAt).toBe(before.updatedAt);
+        expect(after.messages).toEqual(before.messages);
+        expect((await store.listChats(ME.id, 1000)).find((c) => c.id === chatId)?.title).toBe(
+          "Quarterly numbers",
+        );
+
+        const next = uniqueId("run");
+        await store.beginTurn(chatId, next, say("a second question"), { create: false, owner: ME });
+        await store.finishRun(chatId, next, "completed", assistantMessage(next, "second answer"));
+        expect((await mustGet(chatId)).title).toBe("Quarterly numbers");
+        expect(before.run?.runId).toBe(runId);
+      });
+
+      it("finds nothing for someone else or a missing chat, and changes nothing", async () => {
+        const { chatId } = await completedChat("mine to name");
+        expect(await store.renameChat(chatId, "Hijacked", SOMEONE_ELSE.id)).toBe(false);
+        expect(await store.renameChat(uniqueId("chat"), "Nowhere", ME.id)).toBe(false);
+        expect((await mustGet(chatId)).title).toBe("mine to name");
+      });
+
+      it("can rename a chat while its run is in progress, and the run goes on", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("still running"), { create: true, owner: ME });
+        expect(await store.renameChat(chatId, "Renamed mid-run", ME.id)).toBe(true);
+        await store.finishRun(chatId, runId, "completed", assistantMessage(runId, "done"));
+        const chat = await mustGet(chatId);
+        expect(chat.title).toBe("Renamed mid-run");
+        expect(chat.run?.state).toBe("completed");
+      });
+    });
+
+    describe("searchChats", () => {
+      /** A chat with a question and an answer, both words unique to the test. */
+      async function answeredChat(question: string, answer: string, owner = ME) {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say(question), { create: true, owner });
+        await store.finishRun(chatId, runId, "completed", {
+          id: runId,
+          role: "assistant",
+          parts: [
+            { type: "reasoning", text: `thinking about ${question} zebrareason` },
+            { type: "text", text: answer },
+          ],
+        });
+        return chatId;
+      }
+
+      it("matches titles and the text of questions and answers, ignoring case, newest first", async () => {
+        const tag = uniqueId("t").replace(/[^a-z0-9]/gi, "");
+        const byTitle = await answeredChat(`Budget ${tag}Alpha plans`, "Nothing special here.");
+        await sleep(5);
+        const byAnswer = await answeredChat(
+          "Where are the numbers?",
+          `The ${tag}ALPHA figures are in the sheet.`,
+        );
+        await sleep(5);
+        const other = await answeredChat("Unrelated", "Nothing to see.");
+
+        const found = await store.searchChats(ME.id, `${tag}alpha`);
+        expect(found.map((c) => c.id)).toEqual([byAnswer, byTitle]);
+        expect(found[1]).toEqual((await store.listChats(ME.id, 1000)).find((c) => c.id === byTitle));
+        expect(found[0]?.snippet).toBe(`The ${tag}ALPHA figures are in the sheet.`);
+        expect(found.some((c) => c.id === other)).toBe(false);
+        // A later message that is not the chat's first is found too, and reasoning is not searched.
+        expect((await store.searchChats(ME.id, "zebrareason")).map((c) => c.id)).not.toContain(byTitle);
+        expect(await store.searchChats(ME.id, `${tag}alpha`, 1)).toHaveLength(1);
+      });
+
+      it("a renamed chat is found by its new title, not its old one", async () => {
+        const tag = uniqueId("r").replace(/[^a-z0-9]/gi, "");
+        const chatId = await answeredChat(`Old ${tag}name`, "An answer.");
+        await store.renameChat(chatId, `Fresh ${tag}label`, ME.id);
+        expect((await store.searchChats(ME.id, `${tag}label`)).map((c) => c.id)).toEqual([chatId]);
+        expect((await store.searchChats(ME.id, `Old ${tag}name`)).map((c) => c.id)).toEqual([chatId]);
+        expect((await store.searchChats(ME.id, `Old ${tag}name`))[0]?.snippet).toBe(`Old ${tag}name`);
+      });
+
+      it("treats %, _ and \\ as plain characters", async () => {
+        const tag = uniqueId("e").replace(/[^a-z0-9]/gi, "");
+        const percent = await answeredChat(`${tag} grew 50% this year`, "ok");
+        const underscore = await answeredChat(`${tag} the sales_total column`, "ok");
+        const backslash = await answeredChat(`${tag} path C:\\data`, "ok");
+        const plain = await answeredChat(`${tag} grew 500 this year, salesXtotal`, "ok");
+        const ids = async (q: string) => (await store.searchChats(ME.id, q)).map((c) => c.id);
+        expect(await ids(`${tag} grew 50%`)).toEqual([percent]);
+        expect(await ids("sales_total")).toContain(underscore);
+        expect(await ids("sales_total")).not.toContain(plain);
+        expect(await ids(`${tag} path C:\\d`)).toEqual([backslash]);
+        expect(await ids(`${tag}%`)).toEqual([]);
+        expect(await ids(`${tag}_`)).toEqual([]);
+      });
+
+      it("finds only the owner's chats", async () => {
+        const tag = uniqueId("o").replace(/[^a-z0-9]/gi, "");
+        const mine = await answeredChat(`My ${tag}secret`, "mine");
+        const theirs = await answeredChat(`Their ${tag}secret`, `also ${tag}secret`, SOMEONE_ELSE);
+        expect((await store.searchChats(ME.id, `${tag}secret`)).map((c) => c.id)).toEqual([mine]);
+        expect((await store.searchChats(SOMEONE_ELSE.id, `${tag}secret`)).map((c) => c.id)).toEqual([theirs]);
+        expect(await store.searchChats("anon:nobody", `${tag}secret`)).toEqual([]);
+      });
+    });
+
     describe("deleteChat", () => {
       it("removes the chat with its messages, history and runs", async () => {
         const { chatId } = await completedChat("to be deleted");

@@ -68,6 +68,11 @@ export interface ChatSummary {
   running: boolean;
 }
 
+/** A chat found by a search: where the title alone does not match, a piece of the message text that does. */
+export interface ChatSearchResult extends ChatSummary {
+  snippet?: string;
+}
+
 /** How long a claimed cycle may take to produce its response before another stream may claim it. */
 export const CYCLE_CLAIM_TTL_MS = 60_000;
 
@@ -129,6 +134,18 @@ export interface ChatStore {
   getChat(chatId: string, ownerId?: string): Promise<ChatRecord | undefined>;
   /** The owner's chats, newest (most recently updated) first. */
   listChats(ownerId: string, limit?: number): Promise<ChatSummary[]>;
+  /**
+   * The owner's chats whose title or message text (the person's and the agent's text parts; not tool output
+   * nor reasoning) contains `query`, case-insensitively and literally (`%`, `_` and `\` are plain characters),
+   * newest first, as `listChats` orders them.
+   */
+  searchChats(ownerId: string, query: string, limit?: number): Promise<ChatSearchResult[]>;
+  /**
+   * Give the owner's chat a title (already validated); false when they have no such chat. It keeps its place
+   * in the list (a rename adds nothing to the chat), and later turns never replace it: only a new chat takes
+   * its title from its first message.
+   */
+  renameChat(chatId: string, title: string, ownerId: string): Promise<boolean>;
   /**
    * Removes the chat with its messages, runs and approvals; false when there was none. With `unlessRunning`
    * it refuses with ChatBusyError while a run is in progress, checked atomically with the delete (a turn

@@ -79,6 +79,8 @@ function deferredStore(ready: () => Promise<DbChatStore>): DbChatStore {
     processLocal: !usesPostgres(),
     getChat: async (...args) => (await ready()).getChat(...args),
     listChats: async (...args) => (await ready()).listChats(...args),
+    searchChats: async (...args) => (await ready()).searchChats(...args),
+    renameChat: async (...args) => (await ready()).renameChat(...args),
     deleteChat: async (...args) => (await ready()).deleteChat(...args),
     beginTurn: async (...args) => (await ready()).beginTurn(...args),
     startRun: async (...args) => (await ready()).startRun(...args),

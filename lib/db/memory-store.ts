@@ -5,6 +5,7 @@ import {
   type ChatStore,
   CYCLE_CLAIM_TTL_MS,
 } from "./chat-store";
+import { containsIgnoringCase, snippetAround } from "./search-text";
 import { titleFrom } from "./title";
 
 /** A process-local store; chats vanish on restart. */
@@ -40,6 +41,28 @@ export function createMemoryChatStore(): ChatStore {
           updatedAt,
           running: run?.state === "running",
         }));
+    },
+    async searchChats(ownerId, query, limit = 100) {
+      const summaries = await store.listChats(ownerId, Number.MAX_SAFE_INTEGER);
+      const found = [];
+      for (const summary of summaries) {
+        if (found.length >= Math.max(0, Math.floor(limit))) break;
+        const inTitle = containsIgnoringCase(summary.title, query);
+        const text = chats
+          .get(summary.id)
+          ?.messages.filter((m) => m.role === "user" || m.role === "assistant")
+          .flatMap((m) => m.parts)
+          .map((part) => (part.type === "text" ? part.text : ""))
+          .find((partText) => containsIgnoringCase(partText, query));
+        if (inTitle) found.push(summary);
+        else if (text !== undefined) found.push({ ...summary, snippet: snippetAround(text, query) });
+      }
+      return found;
+    },
+    async renameChat(chatId, title, ownerId) {
+      const chat = chatOf(chatId, ownerId);
+      if (chat) chat.title = title;
+      return chat !== undefined;
     },
     async deleteChat(chatId, options) {
       const chat = chatOf(chatId, options?.ownerId);

@@ -1,18 +1,33 @@
+import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { Chat } from "@/components/chat/chat";
 import { ownerOf } from "@/lib/auth/request";
 import { getChatStore } from "@/lib/db";
 import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
+import { tabTitleOf } from "@/lib/shared/chat-list";
 
 export const dynamic = "force-dynamic";
 
-export default async function ChatPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  if (!CHAT_ID_PATTERN.test(id)) notFound();
+type Params = { params: Promise<{ id: string }> };
+
+/** The person's chat, read once per request for both the title and the page. */
+const loadChat = cache(async (id: string) => {
+  if (!CHAT_ID_PATTERN.test(id)) return undefined;
   const owner = ownerOf(new Headers(await headers()));
   // Someone else's chat looks exactly like one that does not exist.
-  const chat = owner ? await getChatStore().getChat(id, owner.id) : undefined;
+  return owner ? await getChatStore().getChat(id, owner.id) : undefined;
+});
+
+/** The tab shows the chat's title (as named by its first message, or renamed). */
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const chat = await loadChat((await params).id);
+  return chat ? { title: tabTitleOf(chat.title) } : {};
+}
+
+export default async function ChatPage({ params }: Params) {
+  const chat = await loadChat((await params).id);
   if (!chat) notFound();
   return <Chat chatId={chat.id} initialMessages={chat.messages} />;
 }

@@ -11,4 +11,7 @@ export const DELETE = chatRoute(async (request, { owner, chatId }) => {
   return new Response(null, { status: 204 });
 });
 
-export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");
+/** Rename a chat: `{ title }`. */
+export { PATCH } from "@/lib/routes/chat-rename";
+
+export const { GET, POST, PUT } = otherMethods("DELETE", "PATCH");

@@ -1,0 +1,71 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { MAX_SEARCH_CHARS } from "@/lib/shared/chat-list";
+import { CloseIcon, SearchIcon } from "./icons";
+
+/** Typing pauses this long before the server is asked. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+interface ChatSearchFieldProps {
+  /** The search as the list shows it (kept when the overlay's panel mounts again). */
+  initialQuery: string;
+  onSearch(query: string): void;
+}
+
+/**
+ * "Search chats": asks the server as you type (after a short pause); Esc or the clear button empties it and
+ * brings the whole list back.
+ */
+export function ChatSearchField({ initialQuery, onSearch }: ChatSearchFieldProps) {
+  const [text, setText] = useState(initialQuery);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const search = useRef(onSearch);
+  search.current = onSearch;
+
+  useEffect(() => {
+    const timer = setTimeout(() => search.current(text), text.trim() ? SEARCH_DEBOUNCE_MS : 0);
+    return () => clearTimeout(timer);
+  }, [text]);
+
+  return (
+    <search className="relative px-2 pb-1">
+      <span className="pointer-events-none absolute top-1/2 left-4.5 -translate-y-1/2 text-zinc-500 dark:text-zinc-400">
+        <SearchIcon />
+      </span>
+      <input
+        ref={inputRef}
+        type="text"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key !== "Escape" || !text || event.nativeEvent.isComposing) return;
+          // Clears the search; not a Stop of the run (the page's Esc) nor the close of the overlay.
+          event.preventDefault();
+          event.stopPropagation();
+          setText("");
+        }}
+        aria-label="Search chats"
+        aria-keyshortcuts="Escape"
+        placeholder="Search chats"
+        maxLength={MAX_SEARCH_CHARS}
+        autoComplete="off"
+        spellCheck={false}
+        className="w-full rounded-md border border-zinc-300 bg-white py-1.5 pr-8 pl-8 text-sm placeholder:text-zinc-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:border-zinc-700 dark:bg-zinc-950 dark:placeholder:text-zinc-400"
+      />
+      {text && (
+        <button
+          type="button"
+          aria-label="Clear search"
+          onClick={() => {
+            setText("");
+            inputRef.current?.focus();
+          }}
+          className="absolute top-1/2 right-3 -translate-y-1/2 rounded p-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-blue-600 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+        >
+          <CloseIcon />
+        </button>
+      )}
+    </search>
+  );
+}

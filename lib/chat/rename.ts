@@ -1,0 +1,15 @@
+import type { ChatStore } from "@/lib/db/chat-store";
+import { ApiError } from "@/lib/http/errors";
+
+/** Give a person's chat the title they chose (validated by the route); another person's chat is a 404. */
+export async function renameChat(
+  store: ChatStore,
+  chatId: string,
+  ownerId: string,
+  title: string,
+): Promise<{ id: string; title: string }> {
+  if (!(await store.renameChat(chatId, title, ownerId))) {
+    throw new ApiError("not_found", "There is no chat with this id.");
+  }
+  return { id: chatId, title };
+}

@@ -4,12 +4,15 @@ import { chatRoute } from "@/lib/http/chat-route";
 import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
 import { parseVersionSwitch } from "@/lib/shared/chat";
 
-/** `GET /api/chat/{id}/versions`: which version each message with versions shows, by message id. */
+/**
+ * `GET /api/chat/{id}/versions`: the chat's transcript (its active branch) and which version each message with
+ * versions shows, by message id: what the page shows after an edit or regenerate, or after one was refused.
+ */
 export const GET = chatRoute(async (_request, { owner, chatId }) => {
   const store = getChatStore();
   const chat = await store.getChat(chatId, owner.id);
   if (!chat) throw new ApiError("not_found", "There is no such chat.");
-  return Response.json({ versions: await chatVersions(store, chat, owner.id) });
+  return Response.json({ messages: chat.messages, versions: await chatVersions(store, chat, owner.id) });
 });
 
 /**

@@ -109,8 +109,13 @@ export function useVersions({
 function keepFocus(messageId: string, pressed: string, position: VersionPosition) {
   const atEnd = pressed === "Previous version" ? position.current <= 1 : position.current >= position.count;
   const label = atEnd ? (pressed === "Previous version" ? "Next version" : "Previous version") : pressed;
-  requestAnimationFrame(() => {
+  // The new message renders a frame or a few later (message updates are throttled): look until it is there.
+  let frames = 0;
+  const look = () => {
     const switcher = document.querySelector(`[data-version-switcher="${CSS.escape(messageId)}"]`);
-    switcher?.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`)?.focus();
-  });
+    const button = switcher?.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`);
+    if (button) button.focus();
+    else if (++frames < 60) requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
 }

@@ -58,7 +58,7 @@ export function UserMessage({
     return (
       <form
         className="ml-auto flex w-full max-w-[85%] flex-col gap-2"
-        data-role="user"
+        data-user-message
         data-editing
         onSubmit={(event) => {
           event.preventDefault();
@@ -95,8 +95,11 @@ export function UserMessage({
   }
 
   return (
-    <div className="group flex flex-col items-end gap-1" data-role="user">
-      <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-zinc-100 px-4 py-2 dark:bg-zinc-800">
+    <div className="group flex flex-col items-end gap-1" data-user-message>
+      <div
+        className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-zinc-100 px-4 py-2 dark:bg-zinc-800"
+        data-role="user"
+      >
         {text}
       </div>
       {(switcher || onEdit) && (

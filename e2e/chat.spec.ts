@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
 
@@ -118,6 +119,13 @@ test("edit and resend a question: a new answer, and the original one version bac
   await expect(page.getByText('You asked: "What is a lakehouse?"')).toHaveCount(1);
   await expect(switcherOf(page, "question")).toContainText("1 / 2");
   await expect(switcherOf(page, "question").getByRole("button", { name: "Next version" })).toBeFocused();
+
+  // The switcher, Edit, Regenerate and the edit box pass axe (e2e/a11y.spec.ts scans the rest of the page).
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  await page.getByRole("button", { name: "Edit message" }).click();
+  const editing = await new AxeBuilder({ page }).analyze();
+  expect(editing.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
 
   await page.reload();
   await expect(page.locator('[data-role="user"]')).toHaveText("What is a lakehouse?");

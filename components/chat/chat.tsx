@@ -203,7 +203,9 @@ export function Chat({ chatId, initialMessages, initialVersions = {}, isNew = fa
   const onSwitchVersion = useCallback(
     (messageId: string, version: number) => {
       const index = messages.findIndex((m) => m.id === messageId);
-      const current = versions.positionOf(messages[index] as ChatMessage, index)?.current ?? 1;
+      const message = messages[index];
+      if (!message) return;
+      const current = versions.positionOf(message, index)?.current ?? 1;
       void versions.switchTo(
         messageId,
         version,

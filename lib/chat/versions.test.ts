@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatStore } from "@/lib/db/chat-store";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
+import { loadChatExport } from "./export";
 import { OWNER, readUIStream, type Seen, say, setup, streamedText } from "./testing";
 import { startChatTurn, type TurnInput } from "./turn";
 import { switchChatVersion, versionsByMessage } from "./versions";
@@ -134,6 +135,11 @@ describe("edit and resend, regenerate, versions", () => {
       version: 1,
     });
     expect(first.messages).toEqual(chat.messages);
+
+    // The export is the version shown, without the ending of a run that wrote another version.
+    const exported = await loadChatExport(store, "regen", OWNER);
+    expect(exported?.messages.map((m) => m.id)).toEqual(chat.messages.map((m) => m.id));
+    expect(exported?.lastRun).toBeUndefined();
   });
 
   it("refuses, changing nothing: an unknown message, an answer to edit, a run in progress, a version that is not there", async () => {

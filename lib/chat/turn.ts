@@ -2,7 +2,13 @@ import { generateId } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
 import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
-import { attemptOutcomeId, type ChatMessage, currentAttempt, type TurnSettings } from "@/lib/shared/chat";
+import {
+  attemptOutcomeId,
+  type ChatMessage,
+  currentAttempt,
+  RETRYABLE_OUTCOMES,
+  type TurnSettings,
+} from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { conversationOf } from "./conversation";
@@ -93,15 +99,25 @@ function prepareTurn(chat: ChatRecord | undefined, turn: TurnInput): TurnAppend 
   if (turn.kind === "retry") {
     // Checked here, under the chat's lock: a run that is still going is refused as busy before this.
     const state = chat.run?.state;
-    if (!state || state === "completed" || chat.messages.at(-1)?.id !== chat.run?.runId) {
-      throw new ApiError("conflict", "There is nothing to retry: the last answer finished.");
-    }
+    const last = chat.messages.at(-1);
+    const endedEarly =
+      last?.id === chat.run?.runId
+        ? state !== undefined && state !== "completed"
+        : // A version switched back to: an earlier run wrote its answer, which says how that run ended.
+          last?.role === "assistant" && endedEarlyAsShown(last);
+    if (!endedEarly) throw new ApiError("conflict", "There is nothing to retry: the last answer finished.");
     // The history already holds the question and whatever the run showed: the agent gets it all again.
     return { items: [] };
   }
   const check = checkDecisions(chat.history, turn.decisions);
   if (!check.ok) throw new ApiError(check.code, check.message);
   return { items: check.responses };
+}
+
+/** The answer's last word on its run is an early end (failed, stopped…), as its Retry button reads it. */
+function endedEarlyAsShown(message: ChatMessage): boolean {
+  const outcome = message.parts.findLast((part) => part.type === "data-run-outcome");
+  return outcome?.type === "data-run-outcome" && RETRYABLE_OUTCOMES.has(outcome.data.status);
 }
 
 function lastAssistantMessageId(chat: ChatRecord | undefined): string {

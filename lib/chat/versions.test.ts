@@ -186,6 +186,24 @@ describe("edit and resend, regenerate, versions", () => {
     expect(after?.messages.slice(0, 2)).toEqual(regenerated?.messages);
   });
 
+  it("a failed answer switched back to can be retried, on its own branch", async () => {
+    const { deps, store, seen } = setup(60_000);
+    const chatId = "retry-version";
+    const run = async (turn: TurnInput) =>
+      readUIStream(await startChatTurn(deps, { owner: OWNER, chatId, turn }));
+    await run(say("Please fail this run"));
+    const failed = await store.getChat(chatId);
+    const question = failed?.messages[0]?.id ?? "";
+    const edited = edit(question, "What is a lakehouse?");
+    await run(edited);
+    await switchChatVersion(store, chatId, OWNER, { messageId: edited.message.id, version: 1 });
+
+    const retried = await run({ kind: "retry" });
+    expect(retried[0]).toEqual({ type: "start", messageId: failed?.messages[1]?.id });
+    expect(lastInput(seen).filter((line) => line.startsWith("user"))).toEqual(["user: Please fail this run"]);
+    expect((await versionsOf(store, chatId))[question]).toEqual({ current: 1, count: 2 });
+  });
+
   it("an approval left pending lapses with the answer that asked for it", async () => {
     const { deps, store, seen } = setup(60_000);
     await readUIStream(

@@ -6,7 +6,8 @@ export type { BranchPoint, ForkSummary } from "./branches";
 
 /**
  * The server's record of a chat. The browser never supplies history: the upstream input is rebuilt from
- * `history`, and the UI transcript from `messages`.
+ * `history`, and the UI transcript from `messages`. Both are the chat's active branch: the other versions an
+ * edit or regenerate left are kept apart (lib/db/branches.ts, `listForks`, `switchVersion`).
  */
 export interface ChatRecord {
   id: string;

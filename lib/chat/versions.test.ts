@@ -216,20 +216,25 @@ describe("edit and resend, regenerate, versions", () => {
     const asked = await store.getChat("lapse");
     const request = asked?.history.find((item) => item.type === "mcp_approval_request");
     expect(request).toBeDefined();
-    await readUIStream(
-      await startChatTurn(deps, {
-        owner: OWNER,
-        chatId: "lapse",
-        turn: edit(asked?.messages[0]?.id ?? "", "What is a lakehouse?"),
-      }),
-    );
+    const edited = edit(asked?.messages[0]?.id ?? "", "What is a lakehouse?");
+    await readUIStream(await startChatTurn(deps, { owner: OWNER, chatId: "lapse", turn: edited }));
     expect(lastInput(seen)).toEqual(["user: What is a lakehouse?"]);
-    await expect(
-      startChatTurn(deps, {
-        owner: OWNER,
-        chatId: "lapse",
-        turn: { kind: "approval", decisions: [{ approvalRequestId: String(request?.id), approve: true }] },
-      }),
-    ).rejects.toMatchObject({ code: "not_found" });
+    const approve: TurnInput = {
+      kind: "approval",
+      decisions: [{ approvalRequestId: String(request?.id), approve: true }],
+    };
+    await expect(startChatTurn(deps, { owner: OWNER, chatId: "lapse", turn: approve })).rejects.toMatchObject(
+      {
+        code: "not_found",
+      },
+    );
+
+    // Back on the version that asked, the request waits again, and the decision goes on with that answer.
+    await switchChatVersion(store, "lapse", OWNER, { messageId: edited.message.id, version: 1 });
+    const decided = await readUIStream(
+      await startChatTurn(deps, { owner: OWNER, chatId: "lapse", turn: approve }),
+    );
+    expect(decided[0]).toEqual({ type: "start", messageId: asked?.messages[1]?.id });
+    expect(lastInput(seen)).toContain("mcp_approval_response");
   });
 });

@@ -143,6 +143,39 @@ function corpus(ownChat: string, victimChat: string, approvalId: string): Case[]
       404,
     ),
     post("a message into someone else's chat", { id: victimChat, message: message("let me in") }, 404),
+    // Edit and regenerate (the chats' questions are "m1")
+    post("edit without the message it edits", {
+      id: ownChat,
+      edit: { message: message("hi", { id: "m2" }) },
+    }),
+    post("edit into an assistant message", {
+      id: ownChat,
+      edit: { messageId: "m1", message: { ...message("hi", { id: "m2" }), role: "assistant" } },
+    }),
+    post("edit and message together", {
+      id: ownChat,
+      message: message("hi"),
+      edit: { messageId: "m1", message: message("hi", { id: "m2" }) },
+    }),
+    post("edit with smuggled history", {
+      id: ownChat,
+      edit: { messageId: "m1", message: message("hi", { id: "m2" }), history: [] },
+    }),
+    post(
+      "edit of an unknown message",
+      { id: ownChat, edit: { messageId: "nope", message: message("hi") } },
+      404,
+    ),
+    post(
+      "edit in someone else's chat",
+      { id: victimChat, edit: { messageId: "m1", message: message("mine now", { id: "m2" }) } },
+      404,
+    ),
+    post("regenerate without a message id", { id: ownChat, regenerate: {} }),
+    post("regenerate with a numeric message id", { id: ownChat, regenerate: { messageId: 7 } }),
+    post("regenerate of an unknown message", { id: ownChat, regenerate: { messageId: "nope" } }, 404),
+    post("regenerate in someone else's chat", { id: victimChat, regenerate: { messageId: "m1" } }, 404),
+    ...versionCases(ownChat, victimChat),
     // Cross-site state changes
     post("cross-site Origin", { id: "c-x", message: message("hi") }, 403, {
       ...JSON_TYPE,
@@ -243,6 +276,46 @@ function corpus(ownChat: string, victimChat: string, approvalId: string): Case[]
     },
     { name: "DELETE /api/chats", method: "DELETE", path: "/api/chats", status: 405 },
     { name: "GET cancel", method: "GET", path: `/api/chat/${ownChat}/cancel`, status: 405 },
+  ];
+}
+
+/** `POST /api/chat/{id}/versions` `{ messageId, version }`: switching what a message shows. */
+function versionCases(ownChat: string, victimChat: string): Case[] {
+  const switchTo = (
+    name: string,
+    body: unknown,
+    status = 400,
+    chat = ownChat,
+    headers: Record<string, string> = JSON_TYPE,
+  ): Case => ({
+    name: `versions: ${name}`,
+    method: "POST",
+    path: `/api/chat/${chat}/versions`,
+    headers,
+    body,
+    status,
+  });
+  return [
+    switchTo("no body", ""),
+    switchTo("version missing", { messageId: "m1" }),
+    switchTo("version 0", { messageId: "m1", version: 0 }),
+    switchTo("version as a string", { messageId: "m1", version: "2" }),
+    switchTo("an extra field", { messageId: "m1", version: 1, messages: [] }),
+    switchTo("a message with no versions", { messageId: "m1", version: 1 }, 404),
+    switchTo("an unknown message", { messageId: "nope", version: 2 }, 404),
+    switchTo("unknown chat", { messageId: "m1", version: 1 }, 404, "no-such-chat"),
+    switchTo("someone else's chat", { messageId: "m1", version: 1 }, 404, victimChat),
+    switchTo("cross-site", { messageId: "m1", version: 1 }, 403, ownChat, {
+      ...JSON_TYPE,
+      origin: "https://evil.test",
+    }),
+    {
+      name: "versions: someone else's list",
+      method: "GET",
+      path: `/api/chat/${victimChat}/versions`,
+      status: 404,
+    },
+    { name: "versions: PUT", method: "PUT", path: `/api/chat/${ownChat}/versions`, status: 405 },
   ];
 }
 

@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
 import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
 
 test("a question is answered in the background and the answer is shown exactly once", async ({ page }) => {
@@ -82,4 +83,71 @@ test("a several-thousand-word answer arrives in full", async ({ page }) => {
   await waitForRunToEnd(page);
   const blocks = await assistantMessages(page).first().locator("p, li, h1, h2, h3, td, th").allTextContents();
   expect(blocks.join(" ").split(/\s+/).filter(Boolean).length).toBeGreaterThan(5500);
+});
+
+/** The version switcher of the user message (or answer) `which`, and its position as shown ("2 / 3"). */
+const switcherOf = (page: Page, which: "question" | "answer") =>
+  page
+    .locator(which === "question" ? "[data-user-message]" : '[data-role="assistant"]')
+    .getByRole("group", { name: "Versions" });
+
+test("edit and resend a question: a new answer, and the original one version back, also after a reload", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await ask(page, "What is a lakehouse?");
+  await waitForRunToEnd(page);
+
+  // Esc leaves the message as it was.
+  await page.getByRole("button", { name: "Edit message" }).click();
+  await page.getByRole("textbox", { name: "Edit your message" }).press("Escape");
+  await expect(page.getByRole("textbox", { name: "Edit your message" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Edit message" })).toBeFocused();
+
+  await page.getByRole("button", { name: "Edit message" }).click();
+  const box = page.getByRole("textbox", { name: "Edit your message" });
+  await expect(box).toHaveValue("What is a lakehouse?");
+  await box.fill("What is a data mesh?");
+  await box.press("Enter");
+  await waitForRunToEnd(page);
+  await expect(page.getByText('You asked: "What is a data mesh?"')).toHaveCount(1);
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await expect(switcherOf(page, "question")).toContainText("2 / 2");
+
+  await switcherOf(page, "question").getByRole("button", { name: "Previous version" }).click();
+  await expect(page.locator('[data-role="user"]')).toHaveText("What is a lakehouse?");
+  await expect(page.getByText('You asked: "What is a lakehouse?"')).toHaveCount(1);
+  await expect(switcherOf(page, "question")).toContainText("1 / 2");
+  await expect(switcherOf(page, "question").getByRole("button", { name: "Next version" })).toBeFocused();
+
+  // The switcher, Edit, Regenerate and the edit box pass axe (e2e/a11y.spec.ts scans the rest of the page).
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  await page.getByRole("button", { name: "Edit message" }).click();
+  const editing = await new AxeBuilder({ page }).analyze();
+  expect(editing.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+
+  await page.reload();
+  await expect(page.locator('[data-role="user"]')).toHaveText("What is a lakehouse?");
+  await expect(switcherOf(page, "question")).toContainText("1 / 2");
+  await expect(page.getByText('You asked: "What is a data mesh?"')).toHaveCount(0);
+});
+
+test("regenerate an answer: version 2 / 2, and back to the first, also after a reload", async ({ page }) => {
+  await page.goto("/");
+  await ask(page, "Tell me about warehouses");
+  await waitForRunToEnd(page);
+  await page.getByRole("button", { name: "Regenerate answer" }).click();
+  await waitForRunToEnd(page);
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await expect(switcherOf(page, "answer")).toContainText("2 / 2");
+  await expect(page.getByText('You asked: "Tell me about warehouses"')).toHaveCount(1);
+
+  await switcherOf(page, "answer").getByRole("button", { name: "Previous version" }).click();
+  await expect(switcherOf(page, "answer")).toContainText("1 / 2");
+  await page.reload();
+  await expect(switcherOf(page, "answer")).toContainText("1 / 2");
+  await switcherOf(page, "answer").getByRole("button", { name: "Next version" }).click();
+  await expect(switcherOf(page, "answer")).toContainText("2 / 2");
+  await expect(page.getByText('You asked: "Tell me about warehouses"')).toHaveCount(1);
 });

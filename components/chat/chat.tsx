@@ -1,35 +1,52 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
-import { lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
+import { generateId, lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { currentAnswer } from "@/lib/client/run-progress";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { createChatTransport, readableError } from "@/lib/client/transport";
-import { type ChatMessage, type RunOutcomeData, STOPPED_NOTICE, withRunOutcome } from "@/lib/shared/chat";
+import {
+  type ChatMessage,
+  type MessageVersions,
+  type RunOutcomeData,
+  STOPPED_NOTICE,
+  withRunOutcome,
+} from "@/lib/shared/chat";
 import type { DecideFn } from "./approval-card";
 import { Composer } from "./composer";
 import { EXAMPLE_PROMPTS } from "./example-prompts";
 import { useFollowBottom } from "./follow-bottom";
 import { MessageView } from "./message-view";
 import { RunStatus } from "./run-status";
+import { useVersions } from "./use-versions";
 
 interface ChatProps {
   chatId: string;
   initialMessages: ChatMessage[];
+  /** Which version the messages with versions show (edited questions, regenerated answers). */
+  initialVersions?: MessageVersions;
   /** A chat that has no URL of its own yet (the "/" page). */
   isNew?: boolean;
   /** The answers come from the embedded emulator: the start page says so. */
   onEmulator?: boolean;
 }
 
-export function Chat({ chatId, initialMessages, isNew = false, onEmulator = false }: ChatProps) {
+export function Chat({
+  chatId,
+  initialMessages,
+  initialVersions = {},
+  isNew = false,
+  onEmulator = false,
+}: ChatProps) {
   const transport = useMemo(() => createChatTransport(), []);
   const beginRun = useRunStatusStore((state) => state.begin);
   const updateRun = useRunStatusStore((state) => state.update);
   const clearRun = useRunStatusStore((state) => state.clear);
 
   const reconnect = useRef<() => void>(() => {});
+  /** An edit or regenerate is running: once it ends, the versions are read again from the server. */
+  const forked = useRef(false);
   const [stopError, setStopError] = useState<string | null>(null);
 
   const {
@@ -42,6 +59,7 @@ export function Chat({ chatId, initialMessages, isNew = false, onEmulator = fals
     clearError,
     addToolApprovalResponse,
     resumeStream,
+    regenerate,
   } = useChat<ChatMessage>({
     id: chatId,
     messages: initialMessages,
@@ -57,11 +75,23 @@ export function Chat({ chatId, initialMessages, isNew = false, onEmulator = fals
     },
     onFinish: ({ isAbort, isDisconnect, finishReason }) => {
       clearRun(chatId);
+      if (forked.current) {
+        forked.current = false;
+        void versions.reload(false);
+      }
       // A stream that ended without `finish` handed over (time budget) or dropped: continue in a new one.
       if (!isAbort && (isDisconnect || finishReason === undefined)) reconnect.current();
     },
-    onError: () => clearRun(chatId),
+    onError: () => {
+      clearRun(chatId);
+      // A refused edit or regenerate changed nothing on the server: show the chat as it still is.
+      if (forked.current) {
+        forked.current = false;
+        void versions.reload(true);
+      }
+    },
   });
+  const versions = useVersions({ chatId, initial: initialVersions, setMessages });
 
   // Reconnects under way: between a handed-over stream's end and the next one's start the run is still going,
   // so Stop stays (and Send stays away). A count, because a resumed stream can hand over again before the
@@ -140,6 +170,60 @@ export function Chat({ chatId, initialMessages, isNew = false, onEmulator = fals
 
   const { scrollerRef, contentRef, showJump, follow } = useFollowBottom();
 
+  // Edit and regenerate make a new version from a message on; the earlier ones stay a switch away.
+  const beginVersion = useCallback(
+    (messageId: string) => {
+      const index = messages.findIndex((m) => m.id === messageId);
+      if (index < 0) return -1;
+      clearError();
+      setStopError(null);
+      follow();
+      forked.current = true;
+      return index;
+    },
+    [messages, clearError, follow],
+  );
+
+  const onEdit = useCallback(
+    (messageId: string, text: string) => {
+      const index = beginVersion(messageId);
+      if (index < 0) return;
+      versions.begin(index, messageId);
+      setMessages(messages.slice(0, index));
+      void sendMessage(
+        { id: generateId(), role: "user", parts: [{ type: "text", text }] },
+        { body: { edit: messageId } },
+      );
+    },
+    [beginVersion, versions.begin, messages, setMessages, sendMessage],
+  );
+
+  const onRegenerate = useCallback(
+    (messageId: string) => {
+      const index = beginVersion(messageId);
+      if (index < 0) return;
+      versions.begin(index, messageId);
+      void regenerate({ messageId });
+    },
+    [beginVersion, versions.begin, regenerate],
+  );
+
+  const onSwitchVersion = useCallback(
+    (messageId: string, version: number) => {
+      const index = messages.findIndex((m) => m.id === messageId);
+      const message = messages[index];
+      if (!message) return;
+      const current = versions.positionOf(message, index)?.current ?? 1;
+      void versions.switchTo(
+        messageId,
+        version,
+        index,
+        version < current ? "Previous version" : "Next version",
+      );
+    },
+    [messages, versions.positionOf, versions.switchTo],
+  );
+
   const onSend = (text: string) => {
     // Whoever sends wants to see the answer come in.
     follow();
@@ -171,8 +255,23 @@ export function Chat({ chatId, initialMessages, isNew = false, onEmulator = fals
               message={message}
               onDecide={onDecide}
               onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
+              versions={versions.positionOf(message, index)}
+              onSwitchVersion={busy ? undefined : onSwitchVersion}
+              onEdit={busy ? undefined : onEdit}
+              onRegenerate={busy ? undefined : onRegenerate}
             />
           ))}
+          <p className="sr-only" aria-live="polite">
+            {versions.announcement}
+          </p>
+          {versions.error && (
+            <div
+              role="alert"
+              className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+            >
+              {versions.error}
+            </div>
+          )}
           {stopError && (
             <div
               role="alert"

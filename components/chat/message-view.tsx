@@ -6,9 +6,12 @@ import { type ChatMessage, discardedTextReason } from "@/lib/shared/chat";
 import { ApprovalCard, type DecideFn } from "./approval-card";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
+import { AnswerActions, type RegenerateFn } from "./message-actions";
 import { messageMarkdown } from "./message-text";
 import { RunOutcomeNotice } from "./run-outcome";
 import { ToolCard } from "./tool-card";
+import { type EditFn, UserMessage } from "./user-message";
+import { type SwitchVersionFn, type VersionPosition, VersionSwitcher } from "./version-switcher";
 
 type Part = ChatMessage["parts"][number];
 
@@ -175,21 +178,28 @@ export const MessageView = memo(function MessageView({
   message,
   onDecide,
   onRetry,
+  versions,
+  onSwitchVersion,
+  onEdit,
+  onRegenerate,
 }: {
   message: ChatMessage;
   onDecide: DecideFn;
   /** Offered on the last answer only, when its run ended early and nothing is running. */
   onRetry?: () => void;
+  /** Set when the message has versions (edited, regenerated). */
+  versions?: VersionPosition;
+  /** The switches, Edit and Regenerate are offered while nothing is running. */
+  onSwitchVersion?: SwitchVersionFn;
+  onEdit?: EditFn;
+  onRegenerate?: RegenerateFn;
 }) {
+  const switcher = versions && (
+    <VersionSwitcher messageId={message.id} position={versions} onSwitch={onSwitchVersion} />
+  );
   if (message.role === "user") {
     const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
-    return (
-      <div className="flex justify-end" data-role="user">
-        <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-zinc-100 px-4 py-2 dark:bg-zinc-800">
-          {text}
-        </div>
-      </div>
-    );
+    return <UserMessage messageId={message.id} text={text} switcher={switcher} onEdit={onEdit} />;
   }
   const undecided = message.parts.filter((p) => isToolUIPart(p) && p.state === "approval-requested").length;
   return (
@@ -212,11 +222,12 @@ export const MessageView = memo(function MessageView({
           />
         ),
       )}
-      {messageMarkdown(message) && (
-        <div className="flex gap-1 text-zinc-600 dark:text-zinc-400" data-message-actions>
-          <CopyButton what="message" text={() => messageMarkdown(message)} />
-        </div>
-      )}
+      <AnswerActions
+        messageId={message.id}
+        switcher={switcher}
+        copy={messageMarkdown(message) && <CopyButton what="message" text={() => messageMarkdown(message)} />}
+        onRegenerate={onRegenerate}
+      />
     </article>
   );
 });

@@ -40,8 +40,12 @@ export async function loadChatExport(
   if (!chat) return undefined;
   const approvals = (await store.listApprovals?.(chatId)) ?? [];
   const messages = chat.run?.state === "running" ? await withAnswerSoFar(chat, clientTools) : chat.messages;
+  // The export is the version shown (the active branch): after a switch, the chat's last run may have written
+  // an answer of another version, whose ending is not this one's.
+  const run =
+    chat.run?.state === "running" || messages.some((m) => m.id === chat.run?.runId) ? chat.run : undefined;
   return buildChatExport(
-    { chat: { ...chat, messages }, approvals },
+    { chat: { ...chat, messages, run }, approvals },
     { exporterId: owner.id, exportedAt: now },
   );
 }

@@ -2,19 +2,30 @@ import { generateId } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
 import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
-import { attemptOutcomeId, type ChatMessage, currentAttempt, type TurnSettings } from "@/lib/shared/chat";
+import {
+  attemptOutcomeId,
+  type ChatMessage,
+  currentAttempt,
+  RETRYABLE_OUTCOMES,
+  type TurnSettings,
+} from "@/lib/shared/chat";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { conversationOf } from "./conversation";
 import { currentTurnItems } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
+import { editPoint, regeneratePoint } from "./versions";
 
 export type { TurnDeps } from "./respond";
 
 export type TurnInput =
   | { kind: "message"; message: ChatMessage; text: string }
   | { kind: "approval"; decisions: Decision[] }
-  | { kind: "retry" };
+  | { kind: "retry" }
+  /** Edit and resend: the user message `messageId` asked again as `message`, in a new version. */
+  | { kind: "edit"; messageId: string; message: ChatMessage; text: string }
+  /** A new version of the answer `messageId` (or of the answer following the user message `messageId`). */
+  | { kind: "regenerate"; messageId: string };
 
 export interface TurnRequest {
   chatId: string;
@@ -34,12 +45,14 @@ export interface TurnRequest {
  */
 export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promise<Response> {
   const { chatId, turn, owner } = request;
-  const continues = turn.kind !== "message";
-  const existing = continues ? await deps.store.getChat(chatId, owner.id) : undefined;
-  // Said first: while a run goes on there is no finished message to continue (beginTurn checks it again).
+  const continues = turn.kind === "approval" || turn.kind === "retry";
+  const existing = turn.kind !== "message" ? await deps.store.getChat(chatId, owner.id) : undefined;
+  if (turn.kind !== "message" && !existing) throw new ApiError("not_found", "There is no such chat.");
+  // Said first: while a run goes on there is no finished message to continue, and no version to start: the
+  // run would write into a branch being set aside (beginTurn checks it again). Stop it first.
   if (existing?.run?.state === "running") throw new ChatBusyError();
   // An approval continues the assistant message that asked for it, a retry the one that ended early; a
-  // message starts a new one.
+  // message, an edit or a regenerate starts a new one.
   const runId = continues ? lastAssistantMessageId(existing) : generateId();
   const chat = await deps.store.beginTurn(chatId, runId, (current) => prepareTurn(current, turn), {
     create: turn.kind === "message",
@@ -63,10 +76,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
       clientSignal: request.signal,
       conversation: conversationOf(chat, owner.id),
       // A retry is the answer's next attempt; an approval goes on with the attempt that asked for it.
-      attempt:
-        turn.kind === "message"
-          ? 1
-          : currentAttempt(existing?.messages.at(-1)) + (turn.kind === "retry" ? 1 : 0),
+      attempt: continues ? currentAttempt(existing?.messages.at(-1)) + (turn.kind === "retry" ? 1 : 0) : 1,
       prelude:
         turn.kind === "approval"
           ? (writer) => writeDecisions(writer, calls, turn.decisions)
@@ -80,18 +90,34 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
 function prepareTurn(chat: ChatRecord | undefined, turn: TurnInput): TurnAppend {
   if (turn.kind === "message") return { message: turn.message, items: [userMessageItem(turn.text)] };
   if (!chat) throw new ApiError("not_found", "There is no such chat.");
+  // Pending approvals in the part set aside simply lapse: they are no longer in the history the agent gets.
+  if (turn.kind === "edit") {
+    const fork = editPoint(chat, turn.messageId, turn.message.id);
+    return { message: turn.message, items: [userMessageItem(turn.text)], fork };
+  }
+  if (turn.kind === "regenerate") return { items: [], fork: regeneratePoint(chat, turn.messageId) };
   if (turn.kind === "retry") {
     // Checked here, under the chat's lock: a run that is still going is refused as busy before this.
     const state = chat.run?.state;
-    if (!state || state === "completed" || chat.messages.at(-1)?.id !== chat.run?.runId) {
-      throw new ApiError("conflict", "There is nothing to retry: the last answer finished.");
-    }
+    const last = chat.messages.at(-1);
+    const endedEarly =
+      last?.id === chat.run?.runId
+        ? state !== undefined && state !== "completed"
+        : // A version switched back to: an earlier run wrote its answer, which says how that run ended.
+          last?.role === "assistant" && endedEarlyAsShown(last);
+    if (!endedEarly) throw new ApiError("conflict", "There is nothing to retry: the last answer finished.");
     // The history already holds the question and whatever the run showed: the agent gets it all again.
     return { items: [] };
   }
   const check = checkDecisions(chat.history, turn.decisions);
   if (!check.ok) throw new ApiError(check.code, check.message);
   return { items: check.responses };
+}
+
+/** The answer's last word on its run is an early end (failed, stopped…), as its Retry button reads it. */
+function endedEarlyAsShown(message: ChatMessage): boolean {
+  const outcome = message.parts.findLast((part) => part.type === "data-run-outcome");
+  return outcome?.type === "data-run-outcome" && RETRYABLE_OUTCOMES.has(outcome.data.status);
 }
 
 function lastAssistantMessageId(chat: ChatRecord | undefined): string {

@@ -3,17 +3,24 @@ import type { ApprovalDecision, ChatMessage, TurnSettings } from "@/lib/shared/c
 import { turnSettingsOf, useSettingsStore } from "./settings-store";
 
 /**
- * The browser sends only the chat id and either the new user message or the person's approval decisions:
- * the server keeps the history and never takes it from the client.
+ * The browser sends only the chat id and either the new user message, the person's approval decisions, a
+ * retry, an edit (the message it replaces and the new one) or a regenerate (the answer's id): the server
+ * keeps the history and never takes it from the client.
  */
 export function createChatTransport() {
   return new DefaultChatTransport<ChatMessage>({
     api: "/api/chat",
-    prepareSendMessagesRequest: ({ id, messages, body }) => {
+    prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => {
       // Read at send time: a setting changed mid-chat applies from the next turn on.
       const settings = turnSettingsOf(useSettingsStore.getState());
       if (body?.retry === true) return { body: { id, retry: true, ...settings } };
+      if (trigger === "regenerate-message" && messageId) {
+        return { body: { id, regenerate: { messageId }, ...settings } };
+      }
       const last = messages.at(-1);
+      if (typeof body?.edit === "string") {
+        return { body: { id, edit: { messageId: body.edit, message: last }, ...settings } };
+      }
       if (last?.role === "assistant") return { body: { id, decisions: pendingDecisions(last), ...settings } };
       return { body: { id, message: last, ...settings } };
     },

@@ -16,6 +16,7 @@ import {
   type TurnAppend,
 } from "./chat-store";
 import type { ApprovalRecord } from "./db-store";
+import { describeVersionsContract } from "./versions.contract";
 
 export interface ChatStoreHarness {
   store: ChatStore;
@@ -1069,5 +1070,7 @@ export function describeChatStore(
         expect(await approvals(chatId)).toEqual([]);
       });
     });
+
+    describeVersionsContract(() => store);
   });
 }

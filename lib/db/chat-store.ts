@@ -1,9 +1,13 @@
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
+import type { BranchPoint, ForkSummary } from "./branches";
+
+export type { BranchPoint, ForkSummary } from "./branches";
 
 /**
  * The server's record of a chat. The browser never supplies history: the upstream input is rebuilt from
- * `history`, and the UI transcript from `messages`.
+ * `history`, and the UI transcript from `messages`. Both are the chat's active branch: the other versions an
+ * edit or regenerate left are kept apart (lib/db/branches.ts, `listForks`, `switchVersion`).
  */
 export interface ChatRecord {
   id: string;
@@ -118,6 +122,17 @@ export interface TurnAppend {
   message?: ChatMessage;
   /** Items appended to the upstream history (the user turn, or the approval responses). */
   items: UpstreamItem[];
+  /**
+   * An edit or a regenerate: first set the active branch from this point on aside as a version (see
+   * lib/db/branches.ts), then append to the new, empty version.
+   */
+  fork?: BranchPoint;
+}
+
+/** A version switch, as chosen from the chat as it is: the fork's position and the version (0-based) to show. */
+export interface VersionChoice {
+  at: number;
+  version: number;
 }
 
 /** Implemented in memory today; the database implementation follows the same contract. */
@@ -164,6 +179,22 @@ export interface ChatStore {
     prepare: (chat: ChatRecord | undefined) => TurnAppend,
     options: { create: boolean; owner: ChatOwner },
   ): Promise<ChatRecord>;
+  /**
+   * The forks on the chat's active branch (lib/db/branches.ts), by position; empty for a chat without versions,
+   * or one that is not `ownerId`'s.
+   */
+  listForks(chatId: string, ownerId?: string): Promise<ForkSummary[]>;
+  /**
+   * Atomically: refuse with ChatNotFoundError for a chat that is not `ownerId`'s, with ChatBusyError while a run
+   * is in progress, let `choose` pick the version from the chat and its forks as they are now (it may throw
+   * to refuse, and then nothing changes), and make that version the active branch. Returns the chat and forks
+   * as they are afterwards.
+   */
+  switchVersion(
+    chatId: string,
+    ownerId: string,
+    choose: (chat: ChatRecord, forks: ForkSummary[]) => VersionChoice,
+  ): Promise<{ chat: ChatRecord; forks: ForkSummary[] }>;
   /**
    * The upstream accepted a cycle of the run: its response id and input; the cursor starts again at 0.
    * False (and nothing stored) when the run is no longer in progress (stopped meanwhile) or not the chat's

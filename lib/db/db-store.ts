@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
+import { type Branch, type ForkRecord, forkBranch, forkSummaries, switchBranch } from "./branches";
 import {
   ChatBusyError,
   ChatNotFoundError,
@@ -11,7 +12,7 @@ import {
   type RunState,
 } from "./chat-store";
 import { type AnyPgDatabase, rowsOf } from "./migrate";
-import { approvals, chats, historyItems, messages, runs, users } from "./schema";
+import { approvals, chatForks, chats, historyItems, messages, runs, users } from "./schema";
 import { escapeLike, snippetAround } from "./search-text";
 import { titleFrom } from "./title";
 
@@ -165,6 +166,13 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
         const append = prepare(existing ? structuredClone(existing) : undefined);
         if (!existing && !created) throw new ChatNotFoundError();
 
+        if (existing && append.fork) {
+          const before = { ...existing, forks: await loadForks(tx, chatId) };
+          const branch = forkBranch(before, append.fork);
+          await writeBranch(tx, chatId, before, branch, append.fork.at, append.fork.historyAt);
+          existing.messages = branch.messages;
+          existing.history = branch.history;
+        }
         const chat: ChatRecord = existing ?? {
           id: chatId,
           title: append.message ? storableText(titleFrom(append.message)) : "New chat",
@@ -190,6 +198,36 @@ export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
         chat.run = { runId, state: "running", cursor: 0, startedAt: now, input: [], polls: 0 };
         chat.updatedAt = now;
         return chat;
+      });
+    },
+
+    async listForks(chatId, ownerId) {
+      const [row] = await db
+        .select({ forks: chatForks.forks, userId: chats.userId })
+        .from(chatForks)
+        .innerJoin(chats, eq(chats.id, chatForks.chatId))
+        .where(eq(chatForks.chatId, chatId));
+      if (!row || (ownerId !== undefined && row.userId !== ownerId)) return [];
+      return forkSummaries(row.forks);
+    },
+
+    async switchVersion(chatId, ownerId, choose) {
+      return db.transaction(async (tx) => {
+        const locked = await lockChat(tx, chatId);
+        if (!locked || locked.userId !== ownerId) throw new ChatNotFoundError();
+        const chat = await loadChat(tx, chatId);
+        if (!chat) throw new ChatNotFoundError();
+        if (chat.run?.state === "running") throw new ChatBusyError();
+        const before = { ...chat, forks: await loadForks(tx, chatId) };
+        const { at, version } = choose(structuredClone(chat), forkSummaries(before.forks));
+        const branch = switchBranch(before, at, version);
+        if (!branch) throw new Error(`There is no version ${version} at message ${at}.`);
+        const historyAt = before.forks.find((f) => f.at === at)?.historyAt ?? 0;
+        await writeBranch(tx, chatId, before, branch, at, historyAt);
+        return {
+          chat: { ...chat, messages: branch.messages, history: branch.history },
+          forks: forkSummaries(branch.forks),
+        };
       });
     },
 
@@ -419,6 +457,56 @@ async function appendItems(tx: Queryable, chatId: string, items: UpstreamItem[])
     .where(eq(historyItems.chatId, chatId));
   const start = Number(last?.next ?? 0);
   await tx.insert(historyItems).values(items.map((item, i) => ({ chatId, position: start + i, item })));
+}
+
+async function loadForks(q: Queryable, chatId: string): Promise<ForkRecord[]> {
+  const [row] = await q
+    .select({ forks: chatForks.forks })
+    .from(chatForks)
+    .where(eq(chatForks.chatId, chatId));
+  return row?.forks ?? [];
+}
+
+/**
+ * Store `after`, which differs from `before` only from message `at` and history item `historyAt` on (a fork or
+ * a switch), and its forks. The caller holds the chat's lock.
+ */
+async function writeBranch(
+  tx: Queryable,
+  chatId: string,
+  before: Branch,
+  after: Branch,
+  at: number,
+  historyAt: number,
+) {
+  if (after === before) return;
+  await tx.delete(messages).where(and(eq(messages.chatId, chatId), gte(messages.position, at)));
+  const newMessages = after.messages.slice(at);
+  if (newMessages.length > 0) {
+    await tx.insert(messages).values(
+      newMessages.map((message, i) => ({
+        chatId,
+        id: message.id,
+        position: at + i,
+        role: message.role,
+        parts: message.parts,
+        metadata: message.metadata ?? null,
+      })),
+    );
+  }
+  await tx
+    .delete(historyItems)
+    .where(and(eq(historyItems.chatId, chatId), gte(historyItems.position, historyAt)));
+  const newItems = after.history.slice(historyAt);
+  if (newItems.length > 0) {
+    await tx
+      .insert(historyItems)
+      .values(newItems.map((item, i) => ({ chatId, position: historyAt + i, item })));
+  }
+  await tx
+    .insert(chatForks)
+    .values({ chatId, forks: after.forks })
+    .onConflictDoUpdate({ target: chatForks.chatId, set: { forks: after.forks } });
 }
 
 /** Replace the message with the same id in place, or add it at the end. The caller holds the chat's lock. */

@@ -1,3 +1,4 @@
+import { type ForkRecord, forkBranch, forkSummaries, switchBranch } from "./branches";
 import {
   ChatBusyError,
   ChatNotFoundError,
@@ -15,6 +16,8 @@ export function createMemoryChatStore(): ChatStore {
   /** The chat, if `ownerId` (when given) owns it. */
   const chatOf = (chatId: string, ownerId?: string) =>
     ownerId === undefined || owners.get(chatId) === ownerId ? chats.get(chatId) : undefined;
+  /** The forks on each chat's active branch (lib/db/branches.ts). */
+  const forks = new Map<string, ForkRecord[]>();
   /** Claimed cycles by chat: the response whose next cycle is taken, and when. */
   const claims = new Map<string, { after: string; at: number }>();
 
@@ -69,6 +72,7 @@ export function createMemoryChatStore(): ChatStore {
       if (!chat) return false;
       if (options?.unlessRunning && chat.run?.state === "running") throw new ChatBusyError();
       claims.delete(chatId);
+      forks.delete(chatId);
       owners.delete(chatId);
       return chats.delete(chatId);
     },
@@ -92,11 +96,41 @@ export function createMemoryChatStore(): ChatStore {
         chats.set(chatId, chat);
         owners.set(chatId, owner.id);
       }
+      if (append.fork) {
+        const branch = forkBranch(
+          { messages: chat.messages, history: chat.history, forks: forks.get(chatId) ?? [] },
+          append.fork,
+        );
+        chat.messages = branch.messages;
+        chat.history = branch.history;
+        forks.set(chatId, branch.forks);
+      }
       if (append.message) chat.messages.push(structuredClone(append.message));
       chat.history.push(...structuredClone(append.items));
       chat.run = { runId, state: "running", cursor: 0, startedAt: Date.now(), input: [], polls: 0 };
       chat.updatedAt = Date.now();
       return structuredClone(chat);
+    },
+    async listForks(chatId, ownerId) {
+      return chatOf(chatId, ownerId) ? forkSummaries(forks.get(chatId) ?? []) : [];
+    },
+    async switchVersion(chatId, ownerId, choose) {
+      const chat = chatOf(chatId, ownerId);
+      if (!chat) throw new ChatNotFoundError();
+      if (chat.run?.state === "running") throw new ChatBusyError();
+      // Synchronous from here on, as in beginTurn.
+      const current = forks.get(chatId) ?? [];
+      const { at, version } = choose(structuredClone(chat), forkSummaries(current));
+      const branch = switchBranch(
+        { messages: chat.messages, history: chat.history, forks: current },
+        at,
+        version,
+      );
+      if (!branch) throw new Error(`There is no version ${version} at message ${at}.`);
+      chat.messages = branch.messages;
+      chat.history = branch.history;
+      forks.set(chatId, branch.forks);
+      return { chat: structuredClone(chat), forks: forkSummaries(branch.forks) };
     },
     async startRun(chatId, runId, upstream) {
       const run = runOf(chatId, runId);

@@ -20,6 +20,7 @@ import {
 } from "drizzle-orm/pg-core";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
+import type { ForkRecord } from "./branches";
 
 /** Epoch milliseconds. */
 const epochMs = (name: string) => bigint(name, { mode: "number" });
@@ -150,3 +151,15 @@ export const approvals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.chatId, t.approvalRequestId] })],
 );
+
+/**
+ * The versions of a chat (edit and resend, regenerate): the forks on its active branch, each with the
+ * versions set aside there (lib/db/branches.ts). One row per chat that has any, read and written whole under
+ * the chat's row lock; the active branch itself stays in `messages` and `history_items`.
+ */
+export const chatForks = pgTable("chat_forks", {
+  chatId: text("chat_id")
+    .primaryKey()
+    .references(() => chats.id, { onDelete: "cascade" }),
+  forks: json<ForkRecord[]>("forks").notNull(),
+});

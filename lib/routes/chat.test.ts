@@ -58,6 +58,23 @@ describe("POST /api/chat", () => {
     ["no text", { ...turn("c", "hi"), message: { id: "m", role: "user", parts: [] } }, "no text"],
     ["blank text", turn("c", "   "), "empty"],
     ["text over the limit", turn("c", "x".repeat(40_000)), "longer than"],
+    [
+      "an edit without the message it edits",
+      { id: "c", edit: { message: turn("c", "hi").message } },
+      "messageId must be the id of a message",
+    ],
+    [
+      "an edit into an assistant message",
+      { id: "c", edit: { messageId: "m", message: { ...turn("c", "hi").message, role: "assistant" } } },
+      "Only user messages",
+    ],
+    ["a blank edit", { id: "c", edit: { messageId: "m", message: turn("c", "  ").message } }, "empty"],
+    [
+      "a regenerate with history",
+      { id: "c", regenerate: { messageId: "m", messages: [] } },
+      "Unrecognized key",
+    ],
+    ["a regenerate of nothing", { id: "c", regenerate: true }, "expected object"],
   ])("rejects %s with a 4xx JSON message", async (_label, body, message) => {
     const response = await post(body);
     expect(response.status).toBeGreaterThanOrEqual(400);

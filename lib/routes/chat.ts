@@ -3,7 +3,7 @@ import { sessionOf } from "@/lib/auth/session";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ApiError, errorResponse, readJsonBody, validationError } from "@/lib/http/errors";
-import { type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
+import { type ChatMessage, type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -32,10 +32,18 @@ export async function POST(request: Request): Promise<Response> {
     return errorResponse(err);
   }
 }
+
 function toTurn(body: ChatRequest): TurnInput {
   if ("decisions" in body) return { kind: "approval", decisions: body.decisions };
   if ("retry" in body) return { kind: "retry" };
-  const text = body.message.parts
+  if ("regenerate" in body) return { kind: "regenerate", messageId: body.regenerate.messageId };
+  if ("edit" in body) return { ...userTurn(body.edit.message), kind: "edit", messageId: body.edit.messageId };
+  return { ...userTurn(body.message), kind: "message" };
+}
+
+/** The text of a user message the browser sent, checked, and the message as it is stored. */
+function userTurn(message: { id: string; parts: Array<{ text: string }> }) {
+  const text = message.parts
     .map((part) => part.text)
     .join("\n")
     .trim();
@@ -45,8 +53,7 @@ function toTurn(body: ChatRequest): TurnInput {
   }
   // Only the validated text goes on: whatever else the browser put in the message is dropped.
   return {
-    kind: "message",
     text,
-    message: { id: body.message.id, role: "user", parts: [{ type: "text", text }] },
+    message: { id: message.id, role: "user", parts: [{ type: "text", text }] } satisfies ChatMessage,
   };
 }

@@ -200,10 +200,35 @@ const retryRequestSchema = z
   .object({ id: chatIdSchema, retry: z.literal(true), ...turnSettingsShape })
   .strict();
 
+const messageIdSchema = z
+  .string({ error: "messageId must be the id of a message in this chat." })
+  .min(1, { error: "messageId must be the id of a message in this chat." })
+  .max(128, { error: "Message ids are at most 128 characters." });
+
+/** Edit and resend: the user message `messageId` is asked again as `message`, in a new version. */
+const editRequestSchema = z
+  .object({
+    id: chatIdSchema,
+    edit: z.object({ messageId: messageIdSchema, message: userMessageSchema }).strict(),
+    ...turnSettingsShape,
+  })
+  .strict();
+
+/** A new version of the answer `messageId` (or of the answer to the user message `messageId`). */
+const regenerateRequestSchema = z
+  .object({
+    id: chatIdSchema,
+    regenerate: z.object({ messageId: messageIdSchema }).strict(),
+    ...turnSettingsShape,
+  })
+  .strict();
+
 export type ChatRequest =
   | z.infer<typeof messageRequestSchema>
   | z.infer<typeof decisionsRequestSchema>
-  | z.infer<typeof retryRequestSchema>;
+  | z.infer<typeof retryRequestSchema>
+  | z.infer<typeof editRequestSchema>
+  | z.infer<typeof regenerateRequestSchema>;
 
 /** The run outcomes after which the answer can be run again. */
 export const RETRYABLE_OUTCOMES: ReadonlySet<RunOutcomeData["status"]> = new Set([
@@ -216,8 +241,9 @@ export const RETRYABLE_OUTCOMES: ReadonlySet<RunOutcomeData["status"]> = new Set
 
 /**
  * What the browser may send for a turn: the chat id and either the new user message, the decisions on the
- * pending approval requests, or a retry of the last answer. Never the history, never assistant or system
- * messages. The shape is chosen by its key first, so the error names what is wrong with that shape.
+ * pending approval requests, a retry of the last answer, an edit of one of the person's messages or a
+ * regenerate of an answer. Never the history, never assistant or system messages. The shape is chosen by its
+ * key first, so the error names what is wrong with that shape.
  */
 export function parseChatRequest(body: unknown) {
   const has = (key: string) => typeof body === "object" && body !== null && key in body;
@@ -225,10 +251,33 @@ export function parseChatRequest(body: unknown) {
     ? decisionsRequestSchema
     : has("retry")
       ? retryRequestSchema
-      : messageRequestSchema;
+      : has("edit")
+        ? editRequestSchema
+        : has("regenerate")
+          ? regenerateRequestSchema
+          : messageRequestSchema;
   return schema.safeParse(body) as
     | { success: true; data: ChatRequest }
     | { success: false; error: z.ZodError };
+}
+
+/** Which version each message with versions shows (1-based) and how many it has, by message id. */
+export type MessageVersions = Record<string, { current: number; count: number }>;
+
+/** `POST /api/chat/{id}/versions`: show version `version` (1-based) of the message `messageId`. */
+const versionSwitchSchema = z
+  .object({
+    messageId: messageIdSchema,
+    version: z
+      .number({ error: "version must be a whole number from 1." })
+      .int({ error: "version must be a whole number from 1." })
+      .min(1, { error: "version must be a whole number from 1." })
+      .max(10_000, { error: "There is no such version." }),
+  })
+  .strict();
+
+export function parseVersionSwitch(body: unknown) {
+  return versionSwitchSchema.safeParse(body);
 }
 
 const resumeSettingsSchema = z

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { Chat } from "@/components/chat/chat";
 import { ownerOf } from "@/lib/auth/request";
+import { chatVersions } from "@/lib/chat/versions";
 import { getChatStore } from "@/lib/db";
 import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
 import { tabTitleOf } from "@/lib/shared/chat-list";
@@ -17,17 +18,25 @@ const loadChat = cache(async (id: string) => {
   if (!CHAT_ID_PATTERN.test(id)) return undefined;
   const owner = ownerOf(new Headers(await headers()));
   // Someone else's chat looks exactly like one that does not exist.
-  return owner ? await getChatStore().getChat(id, owner.id) : undefined;
+  const chat = owner ? await getChatStore().getChat(id, owner.id) : undefined;
+  return chat && owner ? { chat, owner } : undefined;
 });
 
 /** The tab shows the chat's title (as named by its first message, or renamed). */
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  const chat = await loadChat((await params).id);
-  return chat ? { title: tabTitleOf(chat.title) } : {};
+  const found = await loadChat((await params).id);
+  return found ? { title: tabTitleOf(found.chat.title) } : {};
 }
 
 export default async function ChatPage({ params }: Params) {
-  const chat = await loadChat((await params).id);
-  if (!chat) notFound();
-  return <Chat chatId={chat.id} initialMessages={chat.messages} />;
+  const found = await loadChat((await params).id);
+  if (!found) notFound();
+  const { chat, owner } = found;
+  return (
+    <Chat
+      chatId={chat.id}
+      initialMessages={chat.messages}
+      initialVersions={await chatVersions(getChatStore(), chat, owner.id)}
+    />
+  );
 }

@@ -13,4 +13,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: "0002_users_without_email", sql: 'ALTER TABLE "users" ALTER COLUMN "email" DROP NOT NULL;' },
   { name: "0003_approvals_decided_by", sql: 'ALTER TABLE "approvals" ADD COLUMN "decided_by" text;' },
   { name: "0004_agent_conversation_id", sql: 'ALTER TABLE "chats" ADD COLUMN "agent_conversation_id" text;' },
+  {
+    name: "0005_chat_forks",
+    sql: 'CREATE TABLE "chat_forks" (\n\t"chat_id" text PRIMARY KEY NOT NULL,\n\t"forks" jsonb NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE "chat_forks" ADD CONSTRAINT "chat_forks_chat_id_chats_id_fk" FOREIGN KEY ("chat_id") REFERENCES "chats"("id") ON DELETE cascade ON UPDATE no action;',
+  },
 ];

@@ -253,7 +253,7 @@ test("Stop: the app stops following (there is no cancel), says so, keeps what wa
   // status line says so meanwhile.
   await ask(page, "Thanks, that is enough for now.");
   await expect(assistantMessages(page)).toHaveCount(2);
-  await expect(page.getByRole("status")).toContainText("Queued");
+  await expect(page.getByRole("main").getByRole("status")).toContainText("Queued");
   await expect(lastAnswer(page)).toContainText('You asked: "Thanks, that is enough for now."', {
     timeout: 30_000,
   });

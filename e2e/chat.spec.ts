@@ -5,7 +5,7 @@ import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
 test("a question is answered in the background and the answer is shown exactly once", async ({ page }) => {
   await page.goto("/");
   await ask(page, "What does background mode do?");
-  await expect(page.getByRole("status")).toContainText(/Submitting|Queued|Running/);
+  await expect(page.getByRole("main").getByRole("status")).toContainText(/Submitting|Queued|Running/);
   await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
   await waitForRunToEnd(page);
   await expect(page.getByText('You asked: "What does background mode do?"')).toHaveCount(1);

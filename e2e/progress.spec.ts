@@ -3,7 +3,7 @@ import { approvalCard, ask, waitForRunToEnd } from "./helpers";
 
 const runStatus = (page: Page) => page.getByTestId("run-status");
 /** The polite live region: phase changes and the run's end, never the ticking time. */
-const announcer = (page: Page) => page.getByRole("status");
+const announcer = (page: Page) => page.getByRole("main").getByRole("status");
 
 /** The elapsed time the status line shows, in seconds ("1m 05s" → 65). */
 async function elapsedSeconds(page: Page): Promise<number> {

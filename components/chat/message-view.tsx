@@ -2,6 +2,7 @@
 
 import { type DynamicToolUIPart, isToolUIPart } from "ai";
 import { memo } from "react";
+import { isApprovalPart, isStepPart, stepsHeader } from "@/lib/client/run-progress";
 import { type ChatMessage, discardedTextReason } from "@/lib/shared/chat";
 import { ApprovalCard, type DecideFn } from "./approval-card";
 import { CopyButton } from "./copy-button";
@@ -11,16 +12,6 @@ import { RunOutcomeNotice } from "./run-outcome";
 import { ToolCard } from "./tool-card";
 
 type Part = ChatMessage["parts"][number];
-
-const isApprovalPart = (part: Part): part is DynamicToolUIPart =>
-  part.type === "dynamic-tool" && (part.state === "approval-requested" || part.approval !== undefined);
-
-/** Work steps (tool calls, reasoning, tool lists, unknown items) that fold into one group when consecutive. */
-const isStepPart = (part: Part) =>
-  (part.type === "dynamic-tool" && !isApprovalPart(part)) ||
-  part.type === "reasoning" ||
-  part.type === "data-upstream-item" ||
-  part.type === "data-mcp-tools";
 
 type Segment =
   | { kind: "part"; part: Part; index: number }
@@ -39,14 +30,6 @@ function segment(parts: Part[]): Segment[] {
     }
   });
   return segments;
-}
-
-function stepName(part: Part): string {
-  if (part.type === "dynamic-tool") return part.toolName;
-  if (part.type === "reasoning") return "reasoning";
-  if (part.type === "data-mcp-tools") return `${part.data.serverLabel} tools`;
-  if (part.type === "data-upstream-item") return part.data.itemType;
-  return part.type;
 }
 
 function PartView({
@@ -159,11 +142,10 @@ function StepGroup({
     <PartView key={`${messageId}-${index}`} part={part} onDecide={onDecide} othersUndecided={false} />
   ));
   if (parts.length === 1) return body;
-  const names = [...new Set(parts.map(({ part }) => stepName(part)))];
   return (
     <details open className="rounded-lg border border-zinc-200 p-2 dark:border-zinc-800" data-step-group>
       <summary className="cursor-pointer px-1 text-sm text-zinc-600 dark:text-zinc-400">
-        {parts.length} steps: {names.join(", ")}
+        {stepsHeader(parts.map(({ part }) => part))}
       </summary>
       <div className="mt-2 space-y-2">{body}</div>
     </details>

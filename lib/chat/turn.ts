@@ -3,6 +3,7 @@ import { checkDecisions, type Decision, userMessageItem } from "@/lib/background
 import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
 import { ApiError } from "@/lib/http/errors";
 import { attemptOutcomeId, type ChatMessage, currentAttempt, type TurnSettings } from "@/lib/shared/chat";
+import { usageOf } from "@/lib/shared/usage";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { conversationOf } from "./conversation";
@@ -62,6 +63,9 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
       calls,
       clientSignal: request.signal,
       conversation: conversationOf(chat, owner.id),
+      runStartedAt: chat.run?.startedAt ?? deps.clock.now(),
+      // An approval's follow-up and a retry add to what the answer has cost so far.
+      usageBase: continues ? usageOf(chat.messages.at(-1)) : undefined,
       // A retry is the answer's next attempt; an approval goes on with the attempt that asked for it.
       attempt:
         turn.kind === "message"

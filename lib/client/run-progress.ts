@@ -46,12 +46,74 @@ export function awaitsApproval(message: ChatMessage): boolean {
   return message.parts.some((part) => part.type === "dynamic-tool" && part.state === "approval-requested");
 }
 
-/** How many tool steps the answer has taken so far, and the name of the latest. */
-export function toolSteps(message: ChatMessage | undefined): { count: number; latest?: string } {
-  const tools = (message?.parts ?? []).flatMap((part) =>
-    part.type === "dynamic-tool" ? [part.toolName] : [],
+type Part = ChatMessage["parts"][number];
+
+/** An approval card: asked for, or decided (it stays a card of its own, never folded into the steps). */
+export function isApprovalPart(part: Part): boolean {
+  return part.type === "dynamic-tool" && (part.state === "approval-requested" || part.approval !== undefined);
+}
+
+/**
+ * A work step: a tool call, a reasoning summary, an MCP server's tool list or an item the app has no card for.
+ * The one definition of "step": the message folds consecutive steps under one header, and the status line
+ * counts the answer's steps, both with it.
+ */
+export function isStepPart(part: Part): boolean {
+  return (
+    (part.type === "dynamic-tool" && !isApprovalPart(part)) ||
+    part.type === "reasoning" ||
+    part.type === "data-upstream-item" ||
+    part.type === "data-mcp-tools"
   );
-  return { count: tools.length, latest: tools.at(-1) };
+}
+
+/** What a step is called in the header and the status line. */
+export function stepName(part: Part): string {
+  if (part.type === "dynamic-tool") return part.toolName;
+  if (part.type === "reasoning") return "reasoning";
+  if (part.type === "data-mcp-tools") return `${part.data.serverLabel} tools`;
+  if (part.type === "data-upstream-item") return part.data.itemType;
+  return part.type;
+}
+
+/**
+ * A group's header, naming every step it counts: a name that repeats says how often ("4 steps: reasoning ×2,
+ * query_sales_genie, summarize_trends"), so the count and the names always agree.
+ */
+export function stepsHeader(parts: readonly Part[]): string {
+  const names = new Map<string, number>();
+  for (const part of parts) names.set(stepName(part), (names.get(stepName(part)) ?? 0) + 1);
+  const named = [...names].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name));
+  return `${parts.length} ${parts.length === 1 ? "step" : "steps"}: ${named.join(", ")}`;
+}
+
+/** How many steps the answer has taken so far (the headers' definition, over all its groups), and the latest. */
+export function answerSteps(message: ChatMessage | undefined): { count: number; latest?: string } {
+  const steps = (message?.parts ?? []).filter(isStepPart);
+  const latest = steps.at(-1);
+  return { count: steps.length, latest: latest && stepName(latest) };
+}
+
+/** The status line's words for them: "3 steps, latest summarize_trends". */
+export function stepsStatus(steps: { count: number; latest?: string }): string {
+  return `${steps.count} ${steps.count === 1 ? "step" : "steps"}, latest ${steps.latest}`;
+}
+
+/** Past this gap between the browser's and the server's clocks, the server's start time is not trusted. */
+const MAX_CLOCK_SKEW_MS = 5_000;
+
+/**
+ * When the run began, in browser time: the stored run's start (so the time does not lag behind the status
+ * parts, which are not sent every second), unless the two clocks disagree by more than a few seconds; then
+ * from the elapsed time the status part carried when it was received.
+ */
+export function runStartedAtMs(
+  status: { elapsedMs: number; startedAt?: number },
+  receivedAt: number,
+): number {
+  const fromElapsed = receivedAt - status.elapsedMs;
+  if (status.startedAt === undefined) return fromElapsed;
+  return Math.abs(status.startedAt - fromElapsed) <= MAX_CLOCK_SKEW_MS ? status.startedAt : fromElapsed;
 }
 
 export function formatElapsed(ms: number): string {

@@ -25,6 +25,11 @@ export class ToolCallTracker {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** The tool calls the message shows (its tool cards): the answer's tool call count. */
+  get size(): number {
+    return this.calls.size;
+  }
+
   /**
    * Continue a message an earlier stream wrote (an approval's follow-up): its tool calls keep their metadata,
    * and the ones just approved start their clock now, not when the person was asked.

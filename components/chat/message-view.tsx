@@ -1,6 +1,6 @@
 "use client";
 
-import { type DynamicToolUIPart, isToolUIPart } from "ai";
+import { isToolUIPart } from "ai";
 import { memo } from "react";
 import { isApprovalPart, isStepPart, stepsHeader } from "@/lib/client/run-progress";
 import { type ChatMessage, discardedTextReason } from "@/lib/shared/chat";

@@ -165,6 +165,7 @@ export function Chat({ chatId, initialMessages, isNew = false }: ChatProps) {
               message={message}
               onDecide={onDecide}
               onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
+              running={busy && index === messages.length - 1}
             />
           ))}
           {stopError && (

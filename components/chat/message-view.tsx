@@ -4,6 +4,7 @@ import { isToolUIPart } from "ai";
 import { memo } from "react";
 import { isApprovalPart, isStepPart, stepsHeader } from "@/lib/client/run-progress";
 import { type ChatMessage, discardedTextReason } from "@/lib/shared/chat";
+import { AnswerUsage } from "./answer-usage";
 import { ApprovalCard, type DecideFn } from "./approval-card";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
@@ -157,11 +158,14 @@ export const MessageView = memo(function MessageView({
   message,
   onDecide,
   onRetry,
+  running = false,
 }: {
   message: ChatMessage;
   onDecide: DecideFn;
   /** Offered on the last answer only, when its run ended early and nothing is running. */
   onRetry?: () => void;
+  /** The answer's run is still going: its usage is shown once it ends. */
+  running?: boolean;
 }) {
   if (message.role === "user") {
     const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
@@ -199,6 +203,7 @@ export const MessageView = memo(function MessageView({
           <CopyButton what="message" text={() => messageMarkdown(message)} />
         </div>
       )}
+      {!running && <AnswerUsage message={message} />}
     </article>
   );
 });

@@ -109,6 +109,12 @@ describe("usageOf and chatUsage", () => {
       tokens: { input: 100, output: 50 },
     });
     expect(chatUsageSummary(totals)).toBe("3 answers · 3 tool calls · 5.5 s · 150 tokens");
+    // An answer still being written is counted, but its snapshot's figures are not (they are not final).
+    expect(chatUsage([user, assistant("a", first), user, assistant("b", second)], "b")).toMatchObject({
+      answers: 2,
+      measured: 1,
+      durationMs: 4_000,
+    });
     expect(chatUsage([user])).toEqual({ answers: 0, measured: 0, durationMs: 0, cycles: 0, toolCalls: 0 });
   });
 });

@@ -104,9 +104,10 @@ export interface ChatUsage {
   tokens?: TokenUsage;
 }
 
-export function chatUsage(messages: readonly ChatMessage[]): ChatUsage {
+/** `runningId`: an answer still being written, counted as an answer only (its stored usage is a snapshot). */
+export function chatUsage(messages: readonly ChatMessage[], runningId?: string): ChatUsage {
   const answers = messages.filter((message) => message.role === "assistant");
-  const usages = answers.flatMap((message) => usageOf(message) ?? []);
+  const usages = answers.flatMap((message) => (message.id === runningId ? [] : (usageOf(message) ?? [])));
   return {
     answers: answers.length,
     measured: usages.length,

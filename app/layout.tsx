@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ChatUsageMenu } from "@/components/chat/chat-usage-menu";
 import { EARLY_INPUT_SCRIPT } from "@/components/chat/early-input-script";
 import { ExportMenu } from "@/components/chat/export-menu";
 import { NewChatShortcut } from "@/components/chat/new-chat-shortcut";
@@ -38,6 +39,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             Background Agent Chat
           </Link>
           <SettingsButton />
+          <ChatUsageMenu />
           <ExportMenu />
         </header>
         <div className="flex min-h-0 flex-1">

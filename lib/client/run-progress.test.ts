@@ -9,6 +9,7 @@ import {
   runTabTitle,
   stepsHeader,
   stepsStatus,
+  toolDurationLabel,
 } from "./run-progress";
 
 type Part = ChatMessage["parts"][number];
@@ -114,5 +115,16 @@ describe("endAnnouncement", () => {
     expect(endAnnouncement(answer(tool("search_web", "approval-requested")))).toBe(
       "Run paused: waiting for your approval",
     );
+  });
+});
+
+describe("toolDurationLabel", () => {
+  it("gives every finished card a duration, approximate for calls that ran upstream", () => {
+    expect(toolDurationLabel({ kind: "client", startedAt: 0, finishedAt: 0.2 })).toBe("1 ms");
+    expect(toolDurationLabel({ kind: "client", startedAt: 0, finishedAt: 1_250 })).toBe("1.3 s");
+    expect(toolDurationLabel({ kind: "hosted", startedAt: 0, finishedAt: 400 })).toBe("<1 s");
+    expect(toolDurationLabel({ kind: "mcp", startedAt: 0, finishedAt: 3_600 })).toBe("~4 s");
+    // Times never recorded: said, not left out.
+    expect(toolDurationLabel({ kind: "hosted" })).toBe("time not recorded");
   });
 });

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@/lib/shared/chat";
+import type { ChatMessage, ToolMetadata } from "@/lib/shared/chat";
 
 /**
  * What a run is doing, as the person sees it. `finishing`: the run is over upstream and its answer is still
@@ -114,6 +114,20 @@ export function runStartedAtMs(
   const fromElapsed = receivedAt - status.elapsedMs;
   if (status.startedAt === undefined) return fromElapsed;
   return Math.abs(status.startedAt - fromElapsed) <= MAX_CLOCK_SKEW_MS ? status.startedAt : fromElapsed;
+}
+
+/**
+ * A finished tool card's duration, as the app saw the call (see finishedMeta in lib/stream/item-parts.ts for
+ * how a start is taken when the call came with its result). The app's own tools are timed to the millisecond;
+ * hosted and MCP calls only to within a look at the run, so "~N s", and "<1 s" below a second. A card whose
+ * times were not recorded (an answer from before they were) says so rather than showing nothing.
+ */
+export function toolDurationLabel(meta: Partial<ToolMetadata>): string {
+  if (typeof meta.startedAt !== "number" || typeof meta.finishedAt !== "number") return "time not recorded";
+  const ms = Math.max(0, meta.finishedAt - meta.startedAt);
+  if (meta.kind === "client")
+    return ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? "<1 s" : `~${Math.round(ms / 1000)} s`;
 }
 
 export function formatElapsed(ms: number): string {

@@ -167,6 +167,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         await client.cancel?.(responseId).catch(() => undefined);
         return undefined;
       }
+      ctx.usage?.cycleStarted(writer);
     }
     const follow = {
       client,

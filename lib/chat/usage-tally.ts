@@ -19,14 +19,20 @@ export class UsageTally {
     this.usage = base ?? { durationMs: 0, cycles: 0, toolCalls: 0 };
   }
 
-  /** An upstream response of the run ended: one more cycle, and its tokens when it reported them. */
+  /** The upstream accepted a new response for the run: one more cycle (counted once, by the stream that made it). */
+  cycleStarted(writer: ChunkWriter): void {
+    this.usage = { ...this.usage, cycles: this.usage.cycles + 1 };
+    this.write(this.usage, writer);
+  }
+
+  /** A response of the run ended: its tokens, when it reported them (a stopped one usually reports none). */
   cycleEnded(
     response: { readonly [field: string]: unknown } | undefined,
     toolCalls: number,
     writer: ChunkWriter,
   ): void {
     const tokens = addTokens(this.usage.tokens, responseTokens(response));
-    this.usage = { ...this.usage, cycles: this.usage.cycles + 1, toolCalls, ...(tokens ? { tokens } : {}) };
+    this.usage = { ...this.usage, toolCalls, ...(tokens ? { tokens } : {}) };
     this.write(this.usage, writer);
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type AnswerUsage, sumTokens, type TokenUsage, usageOf } from "@/lib/shared/usage";
-import { OWNER, readUIStream, runToEnd, type Seen, setup } from "./testing";
+import { cancelChatRun } from "./cancel";
+import { OWNER, readUIStream, runToEnd, type Seen, say, setup } from "./testing";
 import { startChatTurn } from "./turn";
 
 /** The token counts the upstream reported on each response the app retrieved, read back from the emulator. */
@@ -56,6 +57,27 @@ describe("usage per answer", () => {
     await runToEnd(deps, "failed", "Make this request fail, please");
     const usage = await storedUsage(store, "failed");
     expect(usage.cycles).toBe(1);
+    expect(usage).not.toHaveProperty("tokens");
+  });
+
+  it("a stopped run counts its cycle and run time, and no tokens (the upstream reported none)", async () => {
+    const { deps, store } = setup(60_000);
+    const reading = readUIStream(
+      await startChatTurn(deps, {
+        owner: OWNER,
+        chatId: "stopped",
+        turn: say("Run a slow multi-step analysis"),
+      }),
+    );
+    for (let i = 0; i < 200 && !(await store.getChat("stopped"))?.run?.responseId; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await cancelChatRun(deps, "stopped", OWNER.id);
+    await reading;
+    const usage = await storedUsage(store, "stopped");
+    expect(usage.cycles).toBe(1);
+    expect(usage.durationMs).toBeGreaterThanOrEqual(200);
     expect(usage).not.toHaveProperty("tokens");
   });
 

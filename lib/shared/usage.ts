@@ -17,7 +17,8 @@ export interface TokenUsage {
  * What one answer cost, stored in its message's `metadata.usage` (so a reload and the export show it too).
  * - `durationMs`: the run time of the answer's runs that ended, each from its stored start to its end (an
  *   approval's follow-up is a run of its own; the time the card waited for the person is not counted).
- * - `cycles`: upstream responses that ended (a turn, each app function-tool round, each approval follow-up).
+ * - `cycles`: upstream responses the runs created (the turn's, one per app function-tool round, one per
+ *   approval follow-up or retry), counted when the upstream accepted them, so a stopped one counts too.
  * - `toolCalls`: the answer's tool cards (every call the agent made, an approval request included).
  * - `tokens`: absent when no response of the answer reported usage.
  */

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ChatUsageMenu } from "@/components/chat/chat-usage-menu";
 import { EARLY_INPUT_SCRIPT } from "@/components/chat/early-input-script";
 import { ExportMenu } from "@/components/chat/export-menu";
 import { NewChatShortcut } from "@/components/chat/new-chat-shortcut";
@@ -41,6 +42,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             {APP_TITLE}
           </Link>
           <SettingsButton />
+          <ChatUsageMenu />
           <ExportMenu />
         </header>
         <div className="flex min-h-0 flex-1">

@@ -23,6 +23,40 @@ test("a second turn does not show the first answer again (echoed history is skip
   await expect(assistantMessages(page)).toHaveCount(2);
 });
 
+test("a finished answer shows what it took, after a reload too, and the header adds up the chat", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await ask(page, "A quick question about revenue");
+  await waitForRunToEnd(page);
+  const usage = assistantMessages(page).last().locator("[data-answer-usage]");
+  // The emulated Supervisor API reports input and output tokens, no cached or reasoning detail for this run.
+  await expect(usage.locator("summary")).toHaveText(
+    /^Usage: \d+\.\d s · 1 cycle · 0 tool calls · [\d,]+ tokens$/,
+  );
+  const line = await usage.locator("summary").textContent();
+  await usage.locator("summary").click();
+  await expect(usage.locator("[data-answer-tokens]")).toHaveText(/^Tokens: [\d,]+ in · [\d,]+ out$/);
+
+  await page.reload();
+  await expect(usage.locator("summary")).toHaveText(line ?? "");
+
+  const usageButton = page.getByRole("button", { name: "Usage", exact: true });
+  await usageButton.click();
+  const totals = page.locator("[data-chat-usage]");
+  await expect(totals).toContainText("Answers1");
+  await expect(totals).toContainText("Tool calls0");
+  await ask(page, "What time is it in Tokyo?");
+  await waitForRunToEnd(page);
+  // Read again once the run ended: the app's own tool made it two cycles and one call.
+  await expect(assistantMessages(page).last().locator("[data-answer-usage]")).toContainText(
+    "2 cycles · 1 tool call",
+  );
+  if ((await usageButton.getAttribute("aria-expanded")) !== "true") await usageButton.click();
+  await expect(totals).toContainText("Answers2");
+  await expect(totals).toContainText("Tool calls1");
+});
+
 test("Shift+Enter makes a new line and Enter sends", async ({ page }) => {
   await page.goto("/");
   const box = page.getByRole("textbox", { name: "Message" });

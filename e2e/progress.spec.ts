@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { approvalCard, ask, waitForRunToEnd } from "./helpers";
+import { approvalCard, ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
 
 const runStatus = (page: Page) => page.getByTestId("run-status");
 /** The polite live region: phase changes and the run's end, never the ticking time. */
@@ -29,8 +29,8 @@ test("a long run shows its phase, a ticking time, its tool steps and the tab tit
   const first = await elapsedSeconds(page);
   await expect.poll(() => elapsedSeconds(page), { timeout: 5_000 }).toBeGreaterThan(first);
 
-  await expect(page.getByTestId("run-steps")).toContainText(/1 tool step, latest query_sales_genie/);
-  await expect(page.getByTestId("run-steps")).toContainText(/2 tool steps, latest summarize_trends/, {
+  await expect(page.getByTestId("run-steps")).toContainText(/2 steps, latest query_sales_genie/);
+  await expect(page.getByTestId("run-steps")).toContainText(/4 steps, latest summarize_trends/, {
     timeout: 20_000,
   });
 
@@ -113,4 +113,41 @@ test("the progress bar slides, and stands still for people who ask for less moti
   await expect.poll(animation).toBe("none");
   await waitForRunToEnd(page);
   await expect(bar).toHaveCount(0);
+});
+
+/** The number in "checked N×" on the status line. */
+async function checks(page: Page): Promise<number> {
+  return Number(/checked (\d+)×/.exec((await page.getByTestId("run-polls").textContent()) ?? "")?.[1] ?? 0);
+}
+
+test("the step header and the status line count the same steps; a reload keeps counting checks and time", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await ask(page, "Run a slow multi-step analysis of the sales data");
+  const steps = page.getByTestId("run-steps");
+  const header = assistantMessages(page).locator("[data-step-group] > summary");
+  // Reasoning, then the Genie call: the header names both steps it counts, as the status line counts them.
+  await expect(steps).toContainText("2 steps, latest query_sales_genie", { timeout: 15_000 });
+  await expect(header).toHaveText("2 steps: reasoning, query_sales_genie");
+  await expect.poll(() => checks(page)).toBeGreaterThanOrEqual(3);
+  const checkedBefore = await checks(page);
+  const elapsedBefore = await elapsedSeconds(page);
+
+  await page.reload();
+  // The stored run's figures go on: no "checked 1×", no time starting again from 0 s.
+  await expect(page.getByTestId("run-polls")).toBeVisible();
+  expect(await checks(page)).toBeGreaterThanOrEqual(checkedBefore);
+  expect(await elapsedSeconds(page)).toBeGreaterThanOrEqual(elapsedBefore);
+  // A card replayed after the reload keeps a duration.
+  await expect(toolCard(page, "query_sales_genie").locator("summary")).toContainText(/· (~\d+ s|<1 s)/);
+
+  await expect(steps).toContainText("4 steps, latest summarize_trends", { timeout: 20_000 });
+  await expect(header).toHaveText("4 steps: reasoning ×2, query_sales_genie, summarize_trends");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await waitForRunToEnd(page);
+  // A stopped run reports no tokens: its usage line says nothing about them.
+  const usage = assistantMessages(page).last().locator("[data-answer-usage]");
+  await expect(usage).toContainText(/\d+\.\d s · 1 cycle · 2 tool calls$/);
+  await expect(usage).not.toContainText("token");
 });

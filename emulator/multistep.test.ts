@@ -99,4 +99,22 @@ describe("the slow pace", () => {
       timelineDuration(buildTimeline("a plain question", 1)),
     );
   });
+
+  it("reports the run's reasoning tokens on its terminal response, and no cached count (Supervisor API)", async () => {
+    const { create, retrieve, advance } = setup();
+    const created = await create({ model: "m", input: QUESTION, background: true });
+    advance(60_000);
+    const done = await retrieve(created.id);
+    const summaries = done.output
+      .filter((item) => item.type === "reasoning")
+      .flatMap((item) => (item.summary as Array<{ text: string }>).map((part) => part.text))
+      .join(" ");
+    const reasoning = 4 * summaries.split(/\s+/).filter(Boolean).length;
+    expect(reasoning).toBeGreaterThan(0);
+    expect(done.usage?.output_tokens_details).toEqual({ reasoning_tokens: reasoning });
+    expect(done.usage?.input_tokens_details).toBeUndefined();
+    expect(done.usage?.output_tokens).toBeGreaterThan(reasoning);
+    // Deterministic: the same run reports the same usage.
+    expect((await retrieve(created.id)).usage).toEqual(done.usage);
+  });
 });

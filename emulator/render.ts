@@ -19,6 +19,8 @@ export interface Rendered {
   items: JsonObject[];
   /** Words produced so far, for `usage.output_tokens`. */
   outputWords: number;
+  /** Words of the reasoning summaries among them, for `usage.output_tokens_details.reasoning_tokens`. */
+  reasoningWords: number;
   /** The last item is still being written (it will change); every earlier item is final. */
   lastOpen: boolean;
 }
@@ -31,6 +33,7 @@ export function renderSteps(timeline: Timeline, inProgressMs: number, context: R
   const positions = stepPositions(timeline.steps, context.firstPosition);
   const items: JsonObject[] = [];
   let outputWords = 0;
+  let reasoningWords = 0;
   let lastOpen = false;
   let start = 0;
   for (const [index, step] of timeline.steps.entries()) {
@@ -46,13 +49,14 @@ export function renderSteps(timeline: Timeline, inProgressMs: number, context: R
       if (item) {
         items.push(item.json);
         outputWords += item.words;
+        if (step.kind === "reasoning") reasoningWords += item.words;
         lastOpen = phase.kind === "partial";
       }
     }
     if (phase.kind !== "final") break;
     start = end;
   }
-  return { items, outputWords, lastOpen };
+  return { items, outputWords, reasoningWords, lastOpen };
 }
 
 /** Output position of every item-producing step (undefined for waits). */

@@ -58,6 +58,9 @@ export function timelineFor(spec: Pick<CreateSpec, "items" | "tools">): Timeline
 
 const TERMINAL = new Set(["completed", "failed", "incomplete", "cancelled"]);
 
+/** Reasoning tokens behind each word of a reasoning summary (a summary is much shorter than the reasoning). */
+const REASONING_PER_SUMMARY_WORD = 4;
+
 export function isTerminal(response: ResponseObject): boolean {
   return TERMINAL.has(response.status);
 }
@@ -219,7 +222,7 @@ export class ResponseStore {
     const lastOpen = rendered.lastOpen;
     if (elapsed < durationMs) return { response: { ...base, status: "in_progress", output }, lastOpen };
 
-    const usage = this.usage(run.inputWords, rendered.outputWords);
+    const usage = this.usage(run.inputWords, rendered.outputWords, rendered.reasoningWords);
     const outcome = timeline.outcome;
     switch (outcome.status) {
       case "completed":
@@ -257,16 +260,24 @@ export class ResponseStore {
     }
   }
 
-  private usage(inputWords: number, outputWords: number): Usage {
+  /**
+   * Deterministic counts: a word is a token, and the hidden reasoning behind a summary is taken to be
+   * REASONING_PER_SUMMARY_WORD times the summary's length (counted in the output, as the Responses API does).
+   */
+  private usage(inputWords: number, outputWords: number, reasoningWords: number): Usage {
+    const reasoning = reasoningWords * REASONING_PER_SUMMARY_WORD;
     const usage: Usage = {
       input_tokens: inputWords,
-      output_tokens: outputWords,
-      total_tokens: inputWords + outputWords,
+      output_tokens: outputWords + reasoning,
+      total_tokens: inputWords + outputWords + reasoning,
     };
-    // Databricks may leave the detail objects out (CONTRACT: "sub-objects may be missing").
     if (this.options.flavor === "openai") {
       usage.input_tokens_details = { cached_tokens: 0 };
-      usage.output_tokens_details = { reasoning_tokens: 0 };
+      usage.output_tokens_details = { reasoning_tokens: reasoning };
+    } else if (reasoning > 0) {
+      // Databricks may leave the detail objects out (CONTRACT: "sub-objects may be missing"): this one reports
+      // the reasoning detail when the run reasoned, and never the cached one.
+      usage.output_tokens_details = { reasoning_tokens: reasoning };
     }
     return usage;
   }

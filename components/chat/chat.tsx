@@ -259,6 +259,7 @@ export function Chat({
               onSwitchVersion={busy ? undefined : onSwitchVersion}
               onEdit={busy ? undefined : onEdit}
               onRegenerate={busy ? undefined : onRegenerate}
+              running={busy && index === messages.length - 1}
             />
           ))}
           <p className="sr-only" aria-live="polite">

@@ -1,8 +1,10 @@
 "use client";
 
-import { type DynamicToolUIPart, isToolUIPart } from "ai";
+import { isToolUIPart } from "ai";
 import { memo } from "react";
+import { isApprovalPart, isStepPart, stepsHeader } from "@/lib/client/run-progress";
 import { type ChatMessage, discardedTextReason } from "@/lib/shared/chat";
+import { AnswerUsage } from "./answer-usage";
 import { ApprovalCard, type DecideFn } from "./approval-card";
 import { CopyButton } from "./copy-button";
 import { Markdown } from "./markdown";
@@ -14,16 +16,6 @@ import { type EditFn, UserMessage } from "./user-message";
 import { type SwitchVersionFn, type VersionPosition, VersionSwitcher } from "./version-switcher";
 
 type Part = ChatMessage["parts"][number];
-
-const isApprovalPart = (part: Part): part is DynamicToolUIPart =>
-  part.type === "dynamic-tool" && (part.state === "approval-requested" || part.approval !== undefined);
-
-/** Work steps (tool calls, reasoning, tool lists, unknown items) that fold into one group when consecutive. */
-const isStepPart = (part: Part) =>
-  (part.type === "dynamic-tool" && !isApprovalPart(part)) ||
-  part.type === "reasoning" ||
-  part.type === "data-upstream-item" ||
-  part.type === "data-mcp-tools";
 
 type Segment =
   | { kind: "part"; part: Part; index: number }
@@ -42,14 +34,6 @@ function segment(parts: Part[]): Segment[] {
     }
   });
   return segments;
-}
-
-function stepName(part: Part): string {
-  if (part.type === "dynamic-tool") return part.toolName;
-  if (part.type === "reasoning") return "reasoning";
-  if (part.type === "data-mcp-tools") return `${part.data.serverLabel} tools`;
-  if (part.type === "data-upstream-item") return part.data.itemType;
-  return part.type;
 }
 
 function PartView({
@@ -162,11 +146,10 @@ function StepGroup({
     <PartView key={`${messageId}-${index}`} part={part} onDecide={onDecide} othersUndecided={false} />
   ));
   if (parts.length === 1) return body;
-  const names = [...new Set(parts.map(({ part }) => stepName(part)))];
   return (
     <details open className="rounded-lg border border-zinc-200 p-2 dark:border-zinc-800" data-step-group>
       <summary className="cursor-pointer px-1 text-sm text-zinc-600 dark:text-zinc-400">
-        {parts.length} steps: {names.join(", ")}
+        {stepsHeader(parts.map(({ part }) => part))}
       </summary>
       <div className="mt-2 space-y-2">{body}</div>
     </details>
@@ -182,6 +165,7 @@ export const MessageView = memo(function MessageView({
   onSwitchVersion,
   onEdit,
   onRegenerate,
+  running = false,
 }: {
   message: ChatMessage;
   onDecide: DecideFn;
@@ -193,6 +177,8 @@ export const MessageView = memo(function MessageView({
   onSwitchVersion?: SwitchVersionFn;
   onEdit?: EditFn;
   onRegenerate?: RegenerateFn;
+  /** The answer's run is still going: its usage is shown once it ends. */
+  running?: boolean;
 }) {
   const switcher = versions && (
     <VersionSwitcher messageId={message.id} position={versions} onSwitch={onSwitchVersion} />
@@ -228,6 +214,7 @@ export const MessageView = memo(function MessageView({
         copy={messageMarkdown(message) && <CopyButton what="message" text={() => messageMarkdown(message)} />}
         onRegenerate={onRegenerate}
       />
+      {!running && <AnswerUsage message={message} />}
     </article>
   );
 });

@@ -4,13 +4,14 @@ import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useChatListStore } from "@/lib/client/chat-list-store";
 import {
+  answerSteps,
   endAnnouncement,
   formatElapsed,
   PHASE_LABEL,
   type RunPhase,
   runPhase,
   runTabTitle,
-  toolSteps,
+  stepsStatus,
 } from "@/lib/client/run-progress";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { useSettingsStore } from "@/lib/client/settings-store";
@@ -28,8 +29,8 @@ interface RunStatusProps {
 }
 
 /**
- * The line under the conversation while a run goes on: its phase, a ticking elapsed time, the tool steps so
- * far, how often the server checked, and a slim indeterminate bar. The line is not a live region (its time
+ * The line under the conversation while a run goes on: its phase, a ticking elapsed time, the steps so far
+ * (counted as the message's step headers count them), how often the server checked, and a slim indeterminate bar. The line is not a live region (its time
  * changes every second); a separate polite one announces each phase change and the run's end once. The tab's
  * title shows the run too, and an opted-in notification says when it ended in a hidden tab.
  */
@@ -47,7 +48,7 @@ export function RunStatus({ chatId, busy, reconnecting, answer, requestError }: 
   const chatTitle = useChatListStore((state) => state.chats.find((chat) => chat.id === chatId)?.title);
   const announcement = useAnnouncements(phase, chatTitle, answer, requestError);
   useRunTitle(phase, elapsedMs, chatTitle);
-  const steps = toolSteps(answer);
+  const steps = answerSteps(answer);
 
   return (
     <>
@@ -70,13 +71,10 @@ export function RunStatus({ chatId, busy, reconnecting, answer, requestError }: 
                 {formatElapsed(elapsedMs)}
               </span>
             )}
-            {steps.count > 0 && (
-              <span data-testid="run-steps">
-                · {steps.count} tool {steps.count === 1 ? "step" : "steps"}, latest{" "}
-                <span className="font-mono">{steps.latest}</span>
-              </span>
+            {steps.count > 0 && <span data-testid="run-steps">· {stepsStatus(steps)}</span>}
+            {ticking && live && live.polls > 0 && (
+              <span data-testid="run-polls">· checked {live.polls}×</span>
             )}
-            {ticking && live && live.polls > 0 && <span>· checked {live.polls}×</span>}
             {ticking && live?.retrying && (
               <span className="text-amber-700 dark:text-amber-400">· {live.retrying.message}</span>
             )}

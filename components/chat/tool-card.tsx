@@ -1,6 +1,7 @@
 "use client";
 
 import type { DynamicToolUIPart } from "ai";
+import { toolDurationLabel } from "@/lib/client/run-progress";
 import type { ToolMetadata } from "@/lib/shared/chat";
 import { pretty, ToolOutput } from "./tool-output";
 
@@ -18,22 +19,14 @@ export function toolMetadata(part: DynamicToolUIPart): Partial<ToolMetadata> {
   return (part.toolMetadata ?? {}) as Partial<ToolMetadata>;
 }
 
-/** How long the call took as the app saw it: polling makes hosted durations approximate. */
-export function durationLabel(meta: Partial<ToolMetadata>): string | null {
-  if (typeof meta.startedAt !== "number" || typeof meta.finishedAt !== "number") return null;
-  const ms = meta.finishedAt - meta.startedAt;
-  if (meta.kind === "client")
-    return ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
-  return ms < 1000 ? null : `~${Math.round(ms / 1000)} s`;
-}
-
 const KIND_LABEL = { client: "ran in the app", hosted: "ran on the agent", mcp: "MCP" } as const;
 
 /** A tool the agent called: name, where it ran, state and duration; arguments and output on demand. */
 export function ToolCard({ part }: { part: DynamicToolUIPart }) {
   const running = part.state === "input-available" || part.state === "input-streaming";
   const meta = toolMetadata(part);
-  const duration = durationLabel(meta);
+  const finished = part.state === "output-available" || part.state === "output-error";
+  const duration = finished ? toolDurationLabel(meta) : null;
   return (
     <details
       data-tool-name={part.toolName}

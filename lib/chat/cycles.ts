@@ -24,6 +24,7 @@ import { stoppedNotice, streamRunToUI } from "@/lib/stream/run-stream";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
 import { claimOrFollowNextCycle } from "./next-cycle";
+import type { UsageTally } from "./usage-tally";
 
 export interface CycleDeps {
   store: ChatStore;
@@ -76,6 +77,12 @@ export interface CycleContext {
   resume?: ResumePoint;
   /** The chat's conversation as the agent knows it, and who asks (sent with every create). */
   conversation: ConversationRef;
+  /** When the stored run began: the status parts' elapsed time counts from it. Default: now. */
+  runStartedAt?: number;
+  /** The run's retrieves so far, every stream's (what "checked N×" shows). Default: each cycle's own count. */
+  pollsSoFar?: () => number;
+  /** Adds each ended cycle to the answer's usage. */
+  usage?: UsageTally;
 }
 
 /** Background cycles one turn may chain (function outputs sent back); a runaway agent stops here. */
@@ -87,10 +94,11 @@ export const MAX_CYCLES_PER_TURN = 8;
  */
 export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<RunOutcome | undefined> {
   const { store, client, clock } = deps;
-  const { chatId, runId, writer, calls, signal } = ctx;
+  const { chatId, runId, calls, signal } = ctx;
   const history = [...ctx.history];
   const clientTools = new Set<string>(deps.registry.names());
-  const startedAt = ctx.resume?.startedAt ?? clock.now();
+  const startedAt = ctx.runStartedAt ?? ctx.resume?.startedAt ?? clock.now();
+  const writer = withRunClock(ctx.writer, startedAt, clock, ctx.pollsSoFar);
   let resume = ctx.resume;
   let conversation = ctx.conversation;
   const submission = (input: UpstreamItem[]): SubmitRequest => ({
@@ -159,6 +167,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         await client.cancel?.(responseId).catch(() => undefined);
         return undefined;
       }
+      ctx.usage?.cycleStarted(writer);
     }
     const follow = {
       client,
@@ -196,6 +205,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     resume = undefined;
     writer.write({ type: "finish-step" });
     if (!end) return undefined;
+    ctx.usage?.cycleEnded(end.response, calls.size, writer);
     if (end.outcome.status !== "completed") return end.outcome;
 
     // Quirk 5: calls to the app's own tools end the response without outputs; answer them and go again.
@@ -242,6 +252,34 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
   const message = `The agent kept calling tools; stopped after ${MAX_CYCLES_PER_TURN} rounds.`;
   writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
   return { status: "error", message };
+}
+
+/**
+ * Every status part says when the stored run began and the run's retrieves so far, one figure for the whole
+ * run: the engine's own `polls` starts again at 0 with each cycle and each stream.
+ */
+function withRunClock(
+  writer: ChunkWriter,
+  startedAt: number,
+  clock: CycleDeps["clock"],
+  pollsSoFar?: () => number,
+): ChunkWriter {
+  return {
+    write: (chunk) =>
+      writer.write(
+        chunk.type === "data-run-status"
+          ? {
+              ...chunk,
+              data: {
+                ...chunk.data,
+                elapsedMs: clock.now() - startedAt,
+                startedAt,
+                polls: pollsSoFar?.() ?? chunk.data.polls,
+              },
+            }
+          : chunk,
+      ),
+  };
 }
 
 /**

@@ -105,6 +105,19 @@ describe("exporting a chat", () => {
     );
     expect(markdown).not.toContain("Still running");
     expect(markdown.split("## Agent")).toHaveLength(3);
+
+    // What each answer took, and the chat's totals: the approval's follow-up counts with its answer.
+    expect(messages[1]?.usage).toMatchObject({ cycles: 2, toolCalls: 1 });
+    expect(messages[3]?.usage).toMatchObject({ cycles: 2, toolCalls: 1 });
+    expect(messages[0]?.usage).toBeUndefined();
+    expect(doc?.usage).toMatchObject({ answers: 2, measured: 2, cycles: 4, toolCalls: 2 });
+    expect(doc?.usage.tokens?.input).toBe(
+      (messages[1]?.usage?.tokens?.input ?? 0) + (messages[3]?.usage?.tokens?.input ?? 0),
+    );
+    expect(markdown).toMatch(/\nTotals: 2 answers · 2 tool calls · \d+\.\d s · [\d,]+ tokens \([\d,]+ in · /);
+    expect(markdown).toMatch(
+      /\n_Usage: \d+\.\d s · 2 cycles · 1 tool call · [\d,]+ tokens \([\d,]+ in · [\d,]+ out\)_\n/,
+    );
   });
 
   it("says who denied and why, without an anonymous session's id", async () => {
@@ -176,6 +189,9 @@ describe("exporting a chat", () => {
     const doc = await loadChatExport(store, chatId, ADA, options(deps));
     expect(doc).toMatchObject({ complete: false, lastRun: { state: "running" } });
     expect(doc?.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+    // An answer still being written has no figures yet; the totals count it as an answer only.
+    expect(doc?.messages[1]?.usage).toBeUndefined();
+    expect(doc?.usage).toMatchObject({ answers: 1, measured: 0, toolCalls: 0 });
     const [genie] = toolCalls(doc?.messages[1]?.blocks ?? []);
     expect(genie).toMatchObject({ name: "query_sales_genie", state: "completed", ranOn: "agent" });
     // No times rather than the export's own.

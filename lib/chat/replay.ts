@@ -23,6 +23,7 @@ export function replayTurn(
   stored?: ChatMessage,
 ): ChatChunk[] {
   const chunks: ChatChunk[] = [{ type: "start-step" }];
+  calls.rememberTimes(stored);
   const notes = (stored?.parts ?? []).flatMap((part) =>
     part.type === "data-run-outcome" && part.data.status === "retried" ? [part] : [],
   );

@@ -2,12 +2,14 @@ import type { ConversationRef } from "@/lib/background";
 import type { RunState } from "@/lib/db/chat-store";
 import { attemptOutcomeId, type ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
+import type { AnswerUsage } from "@/lib/shared/usage";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
 import { stoppedNotice } from "@/lib/stream/run-stream";
 import { type ChunkWriter, uiMessageStreamResponse } from "@/lib/stream/ui-response";
 import { type CycleDeps, type ResumePoint, runCycles } from "./cycles";
 import { registerLiveRun } from "./live-runs";
 import { watchStoredRun } from "./run-watch";
+import { UsageTally } from "./usage-tally";
 
 export interface TurnDeps extends CycleDeps {
   /** How long one streaming response may run before it hands over to a reconnect (STREAM_BUDGET_MS). */
@@ -32,6 +34,12 @@ export interface RunResponseOptions {
   conversation: ConversationRef;
   /** Which attempt of the answer this run is (a retry's is one more than the one it retries); default 1. */
   attempt?: number;
+  /** When the stored run began (its run time and elapsed time count from it). */
+  runStartedAt: number;
+  /** The stored run's retrieve count when this stream began (earlier streams of the run). */
+  pollsBefore?: number;
+  /** The answer's usage when this stream began: its earlier runs' (approval, retry) or an earlier stream's. */
+  usageBase?: AnswerUsage;
 }
 
 /**
@@ -56,6 +64,8 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
       // Stop reaches this loop directly (same process) or through the stored run (another instance).
       const stopSignal = AbortSignal.any([live.signal, watch.signal]);
       const budget = AbortSignal.timeout(deps.streamBudgetMs);
+      const usage = new UsageTally(options.usageBase, options.runStartedAt);
+      const pollsBefore = options.pollsBefore ?? 0;
       const signal = AbortSignal.any([
         stopSignal,
         budget,
@@ -74,8 +84,13 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
             stopSignal,
             resume: options.resume,
             conversation: options.conversation,
+            runStartedAt: options.runStartedAt,
+            pollsSoFar: () => pollsBefore + watch.retrieves(),
+            usage,
           },
         );
+        const ended = outcome !== undefined || stopSignal.reason === "cancelled";
+        if (ended) usage.runEnded(deps.clock.now(), options.calls.size, writer);
         if (outcome) {
           finalState = outcome.status;
           finalError = "message" in outcome ? outcome.message : undefined;
@@ -94,7 +109,12 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
             type: "data-run-status",
             id: "run-status",
             transient: true,
-            data: { status: "reconnecting", elapsedMs: 0, polls: 0 },
+            data: {
+              status: "reconnecting",
+              elapsedMs: deps.clock.now() - options.runStartedAt,
+              startedAt: options.runStartedAt,
+              polls: pollsBefore + watch.retrieves(),
+            },
           });
         }
       } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STOPPED_NOTICE } from "@/lib/shared/chat";
+import { type RunStatusData, STOPPED_NOTICE } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
 import { resumeChatRun } from "./resume";
 import { OWNER, readUIStream, runToEnd, say, setup, streamedText, transcript } from "./testing";
@@ -74,6 +74,44 @@ describe("resume", () => {
     const calls = chunks.flatMap((c) => (c.type === "tool-input-available" ? [c.toolCallId] : []));
     expect(new Set(calls).size).toBe(calls.length);
     expect((await store.getChat("left"))?.run?.state).toBe("completed");
+  });
+});
+
+describe("the status after a reload", () => {
+  it("goes on from the stored run's checks and start, not from 1 and 0 s", async () => {
+    const { deps, store } = setup(60_000);
+    const gone = new AbortController();
+    const first = await startChatTurn(deps, {
+      owner: OWNER,
+      chatId: "reloaded",
+      turn: say("Run a slow multi-step data analysis"),
+      signal: gone.signal,
+    });
+    const reader = first.body?.getReader();
+    await reader?.read();
+    await new Promise((r) => setTimeout(r, 600));
+    gone.abort();
+    await reader?.cancel().catch(() => {});
+    let run = (await store.getChat("reloaded"))?.run;
+    for (let i = 0; i < 100 && !run?.polls; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      run = (await store.getChat("reloaded"))?.run;
+    }
+    expect(run?.polls).toBeGreaterThan(1);
+
+    const resumed = await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "reloaded" });
+    const reading = readUIStream(resumed as Response);
+    await new Promise((r) => setTimeout(r, 300));
+    await cancelChatRun(deps, "reloaded", OWNER.id);
+    const statuses = (await reading).flatMap((c) =>
+      c.type === "data-run-status" ? [c.data as RunStatusData] : [],
+    );
+    expect(statuses.length).toBeGreaterThan(0);
+    for (const status of statuses) {
+      expect(status.polls).toBeGreaterThanOrEqual(run?.polls ?? Number.NaN);
+      expect(status.startedAt).toBe(run?.startedAt);
+      expect(status.elapsedMs).toBeGreaterThanOrEqual(600);
+    }
   });
 });
 

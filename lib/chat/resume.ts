@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/http/errors";
 import { currentAttempt, type TurnSettings } from "@/lib/shared/chat";
+import { usageOf } from "@/lib/shared/usage";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import { conversationOf } from "./conversation";
 import { currentTurnItems, replayTurn } from "./replay";
@@ -51,8 +52,14 @@ export async function resumeChatRun(
       attempt: currentAttempt(stored),
       prelude: (writer) => {
         for (const chunk of replay) writer.write(chunk);
+        // The replay rebuilds the parts only: the usage counted so far comes from the stored snapshot.
+        if (stored?.metadata !== undefined)
+          writer.write({ type: "message-metadata", messageMetadata: stored.metadata });
       },
       resume: { responseId: run.responseId, cursor: run.cursor, input: run.input, startedAt: run.startedAt },
+      runStartedAt: run.startedAt,
+      pollsBefore: run.polls,
+      usageBase: usageOf(stored),
     },
   );
 }

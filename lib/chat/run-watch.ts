@@ -10,6 +10,8 @@ export interface RunWatch {
   signal: AbortSignal;
   /** The client with every retrieve counted towards the run's stored poll count. */
   client: BackgroundClient;
+  /** Retrieves this stream has made so far (counted or not yet). */
+  retrieves(): number;
   /** End the watch and store the polls not yet counted. */
   close(): Promise<void>;
 }
@@ -173,10 +175,12 @@ export function watchStoredRun(options: {
     : checkerFor(store, options.clock, Math.max(options.intervalMs, MIN_WATCH_INTERVAL_MS));
   checker?.add(run);
 
+  let retrieves = 0;
   const client: BackgroundClient = {
     ...options.client,
     retrieve: (responseId, opts) => {
       run.uncounted += 1;
+      retrieves += 1;
       return options.client.retrieve(responseId, opts);
     },
   };
@@ -184,6 +188,7 @@ export function watchStoredRun(options: {
   return {
     signal: run.stop.signal,
     client,
+    retrieves: () => retrieves,
     async close() {
       await checker?.remove(run);
       const polls = take(run);

@@ -9,6 +9,7 @@ import {
   RETRYABLE_OUTCOMES,
   type TurnSettings,
 } from "@/lib/shared/chat";
+import { usageOf } from "@/lib/shared/usage";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { conversationOf } from "./conversation";
@@ -75,6 +76,9 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
       calls,
       clientSignal: request.signal,
       conversation: conversationOf(chat, owner.id),
+      runStartedAt: chat.run?.startedAt ?? deps.clock.now(),
+      // An approval's follow-up and a retry add to what the answer has cost so far.
+      usageBase: continues ? usageOf(chat.messages.at(-1)) : undefined,
       // A retry is the answer's next attempt; an approval goes on with the attempt that asked for it.
       attempt: continues ? currentAttempt(existing?.messages.at(-1)) + (turn.kind === "retry" ? 1 : 0) : 1,
       prelude:

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@/lib/shared/chat";
-import { endAnnouncement, formatElapsed, runPhase, runTabTitle, toolSteps } from "./run-progress";
+import {
+  answerSteps,
+  endAnnouncement,
+  formatElapsed,
+  runPhase,
+  runStartedAtMs,
+  runTabTitle,
+  stepsHeader,
+  stepsStatus,
+  toolDurationLabel,
+} from "./run-progress";
 
 type Part = ChatMessage["parts"][number];
 
@@ -46,13 +56,44 @@ describe("runPhase", () => {
   });
 });
 
-describe("toolSteps", () => {
-  it("counts the answer's tool calls and names the latest", () => {
-    expect(toolSteps(answer(tool("query_sales_genie"), tool("summarize_trends")))).toEqual({
-      count: 2,
-      latest: "summarize_trends",
-    });
-    expect(toolSteps(undefined)).toEqual({ count: 0, latest: undefined });
+const reasoning = (text: string): Part => ({ type: "reasoning", text, state: "done" }) as Part;
+const text = (value: string): Part => ({ type: "text", text: value, state: "done" }) as Part;
+
+describe("steps: one definition for the header and the status line", () => {
+  it("names every step the header counts, with how often a name repeats", () => {
+    const parts = [reasoning("a"), tool("query_sales_genie"), reasoning("b"), tool("summarize_trends")];
+    expect(stepsHeader(parts)).toBe("4 steps: reasoning ×2, query_sales_genie, summarize_trends");
+    expect(stepsHeader([tool("calculate")])).toBe("1 step: calculate");
+  });
+
+  it("counts the same steps in the status line as the headers do, approval cards and text aside", () => {
+    const message = answer(
+      reasoning("a"),
+      tool("query_sales_genie"),
+      text("So far so good."),
+      tool("search_web", "approval-requested"),
+      tool("summarize_trends"),
+    );
+    const steps = answerSteps(message);
+    expect(steps).toEqual({ count: 3, latest: "summarize_trends" });
+    expect(stepsStatus(steps)).toBe("3 steps, latest summarize_trends");
+    // The two groups' headers add up to the status line's count.
+    const header = (parts: Part[]) => Number(stepsHeader(parts).split(" ")[0]);
+    expect(header(message.parts.slice(0, 2)) + 1).toBe(steps.count);
+    expect(answerSteps(undefined)).toEqual({ count: 0, latest: undefined });
+    expect(stepsStatus({ count: 1, latest: "calculate" })).toBe("1 step, latest calculate");
+  });
+});
+
+describe("runStartedAtMs", () => {
+  it("counts from the stored run's start, not from when a status part arrived", () => {
+    // A status sent 1.5 s before it was received: counting from its elapsed time would lag 1.5 s behind.
+    expect(runStartedAtMs({ elapsedMs: 10_000, startedAt: 100_000 }, 111_500)).toBe(100_000);
+  });
+
+  it("falls back on the elapsed time when the server's clock is far off the browser's", () => {
+    expect(runStartedAtMs({ elapsedMs: 10_000, startedAt: 50_000 }, 110_000)).toBe(100_000);
+    expect(runStartedAtMs({ elapsedMs: 10_000 }, 110_000)).toBe(100_000);
   });
 });
 
@@ -80,5 +121,16 @@ describe("endAnnouncement", () => {
     expect(endAnnouncement(answer(tool("search_web", "approval-requested")))).toBe(
       "Run paused: waiting for your approval",
     );
+  });
+});
+
+describe("toolDurationLabel", () => {
+  it("gives every finished card a duration, approximate for calls that ran upstream", () => {
+    expect(toolDurationLabel({ kind: "client", startedAt: 0, finishedAt: 0.2 })).toBe("1 ms");
+    expect(toolDurationLabel({ kind: "client", startedAt: 0, finishedAt: 1_250 })).toBe("1.3 s");
+    expect(toolDurationLabel({ kind: "hosted", startedAt: 0, finishedAt: 400 })).toBe("<1 s");
+    expect(toolDurationLabel({ kind: "mcp", startedAt: 0, finishedAt: 3_600 })).toBe("~4 s");
+    // Times never recorded: said, not left out.
+    expect(toolDurationLabel({ kind: "hosted" })).toBe("time not recorded");
   });
 });

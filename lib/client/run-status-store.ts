@@ -1,8 +1,9 @@
 import { create } from "zustand";
 import type { RunStatusData } from "@/lib/shared/chat";
+import { runStartedAtMs } from "./run-progress";
 
 export interface LiveRunStatus extends RunStatusData {
-  /** Browser time at which the run started, derived from the server's elapsed time. */
+  /** Browser time at which the run started (see runStartedAtMs). */
   startedAtMs: number;
 }
 
@@ -26,7 +27,7 @@ export const useRunStatusStore = create<RunStatusState>()((set) => ({
     })),
   update: (chatId, data) =>
     set((state) => ({
-      byChat: { ...state.byChat, [chatId]: { ...data, startedAtMs: Date.now() - data.elapsedMs } },
+      byChat: { ...state.byChat, [chatId]: { ...data, startedAtMs: runStartedAtMs(data, Date.now()) } },
     })),
   clear: (chatId) =>
     set((state) => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
+import { type AnswerUsage, usageOf } from "@/lib/shared/usage";
 import {
   ChatBusyError,
   ChatNotFoundError,
@@ -647,6 +648,35 @@ export function describeChatStore(
         expect(chat.run?.finishedAt).toBeGreaterThanOrEqual(before);
         expect(chat.run?.error).toBeUndefined();
         expect(chat.messages).toEqual([question, assistantMessage(runId, "the whole answer")]);
+      });
+
+      it("keeps an answer's usage with it: a snapshot's, then the finished answer's (a reload shows it)", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("what did it cost?"), { create: true, owner: ME });
+        const withUsage = (text: string, usage: AnswerUsage): ChatMessage => ({
+          ...assistantMessage(runId, text),
+          metadata: { usage },
+        });
+        const partway: AnswerUsage = {
+          durationMs: 0,
+          cycles: 1,
+          toolCalls: 1,
+          tokens: { input: 10, output: 4 },
+        };
+        await store.finishRun(chatId, runId, "running", withUsage("so far", partway));
+        expect(usageOf((await mustGet(chatId)).messages.at(-1))).toEqual(partway);
+        const done: AnswerUsage = {
+          durationMs: 4_250,
+          cycles: 2,
+          toolCalls: 1,
+          tokens: { input: 30, output: 12, reasoning: 8 },
+        };
+        await store.finishRun(chatId, runId, "completed", withUsage("done", done));
+        const stored = usageOf((await mustGet(chatId)).messages.at(-1));
+        expect(stored).toEqual(done);
+        // No detail was reported for cached input: none comes back as a zero.
+        expect(stored?.tokens).not.toHaveProperty("cached");
       });
 
       it("finishRun ends a run with its state and error; without a message it keeps the transcript", async () => {

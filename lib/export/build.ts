@@ -4,6 +4,7 @@ import { pendingApprovalRequests } from "@/lib/background/approvals";
 import type { ChatRecord } from "@/lib/db/chat-store";
 import type { ApprovalRecord } from "@/lib/db/db-store";
 import { type ChatMessage, discardedTextReason, type ToolMetadata } from "@/lib/shared/chat";
+import { chatUsage, usageOf } from "@/lib/shared/usage";
 import {
   CHAT_EXPORT_FORMAT,
   CHAT_EXPORT_VERSION,
@@ -51,13 +52,16 @@ export function buildChatExport({ chat, approvals }: StoredChat, context: Export
           },
         }
       : {}),
+    usage: chatUsage(chat.messages, run?.state === "running" ? run.runId : undefined),
     messages: chat.messages.flatMap((message) =>
-      message.role === "system" ? [] : [exportMessage(message, decisions)],
+      message.role === "system"
+        ? []
+        : [exportMessage(message, decisions, run?.state === "running" && message.id === run.runId)],
     ),
   };
 }
 
-function exportMessage(message: ChatMessage, decisions: Decisions): ExportMessage {
+function exportMessage(message: ChatMessage, decisions: Decisions, running: boolean): ExportMessage {
   const blocks: ExportBlock[] = [];
   let outcome: ExportMessage["outcome"];
   for (const part of message.parts) {
@@ -100,7 +104,13 @@ function exportMessage(message: ChatMessage, decisions: Decisions): ExportMessag
     text,
     blocks,
     ...(outcome ? { outcome } : {}),
+    // An answer still being written has no final figures yet (what is stored is a snapshot's).
+    ...withUsage(running ? undefined : usageOf(message)),
   };
+}
+
+function withUsage(usage: ReturnType<typeof usageOf>) {
+  return usage ? { usage } : {};
 }
 
 const RAN_ON = { hosted: "agent", client: "app", mcp: "mcp" } as const;

@@ -10,6 +10,7 @@ const doc = (messages: ChatExport["messages"], title = "Q2 sales"): ChatExport =
   exportedAt: "2026-12-05T15:10:00.000Z",
   chat: { id: "c1", title, createdAt: "2026-12-05T15:00:00.000Z", updatedAt: "2026-12-05T15:02:30.000Z" },
   complete: true,
+  usage: { answers: 0, measured: 0, durationMs: 0, cycles: 0, toolCalls: 0 },
   messages,
 });
 
@@ -110,15 +111,38 @@ describe("the Markdown export", () => {
           text: "",
           blocks: [],
           outcome: { status: "cancelled", message: "The run was stopped." },
+          usage: {
+            durationMs: 4_200,
+            cycles: 2,
+            toolCalls: 1,
+            tokens: { input: 1_200, output: 300, reasoning: 120 },
+          },
+        },
+        {
+          id: "b",
+          role: "assistant",
+          text: "",
+          blocks: [],
+          usage: { durationMs: 900, cycles: 1, toolCalls: 0 },
         },
       ]),
       complete: false,
+      usage: {
+        answers: 2,
+        measured: 2,
+        durationMs: 5_100,
+        cycles: 3,
+        toolCalls: 1,
+        tokens: { input: 1_200, output: 300, reasoning: 120 },
+      },
     });
     expect(markdown).toBe(
       [
         "# Q2 sales",
         "",
         "Exported from Background Agent Chat on 2026-12-05 15:10 UTC. Chat started 2026-12-05 15:00 UTC, last updated 2026-12-05 15:02 UTC.",
+        "",
+        "Totals: 2 answers · 1 tool call · 5.1 s · 1,500 tokens (1,200 in · 300 out (120 reasoning)).",
         "",
         "> **Still running:** a run was going on when this chat was exported. The last answer is what had been stored so far.",
         "",
@@ -135,6 +159,17 @@ describe("the Markdown export", () => {
         "_Nothing stored yet._",
         "",
         "> **Stopped:** The run was stopped.",
+        "",
+        "_Usage: 4.2 s · 2 cycles · 1 tool call · 1,500 tokens (1,200 in · 300 out (120 reasoning))_",
+        "",
+        "---",
+        "",
+        "## Agent",
+        "",
+        "_Nothing stored yet._",
+        "",
+        // No tokens were reported for this answer: nothing is said about them.
+        "_Usage: 0.9 s · 1 cycle · 0 tool calls_",
         "",
       ].join("\n"),
     );

@@ -1,4 +1,5 @@
 import type { RunOutcomeData } from "@/lib/shared/chat";
+import { chatUsageSummary, describeTokens, usageSummary } from "@/lib/shared/usage";
 import type { ChatExport, ExportApproval, ExportBlock, ExportMessage, ExportToolCall } from "./shape";
 
 /**
@@ -12,6 +13,8 @@ export function chatExportMarkdown(doc: ChatExport): string {
     "",
     `Exported from Background Agent Chat on ${readableTime(doc.exportedAt)}. Chat started ` +
       `${readableTime(doc.chat.createdAt)}, last updated ${readableTime(doc.chat.updatedAt)}.`,
+    "",
+    `Totals: ${chatUsageSummary(doc.usage)}${doc.usage.tokens ? ` (${describeTokens(doc.usage.tokens)})` : ""}.`,
   ];
   if (!doc.complete) {
     lines.push(
@@ -30,6 +33,10 @@ function messageLines(message: ExportMessage): string[] {
   if (message.blocks.length === 0) lines.push("", "_Nothing stored yet._");
   if (message.outcome)
     lines.push("", `> **${OUTCOME_LABEL[message.outcome.status]}:** ${message.outcome.message}`);
+  if (message.usage) {
+    const tokens = message.usage.tokens ? ` (${describeTokens(message.usage.tokens)})` : "";
+    lines.push("", `_Usage: ${usageSummary(message.usage)}${tokens}_`);
+  }
   return lines;
 }
 

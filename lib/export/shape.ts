@@ -9,6 +9,7 @@
 
 import type { RunState } from "@/lib/db/chat-store";
 import type { RunOutcomeData } from "@/lib/shared/chat";
+import type { AnswerUsage, ChatUsage } from "@/lib/shared/usage";
 
 export const CHAT_EXPORT_FORMAT = "background-agent-chat/chat-export";
 export const CHAT_EXPORT_VERSION = 1;
@@ -25,6 +26,11 @@ export interface ChatExport {
   complete: boolean;
   /** The chat's latest run: still going, or how it ended (with why, when it did not complete). */
   lastRun?: { state: RunState; startedAt: string; finishedAt?: string; error?: string };
+  /**
+   * The chat's totals, added up from its answers' `usage` (an answer still being written counts as an answer
+   * only; `measured` says how many answers the sums cover). `tokens` is absent when no upstream reported usage.
+   */
+  usage: ChatUsage;
   /** Questions and answers in the order they were asked. */
   messages: ExportMessage[];
 }
@@ -38,6 +44,11 @@ export interface ExportMessage {
   blocks: ExportBlock[];
   /** How the run behind an answer ended when it did not simply complete: failed, stopped, cut short, retried. */
   outcome?: { status: RunOutcomeData["status"]; message: string };
+  /**
+   * What a finished answer took: run time, cycles (upstream responses), tool calls, and the tokens the
+   * upstream reported (absent when it reported none; a detail absent when it was never reported).
+   */
+  usage?: AnswerUsage;
 }
 
 export type ExportBlock =

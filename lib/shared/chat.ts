@@ -5,7 +5,16 @@ import { z } from "zod";
 export interface RunStatusData {
   status: string;
   elapsedMs: number;
+  /**
+   * Retrieve calls made for the run so far: the stored run's count when this stream began (earlier streams,
+   * before a reload or a hand-over) plus this stream's, across every cycle.
+   */
   polls: number;
+  /**
+   * When the stored run began (epoch ms, the server's clock): the browser counts the elapsed time from it
+   * rather than from when a status part happened to arrive.
+   */
+  startedAt?: number;
   responseId?: string;
   /** Set while the server is backing off after an upstream error. */
   retrying?: { attempt: number; delayMs: number; message: string };

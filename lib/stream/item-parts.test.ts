@@ -68,3 +68,78 @@ describe("a tool result without its call's id", () => {
     expect(calls.pairResult(item)).toBe(item);
   });
 });
+
+describe("tool call times", () => {
+  const call = (id: string, name = "query_sales_genie") => ({
+    type: "function_call",
+    id: `fc_${id}`,
+    call_id: id,
+    name,
+    arguments: "{}",
+  });
+  const output = (id: string) => ({ type: "function_call_output", call_id: id, output: "rows" });
+  const finishedAt = (chunks: ReturnType<ToolCallTracker["output"]>) => {
+    const done = chunks.at(-1);
+    return done && "toolMetadata" in done
+      ? (done.toolMetadata as { startedAt: number; finishedAt: number })
+      : undefined;
+  };
+
+  it("times a call from when it was seen to when its result was", () => {
+    let now = 1_000;
+    const calls = new ToolCallTracker(() => now);
+    calls.itemSeen(); // the cycle begins
+    now = 3_000;
+    viewItem(call("c1"), 0, calls);
+    calls.itemSeen();
+    now = 7_000;
+    const view = viewItem(output("c1"), 1, calls);
+    expect(view?.kind === "chunks" && finishedAt(view.chunks)).toEqual({
+      kind: "hosted",
+      startedAt: 3_000,
+      finishedAt: 7_000,
+    });
+  });
+
+  it("starts a call seen with its result (one look) when the app last saw the run before that look", () => {
+    let now = 1_000;
+    const calls = new ToolCallTracker(() => now);
+    calls.itemSeen(); // the cycle begins at 1 s
+    now = 5_000; // one retrieve brings reasoning, the call and its output
+    calls.itemSeen(); // the reasoning
+    now = 5_002;
+    viewItem(call("c1"), 1, calls);
+    calls.itemSeen();
+    now = 5_004;
+    const view = viewItem(output("c1"), 2, calls);
+    expect(view?.kind === "chunks" && finishedAt(view.chunks)).toMatchObject({
+      startedAt: 1_000,
+      finishedAt: 5_004,
+    });
+  });
+
+  it("keeps the times a stored snapshot gave a call when the message is replayed", () => {
+    const calls = new ToolCallTracker(() => 99_000);
+    calls.rememberTimes({
+      id: "a",
+      role: "assistant",
+      parts: [
+        {
+          type: "dynamic-tool",
+          toolName: "query_sales_genie",
+          toolCallId: "c1",
+          state: "output-available",
+          input: {},
+          output: "rows",
+          toolMetadata: { kind: "hosted", startedAt: 2_000, finishedAt: 6_000 },
+        },
+      ],
+    } as ChatMessage);
+    viewItem(call("c1"), 0, calls);
+    const view = viewItem(output("c1"), 1, calls);
+    expect(view?.kind === "chunks" && finishedAt(view.chunks)).toMatchObject({
+      startedAt: 2_000,
+      finishedAt: 6_000,
+    });
+  });
+});

@@ -14,7 +14,15 @@ interface ShownCall {
   meta: ToolMetadata;
   name: string;
   state: "open" | "done" | "denied";
+  /** When the app saw the run before the look that showed this call: the call cannot have started earlier. */
+  notBefore?: number;
 }
+
+/**
+ * A call and its result seen this close together came in the same look at the run (one retrieve, or one
+ * burst of events): when the call really started is not known, only that it was after the item before it.
+ */
+const SAME_LOOK_MS = 250;
 
 /**
  * The tool calls this assistant message already shows, with when each was first seen: an output for a call
@@ -22,8 +30,45 @@ interface ShownCall {
  */
 export class ToolCallTracker {
   private readonly calls = new Map<string, ShownCall>();
+  /**
+   * When the app last saw an item of the run finish (or the cycle begin), and the same for the look before
+   * that one: items seen within SAME_LOOK_MS of each other came in one look at the run.
+   */
+  private look: { at: number; previousAt?: number } | undefined;
+  /** Times a stored snapshot of the message already gave its calls (a replay keeps them). */
+  private readonly known = new Map<string, Partial<ToolMetadata>>();
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** An item of the run was seen finished (or a cycle began): a call seen next started no earlier. */
+  itemSeen(): void {
+    const now = this.now();
+    if (this.look && now - this.look.at < SAME_LOOK_MS) this.look.at = now;
+    else this.look = { at: now, previousAt: this.look?.at };
+  }
+
+  /** The latest moment the app saw the run before the look it is reading now: a new call started after it. */
+  private notBefore(): number | undefined {
+    if (!this.look) return undefined;
+    return this.now() - this.look.at < SAME_LOOK_MS ? this.look.previousAt : this.look.at;
+  }
+
+  /**
+   * Keep the times the stored message gave its calls: a replay (after a reload or a hand-over) shows every
+   * item at once, and would otherwise stamp each call with the moment of the replay.
+   */
+  rememberTimes(message: ChatMessage | undefined): void {
+    for (const part of message?.parts ?? []) {
+      if (part.type === "dynamic-tool" && part.toolMetadata) {
+        this.known.set(part.toolCallId, part.toolMetadata as Partial<ToolMetadata>);
+      }
+    }
+  }
+
+  /** The tool calls the message shows (its tool cards): the answer's tool call count. */
+  get size(): number {
+    return this.calls.size;
+  }
 
   /**
    * Continue a message an earlier stream wrote (an approval's follow-up): its tool calls keep their metadata,
@@ -65,11 +110,17 @@ export class ToolCallTracker {
   ): ChatChunk {
     // A call shown again (an agent's tool call that then asks for approval) keeps its card and its clock.
     const shown = this.calls.get(toolCallId);
+    const known = this.known.get(toolCallId)?.startedAt;
     const toolMetadata: ToolMetadata = {
       ...withoutUndefined(meta),
-      startedAt: shown?.meta.startedAt ?? this.now(),
+      startedAt: shown?.meta.startedAt ?? known ?? this.now(),
     };
-    this.calls.set(toolCallId, { meta: toolMetadata, name: toolName, state: shown?.state ?? "open" });
+    this.calls.set(toolCallId, {
+      meta: toolMetadata,
+      name: toolName,
+      state: shown?.state ?? "open",
+      notBefore: shown ? shown.notBefore : this.notBefore(),
+    });
     return {
       type: "tool-input-available",
       toolCallId,
@@ -115,7 +166,7 @@ export class ToolCallTracker {
     const denied = shown.state === "denied";
     shown.state = "done";
     if (denied) return chunks; // the card stays denied; the agent's words about it follow as its text
-    const toolMetadata: ToolMetadata = { ...shown.meta, finishedAt: this.now() };
+    const toolMetadata = finishedMeta(shown, this.known.get(toolCallId)?.finishedAt ?? this.now());
     const common = {
       toolCallId,
       dynamic: true,
@@ -129,6 +180,23 @@ export class ToolCallTracker {
     );
     return chunks;
   }
+}
+
+/**
+ * A finished call's times. Its duration is from when the app first saw the call to when it saw the result;
+ * a hosted call seen together with its result (in one look, SAME_LOOK_MS) is taken to have started when the
+ * app last saw the run before that look (an earlier item, or its cycle's start): the real start is somewhere
+ * in between, so the card's "~N s" is an upper bound rather than a made-up zero. The app's own tools are
+ * timed as they run.
+ */
+function finishedMeta(shown: ShownCall, finishedAt: number): ToolMetadata {
+  const { meta, notBefore } = shown;
+  const sameLook = finishedAt - meta.startedAt < SAME_LOOK_MS;
+  const startedAt =
+    sameLook && meta.kind !== "client" && notBefore !== undefined && notBefore < meta.startedAt
+      ? notBefore
+      : meta.startedAt;
+  return { ...meta, startedAt, finishedAt };
 }
 
 /**

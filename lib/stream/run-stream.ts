@@ -47,6 +47,8 @@ export async function streamRunToUI(
 ): Promise<RunEnd | undefined> {
   const { writer, clock, signal } = options;
   const calls = options.calls ?? new ToolCallTracker(clock.now);
+  // The first call of this cycle started no earlier than now (its create, or this stream's resume).
+  calls.itemSeen();
   let lastStatus: Extract<PollEvent, { type: "status" }> | undefined;
   let lastStatusAt = Number.NEGATIVE_INFINITY;
   /** The text part the upstream is streaming into (real deltas), open until its item is finished. */
@@ -126,6 +128,7 @@ export async function streamRunToUI(
             for (const chunk of view.chunks) writer.write(chunk);
           }
           await options.onItemSent?.(item, event.cursor);
+          calls.itemSeen();
           break;
         }
         case "end": {

@@ -15,7 +15,8 @@ export interface ChatHistoryPanelProps {
   loadError?: string;
   onRetry(): void;
   search?: ChatSearch;
-  onSearch(query: string): void;
+  searchText: string;
+  setSearchText(text: string): void;
   currentId?: string;
   isLive(chat: ChatSummary): boolean;
   deleting: ReadonlySet<string>;
@@ -70,7 +71,7 @@ export function ChatHistoryPanel(props: ChatHistoryPanelProps) {
           </button>
         )}
       </div>
-      <ChatSearchField initialQuery={search?.query ?? ""} onSearch={props.onSearch} />
+      <ChatSearchField text={props.searchText} setText={props.setSearchText} />
       <h2 className="sr-only">{search ? "Matching chats" : "Chats"}</h2>
       {/* The hint every row's link points to (aria-describedby): the keys the row answers to. */}
       <p id={hintId} className="sr-only">

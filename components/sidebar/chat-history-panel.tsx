@@ -91,9 +91,12 @@ export function ChatHistoryPanel(props: ChatHistoryPanelProps) {
             </button>
           </div>
         )}
-        <p role="status" className={search ? MUTED : "sr-only"}>
-          {searchStatus(search)}
-        </p>
+        {/* Only while searching: "Searching…" first, then the count, which the live region then announces. */}
+        {search && (
+          <p role="status" className={MUTED}>
+            {searchStatus(search)}
+          </p>
+        )}
         {!search && status !== "ready" && chats.length === 0 && !loadError && (
           <p className={MUTED}>Loading…</p>
         )}
@@ -133,9 +136,8 @@ export function ChatHistoryPanel(props: ChatHistoryPanelProps) {
   );
 }
 
-/** What the live region says about the search: nothing without one. */
-function searchStatus(search: ChatSearch | undefined): string {
-  if (!search) return "";
+/** What the live region says about the search. */
+function searchStatus(search: ChatSearch): string {
   if (search.error) return search.error;
   if (!search.results) return "Searching…";
   const count = search.results.length;

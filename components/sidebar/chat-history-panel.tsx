@@ -15,7 +15,8 @@ export interface ChatHistoryPanelProps {
   loadError?: string;
   onRetry(): void;
   search?: ChatSearch;
-  onSearch(query: string): void;
+  searchText: string;
+  setSearchText(text: string): void;
   currentId?: string;
   isLive(chat: ChatSummary): boolean;
   deleting: ReadonlySet<string>;
@@ -70,7 +71,7 @@ export function ChatHistoryPanel(props: ChatHistoryPanelProps) {
           </button>
         )}
       </div>
-      <ChatSearchField initialQuery={search?.query ?? ""} onSearch={props.onSearch} />
+      <ChatSearchField text={props.searchText} setText={props.setSearchText} />
       <h2 className="sr-only">{search ? "Matching chats" : "Chats"}</h2>
       {/* The hint every row's link points to (aria-describedby): the keys the row answers to. */}
       <p id={hintId} className="sr-only">
@@ -90,9 +91,12 @@ export function ChatHistoryPanel(props: ChatHistoryPanelProps) {
             </button>
           </div>
         )}
-        <p role="status" className={search ? MUTED : "sr-only"}>
-          {searchStatus(search)}
-        </p>
+        {/* Only while searching: "Searching…" first, then the count, which the live region then announces. */}
+        {search && (
+          <p role="status" className={MUTED}>
+            {searchStatus(search)}
+          </p>
+        )}
         {!search && status !== "ready" && chats.length === 0 && !loadError && (
           <p className={MUTED}>Loading…</p>
         )}
@@ -132,9 +136,8 @@ export function ChatHistoryPanel(props: ChatHistoryPanelProps) {
   );
 }
 
-/** What the live region says about the search: nothing without one. */
-function searchStatus(search: ChatSearch | undefined): string {
-  if (!search) return "";
+/** What the live region says about the search. */
+function searchStatus(search: ChatSearch): string {
   if (search.error) return search.error;
   if (!search.results) return "Searching…";
   const count = search.results.length;

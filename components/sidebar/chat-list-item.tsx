@@ -54,7 +54,7 @@ export function ChatListItem(props: ChatListItemProps) {
   return (
     <li data-chat-id={chat.id}>
       <div
-        className={`group flex items-center rounded-md ${
+        className={`group relative flex items-center rounded-md ${
           current
             ? "bg-zinc-200 text-zinc-950 dark:bg-zinc-800 dark:text-white"
             : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-900"
@@ -80,7 +80,7 @@ export function ChatListItem(props: ChatListItemProps) {
             title={chat.title}
             onClick={props.onNavigate}
             onKeyDown={onLinkKeyDown}
-            className={`flex min-w-0 flex-1 flex-col rounded-md py-1.5 pr-1 pl-3 text-sm focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 ${
+            className={`flex min-w-0 flex-1 flex-col rounded-md py-1.5 pr-1 pl-3 text-sm md:pr-3 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 ${
               current ? "font-medium" : ""
             }`}
           >
@@ -90,7 +90,7 @@ export function ChatListItem(props: ChatListItemProps) {
               <time
                 dateTime={new Date(chat.updatedAt).toISOString()}
                 title={fullDateTime(chat.updatedAt)}
-                className="shrink-0 text-xs font-normal text-zinc-600 dark:text-zinc-400"
+                className="shrink-0 text-xs font-normal text-zinc-600 md:group-focus-within:opacity-0 md:group-hover:opacity-0 dark:text-zinc-400"
               >
                 {relativeTime(chat.updatedAt, now)}
               </time>
@@ -102,21 +102,27 @@ export function ChatListItem(props: ChatListItemProps) {
             )}
           </Link>
         )}
-        <RowButton
-          label={`Rename chat "${chat.title}"`}
-          disabled={deleting || renaming}
-          onClick={() => props.onStartRename(chat)}
-        >
-          <PencilIcon />
-        </RowButton>
-        <RowButton
-          label={`Delete chat "${chat.title}"`}
-          danger
-          disabled={deleting}
-          onClick={() => props.onAskDelete(chat)}
-        >
-          <TrashIcon />
-        </RowButton>
+        {/* On desktop the actions cover the time while the row is hovered or focused, instead of taking room
+            from the title at all times; while the title is a field, Enter and Esc are its actions. */}
+        {!renaming && (
+          <div className="flex shrink-0 items-center rounded-r-md bg-inherit md:absolute md:inset-y-0 md:right-0 md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+            <RowButton
+              label={`Rename chat "${chat.title}"`}
+              disabled={deleting}
+              onClick={() => props.onStartRename(chat)}
+            >
+              <PencilIcon />
+            </RowButton>
+            <RowButton
+              label={`Delete chat "${chat.title}"`}
+              danger
+              disabled={deleting}
+              onClick={() => props.onAskDelete(chat)}
+            >
+              <TrashIcon />
+            </RowButton>
+          </div>
+        )}
       </div>
       {error && (
         <p id={errorId} role="alert" className="px-3 pt-0.5 pb-1.5 text-xs text-red-700 dark:text-red-400">
@@ -148,7 +154,7 @@ function RowButton({
       aria-label={label}
       disabled={disabled}
       onClick={onClick}
-      className={`shrink-0 rounded p-1.5 text-zinc-500 last:mr-1 hover:bg-zinc-300/60 focus-visible:outline-2 focus-visible:outline-blue-600 disabled:cursor-wait md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100 md:focus-visible:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-700/60 ${
+      className={`shrink-0 rounded p-1.5 text-zinc-500 last:mr-1 hover:bg-zinc-300/60 focus-visible:outline-2 focus-visible:outline-blue-600 disabled:cursor-wait dark:text-zinc-400 dark:hover:bg-zinc-700/60 ${
         danger ? "hover:text-red-700 dark:hover:text-red-400" : "hover:text-zinc-900 dark:hover:text-white"
       }`}
     >

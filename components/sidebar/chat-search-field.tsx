@@ -7,26 +7,29 @@ import { CloseIcon, SearchIcon } from "./icons";
 /** Typing pauses this long before the server is asked. */
 const SEARCH_DEBOUNCE_MS = 250;
 
-interface ChatSearchFieldProps {
-  /** The search as the list shows it (kept when the overlay's panel mounts again). */
-  initialQuery: string;
-  onSearch(query: string): void;
-}
-
 /**
- * "Search chats": asks the server as you type (after a short pause); Esc or the clear button empties it and
- * brings the whole list back.
+ * The search field's text, shared by the column and the overlay (both can be mounted), and the search it leads
+ * to once typing pauses; emptied, the whole list is back at once.
  */
-export function ChatSearchField({ initialQuery, onSearch }: ChatSearchFieldProps) {
-  const [text, setText] = useState(initialQuery);
-  const inputRef = useRef<HTMLInputElement>(null);
+export function useSearchText(onSearch: (query: string) => void): [string, (text: string) => void] {
+  const [text, setText] = useState("");
   const search = useRef(onSearch);
   search.current = onSearch;
-
   useEffect(() => {
     const timer = setTimeout(() => search.current(text), text.trim() ? SEARCH_DEBOUNCE_MS : 0);
     return () => clearTimeout(timer);
   }, [text]);
+  return [text, setText];
+}
+
+interface ChatSearchFieldProps {
+  text: string;
+  setText(text: string): void;
+}
+
+/** "Search chats": Esc or the clear button empties it and brings the whole list back. */
+export function ChatSearchField({ text, setText }: ChatSearchFieldProps) {
+  const inputRef = useRef<HTMLInputElement>(null);
 
   return (
     <search className="relative px-2 pb-1">

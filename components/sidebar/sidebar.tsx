@@ -7,6 +7,7 @@ import { type ChatSummary, useChatListStore } from "@/lib/client/chat-list-store
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { checkTitle, tabTitleOf } from "@/lib/shared/chat-list";
 import { ChatHistoryPanel } from "./chat-history-panel";
+import { useSearchText } from "./chat-search-field";
 import { DeleteChatDialog } from "./delete-chat-dialog";
 import { OVERLAY_ID, SIDEBAR_ID, useSidebarStore } from "./sidebar-store";
 import { useChatListFreshness } from "./use-chat-list-freshness";
@@ -60,6 +61,7 @@ export function Sidebar() {
   const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [renaming, setRenaming] = useState<string | undefined>();
+  const [searchText, setSearchText] = useSearchText(runSearch);
   const setError = (chatId: string, message?: string) =>
     setErrors(({ [chatId]: _, ...rest }) => (message ? { ...rest, [chatId]: message } : rest));
 
@@ -160,7 +162,8 @@ export function Sidebar() {
       loadError={loadError}
       onRetry={() => void refresh()}
       search={search}
-      onSearch={(query) => void runSearch(query)}
+      searchText={searchText}
+      setSearchText={setSearchText}
       renaming={renaming}
       onStartRename={startRename}
       onRename={rename}

@@ -22,6 +22,12 @@ describe("snippetAround", () => {
     expect(snippetAround("Nothing here at all", "zzz", 10)).toBe("Nothing…");
   });
 
+  it("leaves out markdown's emphasis and code marks", () => {
+    expect(snippetAround("Here is a **short emulated answer** with `code`", "emulated")).toBe(
+      "Here is a short emulated answer with code",
+    );
+  });
+
   it("matches ignoring case", () => {
     expect(containsIgnoringCase("The ALPHA plan", "alpha")).toBe(true);
     expect(containsIgnoringCase("The plan", "alpha")).toBe(false);

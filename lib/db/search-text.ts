@@ -12,11 +12,12 @@ export function containsIgnoringCase(text: string, query: string): boolean {
 }
 
 /**
- * A one-line piece of `text` around the first place `query` appears (ignoring case), with "…" where it was
+ * A one-line piece of `text` (markdown's `*` and backticks left out) around the first place `query` appears (ignoring case), with "…" where it was
  * cut; the start of the text when the match cannot be placed (case folding that changes lengths).
  */
 export function snippetAround(text: string, query: string, context = SNIPPET_CONTEXT): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  // Markdown's emphasis and code marks would show as they are: the snippet is plain text.
+  const line = text.replace(/[*`]+/g, "").replace(/\s+/g, " ").trim();
   const lower = line.toLowerCase();
   const found = lower.length === line.length ? lower.indexOf(query.replace(/\s+/g, " ").toLowerCase()) : -1;
   const at = Math.max(0, found);

@@ -16,6 +16,7 @@ import {
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { useSettingsStore } from "@/lib/client/settings-store";
 import type { ChatMessage } from "@/lib/shared/chat";
+import { tabTitleOf } from "@/lib/shared/chat-list";
 
 interface RunStatusProps {
   chatId: string;
@@ -151,7 +152,8 @@ function useRunTitle(phase: RunPhase | null, elapsedMs: number, chatTitle: strin
   const original = useRef<string | null>(null);
   useEffect(() => {
     if (phase === null) {
-      if (original.current !== null) document.title = original.current;
+      // The chat's title as it is now (renamed during the run, or named by the first message of a new chat).
+      if (original.current !== null) document.title = chatTitle ? tabTitleOf(chatTitle) : original.current;
       original.current = null;
       return;
     }

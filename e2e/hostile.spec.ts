@@ -56,7 +56,10 @@ function inspect(page: Page): Promise<Inspection> {
         if (attr.toLowerCase().startsWith("on")) handlers.push(`${el.tagName.toLowerCase()}[${attr}]`);
     }
     const forbidden = [...main.querySelectorAll("[data-role]")].flatMap((message) =>
-      [...message.querySelectorAll(forbiddenSelector)].map((el) => el.tagName.toLowerCase()),
+      [...message.querySelectorAll(forbiddenSelector)]
+        // The app's own icons (Copy), never anything from model output.
+        .filter((el) => !el.matches("svg[data-ui-icon]"))
+        .map((el) => el.tagName.toLowerCase()),
     );
     const links = [...main.querySelectorAll<HTMLAnchorElement>("[data-role] a")];
     const badHrefs = links

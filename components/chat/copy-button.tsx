@@ -51,7 +51,9 @@ export function CopyButton({
 
 function CopyIcon() {
   return (
+    // Marked as the app's own: the hostile-output test allows no other <svg> inside a message.
     <svg
+      data-ui-icon
       aria-hidden
       viewBox="0 0 16 16"
       className="h-4 w-4"

@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 export type RegenerateFn = (messageId: string) => void;
 
 export const ACTION_BUTTON =
-  "rounded px-2 py-0.5 text-xs font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-700";
+  "inline-flex min-h-8 items-center rounded-md px-2.5 py-1 text-sm font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-700";
 
 /** The row under an answer: its version switcher, Copy, and Regenerate (when nothing is running). */
 export function AnswerActions({
@@ -22,7 +22,7 @@ export function AnswerActions({
 }) {
   if (!switcher && !copy && !onRegenerate) return null;
   return (
-    <div className="flex items-center gap-1 text-zinc-600 dark:text-zinc-400" data-message-actions>
+    <div className="flex flex-wrap items-center gap-1 text-zinc-600 dark:text-zinc-400" data-message-actions>
       {switcher}
       {copy}
       {onRegenerate && (

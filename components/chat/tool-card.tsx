@@ -32,13 +32,13 @@ export function ToolCard({ part }: { part: DynamicToolUIPart }) {
       data-tool-name={part.toolName}
       className="group rounded-md border border-zinc-200 bg-zinc-50 text-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <summary className="flex cursor-pointer items-center gap-2 px-3 py-2">
+      <summary className="flex cursor-pointer flex-wrap items-center gap-x-2 gap-y-0.5 px-3 py-2">
         <StateIcon running={running} failed={part.state === "output-error"} />
-        <span className="font-mono font-medium">{part.toolName}</span>
+        <span className="min-w-0 break-all font-mono font-medium">{part.toolName}</span>
         {meta.serverLabel && (
           <span className="text-xs text-zinc-500 dark:text-zinc-400">on {meta.serverLabel}</span>
         )}
-        <span className="ml-auto flex gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+        <span className="ml-auto flex flex-wrap gap-x-2 text-xs text-zinc-500 dark:text-zinc-400">
           {meta.kind && <span>{KIND_LABEL[meta.kind]}</span>}
           <span>{STATE_LABEL[part.state]}</span>
           {duration && <span>· {duration}</span>}

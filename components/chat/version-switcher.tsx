@@ -10,7 +10,7 @@ export interface VersionPosition {
 export type SwitchVersionFn = (messageId: string, version: number) => void;
 
 const BUTTON =
-  "rounded px-1.5 py-0.5 text-sm font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 disabled:opacity-40 disabled:hover:bg-transparent dark:text-zinc-300 dark:hover:bg-zinc-700";
+  "inline-flex h-8 w-8 items-center justify-center rounded-md text-base font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 disabled:opacity-40 disabled:hover:bg-transparent dark:text-zinc-300 dark:hover:bg-zinc-700";
 
 /**
  * "‹ 2 / 3 ›" on a message that has versions (an edited question, a regenerated answer). Without `onSwitch`
@@ -28,7 +28,7 @@ export function VersionSwitcher({
   const { current, count } = position;
   return (
     <fieldset
-      className="flex items-center gap-0.5 text-xs text-zinc-600 dark:text-zinc-400"
+      className="flex items-center gap-0.5 text-sm text-zinc-600 dark:text-zinc-400"
       data-version-switcher={messageId}
     >
       <legend className="sr-only">Versions</legend>

@@ -38,37 +38,43 @@ async function expectNoSeriousViolationsInBothThemes(page: Page, state: string) 
   await page.emulateMedia({ colorScheme: "light" });
 }
 
-for (const { name, viewport } of [
-  { name: "desktop", viewport: { width: 1280, height: 800 } },
-  { name: "390 px", viewport: { width: 390, height: 844 } },
-]) {
-  test.describe(name, () => {
-    test.use({ viewport });
+const PHONE = { width: 390, height: 844 };
 
-    test("idle: a new chat, then a finished answer with tools, a table and code", async ({ page }) => {
-      await page.goto("/");
-      await expect(page.getByRole("heading", { name: "What should the agent work on?" })).toBeVisible();
-      await expectNoSeriousViolationsInBothThemes(page, "on a new chat");
-
-      await ask(page, "Analyze Q2 sales by region with the Genie space");
-      await waitForRunToEnd(page);
-      await toolCard(page, "query_sales_genie").locator("summary").click();
-      await expectNoSeriousViolationsInBothThemes(page, "after a finished multi-step answer");
-    });
-
-    test("mid-run: a long run in progress", async ({ page }) => {
-      await page.goto("/");
-      await ask(page, "Run a slow multi-step analysis of the sales data");
-      await expect(toolCard(page, "query_sales_genie")).toHaveCount(1);
-      await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
-      await expectNoSeriousViolationsInBothThemes(page, "while a run is in progress");
-    });
-
-    test("an approval card waiting for a decision", async ({ page }) => {
-      await page.goto("/");
-      await ask(page, "Search the web for lakehouse news");
-      await expect(approvalCard(page, "search_web").getByRole("button", { name: "Approve" })).toBeEnabled();
-      await expectNoSeriousViolationsInBothThemes(page, "with an approval card showing");
-    });
-  });
+/**
+ * Each state is scanned on a desktop and, resized in place, at 390 px, in both themes: the chat gets to the
+ * state once (a run takes seconds), and each layout is looked at.
+ */
+async function expectNoSeriousViolationsAtBothSizes(page: Page, state: string) {
+  await expectNoSeriousViolationsInBothThemes(page, `${state}, desktop`);
+  await page.setViewportSize(PHONE);
+  await expectNoSeriousViolationsInBothThemes(page, `${state}, 390 px`);
+  await page.setViewportSize({ width: 1280, height: 800 });
 }
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+test("idle: a new chat, then a finished answer with tools, a table and code", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "What should the agent work on?" })).toBeVisible();
+  await expectNoSeriousViolationsAtBothSizes(page, "on a new chat");
+
+  await ask(page, "Analyze Q2 sales by region with the Genie space");
+  await waitForRunToEnd(page);
+  await toolCard(page, "query_sales_genie").locator("summary").click();
+  await expectNoSeriousViolationsAtBothSizes(page, "after a finished multi-step answer");
+});
+
+test("mid-run: a long run in progress", async ({ page }) => {
+  await page.goto("/");
+  await ask(page, "Run a slow multi-step analysis of the sales data");
+  await expect(toolCard(page, "query_sales_genie")).toHaveCount(1);
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+  await expectNoSeriousViolationsAtBothSizes(page, "while a run is in progress");
+});
+
+test("an approval card waiting for a decision", async ({ page }) => {
+  await page.goto("/");
+  await ask(page, "Search the web for lakehouse news");
+  await expect(approvalCard(page, "search_web").getByRole("button", { name: "Approve" })).toBeEnabled();
+  await expectNoSeriousViolationsAtBothSizes(page, "with an approval card showing");
+});

@@ -1,36 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { sessionSecret } from "@/lib/auth/secret";
-import { newSessionValue, SESSION_COOKIE } from "@/lib/auth/session-cookie";
-import { readUIStream } from "@/lib/chat/testing";
-import { getChatStore } from "@/lib/db";
-import { POST } from "./chat";
 import { GET } from "./chat-list";
 import { PATCH } from "./chat-rename";
+import { askInChat, newSession, runOnFastEmulator } from "./route-testing";
 
-// The route reads its provider from the environment: nothing set means the embedded emulator.
-beforeAll(async () => {
-  process.env.EMULATOR_TIME_SCALE = "0.05";
-  process.env.SUPERVISOR_POLL_INTERVAL_MS = "100";
-  await getChatStore().listChats("anon:test", 1);
-}, 60_000);
+runOnFastEmulator();
 
-const session = () => `${SESSION_COOKIE}=${newSessionValue(sessionSecret()).value}`;
+const session = newSession;
 const mine = session();
 
-async function ask(chatId: string, text: string, cookie = mine) {
-  const response = await POST(
-    new Request("http://localhost/api/chat", {
-      method: "POST",
-      headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({
-        id: chatId,
-        message: { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text }] },
-      }),
-    }),
-  );
-  expect(response.status).toBe(200);
-  return readUIStream(response);
-}
+const ask = (chatId: string, text: string, cookie = mine) => askInChat(chatId, text, cookie);
 
 const rename = (chatId: string, body: unknown, cookie = mine) =>
   PATCH(

@@ -1,33 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { sessionSecret } from "@/lib/auth/secret";
-import { newSessionValue, SESSION_COOKIE } from "@/lib/auth/session-cookie";
-import { readUIStream } from "@/lib/chat/testing";
 import { getChatStore } from "@/lib/db";
 import type { ChatMessage, MessageVersions } from "@/lib/shared/chat";
-import { POST as postTurn } from "./chat";
 import { GET, POST } from "./chat-versions";
+import { newSession, runOnFastEmulator, sendTurn } from "./route-testing";
 
-// The route reads its provider from the environment: nothing set means the embedded emulator.
-beforeAll(async () => {
-  process.env.EMULATOR_TIME_SCALE = "0.05";
-  process.env.SUPERVISOR_POLL_INTERVAL_MS = "100";
-  await getChatStore().listChats("anon:test", 1);
-}, 60_000);
+runOnFastEmulator();
 
-const session = () => `${SESSION_COOKIE}=${newSessionValue(sessionSecret()).value}`;
+const session = newSession;
 const mine = session();
 
-async function turn(body: Record<string, unknown>) {
-  const response = await postTurn(
-    new Request("http://localhost/api/chat", {
-      method: "POST",
-      headers: { cookie: mine, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-  );
-  expect(response.status).toBe(200);
-  return readUIStream(response);
-}
+const turn = (body: Record<string, unknown>) => sendTurn(body, mine);
 
 const params = (chatId: string) => ({ params: Promise.resolve({ id: chatId }) });
 

@@ -1,12 +1,9 @@
 "use client";
 
-import { usePathname } from "next/navigation";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { type ChatUsage, describeTokens, formatCount, formatDuration } from "@/lib/shared/usage";
-
-const FOCUS = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600";
-const OPEN_CHAT = /^\/chat\/([A-Za-z0-9_-]{1,64})$/;
+import { HeaderPopover, useOpenChatId } from "./header-popover";
 
 type Totals = ChatUsage & { running: boolean };
 
@@ -15,21 +12,28 @@ type Totals = ChatUsage & { running: boolean };
  * fetched when the panel opens and again when a run of the chat ends while it is open.
  */
 export function ChatUsageMenu() {
-  const chatId = OPEN_CHAT.exec(usePathname() ?? "")?.[1];
-  const [open, setOpen] = useState(false);
-  const [totals, setTotals] = useState<Totals | "error" | undefined>();
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const panelId = useId();
-  const running = useRunStatusStore((state) => (chatId ? state.byChat[chatId] !== undefined : false));
+  const chatId = useOpenChatId();
+  if (!chatId) return null;
+  return (
+    <HeaderPopover
+      chatId={chatId}
+      label="Usage"
+      panelProps={{ "data-chat-usage": true }}
+      panelClassName="absolute top-full right-0 z-20 mt-1 w-72 rounded-md border border-zinc-200 bg-white p-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+    >
+      {({ open }) => <UsagePanel chatId={chatId} open={open} />}
+    </HeaderPopover>
+  );
+}
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the chat changing is the trigger
-  useEffect(() => setOpen(false), [chatId]);
+function UsagePanel({ chatId, open }: { chatId: string; open: boolean }) {
+  const [totals, setTotals] = useState<Totals | "error" | undefined>();
+  const running = useRunStatusStore((state) => state.byChat[chatId] !== undefined);
 
   // Read when opened, and when a run ends (or starts) while open: the sums change only when an answer ends.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `running` changing is a trigger
   useEffect(() => {
-    if (!open || !chatId) return;
+    if (!open) return;
     const abort = new AbortController();
     fetch(`/api/chat/${chatId}/usage`, { signal: abort.signal })
       .then(
@@ -43,55 +47,17 @@ export function ChatUsageMenu() {
     return () => abort.abort();
   }, [open, chatId, running]);
 
-  useEffect(() => {
-    if (!open) return;
-    // Captured, and marked handled: the chat's own Esc (Stop) must not also fire while this panel is open.
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || event.isComposing) return;
-      event.preventDefault();
-      setOpen(false);
-      buttonRef.current?.focus();
-    };
-    const onPointerDown = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("keydown", onKeyDown, true);
-    document.addEventListener("pointerdown", onPointerDown);
-    return () => {
-      document.removeEventListener("keydown", onKeyDown, true);
-      document.removeEventListener("pointerdown", onPointerDown);
-    };
-  }, [open]);
-
-  if (!chatId) return null;
   return (
-    <div ref={rootRef} className="relative shrink-0">
-      <button
-        ref={buttonRef}
-        type="button"
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen((value) => !value)}
-        className={`rounded-md px-3 py-1.5 text-sm text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800 ${FOCUS}`}
-      >
-        Usage
-      </button>
-      <div
-        id={panelId}
-        hidden={!open}
-        data-chat-usage
-        className="absolute top-full right-0 z-20 mt-1 w-72 rounded-md border border-zinc-200 bg-white p-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-      >
-        <p className="pb-1.5 text-xs text-zinc-600 dark:text-zinc-400">This chat so far</p>
-        {totals === "error" ? (
-          <p>The totals could not be loaded.</p>
-        ) : !totals ? (
-          <p>Loading…</p>
-        ) : (
-          <TotalsList totals={totals} />
-        )}
-      </div>
-    </div>
+    <>
+      <p className="pb-1.5 text-xs text-zinc-600 dark:text-zinc-400">This chat so far</p>
+      {totals === "error" ? (
+        <p>The totals could not be loaded.</p>
+      ) : !totals ? (
+        <p>Loading…</p>
+      ) : (
+        <TotalsList totals={totals} />
+      )}
+    </>
   );
 }
 

@@ -94,19 +94,29 @@ test("the answer appears while the agent is still writing it, and ends whole, no
 
 test("a reload in the middle of a streamed answer continues it without repeating it", async ({ page }) => {
   await page.goto(`${app.url}/`);
+  const since = requests.length;
   await ask(page, LONG_REPORT);
   await expect(assistantMessages(page).last().getByRole("heading", { level: 2 }).first()).toBeVisible();
   await page.waitForURL(/\/chat\//);
   expect(latestUpstreamResponse().status).toBe("in_progress");
+  const runId = latestUpstreamResponse().id;
   await page.reload();
   await waitForRunToEnd(page);
-  const report = latestUpstreamResponse().output.at(-1)?.content?.[0]?.text ?? "";
+  // This run's report as the upstream has it now (by id: the latest stored response need not be this one).
+  const finished = upstream.emulator.inspect().find((view) => view.response.id === runId)?.response as
+    | ReturnType<typeof latestUpstreamResponse>
+    | undefined;
+  expect(finished?.status).toBe("completed");
+  const report = finished?.output.at(-1)?.content?.[0]?.text ?? "";
   const headings = report.split("\n").filter((line) => line.startsWith("## "));
   await expect(assistantMessages(page)).toHaveCount(1);
   await expect(assistantMessages(page).last().getByRole("heading", { level: 2 })).toHaveCount(
     headings.length,
   );
   await expect(assistantMessages(page).last().getByRole("heading", { level: 1 })).toHaveCount(1);
+  // The reload followed the same run: no second create.
+  const creates = requests.slice(since).filter((r) => r.method === "POST" && r.path.endsWith("/responses"));
+  expect(creates).toHaveLength(1);
 });
 
 test("Stop in the middle of a streamed answer keeps what was written and cancels the run upstream", async ({

@@ -2,6 +2,10 @@
 
 import { useEffect, useState } from "react";
 
+/** The look of the small actions on a message (Copy, Edit, Regenerate): 32 px targets, one style. */
+export const ACTION_BUTTON =
+  "inline-flex min-h-8 min-w-8 items-center justify-center gap-1 rounded-md px-2.5 py-1 text-sm font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-700";
+
 type CopyState = "idle" | "copied" | "failed";
 
 const LABEL: Record<CopyState, string> = { idle: "Copy", copied: "Copied", failed: "Copy failed" };
@@ -37,11 +41,7 @@ export function CopyButton({
   };
 
   return (
-    <button
-      type="button"
-      onClick={() => void copy()}
-      className={`inline-flex min-h-8 min-w-8 items-center justify-center gap-1 rounded-md px-2.5 py-1 text-sm font-medium text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:text-zinc-300 dark:hover:bg-zinc-700 ${className}`}
-    >
+    <button type="button" onClick={() => void copy()} className={`${ACTION_BUTTON} ${className}`}>
       {state === "idle" && <CopyIcon />}
       {LABEL[state]}
       {state === "idle" && <span className="sr-only"> {what}</span>}

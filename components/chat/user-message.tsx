@@ -1,7 +1,7 @@
 "use client";
 
 import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from "react";
-import { ACTION_BUTTON } from "./message-actions";
+import { ACTION_BUTTON } from "./copy-button";
 
 /** Ask the user message `messageId` again as `text`: a new version, the earlier one kept. */
 export type EditFn = (messageId: string, text: string) => void;

@@ -101,12 +101,16 @@ test("a reload in the middle of a streamed answer continues it without repeating
   expect(latestUpstreamResponse().status).toBe("in_progress");
   const runId = latestUpstreamResponse().id;
   await page.reload();
+  // This run as the upstream has it (by id: the latest stored response need not be this one).
+  const thisRun = () =>
+    upstream.emulator.inspect().find((view) => view.response.id === runId)?.response as
+      | ReturnType<typeof latestUpstreamResponse>
+      | undefined;
+  // The reloaded page may not have shown Stop yet when it is first looked at, so wait for the upstream's end
+  // before asking the page whether the run is over.
+  await expect.poll(() => thisRun()?.status, { timeout: 45_000 }).toBe("completed");
   await waitForRunToEnd(page);
-  // This run's report as the upstream has it now (by id: the latest stored response need not be this one).
-  const finished = upstream.emulator.inspect().find((view) => view.response.id === runId)?.response as
-    | ReturnType<typeof latestUpstreamResponse>
-    | undefined;
-  expect(finished?.status).toBe("completed");
+  const finished = thisRun();
   const report = finished?.output.at(-1)?.content?.[0]?.text ?? "";
   const headings = report.split("\n").filter((line) => line.startsWith("## "));
   await expect(assistantMessages(page)).toHaveCount(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import { createEchoFilter, noEcho } from "./echo";
-import { nextPollDelayMs, type PollEvent, type PollOptions, pollBackgroundResponse } from "./poll";
+import { type PollEvent, type PollOptions, pollBackgroundResponse } from "./poll";
 import { submitBackgroundResponse } from "./submit";
 import { fakeClock, httpError, message, response, scriptedClient } from "./testing";
 
@@ -243,46 +243,77 @@ describe("pollBackgroundResponse", () => {
     expect(calls.retrieve).toBe(3);
   });
 
-  it("looks at a fresh run after 250 ms, every 500 ms for 5 s, then at the steady interval, never silent past the heartbeat", async () => {
+  it("looks at a fresh run after 500 ms, again at 2 s, and, still queued, at the interval's multiples from 6 s on, never silent past the heartbeat", async () => {
     const clock = fakeClock();
     const at: number[] = [];
-    const { client } = scriptedClient([timedStep(clock, at, () => at.length >= 16)]);
     const created = clock.now();
+    const { client } = scriptedClient([
+      () => {
+        at.push(clock.now() - created);
+        return response(at.length >= 8 ? "completed" : "queued", []);
+      },
+    ]);
     const { events } = await run({
       client,
       clock,
       responseId: "resp_1",
       echo: noEcho,
       initial: response("queued", []),
-      intervalMs: 10_000,
+      intervalMs: 2000,
     });
-    const gaps = at.map((t, i) => t - (i === 0 ? created : (at[i - 1] as number)));
-    expect(gaps.slice(0, 11)).toEqual([250, ...Array(10).fill(500)]);
-    expect(gaps.slice(11).every((gap) => gap >= 10_000)).toBe(true);
+    expect(at).toEqual([500, 2000, 6000, 8000, 10_000, 12_000, 14_000, 16_000]);
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(4000);
-    expect(events.filter((e) => e.type === "status").at(-1)).toMatchObject({
-      polls: 15,
-      status: "in_progress",
+    const statuses = events.flatMap((e) => (e.type === "status" ? [e] : []));
+    expect(Math.max(...statuses.map((e) => e.polls))).toBe(7);
+    expect(statuses.every((e) => e.status === "queued")).toBe(true);
+  });
+
+  it("looks sooner while the answer is being written, says so, and spends only a few looks on it", async () => {
+    const clock = fakeClock();
+    const at: number[] = [];
+    const created = clock.now();
+    // Busy with a tool for 20 s, then writing the answer until 40 s.
+    const { client } = scriptedClient([
+      () => {
+        const t = clock.now() - created;
+        at.push(t);
+        if (t >= 40_000) return response("completed", [message("m1", "The whole answer.")]);
+        if (t >= 20_000) return response("in_progress", [message(null, "The whole")]);
+        return response("in_progress", [call("c1", null, "in_progress")]);
+      },
+    ]);
+    const { events } = await run({
+      client,
+      clock,
+      responseId: "resp_1",
+      echo: noEcho,
+      initial: response("queued", []),
+      intervalMs: 2000,
     });
+    const writing = at.filter((t) => t >= 20_000);
+    // Every 500 ms for 2 s, then every second, until the extra looks are spent; then the interval.
+    expect(writing.slice(0, 6)).toEqual([20_000, 20_500, 21_000, 21_500, 22_000, 23_000]);
+    const offLattice = at.filter((t) => t % 2000 !== 0);
+    expect(offLattice.length).toBeLessThanOrEqual(8);
+    expect(at.at(-1)).toBe(40_000);
+    const statuses = events.flatMap((e) => (e.type === "status" ? [e] : []));
+    expect(statuses.some((e) => e.writing)).toBe(true);
+    expect(statuses.filter((e) => e.elapsedMs < 20_000).some((e) => e.writing)).toBe(false);
   });
 
-  it("keeps the early looks on their grid however long each retrieve takes", () => {
-    // Retrieves answered 40 ms after the looks at 250, 750, 1250 and 4750 ms: the next looks stay at 750, 1250,
-    // 1750 and 5250 ms, instead of drifting 40 ms later each time.
-    const delays = [290, 790, 1290, 4790].map((elapsedMs, i) =>
-      nextPollDelayMs({ polls: i + 1, elapsedMs, intervalMs: 2000 }),
-    );
-    expect(delays).toEqual([460, 460, 460, 460]);
-    // A retrieve that took almost a whole gap still leaves half a gap before the next look.
-    expect(nextPollDelayMs({ polls: 3, elapsedMs: 1240, intervalMs: 2000 })).toBe(250);
-  });
-
-  it("pays the early looks back: a long task costs no more retrieves per minute than steady polling", async () => {
+  it("a run of minutes costs one retrieve per interval: 30 a minute at 2 s, from its first minute on", async () => {
     const clock = fakeClock();
     const at: number[] = [];
     const created = clock.now();
     const tenMinutes = 600_000;
-    const { client } = scriptedClient([timedStep(clock, at, () => clock.now() - created >= tenMinutes)]);
+    // Started at once and busy with one long tool call all along (the early looks find nothing finishing).
+    const { client } = scriptedClient([
+      () => {
+        at.push(clock.now() - created);
+        if (clock.now() - created >= tenMinutes) return response("completed", [message("m1", "Done.")]);
+        return response("in_progress", [call("c1", null, "in_progress")]);
+      },
+    ]);
     await run({
       client,
       clock,
@@ -291,17 +322,11 @@ describe("pollBackgroundResponse", () => {
       initial: response("queued", []),
       intervalMs: 2000,
     });
-    const within = (ms: number) => at.filter((t) => t - created <= ms).length;
-    // A task ending in its first 5 s is seen within 500 ms.
-    for (let ms = 1000; ms <= 5000; ms += 100)
-      expect(at.some((t) => t - created >= ms && t - created <= ms + 500)).toBe(true);
-    // Paid back by 30 s: from then on at most one look per 2 s of running, i.e. 30 per minute.
-    for (let ms = 30_000; ms <= tenMinutes; ms += 500) expect(within(ms)).toBeLessThanOrEqual(ms / 2000);
-    // While paying back, items still show up: no gap longer than three intervals.
+    const within = (ms: number) => at.filter((t) => t <= ms).length;
+    for (let ms = 6000; ms <= tenMinutes; ms += 1000) expect(within(ms)).toBeLessThanOrEqual(ms / 2000);
+    // And never slower than the interval once the first 5 s are over.
     const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(6000);
-    // And then it polls at the steady interval, not slower.
-    expect(within(tenMinutes)).toBeGreaterThanOrEqual(295);
+    expect(Math.max(...gaps.filter((_, i) => (at[i] as number) >= 5000))).toBe(2000);
   });
 
   it("polls a resumed run (already under way) at the steady interval from the first look", async () => {
@@ -309,7 +334,15 @@ describe("pollBackgroundResponse", () => {
     const at: number[] = [];
     const { client } = scriptedClient([timedStep(clock, at, () => at.length >= 4)]);
     const start = clock.now();
-    await run({ client, clock, responseId: "resp_1", echo: noEcho, intervalMs: 2000 });
+    // Created a minute ago: past the first minute's extra looks.
+    await run({
+      client,
+      clock,
+      responseId: "resp_1",
+      echo: noEcho,
+      intervalMs: 2000,
+      startedAt: start - 60_000,
+    });
     expect(at.map((t) => t - start)).toEqual([0, 2000, 4000, 6000]);
   });
 

@@ -1,7 +1,8 @@
 import { isTerminalStatus, type UpstreamItem, type UpstreamResponse } from "@/lib/shared/upstream";
-import { isFinishedItem, takeNewItems } from "./cursor";
+import { takeNewItems } from "./cursor";
 import type { EchoFilter } from "./echo";
 import { describeUpstreamError } from "./errors";
+import { FIRST_LOOK_MS, isSteadyLook, nextLookDelayMs, progressOf, type RunProgress } from "./schedule";
 import type { BackgroundClient, Clock, DiscardReason } from "./types";
 
 export type RunOutcome =
@@ -50,9 +51,9 @@ export interface PollOptions {
   cursor?: number;
   /** When the run started, for elapsed time. Defaults to now. */
   startedAt?: number;
-  /** The steady interval; a fresh run is looked at sooner at first (see nextPollDelayMs). */
+  /** The steady interval: the longest wait between looks (sooner while the end may be near: `schedule.ts`). */
   intervalMs: number;
-  /** Wait before the first retrieve of a fresh run (default FIRST_POLL_DELAY_MS). */
+  /** Wait before the first retrieve of a fresh run (default FIRST_LOOK_MS). */
   initialDelayMs?: number;
   /** No stream may stay silent longer than this: a status event is yielded at least this often while waiting. */
   heartbeatMs?: number;
@@ -94,7 +95,10 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   let polls = 0;
   let lastStatus = options.initial?.status ?? "queued";
   let retrying: RetryState | undefined;
-  let writing = false;
+  /** What the last look showed of the run's progress; "writing" is passed on to the browser. */
+  let progress = "queued" as RunProgress;
+  let producedAny = (options.cursor ?? 0) > 0;
+  let itemsAtLastLook = false;
   const maxRunMs = options.maxRunMs ?? maxRunMsOf(client);
   /** When the response was created: the upstream's `created_at` once seen, else when the run started. */
   let createdAtMs = startedAt;
@@ -106,7 +110,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     elapsedMs: clock.now() - startedAt,
     responseId,
     ...(retrying ? { retrying } : {}),
-    ...(writing ? { writing: true as const } : {}),
+    ...(progress === "writing" ? { writing: true as const } : {}),
   });
 
   /** Sleep in slices so the stream hears from us at least every `heartbeatMs`. */
@@ -150,7 +154,9 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       createdAtMs = response.created_at * 1000;
     const terminal = isTerminalStatus(response.status);
     const fresh = takeNewItems(response.output ?? [], cursor, echo, terminal);
-    writing = !terminal && isWritingAnswer(response.output ?? [], fresh.cursor);
+    itemsAtLastLook = fresh.items.length > 0;
+    if (itemsAtLastLook) producedAny = true;
+    progress = terminal ? "working" : progressOf(response, fresh.cursor, producedAny);
     // The run is over upstream but its last items are still to be shown (a polled answer is revealed over up
     // to a few seconds): say so first, so the browser can show "finishing" instead of "running".
     if (terminal && fresh.items.length > 0) yield status();
@@ -164,12 +170,16 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     return true;
   }
 
-  // A run this loop saw created polls adaptively; a resumed one (already under way) at the steady interval.
-  const fresh = options.initial !== undefined;
-  const loopStartedAt = clock.now();
+  // Looks fall on a lattice counted from create (`schedule.ts`): for a run this loop saw created, from now; for
+  // one already under way, from when it started.
+  const latticeOrigin = options.initial !== undefined ? clock.now() : startedAt;
+  const intervalMs = options.intervalMs;
+  let extraLooks = 0;
+  /** When the answer was first seen being written (NaN while it is not). */
+  let writingSince = Number.NaN;
   if (options.initial) {
     if (yield* consume(options.initial)) return;
-    yield* wait(options.initialDelayMs ?? Math.min(FIRST_POLL_DELAY_MS, options.intervalMs));
+    yield* wait(options.initialDelayMs ?? Math.min(FIRST_LOOK_MS, intervalMs));
   }
 
   let failures = 0;
@@ -179,6 +189,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       return;
     }
     let response: UpstreamResponse;
+    if (!isSteadyLook(clock.now() - latticeOrigin, intervalMs)) extraLooks += 1;
     const request = requestSignal(signal);
     try {
       response = yield* withHeartbeat(client.retrieve(responseId, { signal: request.signal }));
@@ -212,38 +223,17 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     retrying = undefined;
     polls += 1;
     if (yield* consume(response)) return;
-    const intervalMs = options.intervalMs;
+    if (progress !== "writing") writingSince = Number.NaN;
+    else if (Number.isNaN(writingSince)) writingSince = clock.now();
+    const elapsedMs = clock.now() - latticeOrigin;
+    const writingForMs = Number.isNaN(writingSince) ? 0 : clock.now() - writingSince;
     yield* wait(
-      fresh ? nextPollDelayMs({ polls, elapsedMs: clock.now() - loopStartedAt, intervalMs }) : intervalMs,
+      nextLookDelayMs({ elapsedMs, intervalMs, progress, extraLooks, writingForMs, itemsAtLastLook }),
     );
   }
 }
 
 const SETTLED = "settled";
-
-/**
- * The upstream is writing the answer: an assistant message not yet finished (quirk 2) sits at or after the
- * cursor, with some text already. Polled runs show no text until the message is finished, so this is the one
- * sign that words are coming.
- */
-export function isWritingAnswer(output: readonly UpstreamItem[], cursor: number): boolean {
-  return output
-    .slice(cursor)
-    .some(
-      (item) =>
-        item.type === "message" &&
-        item.role === "assistant" &&
-        !isFinishedItem(item) &&
-        Array.isArray(item.content) &&
-        item.content.some(
-          (part) =>
-            typeof part === "object" &&
-            part !== null &&
-            typeof (part as { text?: unknown }).text === "string" &&
-            (part as { text: string }).text.length > 0,
-        ),
-    );
-}
 
 /**
  * A signal of its own for one retrieve, aborted with the run's. The SDK joins a caller's signal to its own with
@@ -258,44 +248,6 @@ function requestSignal(signal: AbortSignal | undefined): { signal?: AbortSignal;
   if (signal.aborted) abort();
   else signal.addEventListener("abort", abort, { once: true });
   return { signal: request.signal, release: () => signal.removeEventListener("abort", abort) };
-}
-
-/** A fresh run is first looked at this soon after create. */
-export const FIRST_POLL_DELAY_MS = 250;
-/** For this long after create a fresh run is looked at every FAST_POLL_GAP_MS: most short tasks end in it. */
-export const FAST_PHASE_MS = 5_000;
-export const FAST_POLL_GAP_MS = 500;
-
-/** While paying early looks back, no wait is longer than this many steady intervals (items still show up). */
-export const PAYBACK_MAX_INTERVALS = 3;
-
-/**
- * Adaptive polling of a fresh run: every 500 ms for its first 5 s (a task that ends then is seen ~250 ms later on
- * average), then at the steady interval. The extra early looks are paid back first: the next look waits until a
- * poller at the steady interval would have made as many looks plus half of one (at most 3 intervals per wait),
- * so from ~30 s on a run has cost fewer retrieves than `elapsed / interval`: a long task costs no more per minute
- * than steady polling does.
- */
-export function nextPollDelayMs({
-  polls,
-  elapsedMs,
-  intervalMs,
-}: {
-  /** Retrieves made so far. */
-  polls: number;
-  /** Since the run was created. */
-  elapsedMs: number;
-  intervalMs: number;
-}): number {
-  if (elapsedMs < FAST_PHASE_MS) {
-    // On a fixed grid from the first look (250 ms, 750 ms, 1.25 s, …): the time each retrieve takes must not
-    // push every later look back, or a task ending at 5 s would be seen well after 5.25 s.
-    const gap = Math.min(FAST_POLL_GAP_MS, intervalMs);
-    const nextAt = FIRST_POLL_DELAY_MS + (Math.floor((elapsedMs - FIRST_POLL_DELAY_MS) / gap) + 1) * gap;
-    return Math.max(gap / 2, nextAt - elapsedMs);
-  }
-  const dueAt = (polls + 1.5) * intervalMs;
-  return Math.min(PAYBACK_MAX_INTERVALS * intervalMs, Math.max(intervalMs, dueAt - elapsedMs));
 }
 
 /**

@@ -60,8 +60,9 @@ test.describe("messages", () => {
     expect(box?.width).toBeGreaterThanOrEqual(32);
     expect(box?.height).toBeGreaterThanOrEqual(32);
     await copyMessage.click();
+    // The clipboard still holds the code until the copy lands.
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain("| region |");
     const copiedMessage = await page.evaluate(() => navigator.clipboard.readText());
-    expect(copiedMessage).toContain("| region |");
     expect(copiedMessage).toContain("```sql");
     expect(copiedMessage).not.toContain("query_sales_genie\n"); // tool cards are not part of it
   });

@@ -93,14 +93,14 @@ test("the chosen poll interval reaches the server: a 30 s choice checks the run 
   await ask(page, "Run a slow multi-step analysis of the sales data");
   await expect.poll(() => bodies.length).toBe(1);
   expect(bodies[0]).toMatchObject({ pollIntervalMs: 30_000 });
-  // At the tests' server interval (250 ms) a run is checked ~22 times in its first 8 s; at 30 s, the ten
-  // early looks of any fresh run and then none for a while.
+  // At the tests' server interval (250 ms) a run is checked ~30 times in its first 8 s; at 30 s, a look or two
+  // while it may be a short task, then none until 30 s (it is busy with tools).
   await expect(page.getByTestId("run-elapsed")).toHaveText(/· elapsed (9|1\d)s/, { timeout: 20_000 });
   const checked = Number(
     /checked (\d+)×/.exec((await page.getByTestId("run-status").textContent()) ?? "")?.[1],
   );
-  expect(checked).toBeGreaterThanOrEqual(5);
-  expect(checked).toBeLessThanOrEqual(12);
+  expect(checked).toBeGreaterThanOrEqual(1);
+  expect(checked).toBeLessThanOrEqual(6);
   await page.getByRole("button", { name: "Stop" }).click();
   await waitForRunToEnd(page);
 });

@@ -148,13 +148,16 @@ export class ResponseStore {
 
   /**
    * Renders the frames the log has not seen up to now (or up to the cancel), one per STREAM_TICK_MS of scenario
-   * time counted from creation: the same frames whenever it runs, so every reader sees the same events.
+   * time counted from creation, and at least one per STREAM_TICK_MS of real time (a slowed-down run still
+   * streams its words as a real upstream does, not in bursts a scenario tick apart): the same frames whenever
+   * it runs, so every reader sees the same events.
    */
   private catchUp(run: StoredRun, log: ResponseEventLog): void {
     const until = run.cancelled?.atMs ?? this.options.now();
-    const tickRealMs = STREAM_TICK_MS * this.options.timeScale;
+    const { timeScale } = this.options;
+    const tickRealMs = Math.min(STREAM_TICK_MS * timeScale, STREAM_TICK_MS);
     while (!log.ended && run.createdAtMs + log.nextTick * tickRealMs <= until) {
-      log.record(this.frameAt(run, log.nextTick * STREAM_TICK_MS));
+      log.record(this.frameAt(run, (log.nextTick * tickRealMs) / timeScale));
       log.nextTick += 1;
     }
     if (run.cancelled && !log.ended) {

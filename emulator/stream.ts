@@ -6,7 +6,7 @@
 
 import type { JsonObject, ResponseObject, ResponseStatus } from "./types";
 
-/** Scenario milliseconds between two rendered frames (real time between them: this times `timeScale`). */
+/** Scenario milliseconds between two rendered frames, and at most as many real ones (`ResponseStore.catchUp`). */
 export const STREAM_TICK_MS = 50;
 
 /** One event as sent on the wire: `event: <type>` and `data: <this as JSON>`. */
@@ -37,7 +37,7 @@ type Part = JsonObject & { type?: unknown; text?: unknown };
 
 export class ResponseEventLog {
   readonly events: StreamEvent[] = [];
-  /** The next tick to render: frame `n` shows the run `n * STREAM_TICK_MS` scenario ms after creation. */
+  /** The next frame to render (`ResponseStore.catchUp` says which instant frame `n` shows). */
   nextTick = 0;
   private phase: "new" | "queued" | "in_progress" | "ended" = "new";
   private readonly items: AnnouncedItem[] = [];

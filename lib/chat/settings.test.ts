@@ -60,8 +60,8 @@ async function runAMinute(settings: TurnSettings | undefined) {
 describe("the poll interval a person chose", () => {
   it("replaces the server's steady interval for that turn's retrieves", async () => {
     const chosen = await runAMinute({ pollIntervalMs: 10_000 });
-    // Ten looks in the first 5 s (as for any fresh run; fewer when timers are late), then one per 10 s at most,
-    // the early ones paid back first.
+    // A few looks in the first 5 s while the run may be a short task, then one per 10 s (the answer being written
+    // is looked at sooner, a few times).
     expect(chosen.retrieves).toBeGreaterThanOrEqual(3);
     expect(chosen.retrieves).toBeLessThanOrEqual(13);
     expect(streamedText(chosen.chunks)).toBe("The report is ready.");

@@ -324,6 +324,10 @@ Reading the numbers:
   the run's progress buys: the answer being written is looked at every 500 ms–1 s, a run busy with tools every 2 s.
 - The fake-clock comparison \`bench/schedule-sim.test.ts\` (part of \`npm test\`) checks the same goals for
   every run length at once, with retrieves taking no time; this part measures them on the real clock.
+- Streamed first words: the emulator renders a streamed run frame by frame and sends what changed. It used to
+  render one frame per 50 ms of *scenario* time, which a slowed-down run stretches (293 ms apart at the 120 s
+  task's scale): that was the 289 ms first-words lag of the 120 s row, against 91 ms at 30 s. It now renders at
+  least one frame per 50 ms of real time, as a real upstream streams tokens; the app's side was not the cause.
 - Item lags of the multi-step tasks (10 s to 120 s) count every item of the run, most of which finish mid-run; the
   last item is seen with the "end seen" lag.
 

@@ -1,44 +1,24 @@
-import { isTerminalStatus, type UpstreamItem, type UpstreamResponse } from "@/lib/shared/upstream";
+import { isTerminalStatus, type UpstreamResponse } from "@/lib/shared/upstream";
 import { takeNewItems } from "./cursor";
 import type { EchoFilter } from "./echo";
 import { describeUpstreamError } from "./errors";
+import {
+  backoffMs,
+  DEFAULT_HEARTBEAT_MS,
+  giveUpOnRun,
+  HEARTBEAT,
+  maxRunMsOf,
+  outcomeOf,
+  type PollEvent,
+  type RetryState,
+  raceHeartbeat,
+  statusOf,
+} from "./follow";
 import { FIRST_LOOK_MS, isSteadyLook, nextLookDelayMs, progressOf, type RunProgress } from "./schedule";
-import type { BackgroundClient, Clock, DiscardReason } from "./types";
+import type { BackgroundClient, Clock } from "./types";
 
-export type RunOutcome =
-  | { status: "completed" }
-  | { status: "failed"; message: string; code?: string }
-  | { status: "cancelled" }
-  | { status: "incomplete"; reason: string }
-  | { status: "expired"; message: string }
-  | { status: "error"; message: string };
-
-export interface RetryState {
-  attempt: number;
-  delayMs: number;
-  message: string;
-}
-
-export type PollEvent =
-  | {
-      type: "status";
-      status: string;
-      polls: number;
-      elapsedMs: number;
-      responseId: string;
-      /** Present while backing off after a failed retrieve. */
-      retrying?: RetryState;
-      /** The upstream shows the answer being written (an unfinished assistant message past the cursor). */
-      writing?: true;
-    }
-  | { type: "item"; item: UpstreamItem; index: number; cursor: number }
-  /** Streaming only: text of the assistant message at output `index` as the upstream produces it (not yet finished). */
-  | { type: "delta"; index: number; itemId: string; delta: string }
-  /** Streaming only: what was streamed of the unfinished item at `index` is void (see OUTPUT_DISCARDED_EVENT). */
-  | { type: "discard"; index: number; reason: DiscardReason }
-  /** The agent now knows this chat's conversation by `conversationId` (see CONVERSATION_MOVED_EVENT). */
-  | { type: "conversation"; conversationId: string }
-  | { type: "end"; outcome: RunOutcome; response?: UpstreamResponse; cursor: number };
+export type { PollEvent, RetryState, RunOutcome } from "./follow";
+export { maxRunMsOf } from "./follow";
 
 export interface PollOptions {
   client: BackgroundClient;
@@ -68,19 +48,7 @@ export interface PollOptions {
   signal?: AbortSignal;
 }
 
-const DEFAULT_HEARTBEAT_MS = 4000;
 const DEFAULT_MAX_RETRIES = 6;
-/** The Responses upstreams' 30-minute cap on a background run. */
-export const DEFAULT_RUN_LIMIT_MS = 30 * 60_000;
-/** Added to an upstream's run limit before giving up: clock skew and slow finishing. */
-export const RUN_LIMIT_MARGIN_MS = 5 * 60_000;
-
-/** When a run on `client` is given up on: its limit plus the margin. */
-export function maxRunMsOf(client: BackgroundClient): number {
-  return (client.runLimitMs ?? DEFAULT_RUN_LIMIT_MS) + RUN_LIMIT_MARGIN_MS;
-}
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 15_000;
 
 /**
  * Poll a background response until it is terminal, yielding each newly finished, non-echo output item exactly
@@ -103,15 +71,14 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   /** When the response was created: the upstream's `created_at` once seen, else when the run started. */
   let createdAtMs = startedAt;
 
-  const status = (): PollEvent => ({
-    type: "status",
-    status: lastStatus,
-    polls,
-    elapsedMs: clock.now() - startedAt,
-    responseId,
-    ...(retrying ? { retrying } : {}),
-    ...(progress === "writing" ? { writing: true as const } : {}),
-  });
+  const statusEvent = statusOf(clock, responseId, startedAt);
+  const status = (): PollEvent =>
+    statusEvent({
+      status: lastStatus,
+      polls,
+      ...(retrying ? { retrying } : {}),
+      ...(progress === "writing" ? { writing: true as const } : {}),
+    });
 
   /** Sleep in slices so the stream hears from us at least every `heartbeatMs`. */
   async function* wait(ms: number): AsyncGenerator<PollEvent> {
@@ -132,14 +99,8 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       (error: unknown) => ({ error }),
     );
     for (;;) {
-      const tick = new AbortController();
-      const stopTick = () => tick.abort("stopped");
-      signal?.addEventListener("abort", stopTick, { once: true });
-      const outcome = await Promise.race([settled, clock.sleep(heartbeatMs, tick.signal).then(() => null)]);
-      // With a reason: an abort without one builds a DOMException, once per retrieve of every run.
-      tick.abort(SETTLED);
-      signal?.removeEventListener("abort", stopTick);
-      if (outcome) {
+      const outcome = await raceHeartbeat(settled, { clock, heartbeatMs, signal });
+      if (outcome !== HEARTBEAT) {
         if ("error" in outcome) throw outcome.error;
         return outcome.value;
       }
@@ -233,8 +194,6 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
   }
 }
 
-const SETTLED = "settled";
-
 /**
  * A signal of its own for one retrieve, aborted with the run's. The SDK joins a caller's signal to its own with
  * `AbortSignal.any`, which records the joined signal on each source: given the stream's signal, every retrieve
@@ -248,49 +207,4 @@ function requestSignal(signal: AbortSignal | undefined): { signal?: AbortSignal;
   if (signal.aborted) abort();
   else signal.addEventListener("abort", abort, { once: true });
   return { signal: request.signal, release: () => signal.removeEventListener("abort", abort) };
-}
-
-/**
- * The end of a run still going past `maxRunMs` after its creation: it will never report back, so it is cancelled
- * where the upstream can cancel (best effort: it has most likely ended it already) and ended as an error.
- */
-export function giveUpOnRun(
-  client: BackgroundClient,
-  responseId: string,
-  maxRunMs: number,
-  cursor: number,
-): PollEvent {
-  client.cancel?.(responseId).catch(() => undefined);
-  const minutes = Math.round(maxRunMs / 60_000);
-  const limit = Math.round((client.runLimitMs ?? DEFAULT_RUN_LIMIT_MS) / 60_000);
-  const message = `The run was still not finished after ${minutes} minutes, past the agent's ${limit}-minute limit, so ${client.cancel ? "it was stopped" : "the app stopped following it"}.`;
-  return { type: "end", outcome: { status: "error", message }, cursor };
-}
-
-/** Exponential back-off with full jitter, so many clients do not retry in step. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-export function outcomeOf(response: UpstreamResponse): RunOutcome {
-  switch (response.status) {
-    case "completed":
-      return { status: "completed" };
-    case "cancelled":
-      return { status: "cancelled" };
-    case "incomplete":
-      return { status: "incomplete", reason: response.incomplete_details?.reason ?? "unknown" };
-    case "failed":
-      return {
-        status: "failed",
-        message: response.error?.message || "The agent run failed without an error message.",
-        ...(response.error?.code ? { code: response.error.code } : {}),
-      };
-    default:
-      return {
-        status: "failed",
-        message: `The agent run ended with an unexpected status "${response.status}".`,
-      };
-  }
 }

@@ -8,13 +8,16 @@ import { takeNewItems } from "./cursor";
 import { describeUpstreamError } from "./errors";
 import {
   backoffMs,
+  DEFAULT_HEARTBEAT_MS,
   giveUpOnRun,
+  HEARTBEAT,
   maxRunMsOf,
   outcomeOf,
   type PollEvent,
-  type PollOptions,
-  pollBackgroundResponse,
-} from "./poll";
+  raceHeartbeat,
+  statusOf,
+} from "./follow";
+import { type PollOptions, pollBackgroundResponse } from "./poll";
 import {
   type Clock,
   CONVERSATION_MOVED_EVENT,
@@ -30,7 +33,6 @@ export interface StreamFollowOptions extends PollOptions {
 
 /** Connections in a row that brought no event before the engine falls back to polling. */
 const MAX_FRUITLESS_CONNECTIONS = 3;
-const DEFAULT_HEARTBEAT_MS = 4000;
 const TERMINAL_EVENTS = new Set([
   "response.completed",
   "response.failed",
@@ -63,13 +65,8 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
   let output: UpstreamItem[] = [];
   let source = options.events;
 
-  const status = (): PollEvent => ({
-    type: "status",
-    status: lastStatus,
-    polls: 0,
-    elapsedMs: clock.now() - startedAt,
-    responseId,
-  });
+  const statusEvent = statusOf(clock, responseId, startedAt);
+  const status = (): PollEvent => statusEvent({ status: lastStatus, polls: 0 });
   const seeResponse = (response: unknown) => {
     if (!response || typeof response !== "object") return;
     const r = response as Partial<UpstreamResponse>;
@@ -219,32 +216,22 @@ function describeStreamError(event: UpstreamStreamEvent): string {
   return typeof message === "string" && message ? message : "no message";
 }
 
-const HEARTBEAT: unique symbol = Symbol("heartbeat");
-
 /**
  * The source's events, with a HEARTBEAT whenever it stays silent for `heartbeatMs` (a hosted tool can run for
  * minutes without an event; the chat's stream must still hear from us). The pending read survives a heartbeat.
  */
 async function* withHeartbeats<T>(
   source: AsyncIterable<T>,
-  { clock, heartbeatMs, signal }: { clock: Clock; heartbeatMs: number; signal?: AbortSignal },
+  options: { clock: Clock; heartbeatMs: number; signal?: AbortSignal },
 ): AsyncGenerator<T | typeof HEARTBEAT> {
   const iterator = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
   try {
-    while (!signal?.aborted) {
+    while (!options.signal?.aborted) {
       pending ??= iterator.next();
-      const tick = new AbortController();
-      const stopTick = () => tick.abort("stopped");
-      signal?.addEventListener("abort", stopTick, { once: true });
-      const result = await Promise.race([
-        pending,
-        clock.sleep(heartbeatMs, tick.signal).then((): typeof HEARTBEAT => HEARTBEAT),
-      ]);
-      tick.abort("settled");
-      signal?.removeEventListener("abort", stopTick);
+      const result = await raceHeartbeat(pending, options);
       if (result === HEARTBEAT) {
-        if (!signal?.aborted) yield HEARTBEAT;
+        if (!options.signal?.aborted) yield HEARTBEAT;
         continue;
       }
       pending = undefined;

@@ -1,6 +1,6 @@
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { describeUpstreamError } from "./errors";
-import { backoffMs } from "./poll";
+import { backoffMs } from "./follow";
 import type {
   BackgroundClient,
   Clock,

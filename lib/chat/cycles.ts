@@ -18,9 +18,10 @@ import {
 } from "@/lib/background";
 import type { ChatStore } from "@/lib/db/chat-store";
 import type { TurnSettings } from "@/lib/shared/chat";
+import { stoppedNotice } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
-import { stoppedNotice, streamRunToUI } from "@/lib/stream/run-stream";
+import { streamRunToUI } from "@/lib/stream/run-stream";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
 import { claimOrFollowNextCycle } from "./next-cycle";

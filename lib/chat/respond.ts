@@ -1,10 +1,9 @@
 import type { ConversationRef } from "@/lib/background";
 import type { RunState } from "@/lib/db/chat-store";
-import { attemptOutcomeId, type ChatMessage } from "@/lib/shared/chat";
+import { attemptOutcomeId, type ChatMessage, stoppedNotice } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { AnswerUsage } from "@/lib/shared/usage";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
-import { stoppedNotice } from "@/lib/stream/run-stream";
 import { type ChunkWriter, uiMessageStreamResponse } from "@/lib/stream/ui-response";
 import { type CycleDeps, type ResumePoint, runCycles } from "./cycles";
 import { registerLiveRun } from "./live-runs";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STOPPED_NOTICE } from "@/lib/stream/run-stream";
+import { STOPPED_NOTICE } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
 import { OWNER, readUIStream, runToEnd, type Seen, say, setup, streamedText, transcript } from "./testing";
 import { startChatTurn } from "./turn";

@@ -135,7 +135,10 @@ export interface VersionChoice {
   version: number;
 }
 
-/** Implemented in memory today; the database implementation follows the same contract. */
+/**
+ * Where chats, runs and their items are kept: the database store (`db-store.ts`, on PGlite or PostgreSQL) in the
+ * app, and an in-memory one (`memory-store.ts`) for tests; both pass the same contract tests.
+ */
 export interface ChatStore {
   /**
    * True when no other process can change this store's runs (embedded PGlite opens its directory for one

@@ -4,7 +4,6 @@ import {
   type RevealSpeed,
   type RunOutcomeData,
   STOPPED_NOTICE,
-  stoppedNotice,
 } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { ToolCallTracker, viewItem } from "./item-parts";
@@ -145,8 +144,6 @@ export async function streamRunToUI(
     closeLive();
   }
 }
-
-export { STOPPED_NOTICE, stoppedNotice };
 
 /** What to tell the person when a run did not simply complete. */
 export function outcomeNotice(outcome: RunOutcome): RunOutcomeData | null {

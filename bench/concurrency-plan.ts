@@ -1,7 +1,7 @@
 // What the concurrency bench's app run and baseline run share: the questions (one per chat, tagged so each
 // streamed answer can be matched with the emulator's stored one) and the pace at which runs are started.
 
-import { letters } from "./tags";
+import { letters } from "@/emulator/question-tags";
 
 /** Runs are started this many per second (not all in one tick): creating a chat is real work in the app. */
 export const STARTS_PER_SECOND = 50;

@@ -4,7 +4,7 @@
 
 import { type ApiError, invalidParameter } from "./errors";
 import { contentText, isMessage } from "./input";
-import type { Step, Timeline } from "./scenarios";
+import type { Step, Timeline } from "./timeline";
 import { CALCULATE_TOOL, mcpCallResult, mcpCallSummary, TIME_TOOL } from "./tools";
 import type { JsonObject } from "./types";
 

@@ -4,7 +4,7 @@
 // and an approval request). Every payload that could execute does something a test can observe: it bumps
 // `window.__pwned` or requests `/pwned`.
 
-import type { Step, Timeline } from "./scenarios";
+import type { Step, Timeline } from "./timeline";
 import type { JsonObject } from "./types";
 
 /** Script that marks the page as compromised. No spaces and balanced parentheses: it fits a markdown link. */

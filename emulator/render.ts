@@ -2,7 +2,7 @@
 
 import { type ItemPrefix, itemId } from "./ids";
 import { countWords } from "./input";
-import type { Step, Timeline } from "./scenarios";
+import type { Step, Timeline } from "./timeline";
 import type { EmulatorFlavor, JsonObject } from "./types";
 
 export interface RenderContext {

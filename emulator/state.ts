@@ -5,9 +5,10 @@ import { followUpTimeline } from "./followups";
 import { newResponseHex, responseId } from "./ids";
 import { echoedItems, inputWordCount, lastUserText, userTurns } from "./input";
 import { renderSteps } from "./render";
-import { buildTimeline, type Timeline, timelineDuration } from "./scenarios";
+import { buildTimeline, timelineDuration } from "./scenarios";
 import type { EventBatch } from "./sse";
 import { type Frame, ResponseEventLog, STREAM_TICK_MS } from "./stream";
+import type { Timeline } from "./timeline";
 import { offeredFunctions } from "./tools";
 import type { JsonObject, ResolvedEmulatorOptions, ResponseObject, Usage } from "./types";
 

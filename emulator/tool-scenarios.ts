@@ -2,7 +2,7 @@
 // and an item type no client knows. Their follow-up cycles are in `followups.ts`.
 
 import { quote } from "./prose";
-import type { Timeline } from "./scenarios";
+import type { Timeline } from "./timeline";
 import {
   CALCULATE_TOOL,
   emailArguments,

@@ -3,8 +3,8 @@
 
 import { newResponseHex } from "../ids";
 import { renderSteps } from "../render";
-import type { Timeline } from "../scenarios";
 import { STREAM_TICK_MS } from "../stream";
+import type { Timeline } from "../timeline";
 import type { JsonObject } from "../types";
 import { AgentEventLog, type FinishedItem, type TimedEvent } from "./agent-events";
 import type { ActionRequest } from "./turn";

@@ -2,7 +2,7 @@
 // emulator's one approval follow-up (the tools' results, the answer about them) serves every flavour alike.
 
 import { followUpTimeline } from "../followups";
-import type { Timeline } from "../scenarios";
+import type { Timeline } from "../timeline";
 import type { ActionRequest, Decision } from "./turn";
 
 export function resumeTimeline(pause: readonly ActionRequest[], decisions: readonly Decision[]): Timeline {

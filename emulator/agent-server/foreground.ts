@@ -4,9 +4,9 @@
 
 import { jsonResponse } from "../errors";
 import { newResponseHex } from "../ids";
-import type { Timeline } from "../scenarios";
 import type { EventLogReader } from "../sse";
 import { STREAM_TICK_MS, type StreamEvent } from "../stream";
+import type { Timeline } from "../timeline";
 import { AgentEventLog } from "./events";
 import { finalFrame, frameAt } from "./frames";
 import { planRun } from "./plan";

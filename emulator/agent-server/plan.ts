@@ -2,8 +2,8 @@
 // where) its worker crashes. Everything is scenario milliseconds; the run's state at any instant follows from
 // the plan alone (see frames.ts), so a fake clock drives crashes and resumes as it drives the rest.
 
-import type { Step, Timeline } from "../scenarios";
 import { STREAM_TICK_MS } from "../stream";
+import type { Step, Timeline } from "../timeline";
 
 /** One step of the timeline placed in the working phase (ms after the run leaves its start-up wait). */
 export interface Span {

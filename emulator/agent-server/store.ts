@@ -3,8 +3,8 @@
 import { newResponseHex, responseId } from "../ids";
 import { lastUserText } from "../input";
 import { seededRandom } from "../random";
-import type { Timeline } from "../scenarios";
 import type { StoredResponseView } from "../state";
+import type { Timeline } from "../timeline";
 import type { JsonObject, ResolvedEmulatorOptions } from "../types";
 import { type CrashRequest, planRun, type Writes } from "./plan";
 import { AgentRun } from "./run";

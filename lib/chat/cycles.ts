@@ -24,7 +24,8 @@ import { type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
 import { streamRunToUI } from "@/lib/stream/run-stream";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
-import { claimOrFollowNextCycle } from "./next-cycle";
+import { claimOrFollowNextCycle, type ResumePoint } from "./next-cycle";
+
 import type { UsageTally } from "./usage-tally";
 
 export interface CycleDeps {
@@ -54,13 +55,6 @@ export interface CycleDeps {
 }
 
 /** An upstream response already under way: continue polling it instead of creating one. */
-export interface ResumePoint {
-  responseId: string;
-  cursor: number;
-  input: UpstreamItem[];
-  startedAt: number;
-}
-
 export interface CycleContext {
   chatId: string;
   runId: string;

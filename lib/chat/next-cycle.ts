@@ -1,7 +1,14 @@
 import type { Clock } from "@/lib/background";
 import type { ChatStore, RunState } from "@/lib/db/chat-store";
 import type { UpstreamItem } from "@/lib/shared/upstream";
-import type { ResumePoint } from "./cycles";
+
+/** Where to pick a run up: the response being followed, the cursor into its output, the input it was created with. */
+export interface ResumePoint {
+  responseId: string;
+  cursor: number;
+  input: UpstreamItem[];
+  startedAt: number;
+}
 
 /** Who answers a finished response's function calls and submits the run's next cycle. */
 export type NextCycle =

@@ -5,8 +5,9 @@ import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { AnswerUsage } from "@/lib/shared/usage";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
 import { type ChunkWriter, uiMessageStreamResponse } from "@/lib/stream/ui-response";
-import { type CycleDeps, type ResumePoint, runCycles } from "./cycles";
+import { type CycleDeps, runCycles } from "./cycles";
 import { registerLiveRun } from "./live-runs";
+import type { ResumePoint } from "./next-cycle";
 import { watchStoredRun } from "./run-watch";
 import { UsageTally } from "./usage-tally";
 

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { SupervisorConfig } from "./config";
 
 /** Tracing pass-through (off by default): what each create of a run carries so the upstream's traces line up. */
 export interface TracingOptions {
@@ -22,7 +21,7 @@ export function parseTraceDestination(value: string): TracingOptions["traceDesti
  * turn in one trace, a span per create), and the MLflow destination where configured.
  */
 export function tracingFields(
-  config: Pick<SupervisorConfig, "provider">,
+  config: { provider: string },
   tracing: TracingOptions,
   ids: { chatId: string; runId: string },
 ): { extra: Record<string, unknown>; headers: Record<string, string> } {
@@ -44,7 +43,7 @@ export function tracingFields(
 }
 
 /** The per-create tracing fields of `config`, or undefined when tracing is off. */
-export function traceFieldsOf(config: SupervisorConfig) {
+export function traceFieldsOf(config: { provider: string; tracing?: TracingOptions }) {
   const tracing = config.tracing;
   if (!tracing) return undefined;
   return (ids: { chatId: string; runId: string }) => tracingFields(config, tracing, ids);

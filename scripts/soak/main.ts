@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { FAULTS_HEADER } from "@/emulator";
+import { letters } from "@/emulator/question-tags";
 import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, startEmulatorServer } from "@/emulator/server";
-import { letters } from "../../bench/tags";
 import { ensureBuild, freePort, startApp, watchMemory } from "./app";
 import { ChatDriver, type TurnRecord } from "./chat-client";
 import {

@@ -1,6 +1,7 @@
 /**
  * `n` in letters only (0 → "a", 26 → "ba"): tags that mark a run's question so its answer can be matched, and
- * that neither trigger an emulator scenario nor look like arithmetic. Shared by the bench and the soak.
+ * that neither trigger an emulator scenario (`scenarios.ts`) nor look like arithmetic. Used by the bench and
+ * the soak, which both drive the emulator.
  */
 export function letters(n: number): string {
   let out = "";

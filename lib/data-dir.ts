@@ -1,9 +1,7 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-
-/** Process-wide, decided once: the proxy and the routes are bundled apart but must agree. */
-const slot = globalThis as { __backgroundAgentChatDataDir?: string };
+import { processState } from "@/lib/process-state";
 
 /**
  * Where the app keeps its own files (embedded PGlite, the generated session key): `DATA_DIR` when set, else
@@ -13,8 +11,8 @@ const slot = globalThis as { __backgroundAgentChatDataDir?: string };
 export function dataDir(env: Record<string, string | undefined> = process.env): string {
   const configured = env.DATA_DIR?.trim();
   if (configured) return path.resolve(/* turbopackIgnore: true */ configured);
-  slot.__backgroundAgentChatDataDir ??= chooseDataDir();
-  return slot.__backgroundAgentChatDataDir;
+  // Decided once per process: the proxy and the routes are bundled apart but must agree.
+  return processState("data-dir", chooseDataDir);
 }
 
 function chooseDataDir(): string {

@@ -2,11 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { dataDir } from "@/lib/data-dir";
+import { processState } from "@/lib/process-state";
 
 const MIN_SECRET_CHARS = 32;
-
-/** Process-wide: the proxy and the routes are bundled apart but must sign with the same key. */
-const slot = globalThis as { __backgroundAgentChatSessionKey?: string };
 
 /**
  * The key that signs session cookies. `SESSION_SECRET` when set (required wherever several instances serve
@@ -21,13 +19,15 @@ export function sessionSecret(env: Record<string, string | undefined> = process.
     }
     return configured;
   }
-  slot.__backgroundAgentChatSessionKey ??= fileSecret(
-    path.resolve(
-      /* turbopackIgnore: true */ env.SESSION_SECRET_FILE?.trim() ||
-        path.join(dataDir(env), "session-secret"),
+  // One per process: the proxy and the routes are bundled apart but must sign with the same key.
+  return processState("session-key", () =>
+    fileSecret(
+      path.resolve(
+        /* turbopackIgnore: true */ env.SESSION_SECRET_FILE?.trim() ||
+          path.join(dataDir(env), "session-secret"),
+      ),
     ),
   );
-  return slot.__backgroundAgentChatSessionKey;
 }
 
 function fileSecret(file: string): string {

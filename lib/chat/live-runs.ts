@@ -1,12 +1,12 @@
+import { processState } from "@/lib/process-state";
+
 /**
  * The poll loops running in this process, by run id, so Stop and a newer viewer can end them at once.
  * (Another server instance's loop notices a cancelled run by the run's stored state instead.)
  */
 export type StopReason = "cancelled";
 
-const slot = globalThis as { __backgroundAgentChatLiveRuns?: Map<string, Set<AbortController>> };
-slot.__backgroundAgentChatLiveRuns ??= new Map();
-const live = slot.__backgroundAgentChatLiveRuns;
+const live = processState("live-runs", () => new Map<string, Set<AbortController>>());
 
 /** Register a loop for `runId`; returns its signal and a release function for when it ends. */
 export function registerLiveRun(runId: string): { signal: AbortSignal; release(): void } {

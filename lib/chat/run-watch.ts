@@ -1,6 +1,7 @@
 import { setImmediate } from "node:timers/promises";
 import type { BackgroundClient, Clock } from "@/lib/background";
 import type { ChatStore, RunCheck } from "@/lib/db/chat-store";
+import { processState } from "@/lib/process-state";
 
 /** Why the stored run ended this stream's polling. */
 export type WatchStop = "cancelled" | "gone";
@@ -132,11 +133,10 @@ function take(run: WatchedRun): number {
  * module in several bundles (the chat route, the resume route), and their streams should share one query.
  */
 function checkerFor(store: ChatStore, clock: Clock, intervalMs: number): SharedRunChecker {
-  const slot = globalThis as {
-    __backgroundAgentChatRunCheckers?: WeakMap<ChatStore, Map<Clock, Map<number, SharedRunChecker>>>;
-  };
-  slot.__backgroundAgentChatRunCheckers ??= new WeakMap();
-  const byStore = slot.__backgroundAgentChatRunCheckers;
+  const byStore = processState(
+    "run-checkers",
+    () => new WeakMap<ChatStore, Map<Clock, Map<number, SharedRunChecker>>>(),
+  );
   const byClock = byStore.get(store) ?? new Map<Clock, Map<number, SharedRunChecker>>();
   byStore.set(store, byClock);
   const byInterval = byClock.get(clock) ?? new Map<number, SharedRunChecker>();

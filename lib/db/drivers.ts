@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { dataDir } from "@/lib/data-dir";
+import { processState } from "@/lib/process-state";
 import type { AnyPgDatabase } from "./migrate";
 import * as schema from "./schema";
 
@@ -51,9 +52,7 @@ export async function openPglite(dir: string = defaultPgliteDir()): Promise<Data
 
 /** The lock files this process holds (on globalThis: Next loads this module in several bundles). */
 function heldLocks(): Set<string> {
-  const slot = globalThis as { __backgroundAgentChatPgliteLocks?: Set<string> };
-  slot.__backgroundAgentChatPgliteLocks ??= new Set();
-  return slot.__backgroundAgentChatPgliteLocks;
+  return processState("pglite-locks", () => new Set<string>());
 }
 
 /** Take `<dataDir>.lock` for this process, or throw when a live process holds it; returns the release. */

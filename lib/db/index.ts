@@ -3,6 +3,8 @@
  * `PGLITE_DIR` (default `.data/pglite`). Nothing is opened or written at import time: the database is opened
  * and migrated on the first call of a store method.
  */
+
+import { dropProcessState, existingProcessState, processState } from "@/lib/process-state";
 import { createDbChatStore, type DbChatStore } from "./db-store";
 import { type Database, openDatabaseFromEnv, usesPostgres } from "./drivers";
 import { migrate } from "./migrate";
@@ -35,22 +37,20 @@ export async function openChatStore(
   return { store: createDbChatStore(database.db), database };
 }
 
-interface Slot {
-  /** The one store of this process; survives Next loading this module in several bundles. */
-  __backgroundAgentChatDb?: {
-    store: DbChatStore;
-    opening?: Promise<{ store: DbChatStore; database: Database }>;
-  };
+/** The one store of this process, and its database once opening it began. */
+interface StoreEntry {
+  store: DbChatStore;
+  opening?: Promise<{ store: DbChatStore; database: Database }>;
 }
+const STORE_STATE = "chat-store";
 
 /**
  * The process-wide store. Synchronous: the returned store's methods wait for the database to be opened and
  * migrated (once per process; a failed start is retried by the next call).
  */
 export function getChatStore(): DbChatStore {
-  const slot = globalThis as Slot;
-  if (!slot.__backgroundAgentChatDb) {
-    const entry: NonNullable<Slot["__backgroundAgentChatDb"]> = {
+  return processState(STORE_STATE, () => {
+    const entry: StoreEntry = {
       store: deferredStore(() => {
         entry.opening ??= openChatStore().catch((err: unknown) => {
           entry.opening = undefined;
@@ -59,16 +59,14 @@ export function getChatStore(): DbChatStore {
         return entry.opening.then((opened) => opened.store);
       }),
     };
-    slot.__backgroundAgentChatDb = entry;
-  }
-  return slot.__backgroundAgentChatDb.store;
+    return entry;
+  }).store;
 }
 
 /** Close the process-wide store's database (if it was opened); the next getChatStore() opens it again. */
 export async function closeChatStore(): Promise<void> {
-  const slot = globalThis as Slot;
-  const entry = slot.__backgroundAgentChatDb;
-  slot.__backgroundAgentChatDb = undefined;
+  const entry = existingProcessState<StoreEntry>(STORE_STATE);
+  dropProcessState(STORE_STATE);
   const opened = await entry?.opening?.catch(() => undefined);
   await opened?.database.close();
 }

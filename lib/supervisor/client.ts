@@ -7,6 +7,7 @@ import type {
   UpstreamEventStream,
   UpstreamStreamEvent,
 } from "@/lib/background";
+import { existingProcessState, processState } from "@/lib/process-state";
 import type { UpstreamResponse } from "@/lib/shared/upstream";
 import { agentBricksClient } from "@/lib/upstreams/agent-bricks";
 import { agentServerClient } from "@/lib/upstreams/agent-server";
@@ -174,9 +175,11 @@ function databricksBearer(config: SupervisorConfig, fetch: ClientOptions["fetch"
   });
 }
 
+const EMULATOR_STATE = "embedded-emulator";
+
 /** The process's embedded emulator, if a request has started it (for the health report). */
 export function embeddedEmulatorIfStarted(): Emulator | undefined {
-  return (globalThis as { __backgroundAgentChatEmulator?: Emulator }).__backgroundAgentChatEmulator;
+  return existingProcessState<Emulator>(EMULATOR_STATE);
 }
 
 /**
@@ -184,12 +187,9 @@ export function embeddedEmulatorIfStarted(): Emulator | undefined {
  * one must be retrievable through another.
  */
 function embeddedEmulator(config: SupervisorConfig, env: Record<string, string | undefined>): Emulator {
-  const slot = globalThis as { __backgroundAgentChatEmulator?: Emulator };
-  slot.__backgroundAgentChatEmulator ??= createEmulator({
-    ...emulatorOptionsFromEnv(env),
-    flavor: config.emulatorFlavor,
-  });
-  return slot.__backgroundAgentChatEmulator;
+  return processState(EMULATOR_STATE, () =>
+    createEmulator({ ...emulatorOptionsFromEnv(env), flavor: config.emulatorFlavor }),
+  );
 }
 
 /** A Responses upstream (OpenAI, the Supervisor API) always has a cancel, which answers the response. */

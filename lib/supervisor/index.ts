@@ -17,6 +17,9 @@ export {
   type SupervisorConfig,
   upstreamEchoesHistory,
 } from "./config";
+
+import { processState } from "@/lib/process-state";
+
 export { clientForRequest, FORWARDED_TOKEN_HEADER, forwardedAccessToken } from "./on-behalf-of";
 
 interface Supervisor {
@@ -30,20 +33,18 @@ interface Supervisor {
 
 /** The process-wide provider: config read and checked once, one HTTP client reused by every request. */
 export function getSupervisor(): Supervisor {
-  const slot = globalThis as { __backgroundAgentChatSupervisor?: Supervisor };
-  if (!slot.__backgroundAgentChatSupervisor) {
+  return processState("supervisor", (): Supervisor => {
     const config = loadSupervisorConfig();
     // An agent server runs its own tools and takes none from the app.
     const agent = agentKindOf(config) !== undefined;
     const registry = config.clientTools && !agent ? defaultToolRegistry : createToolRegistry([]);
-    slot.__backgroundAgentChatSupervisor = {
+    return {
       config,
       client: createUpstreamClient(config),
       registry,
       tools: agent ? [] : [...config.hostedTools, ...registry.definitions()],
     };
-  }
-  return slot.__backgroundAgentChatSupervisor;
+  });
 }
 
 /**

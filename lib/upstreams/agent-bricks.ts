@@ -6,6 +6,7 @@ import type {
   UpstreamEventStream,
   UpstreamStreamEvent,
 } from "@/lib/background";
+import { processState } from "@/lib/process-state";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { AgentBricksTranslator, fromBricksStatus, fromStatusAnswer } from "./agent-bricks-events";
 import { toBricksInput } from "./agent-bricks-input";
@@ -27,9 +28,10 @@ type SessionContract = "body" | "header";
  * Learnt per server and kept for the process (on `globalThis`, as Next bundles this module once per route): a
  * client is made per request for a forwarded user token.
  */
-const slot = globalThis as { __backgroundAgentChatSessionContracts?: Map<string, SessionContract> };
-slot.__backgroundAgentChatSessionContracts ??= new Map();
-const sessionContracts = slot.__backgroundAgentChatSessionContracts;
+const sessionContracts = processState(
+  "agent-bricks-session-contracts",
+  () => new Map<string, SessionContract>(),
+);
 
 /**
  * The engine's client for an agent served by the Agent Bricks runtime (DurableAgentServer): `POST

@@ -1,3 +1,4 @@
+import { processState } from "@/lib/process-state";
 import { callJson, UpstreamHttpError } from "./http";
 
 /**
@@ -5,9 +6,7 @@ import { callJson, UpstreamHttpError } from "./http";
  * and app (a failure is not kept: the next request asks again, so an app deployed meanwhile is found). Kept on
  * `globalThis`: Next bundles this module once per route, and the health report must see what the chat found.
  */
-const slot = globalThis as { __backgroundAgentChatAppUrls?: Map<string, Promise<string>> };
-slot.__backgroundAgentChatAppUrls ??= new Map();
-const resolved = slot.__backgroundAgentChatAppUrls;
+const resolved = processState("app-urls", () => new Map<string, Promise<string>>());
 
 export function appUrlResolver(options: {
   /** The workspace URL (DATABRICKS_HOST). */

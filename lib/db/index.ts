@@ -71,26 +71,23 @@ export async function closeChatStore(): Promise<void> {
   await opened?.database.close();
 }
 
-/** A store whose every method first awaits the real one. */
+/**
+ * A store whose every method first awaits the real one (opened and migrated on first use). Every method of the
+ * store is async, so one forwarder serves them all: a method added to the store needs nothing here.
+ */
 function deferredStore(ready: () => Promise<DbChatStore>): DbChatStore {
-  return {
-    processLocal: !usesPostgres(),
-    getChat: async (...args) => (await ready()).getChat(...args),
-    listChats: async (...args) => (await ready()).listChats(...args),
-    searchChats: async (...args) => (await ready()).searchChats(...args),
-    renameChat: async (...args) => (await ready()).renameChat(...args),
-    deleteChat: async (...args) => (await ready()).deleteChat(...args),
-    beginTurn: async (...args) => (await ready()).beginTurn(...args),
-    listForks: async (...args) => (await ready()).listForks(...args),
-    switchVersion: async (...args) => (await ready()).switchVersion(...args),
-    startRun: async (...args) => (await ready()).startRun(...args),
-    claimNextCycle: async (...args) => (await ready()).claimNextCycle(...args),
-    checkRun: async (...args) => (await ready()).checkRun(...args),
-    checkRuns: async (...args) => (await ready()).checkRuns(...args),
-    recordItem: async (...args) => (await ready()).recordItem(...args),
-    setConversationId: async (...args) => (await ready()).setConversationId(...args),
-    appendHistory: async (...args) => (await ready()).appendHistory(...args),
-    finishRun: async (...args) => (await ready()).finishRun(...args),
-    listApprovals: async (...args) => (await ready()).listApprovals(...args),
-  };
+  const processLocal = !usesPostgres();
+  return new Proxy({} as DbChatStore, {
+    get(_target, name) {
+      if (name === "processLocal") return processLocal;
+      // Not a promise: `await getChatStore()` must not take the store for one.
+      if (typeof name !== "string" || name === "then") return undefined;
+      return async (...args: unknown[]) => {
+        const store = await ready();
+        const method = store[name as keyof DbChatStore];
+        if (typeof method !== "function") throw new TypeError(`The chat store has no "${name}".`);
+        return (method as (...parameters: unknown[]) => unknown).apply(store, args);
+      };
+    },
+  });
 }

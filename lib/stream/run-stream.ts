@@ -10,6 +10,9 @@ import { ToolCallTracker, viewItem } from "./item-parts";
 import { benchRevealPacing, revealPacing, revealText } from "./reveal";
 import type { ChunkWriter } from "./ui-response";
 
+/** The bench's pacing switch (`benchRevealPacing`), read once per process rather than for every answer. */
+const BENCH_PACING = benchRevealPacing();
+
 /** An unchanged status is sent again after this long: under the engine's 4 s heartbeat, so those always pass. */
 const STATUS_KEEPALIVE_MS = 3_500;
 
@@ -116,7 +119,7 @@ export async function streamRunToUI(
                 ? view.text.slice(streamed.sent.length)
                 : "";
             if (!streamed) writer.write({ type: "text-start", id });
-            const pacing = { ...revealPacing(options.revealSpeed), ...benchRevealPacing() };
+            const pacing = { ...revealPacing(options.revealSpeed), ...BENCH_PACING };
             for await (const delta of revealText(rest, { clock, signal, ...pacing })) {
               writer.write({ type: "text-delta", id, delta });
             }

@@ -19,7 +19,7 @@ const history = [
   { role: "user", content: "Thanks, and now?" },
 ];
 
-describe("echoed history (quirk 1)", () => {
+describe("echoed history (quirk 1 in docs/upstreams.md)", () => {
   it("starts the databricks output with copies of assistant messages, function calls and outputs", async () => {
     const { create, retrieve, advance } = setup();
     const created = await create({ model: "m", input: history, background: true });

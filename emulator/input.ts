@@ -60,7 +60,7 @@ export function countWords(text: string): number {
 const APPROVAL_TYPES = new Set(["mcp_approval_request", "mcp_approval_response"]);
 
 /**
- * Quirk 1: the Databricks background output starts with copies of the input's assistant messages,
+ * Quirk 1 in docs/upstreams.md: the Databricks background output starts with copies of the input's assistant messages,
  * function calls and function call outputs (approval items only behind a switch: unconfirmed upstream).
  * Copies keep the input's id; items without one get a fresh id, except function_call_output which never has one.
  */

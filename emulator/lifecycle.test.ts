@@ -135,7 +135,7 @@ describe("plain scenario lifecycle", () => {
 });
 
 describe("instant scenario", () => {
-  it("answers already completed on create (quirk 3)", async () => {
+  it("answers already completed on create (quirk 3 in docs/upstreams.md)", async () => {
     const { create } = setup();
     const created = await create({ model: "m", input: "Give me an instant answer", background: true });
     expect(created.status).toBe("completed");

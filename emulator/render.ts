@@ -74,7 +74,7 @@ function renderItem(
   { flavor, hex }: RenderContext,
 ): { json: JsonObject; words: number } | undefined {
   const finished = phase.kind === "final";
-  // Quirk 2: Databricks shows the item being produced with `id: null`; OpenAI gives it its id at once.
+  // Quirk 2 in docs/upstreams.md: Databricks shows the item being produced with `id: null`; OpenAI gives it its id at once.
   const idFor = (prefix: ItemPrefix): string | null =>
     phase.kind === "partial" && flavor === "databricks" ? null : itemId(prefix, hex, position);
   const status = phase.kind === "final" ? "completed" : phase.kind === "cut" ? "incomplete" : "in_progress";

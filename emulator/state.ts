@@ -27,7 +27,7 @@ export interface StoredResponseView {
   response: ResponseObject;
   /** The input items the response was created with. */
   input: JsonObject[];
-  /** How many leading output items are copies of the input (Databricks' quirk 1), not new output. */
+  /** How many leading output items are copies of the input (Databricks' quirk 1 in docs/upstreams.md), not new output. */
   echoed: number;
   scenario: string;
 }

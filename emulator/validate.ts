@@ -49,7 +49,7 @@ function firstError(body: unknown, flavor: EmulatorFlavor): ApiError | undefined
       return invalidParameter(`'${field}' must be true or false.`, field);
     }
   }
-  // Quirk 7: the Supervisor API refuses to stream a background response; OpenAI streams it (and resumes it).
+  // Quirk 7 in docs/upstreams.md: the Supervisor API refuses to stream a background response; OpenAI streams it (and resumes it).
   if (body.stream === true && body.background === true && flavor === "databricks") {
     return badRequest(
       "'stream' and 'background' cannot both be true: poll the background response instead.",

@@ -1,7 +1,7 @@
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { EchoFilter } from "./echo";
 
-/** Item statuses that mean "still being produced" (quirk 2); anything else, or none, is finished. */
+/** Item statuses that mean "still being produced" (quirk 2 in docs/upstreams.md); anything else, or none, is finished. */
 const UNFINISHED_STATUSES = new Set([
   "queued",
   "in_progress",

@@ -1,7 +1,7 @@
 import { isMessageItem, messageText, type UpstreamItem } from "@/lib/shared/upstream";
 
 /**
- * Quirk 1: the Supervisor API starts a background response's output with copies of the input's assistant
+ * Quirk 1 in docs/upstreams.md: the Supervisor API starts a background response's output with copies of the input's assistant
  * messages, function calls and outputs (and maybe approval items). They were shown in earlier turns and must
  * never be shown again.
  *

@@ -53,7 +53,7 @@ describe("pollBackgroundResponse", () => {
     expect(writing).toEqual([false, false, true, false]);
   });
 
-  it("quirk 1: skips echoed history by id and call_id and shows only the new answer", async () => {
+  it("quirk 1 in docs/upstreams.md: skips echoed history by id and call_id and shows only the new answer", async () => {
     const history = [
       userTurn("hi"),
       message("msg_old", "Old answer"),

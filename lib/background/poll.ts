@@ -25,7 +25,7 @@ export interface PollOptions {
   clock: Clock;
   responseId: string;
   echo: EchoFilter;
-  /** The response as create (or a previous session) last saw it: a terminal one is finished without polling (quirk 3). */
+  /** The response as create (or a previous session) last saw it: a terminal one is finished without polling (quirk 3 in docs/upstreams.md). */
   initial?: UpstreamResponse;
   /** Output index to continue from (0 for a fresh run). */
   cursor?: number;

@@ -230,7 +230,7 @@ describe("streamBackgroundResponse", () => {
     expect(calls.retrieve).toBe(1);
   });
 
-  it("quirk 3: a response already terminal at create is finished without streaming", async () => {
+  it("quirk 3 in docs/upstreams.md: a response already terminal at create is finished without streaming", async () => {
     const { client, resumes } = streamingClient(TWO_MESSAGES);
     const initial = response("completed", [message("msg_a", "Done.")]);
     const { items, end } = await follow({ client, initial });

@@ -129,7 +129,7 @@ export async function* streamBackgroundResponse(options: StreamFollowOptions): A
   }
 
   if (options.initial && isTerminalStatus(options.initial.status)) {
-    // Quirk 3: already over at create; nothing to stream.
+    // Quirk 3 in docs/upstreams.md: already over at create; nothing to stream.
     options.events?.close();
     seeResponse(options.initial);
     yield* consume(options.initial.output ?? [], true);

@@ -26,7 +26,7 @@ export interface SubmitRequest {
 }
 
 /**
- * Start a background run. Exactly one create call: the client must not retry it (quirk 8), because a retried
+ * Start a background run. Exactly one create call: the client must not retry it (quirk 8 in docs/upstreams.md), because a retried
  * create carries no idempotency key and can start a second run with repeated side effects.
  */
 export async function submitBackgroundResponse(

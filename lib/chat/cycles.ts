@@ -138,7 +138,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
       if (ctx.stopSignal.aborted) return undefined;
       let started: StartedRun;
       // Not abortable by a leaving browser or the budget: once sent, the create may have started the run
-      // upstream, and only a stored response id lets the next stream find it again (quirk 8).
+      // upstream, and only a stored response id lets the next stream find it again (quirk 8 in docs/upstreams.md).
       try {
         if (client.clientRunIds) {
           // The id is stored before the create is sent: whatever happens to its answer, the next stream finds

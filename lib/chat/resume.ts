@@ -23,7 +23,7 @@ export async function resumeChatRun(
   const run = chat.run;
   if (run?.state !== "running") return null;
   if (!run.responseId) {
-    // Never re-submit (quirk 8): a create that may have reached the upstream must not start a second run.
+    // Never re-submit (quirk 8 in docs/upstreams.md): a create that may have reached the upstream must not start a second run.
     if (deps.clock.now() - run.startedAt > UNSTARTED_RUN_GRACE_MS) {
       await deps.store.finishRun(
         chat.id,

@@ -123,7 +123,7 @@ describe("streamed runs (background + stream)", () => {
     expect((await transcript(store, chatId)).state).toBe("completed");
   });
 
-  it("an upstream that refuses background + stream (Databricks, quirk 7) is polled: one run, the whole answer", async () => {
+  it("an upstream that refuses background + stream (Databricks, quirk 7 in docs/upstreams.md) is polled: one run, the whole answer", async () => {
     const { deps, seen, store, emulator } = setup(60_000, undefined, undefined, undefined, {
       flavor: "databricks",
       streaming: "on",

@@ -40,7 +40,7 @@ export interface RunRecord {
   cursor: number;
   startedAt: number;
   finishedAt?: number;
-  /** The input the run was created with, for recognising its echo (quirk 1). */
+  /** The input the run was created with, for recognising its echo (quirk 1 in docs/upstreams.md). */
   input: UpstreamItem[];
   /** Why it ended, when it did not complete. */
   error?: string;

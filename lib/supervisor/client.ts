@@ -204,7 +204,7 @@ export function toBackgroundClient(
 ): ResponsesClient {
   return {
     ...(streaming ? { streaming: streamingClient(openai) } : {}),
-    // Never retried (quirk 8): a retried create has no idempotency key and may start a second run.
+    // Never retried (quirk 8 in docs/upstreams.md): a retried create has no idempotency key and may start a second run.
     create: async (body, options) =>
       (await openai.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming, {
         maxRetries: 0,

@@ -36,7 +36,7 @@ describe("loadSupervisorConfig", () => {
     expect(streams({ EMULATOR_FLAVOR: "openai" })).toBe(true);
     expect(streams({ OPENAI_API_KEY: "sk-test" })).toBe(true);
     expect(streams({ OPENAI_API_KEY: "sk-test", SUPERVISOR_STREAMING: "off" })).toBe(false);
-    // Quirk 7: Databricks answers 400 to background + stream.
+    // Quirk 7 in docs/upstreams.md: Databricks answers 400 to background + stream.
     expect(streams({ DATABRICKS_HOST: "https://w.example", DATABRICKS_TOKEN: "t" })).toBe(false);
     expect(streams({ EMULATOR_FLAVOR: "databricks", SUPERVISOR_STREAMING: "on" })).toBe(true);
     expect(() => loadSupervisorConfig({ SUPERVISOR_STREAMING: "yes" })).toThrow(

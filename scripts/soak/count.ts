@@ -17,7 +17,7 @@ export interface UpstreamRecord {
   id: string;
   status: string;
   output: WireItem[];
-  /** Leading output items that are copies of the input (Databricks' quirk 1): not new, never to be shown. */
+  /** Leading output items that are copies of the input (Databricks' quirk 1 in docs/upstreams.md): not new, never to be shown. */
   echoed: number;
   /** The input the response was created with (function outputs the app sent live here). */
   input: WireItem[];

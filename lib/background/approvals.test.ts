@@ -49,7 +49,7 @@ describe("checkDecisions", () => {
       { approvalRequestId: first, approve: true },
       { approvalRequestId: "mcpr_2", approve: true },
     ];
-    expect(checkDecisions(history, both("mcpr_forged"))).toMatchObject({ ok: false, code: "not_found" });
+    expect(checkDecisions(history, both("mcpr_forged"))).toMatchObject({ ok: false, code: "missing" });
     expect(
       checkDecisions([...history, answer("mcpr_1", true), answer("mcpr_2", false)], both("mcpr_1")),
     ).toMatchObject({
@@ -67,10 +67,10 @@ describe("checkDecisions", () => {
         { approvalRequestId: "mcpr_1", approve: true },
         { approvalRequestId: "mcpr_1", approve: false },
       ]),
-    ).toMatchObject({ ok: false, code: "bad_request" });
+    ).toMatchObject({ ok: false, code: "invalid" });
     expect(checkDecisions(history, [{ approvalRequestId: "mcpr_1", approve: true }])).toMatchObject({
       ok: false,
-      code: "bad_request",
+      code: "invalid",
       message: expect.stringContaining("mcpr_2"),
     });
   });

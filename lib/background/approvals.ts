@@ -8,7 +8,8 @@ export interface Decision {
 
 export type DecisionCheck =
   | { ok: true; responses: UpstreamItem[] }
-  | { ok: false; code: "bad_request" | "not_found" | "conflict"; message: string };
+  /** `invalid`: not a decision that can be made; `missing`: no such request; `conflict`: already decided. */
+  | { ok: false; code: "invalid" | "missing" | "conflict"; message: string };
 
 const isUserMessage = (item: UpstreamItem) => item.type === "message" && item.role === "user";
 
@@ -54,7 +55,7 @@ export function checkDecisions(
     if (seen.has(decision.approvalRequestId)) {
       return {
         ok: false,
-        code: "bad_request",
+        code: "invalid",
         message: `Approval request ${decision.approvalRequestId} was decided twice in one request.`,
       };
     }
@@ -69,7 +70,7 @@ export function checkDecisions(
   const pending = new Set(pendingApprovalRequests(history).map((item) => item.id as string));
   for (const { approvalRequestId: id } of decisions) {
     if (!requested.has(id))
-      return { ok: false, code: "not_found", message: `There is no approval request ${id} in this chat.` };
+      return { ok: false, code: "missing", message: `There is no approval request ${id} in this chat.` };
     if (answered.has(id))
       return { ok: false, code: "conflict", message: `Approval request ${id} has already been answered.` };
     if (!pending.has(id)) {
@@ -84,7 +85,7 @@ export function checkDecisions(
   if (undecided.length > 0) {
     return {
       ok: false,
-      code: "bad_request",
+      code: "invalid",
       message: `Decide every pending approval request together; still undecided: ${undecided.join(", ")}.`,
     };
   }

@@ -1,7 +1,7 @@
 import { type BackgroundClient, describeUpstreamError } from "@/lib/background";
 import type { ChatStore, RunState } from "@/lib/db/chat-store";
-import { ApiError } from "@/lib/http/errors";
 import { type ChatMessage, type RunOutcomeData, stoppedNotice, withRunOutcome } from "@/lib/shared/chat";
+import { ChatRefusal } from "./errors";
 import { stopLiveRun } from "./live-runs";
 
 export interface CancelResult {
@@ -27,7 +27,7 @@ export async function cancelChatRun(
   ownerId: string,
 ): Promise<CancelResult> {
   const chat = await deps.store.getChat(chatId, ownerId);
-  if (!chat) throw new ApiError("not_found", "There is no such chat.");
+  if (!chat) throw new ChatRefusal("missing", "There is no such chat.");
   const run = chat.run;
   if (run?.state !== "running") return { state: run?.state ?? "none", upstream: "not-asked" };
 

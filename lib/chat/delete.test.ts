@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deleteChat, parseStopParam } from "./delete";
+import { deleteChat } from "./delete";
 import { OWNER, readUIStream, say, setup } from "./testing";
 import { startChatTurn } from "./turn";
 
@@ -12,7 +12,7 @@ describe("deleting a chat", () => {
       turn: say("long report please"),
     });
     await expect(deleteChat(deps, "busy", OWNER.id)).rejects.toMatchObject({
-      code: "conflict",
+      kind: "conflict",
       message: expect.stringMatching(/stop it before deleting/),
     });
     expect((await store.getChat("busy"))?.run?.state).toBe("running");
@@ -39,15 +39,8 @@ describe("deleting a chat", () => {
     const { deps, store } = setup(60_000);
     await readUIStream(await startChatTurn(deps, { owner: OWNER, chatId: "mine", turn: say("Hello there") }));
     await expect(deleteChat(deps, "mine", "anon:intruder", { stop: true })).rejects.toMatchObject({
-      code: "not_found",
+      kind: "missing",
     });
     expect(await store.getChat("mine")).toBeDefined();
-  });
-
-  it("reads ?stop=true and ?stop=false, and refuses anything else", () => {
-    expect(parseStopParam("http://x/api/chat/a")).toBe(false);
-    expect(parseStopParam("http://x/api/chat/a?stop=true")).toBe(true);
-    expect(parseStopParam("http://x/api/chat/a?stop=false")).toBe(false);
-    expect(() => parseStopParam("http://x/api/chat/a?stop=yes")).toThrow(/true or false/);
   });
 });

@@ -1,7 +1,7 @@
 import type { BackgroundClient } from "@/lib/background";
 import { ChatBusyError, type ChatStore } from "@/lib/db/chat-store";
-import { ApiError } from "@/lib/http/errors";
 import { cancelChatRun } from "./cancel";
+import { ChatRefusal } from "./errors";
 
 /**
  * Delete a chat with everything in it. A chat whose run is still going is refused unless `stop` is asked for:
@@ -17,23 +17,15 @@ export async function deleteChat(
   if (stop) await cancelChatRun(deps, chatId, ownerId);
   try {
     if (!(await deps.store.deleteChat(chatId, { unlessRunning: true, ownerId }))) {
-      throw new ApiError("not_found", "There is no chat with this id.");
+      throw new ChatRefusal("missing", "There is no chat with this id.");
     }
   } catch (err) {
     if (ChatBusyError.is(err)) {
-      throw new ApiError(
+      throw new ChatRefusal(
         "conflict",
         "This chat's answer is still being written: stop it before deleting the chat.",
       );
     }
     throw err;
   }
-}
-
-/** `?stop=true` on DELETE; anything else but its absence or `false` is refused plainly. */
-export function parseStopParam(url: string): boolean {
-  const value = new URL(url).searchParams.get("stop");
-  if (value === null || value === "false") return false;
-  if (value === "true") return true;
-  throw new ApiError("bad_request", 'The "stop" parameter must be true or false.');
 }

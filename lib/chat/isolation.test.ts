@@ -24,7 +24,7 @@ describe("one person's chat is invisible to everyone else", () => {
 
     expect(await store.getChat("mine", INTRUDER.id)).toBeUndefined();
     expect(await store.listChats(INTRUDER.id)).toEqual([]);
-    const notFound = { code: "not_found" };
+    const notFound = { kind: "missing" };
     await expect(resumeChatRun(deps, { chatId: "mine", ownerId: INTRUDER.id })).rejects.toMatchObject(
       notFound,
     );

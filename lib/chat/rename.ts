@@ -1,5 +1,5 @@
 import type { ChatStore } from "@/lib/db/chat-store";
-import { ApiError } from "@/lib/http/errors";
+import { ChatRefusal } from "./errors";
 
 /** Give a person's chat the title they chose (validated by the route); another person's chat is a 404. */
 export async function renameChat(
@@ -9,7 +9,7 @@ export async function renameChat(
   title: string,
 ): Promise<{ id: string; title: string }> {
   if (!(await store.renameChat(chatId, title, ownerId))) {
-    throw new ApiError("not_found", "There is no chat with this id.");
+    throw new ChatRefusal("missing", "There is no chat with this id.");
   }
   return { id: chatId, title };
 }

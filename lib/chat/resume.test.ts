@@ -43,11 +43,11 @@ describe("resume", () => {
   it("has nothing to resume for a finished run, and no such chat for an unknown or foreign one", async () => {
     const { deps } = setup(60_000);
     await expect(resumeChatRun(deps, { ownerId: OWNER.id, chatId: "nope" })).rejects.toMatchObject({
-      code: "not_found",
+      kind: "missing",
     });
     await runToEnd(deps, "done", "Hello there");
     await expect(resumeChatRun(deps, { ownerId: "anon:intruder", chatId: "done" })).rejects.toMatchObject({
-      code: "not_found",
+      kind: "missing",
     });
     expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "done" })).toBeNull();
   });

@@ -1,8 +1,8 @@
-import { ApiError } from "@/lib/http/errors";
 import { currentAttempt, type TurnSettings } from "@/lib/shared/chat";
 import { usageOf } from "@/lib/shared/usage";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import { conversationOf } from "./conversation";
+import { ChatRefusal } from "./errors";
 import { currentTurnItems, replayTurn } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
 
@@ -12,14 +12,14 @@ const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
 /**
  * Continue a chat's run in a new stream (after a reload, a restart, or a stream's time budget): replay the
  * assistant message so far from the stored history, then poll on from the stored cursor. Null when there is
- * nothing to resume; ApiError 404 for a chat that is not the owner's.
+ * nothing to resume; ChatRefusal (`missing`) for a chat that is not the owner's.
  */
 export async function resumeChatRun(
   deps: TurnDeps,
   request: { chatId: string; ownerId: string; signal?: AbortSignal; settings?: TurnSettings },
 ): Promise<Response | null> {
   const chat = await deps.store.getChat(request.chatId, request.ownerId);
-  if (!chat) throw new ApiError("not_found", "There is no such chat.");
+  if (!chat) throw new ChatRefusal("missing", "There is no such chat.");
   const run = chat.run;
   if (run?.state !== "running") return null;
   if (!run.responseId) {

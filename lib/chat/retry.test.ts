@@ -101,10 +101,10 @@ describe("Retry", () => {
     const requests = seen.length;
     await expect(
       startChatTurn(deps, { owner: OWNER, chatId: "fine", turn: { kind: "retry" } }),
-    ).rejects.toMatchObject({ code: "conflict" });
+    ).rejects.toMatchObject({ kind: "conflict" });
     await expect(
       startChatTurn(deps, { owner: { id: "anon:intruder" }, chatId: "fine", turn: { kind: "retry" } }),
-    ).rejects.toMatchObject({ code: "not_found" });
+    ).rejects.toMatchObject({ kind: "missing" });
     expect(seen.length).toBe(requests);
 
     const running = await startChatTurn(deps, {

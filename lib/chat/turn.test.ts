@@ -265,14 +265,14 @@ describe("a chat turn against a Supervisor-API-speaking server over HTTP", () =>
       });
 
     seen.length = 0;
-    await expect(decide("a3", "mcpr_forged")).rejects.toMatchObject({ code: "not_found" });
-    await expect(decide("a3", theirsId)).rejects.toMatchObject({ code: "not_found" });
-    await expect(decide("no-such-chat", mineId)).rejects.toMatchObject({ code: "not_found" });
+    await expect(decide("a3", "mcpr_forged")).rejects.toMatchObject({ kind: "missing" });
+    await expect(decide("a3", theirsId)).rejects.toMatchObject({ kind: "missing" });
+    await expect(decide("no-such-chat", mineId)).rejects.toMatchObject({ kind: "missing" });
     expect(seen).toEqual([]);
 
     await readUIStream(await decide("a3", mineId));
     seen.length = 0;
-    await expect(decide("a3", mineId)).rejects.toMatchObject({ code: "conflict" });
+    await expect(decide("a3", mineId)).rejects.toMatchObject({ kind: "conflict" });
     expect(seen).toEqual([]);
   });
 

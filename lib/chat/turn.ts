@@ -1,7 +1,6 @@
 import { generateId } from "ai";
 import { checkDecisions, type Decision, userMessageItem } from "@/lib/background";
 import { ChatBusyError, type ChatOwner, type ChatRecord, type TurnAppend } from "@/lib/db/chat-store";
-import { ApiError } from "@/lib/http/errors";
 import {
   attemptOutcomeId,
   type ChatMessage,
@@ -13,6 +12,7 @@ import { usageOf } from "@/lib/shared/usage";
 import { ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { conversationOf } from "./conversation";
+import { ChatRefusal } from "./errors";
 import { currentTurnItems } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
 import { editPoint, regeneratePoint } from "./versions";
@@ -41,14 +41,14 @@ export interface TurnRequest {
 
 /**
  * One chat turn: record the user's message (or the approval decisions), submit the conversation as a
- * background response, and stream the run to the browser as it is polled. Throws ApiError or
+ * background response, and stream the run to the browser as it is polled. Throws ChatRefusal or
  * ChatBusyError, with nothing stored, when the turn is refused.
  */
 export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promise<Response> {
   const { chatId, turn, owner } = request;
   const continues = turn.kind === "approval" || turn.kind === "retry";
   const existing = turn.kind !== "message" ? await deps.store.getChat(chatId, owner.id) : undefined;
-  if (turn.kind !== "message" && !existing) throw new ApiError("not_found", "There is no such chat.");
+  if (turn.kind !== "message" && !existing) throw new ChatRefusal("missing", "There is no such chat.");
   // Said first: while a run goes on there is no finished message to continue, and no version to start: the
   // run would write into a branch being set aside (beginTurn checks it again). Stop it first.
   if (existing?.run?.state === "running") throw new ChatBusyError();
@@ -93,7 +93,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
 
 function prepareTurn(chat: ChatRecord | undefined, turn: TurnInput): TurnAppend {
   if (turn.kind === "message") return { message: turn.message, items: [userMessageItem(turn.text)] };
-  if (!chat) throw new ApiError("not_found", "There is no such chat.");
+  if (!chat) throw new ChatRefusal("missing", "There is no such chat.");
   // Pending approvals in the part set aside simply lapse: they are no longer in the history the agent gets.
   if (turn.kind === "edit") {
     const fork = editPoint(chat, turn.messageId, turn.message.id);
@@ -109,12 +109,13 @@ function prepareTurn(chat: ChatRecord | undefined, turn: TurnInput): TurnAppend 
         ? state !== undefined && state !== "completed"
         : // A version switched back to: an earlier run wrote its answer, which says how that run ended.
           last?.role === "assistant" && endedEarlyAsShown(last);
-    if (!endedEarly) throw new ApiError("conflict", "There is nothing to retry: the last answer finished.");
+    if (!endedEarly)
+      throw new ChatRefusal("conflict", "There is nothing to retry: the last answer finished.");
     // The history already holds the question and whatever the run showed: the agent gets it all again.
     return { items: [] };
   }
   const check = checkDecisions(chat.history, turn.decisions);
-  if (!check.ok) throw new ApiError(check.code, check.message);
+  if (!check.ok) throw new ChatRefusal(check.code, check.message);
   return { items: check.responses };
 }
 
@@ -125,10 +126,10 @@ function endedEarlyAsShown(message: ChatMessage): boolean {
 }
 
 function lastAssistantMessageId(chat: ChatRecord | undefined): string {
-  if (!chat) throw new ApiError("not_found", "There is no such chat.");
+  if (!chat) throw new ChatRefusal("missing", "There is no such chat.");
   const message = chat.messages.at(-1);
   if (message?.role !== "assistant") {
-    throw new ApiError("conflict", "There is no approval request waiting in this chat.");
+    throw new ChatRefusal("conflict", "There is no approval request waiting in this chat.");
   }
   return message.id;
 }

@@ -148,22 +148,22 @@ describe("edit and resend, regenerate, versions", () => {
     const turn = (t: TurnInput, owner = OWNER) => startChatTurn(deps, { owner, chatId: "refusals", turn: t });
 
     await expect(turn(edit("nope", "x"))).rejects.toMatchObject({
-      code: "not_found",
+      kind: "missing",
       message: "There is no such message in this chat.",
     });
     await expect(turn({ kind: "regenerate", messageId: "nope" })).rejects.toMatchObject({
-      code: "not_found",
+      kind: "missing",
     });
     await expect(turn(edit(answer?.id ?? "", "x"))).rejects.toMatchObject({
-      code: "bad_request",
+      kind: "invalid",
       message: "Only your own messages can be edited; an answer can be regenerated.",
     });
     await expect(turn(edit(question?.id ?? "", "x"), { id: "anon:someone-else" })).rejects.toMatchObject({
-      code: "not_found",
+      kind: "missing",
     });
     await expect(
       switchChatVersion(store, "refusals", OWNER, { messageId: question?.id ?? "", version: 1 }),
-    ).rejects.toMatchObject({ code: "not_found", message: "This message has no other versions." });
+    ).rejects.toMatchObject({ kind: "missing", message: "This message has no other versions." });
     expect(await store.getChat("refusals")).toEqual(chat);
 
     await readUIStream(await turn({ kind: "regenerate", messageId: answer?.id ?? "" }));
@@ -171,7 +171,7 @@ describe("edit and resend, regenerate, versions", () => {
     const newAnswer = regenerated?.messages[1]?.id ?? "";
     await expect(
       switchChatVersion(store, "refusals", OWNER, { messageId: newAnswer, version: 3 }),
-    ).rejects.toMatchObject({ code: "not_found", message: "This message has 2 versions, not 3." });
+    ).rejects.toMatchObject({ kind: "missing", message: "This message has 2 versions, not 3." });
 
     // While a run is in progress nothing forks or switches: Stop it first.
     const running = await turn(say("Run a slow multi-step analysis of the sales data"));
@@ -225,7 +225,7 @@ describe("edit and resend, regenerate, versions", () => {
     };
     await expect(startChatTurn(deps, { owner: OWNER, chatId: "lapse", turn: approve })).rejects.toMatchObject(
       {
-        code: "not_found",
+        kind: "missing",
       },
     );
 

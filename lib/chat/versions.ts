@@ -1,7 +1,7 @@
 import type { BranchPoint, ChatOwner, ChatRecord, ChatStore, ForkSummary } from "@/lib/db/chat-store";
-import { ApiError } from "@/lib/http/errors";
 import type { ChatMessage, MessageVersions } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
+import { ChatRefusal } from "./errors";
 
 /**
  * Edit and resend, regenerate, and switching between the versions they leave (the model is in
@@ -21,7 +21,7 @@ function usersBefore(messages: readonly ChatMessage[], at: number): number {
 
 function positionOf(chat: ChatRecord, messageId: string): number {
   const at = chat.messages.findIndex((m) => m.id === messageId);
-  if (at < 0) throw new ApiError("not_found", "There is no such message in this chat.");
+  if (at < 0) throw new ChatRefusal("missing", "There is no such message in this chat.");
   return at;
 }
 
@@ -35,7 +35,7 @@ function questionPoint(chat: ChatRecord, at: number): BranchPoint {
 function answerPoint(chat: ChatRecord, at: number): BranchPoint {
   const asked = usersBefore(chat.messages, at);
   const question = userItemPositions(chat.history)[asked - 1];
-  if (question === undefined) throw new ApiError("bad_request", "There is no question to answer again.");
+  if (question === undefined) throw new ChatRefusal("invalid", "There is no question to answer again.");
   return { at, historyAt: question + 1 };
 }
 
@@ -47,10 +47,10 @@ function answerPoint(chat: ChatRecord, at: number): BranchPoint {
 export function editPoint(chat: ChatRecord, messageId: string, newId: string): BranchPoint {
   const at = positionOf(chat, messageId);
   if (chat.messages[at]?.role !== "user") {
-    throw new ApiError("bad_request", "Only your own messages can be edited; an answer can be regenerated.");
+    throw new ChatRefusal("invalid", "Only your own messages can be edited; an answer can be regenerated.");
   }
   if (chat.messages.slice(0, at).some((m) => m.id === newId)) {
-    throw new ApiError("conflict", "The edited message needs an id of its own.");
+    throw new ChatRefusal("conflict", "The edited message needs an id of its own.");
   }
   return questionPoint(chat, at);
 }
@@ -95,9 +95,9 @@ export async function switchChatVersion(
   const { chat, forks } = await store.switchVersion(chatId, owner.id, (current, forks) => {
     const at = positionOf(current, choice.messageId);
     const fork = forks.find((f) => f.at === at);
-    if (!fork) throw new ApiError("not_found", "This message has no other versions.");
+    if (!fork) throw new ChatRefusal("missing", "This message has no other versions.");
     if (choice.version > fork.count) {
-      throw new ApiError("not_found", `This message has ${fork.count} versions, not ${choice.version}.`);
+      throw new ChatRefusal("missing", `This message has ${fork.count} versions, not ${choice.version}.`);
     }
     return { at, version: choice.version - 1 };
   });

@@ -1,7 +1,8 @@
 import { requireOwner } from "@/lib/auth/request";
 import type { ChatOwner } from "@/lib/db/chat-store";
 import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
-import { ApiError, errorResponse } from "./errors";
+import { ApiError } from "./errors";
+import { route } from "./route";
 
 /** A chat id from the URL, or a 400 saying what a chat id looks like. */
 export function parseChatId(raw: string): string {
@@ -18,13 +19,9 @@ export function parseChatId(raw: string): string {
 export function chatRoute(
   handle: (request: Request, chat: { owner: ChatOwner; chatId: string }) => Promise<Response>,
 ) {
-  return async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
-    try {
-      const owner = requireOwner(request);
-      const chatId = parseChatId((await params).id);
-      return await handle(request, { owner, chatId });
-    } catch (err) {
-      return errorResponse(err);
-    }
-  };
+  return route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
+    const owner = requireOwner(request);
+    const chatId = parseChatId((await params).id);
+    return await handle(request, { owner, chatId });
+  });
 }

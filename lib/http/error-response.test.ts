@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { NotSignedInError } from "@/lib/auth/request";
+import { ChatRefusal } from "@/lib/chat/errors";
 import { ChatBusyError, ChatNotFoundError } from "@/lib/db/chat-store";
 import { ApiError, errorResponse } from "./errors";
 
@@ -20,7 +22,29 @@ describe("errorResponse", () => {
     expect(errorResponse(new ApiError("forbidden", "No.")).status).toBe(403);
   });
 
-  it("rethrows anything it does not know, so it surfaces as a logged 500", () => {
-    expect(() => errorResponse(new TypeError("boom"))).toThrow("boom");
+  it("maps lib/chat's refusals and a missing sign-in to 400, 404, 409 and 401", async () => {
+    const cases: Array<[Error, number, string]> = [
+      [new ChatRefusal("invalid", "There is no question to answer again."), 400, "bad_request"],
+      [new ChatRefusal("missing", "There is no such message in this chat."), 404, "not_found"],
+      [new ChatRefusal("conflict", "There is nothing to retry."), 409, "conflict"],
+      [Object.assign(foreign("ChatRefusal", "From another copy."), { kind: "conflict" }), 409, "conflict"],
+      [new NotSignedInError(), 401, "unauthorized"],
+    ];
+    for (const [err, status, code] of cases) {
+      const response = errorResponse(err);
+      expect(response.status).toBe(status);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+
+  it("answers anything it does not know with a 500 in the same shape, the details only in the log", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const response = errorResponse(new TypeError("boom at /secret/path"), "GET /api/chats");
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      error: { code: "internal_error", message: "The server could not handle this request." },
+    });
+    expect(logged).toHaveBeenCalledWith("GET /api/chats:", "boom at /secret/path");
+    logged.mockRestore();
   });
 });

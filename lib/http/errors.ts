@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { NotSignedInError } from "@/lib/auth/request";
+import { ChatRefusal, type ChatRefusalKind } from "@/lib/chat/errors";
 import { ChatBusyError, ChatNotFoundError } from "@/lib/db/chat-store";
 
 /** Every error a route returns, with one JSON shape: `{ error: { code, message } }`. */
@@ -11,7 +13,8 @@ export type ErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "upstream_unavailable";
+  | "upstream_unavailable"
+  | "internal_error";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -23,6 +26,14 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   upstream_unavailable: 502,
+  internal_error: 500,
+};
+
+/** How lib/chat's refusals are answered. */
+const REFUSAL_CODE: Record<ChatRefusalKind, ErrorCode> = {
+  invalid: "bad_request",
+  missing: "not_found",
+  conflict: "conflict",
 };
 
 export class ApiError extends Error {
@@ -72,10 +83,16 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
 }
 
-/** The one place a route's error becomes its JSON answer; anything unexpected is rethrown (a 500, logged). */
-export function errorResponse(err: unknown): Response {
+/**
+ * The one place a route's error becomes its JSON answer. Anything unexpected is a 500 in the same shape, its
+ * details in the server's log only (`where`: the method and path, to find it there).
+ */
+export function errorResponse(err: unknown, where = "request"): Response {
   if (err instanceof ApiError) return err.toResponse();
+  if (ChatRefusal.is(err)) return new ApiError(REFUSAL_CODE[err.kind], err.message).toResponse();
   if (ChatBusyError.is(err)) return new ApiError("conflict", err.message).toResponse();
   if (ChatNotFoundError.is(err)) return new ApiError("not_found", err.message).toResponse();
-  throw err;
+  if (NotSignedInError.is(err)) return new ApiError("unauthorized", err.message).toResponse();
+  console.error(`${where}:`, err instanceof Error ? err.message : err);
+  return new ApiError("internal_error", "The server could not handle this request.").toResponse();
 }

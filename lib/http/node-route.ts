@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { errorResponse } from "./errors";
 import { type Method, methodNotAllowed } from "./methods";
 
 /** A route handler on web `Request`/`Response`, as under `app/`; `params` are the dynamic segments. */
@@ -42,15 +43,8 @@ export function nodeRoute<P = Record<string, never>>(handlers: Partial<Record<Me
         ? await handler(webRequest(req, gone.signal), { params: Promise.resolve({ ...req.query } as P) })
         : methodNotAllowed(allowed);
     } catch (error) {
-      // As Next does for a route that throws: a 500, the details in the server's log only.
-      console.error(
-        `${req.method} ${req.url?.split("?")[0]}:`,
-        error instanceof Error ? error.message : error,
-      );
-      response = Response.json(
-        { error: { code: "internal_error", message: "The server could not handle this request." } },
-        { status: 500 },
-      );
+      // The handlers answer their own errors (`route`); this is a last resort, in the same shape.
+      response = errorResponse(error, `${req.method} ${req.url?.split("?")[0]}`);
     }
     // Not awaited: Next's request handling waits for this function, and must be done with the request while the
     // body streams on (that is the point of `externalResolver`).

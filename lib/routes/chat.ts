@@ -2,7 +2,8 @@ import { crossSiteRefusal } from "@/lib/auth/origin";
 import { sessionOf } from "@/lib/auth/session";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
-import { ApiError, errorResponse, readJsonBody, validationError } from "@/lib/http/errors";
+import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
+import { route } from "@/lib/http/route";
 import { type ChatMessage, type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -12,26 +13,22 @@ const MAX_BODY_BYTES = 256 * 1024;
  * approval decisions: validate, then hand the turn to lib/chat, which streams the run. The proxy does not run
  * in front of this route (proxy.ts says why), so it refuses cross-site requests and starts a session itself.
  */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const refused = crossSiteRefusal(request);
-    if (refused) throw new ApiError("forbidden", refused);
-    const { owner, started } = sessionOf(request);
-    const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
-    if (!parsed.success) throw validationError(parsed.error);
-    const response = await startChatTurn(getTurnDeps(request), {
-      chatId: parsed.data.id,
-      owner,
-      turn: toTurn(parsed.data),
-      settings: { pollIntervalMs: parsed.data.pollIntervalMs, revealSpeed: parsed.data.revealSpeed },
-      signal: request.signal,
-    });
-    if (started) response.headers.append("set-cookie", started.setCookie);
-    return response;
-  } catch (err) {
-    return errorResponse(err);
-  }
-}
+export const POST = route(async (request: Request): Promise<Response> => {
+  const refused = crossSiteRefusal(request);
+  if (refused) throw new ApiError("forbidden", refused);
+  const { owner, started } = sessionOf(request);
+  const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
+  if (!parsed.success) throw validationError(parsed.error);
+  const response = await startChatTurn(getTurnDeps(request), {
+    chatId: parsed.data.id,
+    owner,
+    turn: toTurn(parsed.data),
+    settings: { pollIntervalMs: parsed.data.pollIntervalMs, revealSpeed: parsed.data.revealSpeed },
+    signal: request.signal,
+  });
+  if (started) response.headers.append("set-cookie", started.setCookie);
+  return response;
+});
 
 function toTurn(body: ChatRequest): TurnInput {
   if ("decisions" in body) return { kind: "approval", decisions: body.decisions };

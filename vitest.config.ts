@@ -10,6 +10,9 @@ export default defineConfig({
     // Most test files wait on the emulator's timers rather than compute: more files at once than cores (the
     // default on a 2-core machine is one worker) halves the run.
     maxWorkers: 4,
+    // Many tests follow whole emulated runs on the real clock (time-scaled): on a loaded 2-core machine one can
+    // take several times its usual second or two. A test that hangs still fails, later.
+    testTimeout: 30_000,
     // Route tests reach the process-wide store: keep it in memory, never in the checkout's .data/.
     // A fixed signing key for session cookies, so tests write no key file either.
     env: { PGLITE_DIR: "memory://", SESSION_SECRET: "vitest-session-secret-0123456789abcdef" },

@@ -36,16 +36,6 @@ export function replayTurn(
   };
   items.forEach((item, index) => {
     notesAt(index);
-    if (item.type === "mcp_approval_response") {
-      const approvalId = String(item.approval_request_id);
-      const reason = typeof item.reason === "string" && item.reason ? { reason: item.reason } : {};
-      chunks.push({ type: "tool-approval-response", approvalId, approved: item.approve === true, ...reason });
-      if (item.approve !== true) {
-        chunks.push({ type: "tool-output-denied", toolCallId: approvalId });
-        calls.deny(approvalId);
-      }
-      return;
-    }
     const view = viewItem(item, index, calls, clientTools);
     if (view?.kind === "text") {
       chunks.push(

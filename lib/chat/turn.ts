@@ -9,7 +9,7 @@ import {
   type TurnSettings,
 } from "@/lib/shared/chat";
 import { usageOf } from "@/lib/shared/usage";
-import { ToolCallTracker } from "@/lib/stream/item-parts";
+import { approvalDecisionChunks, ToolCallTracker } from "@/lib/stream/item-parts";
 import type { ChunkWriter } from "@/lib/stream/ui-response";
 import { conversationOf } from "./conversation";
 import { ChatRefusal } from "./errors";
@@ -136,18 +136,8 @@ function lastAssistantMessageId(chat: ChatRecord | undefined): string {
 
 /** Show the decisions on their cards at once; a denied tool will never produce output. */
 function writeDecisions(writer: ChunkWriter, calls: ToolCallTracker, decisions: Decision[]) {
-  for (const { approvalRequestId, approve, reason } of decisions) {
-    writer.write({
-      type: "tool-approval-response",
-      approvalId: approvalRequestId,
-      approved: approve,
-      ...(reason ? { reason } : {}),
-    });
-    if (!approve) {
-      writer.write({ type: "tool-output-denied", toolCallId: approvalRequestId });
-      calls.deny(approvalRequestId);
-    }
-  }
+  for (const decision of decisions)
+    for (const chunk of approvalDecisionChunks(decision, calls)) writer.write(chunk);
 }
 
 /**

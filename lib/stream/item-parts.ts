@@ -200,6 +200,27 @@ function finishedMeta(shown: ShownCall, finishedAt: number): ToolMetadata {
 }
 
 /**
+ * A decision on an approval card, as the person made it (live) or as the history holds it (an
+ * `mcp_approval_response` item, replayed): the answer on the card, and a denied tool that will never produce
+ * output marked so.
+ */
+export function approvalDecisionChunks(
+  decision: { approvalRequestId: string; approve: boolean; reason?: string },
+  calls: ToolCallTracker,
+): ChatChunk[] {
+  const { approvalRequestId: approvalId, approve, reason } = decision;
+  const answer: ChatChunk = {
+    type: "tool-approval-response",
+    approvalId,
+    approved: approve,
+    ...(reason ? { reason } : {}),
+  };
+  if (approve) return [answer];
+  calls.deny(approvalId);
+  return [answer, { type: "tool-output-denied", toolCallId: approvalId }];
+}
+
+/**
  * Map one finished Responses output item to UI message chunks. Upstream tools are `dynamic` (unknown at
  * compile time) and `providerExecuted`; an MCP approval request becomes a tool part awaiting approval, keyed
  * by the request id so the decision and the later `mcp_call` land on the same card.
@@ -260,6 +281,18 @@ export function viewItem(
       );
       return { kind: "chunks", chunks };
     }
+    case "mcp_approval_response":
+      return {
+        kind: "chunks",
+        chunks: approvalDecisionChunks(
+          {
+            approvalRequestId: String(item.approval_request_id),
+            approve: item.approve === true,
+            reason: typeof item.reason === "string" ? item.reason : undefined,
+          },
+          calls,
+        ),
+      };
     case "mcp_list_tools": {
       const tools = Array.isArray(item.tools) ? (item.tools as Array<Record<string, unknown>>) : [];
       const error = mcpError(item.error);

@@ -11,10 +11,11 @@ import {
   outcomeOf,
   type PollEvent,
   type RetryState,
+  type RunOutcome,
   raceHeartbeat,
   statusOf,
 } from "./follow";
-import { FIRST_LOOK_MS, isSteadyLook, nextLookDelayMs, progressOf, type RunProgress } from "./schedule";
+import { FIRST_LOOK_MS, LookPlanner, progressOf, type RunProgress } from "./schedule";
 import type { BackgroundClient, Clock } from "./types";
 
 export type { PollEvent, RetryState, RunOutcome } from "./follow";
@@ -80,34 +81,7 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       ...(progress === "writing" ? { writing: true as const } : {}),
     });
 
-  /** Sleep in slices so the stream hears from us at least every `heartbeatMs`. */
-  async function* wait(ms: number): AsyncGenerator<PollEvent> {
-    const until = clock.now() + ms;
-    for (let left = ms; left > 0 && !signal?.aborted; left = until - clock.now()) {
-      await clock.sleep(Math.min(left, heartbeatMs), signal);
-      if (!signal?.aborted && until - clock.now() > 0) yield status();
-    }
-  }
-
-  /**
-   * Await an upstream call without going quiet: a slow retrieve (up to its timeout) still lets a status
-   * through every `heartbeatMs`.
-   */
-  async function* withHeartbeat<T>(call: Promise<T>): AsyncGenerator<PollEvent, T> {
-    const settled = call.then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
-    for (;;) {
-      const outcome = await raceHeartbeat(settled, { clock, heartbeatMs, signal });
-      if (outcome !== HEARTBEAT) {
-        if ("error" in outcome) throw outcome.error;
-        return outcome.value;
-      }
-      if (!signal?.aborted) yield status();
-    }
-  }
-
+  const beat = { clock, heartbeatMs, signal, status };
   /** Yield what is new in `response`; returns true when the run is over. */
   function* consume(response: UpstreamResponse): Generator<PollEvent, boolean> {
     lastStatus = response.status;
@@ -133,14 +107,14 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
 
   // Looks fall on a lattice counted from create (`schedule.ts`): for a run this loop saw created, from now; for
   // one already under way, from when it started.
-  const latticeOrigin = options.initial !== undefined ? clock.now() : startedAt;
-  const intervalMs = options.intervalMs;
-  let extraLooks = 0;
-  /** When the answer was first seen being written (NaN while it is not). */
-  let writingSince = Number.NaN;
+  const looks = new LookPlanner(
+    clock.now,
+    options.initial !== undefined ? clock.now() : startedAt,
+    options.intervalMs,
+  );
   if (options.initial) {
     if (yield* consume(options.initial)) return;
-    yield* wait(options.initialDelayMs ?? Math.min(FIRST_LOOK_MS, intervalMs));
+    yield* waitTalking(options.initialDelayMs ?? Math.min(FIRST_LOOK_MS, options.intervalMs), beat);
   }
 
   let failures = 0;
@@ -150,32 +124,21 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
       return;
     }
     let response: UpstreamResponse;
-    if (!isSteadyLook(clock.now() - latticeOrigin, intervalMs)) extraLooks += 1;
+    looks.looking();
     const request = requestSignal(signal);
     try {
-      response = yield* withHeartbeat(client.retrieve(responseId, { signal: request.signal }));
+      response = yield* awaitTalking(client.retrieve(responseId, { signal: request.signal }), beat);
     } catch (err) {
       if (signal?.aborted) return;
-      const info = describeUpstreamError(err);
-      if (info.kind === "not_found") {
-        const message = "This run is no longer available upstream (it expired or was removed).";
-        yield { type: "end", outcome: { status: "expired", message }, cursor };
-        return;
-      }
-      if (info.kind === "auth" || info.kind === "bad_request" || info.kind === "aborted") {
-        yield { type: "end", outcome: { status: "error", message: info.message }, cursor };
-        return;
-      }
       failures += 1;
-      if (failures > maxRetries) {
-        const message = `The upstream kept failing (${info.message}); gave up after ${maxRetries} retries.`;
-        yield { type: "end", outcome: { status: "error", message }, cursor };
+      const failure = retrieveFailure(err, failures, maxRetries);
+      if ("end" in failure) {
+        yield { type: "end", outcome: failure.end, cursor };
         return;
       }
-      const delayMs = info.retryAfterMs ?? backoffMs(failures);
-      retrying = { attempt: failures, delayMs, message: info.message };
+      retrying = failure.retry;
       yield status();
-      yield* wait(delayMs);
+      yield* waitTalking(failure.retry.delayMs, beat);
       continue;
     } finally {
       request.release();
@@ -184,14 +147,74 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     retrying = undefined;
     polls += 1;
     if (yield* consume(response)) return;
-    if (progress !== "writing") writingSince = Number.NaN;
-    else if (Number.isNaN(writingSince)) writingSince = clock.now();
-    const elapsedMs = clock.now() - latticeOrigin;
-    const writingForMs = Number.isNaN(writingSince) ? 0 : clock.now() - writingSince;
-    yield* wait(
-      nextLookDelayMs({ elapsedMs, intervalMs, progress, extraLooks, writingForMs, itemsAtLastLook }),
-    );
+    yield* waitTalking(looks.nextDelayMs(progress, itemsAtLastLook), beat);
   }
+}
+
+/** How a run's stream keeps talking while it waits: a status at least every `heartbeatMs`. */
+interface Heartbeat {
+  clock: Clock;
+  heartbeatMs: number;
+  signal?: AbortSignal;
+  status: () => PollEvent;
+}
+
+/** Sleep `ms` in slices, so the stream hears from us at least every `heartbeatMs`. */
+async function* waitTalking(
+  ms: number,
+  { clock, heartbeatMs, signal, status }: Heartbeat,
+): AsyncGenerator<PollEvent> {
+  const until = clock.now() + ms;
+  for (let left = ms; left > 0 && !signal?.aborted; left = until - clock.now()) {
+    await clock.sleep(Math.min(left, heartbeatMs), signal);
+    if (!signal?.aborted && until - clock.now() > 0) yield status();
+  }
+}
+
+/**
+ * Await an upstream call without going quiet: a slow retrieve (up to its timeout) still lets a status through
+ * every `heartbeatMs`.
+ */
+async function* awaitTalking<T>(call: Promise<T>, beat: Heartbeat): AsyncGenerator<PollEvent, T> {
+  const settled = call.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  for (;;) {
+    const outcome = await raceHeartbeat(settled, beat);
+    if (outcome !== HEARTBEAT) {
+      if ("error" in outcome) throw outcome.error;
+      return outcome.value;
+    }
+    if (!beat.signal?.aborted) yield beat.status();
+  }
+}
+
+/**
+ * What a failed retrieve means: the run's end (gone upstream, a refused credential or request, too many
+ * failures in a row), or a retry after a back-off (the upstream's Retry-After when it gave one).
+ */
+function retrieveFailure(
+  err: unknown,
+  failures: number,
+  maxRetries: number,
+): { end: RunOutcome } | { retry: RetryState } {
+  const info = describeUpstreamError(err);
+  if (info.kind === "not_found")
+    return {
+      end: {
+        status: "expired",
+        message: "This run is no longer available upstream (it expired or was removed).",
+      },
+    };
+  if (info.kind === "auth" || info.kind === "bad_request" || info.kind === "aborted")
+    return { end: { status: "error", message: info.message } };
+  if (failures > maxRetries) {
+    const message = `The upstream kept failing (${info.message}); gave up after ${maxRetries} retries.`;
+    return { end: { status: "error", message } };
+  }
+  const delayMs = info.retryAfterMs ?? backoffMs(failures);
+  return { retry: { attempt: failures, delayMs, message: info.message } };
 }
 
 /**

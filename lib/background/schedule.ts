@@ -154,3 +154,39 @@ function repaysEarlyLooks({ elapsedMs, progress, extraLooks, itemsAtLastLook }: 
 function latticePointAfter(fromMs: number, step: number): number {
   return (Math.floor((fromMs + LATTICE_SLACK_MS) / step) + 1) * step;
 }
+
+/**
+ * One run's looks: where its lattice starts, the extra looks it spent, how long the answer has been seen being
+ * written. `looking()` before each retrieve, `nextDelayMs()` after each look that found the run still going.
+ */
+export class LookPlanner {
+  private extraLooks = 0;
+  /** When the answer was first seen being written (NaN while it is not). */
+  private writingSince = Number.NaN;
+
+  constructor(
+    private readonly now: () => number,
+    /** Create (or, for a run already under way, when it started): the lattice's origin. */
+    private readonly origin: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** A retrieve is made now: off the steady lattice, it spends an extra look. */
+  looking(): void {
+    if (!isSteadyLook(this.now() - this.origin, this.intervalMs)) this.extraLooks += 1;
+  }
+
+  nextDelayMs(progress: RunProgress, itemsAtLastLook: boolean): number {
+    const now = this.now();
+    if (progress !== "writing") this.writingSince = Number.NaN;
+    else if (Number.isNaN(this.writingSince)) this.writingSince = now;
+    return nextLookDelayMs({
+      elapsedMs: now - this.origin,
+      intervalMs: this.intervalMs,
+      progress,
+      extraLooks: this.extraLooks,
+      writingForMs: Number.isNaN(this.writingSince) ? 0 : now - this.writingSince,
+      itemsAtLastLook,
+    });
+  }
+}

@@ -20,9 +20,8 @@ import type { ChatStore } from "@/lib/db/chat-store";
 import type { TurnSettings } from "@/lib/shared/chat";
 import { stoppedNotice } from "@/lib/shared/chat";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
-import { type ToolCallTracker, viewItem } from "@/lib/stream/item-parts";
 import { streamRunToUI } from "@/lib/stream/run-stream";
-import type { ChunkWriter } from "@/lib/stream/ui-response";
+import type { RunView } from "@/lib/stream/run-view";
 import { executeFunctionCall, type ToolRegistry } from "@/lib/tools";
 import { claimOrFollowNextCycle, type ResumePoint } from "./next-cycle";
 
@@ -60,8 +59,8 @@ export interface CycleContext {
   runId: string;
   /** The chat's upstream history as stored; grows as the run produces items. */
   history: UpstreamItem[];
-  writer: ChunkWriter;
-  calls: ToolCallTracker;
+  /** Where the run is shown: the one adapter to the browser's stream (lib/stream/run-view.ts). */
+  view: RunView;
   /** Ends polling: the browser left, the stream's time budget ran out, or the run was stopped. */
   signal: AbortSignal;
   /**
@@ -72,10 +71,8 @@ export interface CycleContext {
   resume?: ResumePoint;
   /** The chat's conversation as the agent knows it, and who asks (sent with every create). */
   conversation: ConversationRef;
-  /** When the stored run began: the status parts' elapsed time counts from it. Default: now. */
+  /** When the stored run began (the engine's elapsed time counts from it). Default: now. */
   runStartedAt?: number;
-  /** The run's retrieves so far, every stream's (what "checked N×" shows). Default: each cycle's own count. */
-  pollsSoFar?: () => number;
   /** Adds each ended cycle to the answer's usage. */
   usage?: UsageTally;
 }
@@ -89,11 +86,9 @@ export const MAX_CYCLES_PER_TURN = 8;
  */
 export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<RunOutcome | undefined> {
   const { store, client, clock } = deps;
-  const { chatId, runId, calls, signal } = ctx;
+  const { chatId, runId, view, signal } = ctx;
   const history = [...ctx.history];
-  const clientTools = new Set<string>(deps.registry.names());
   const startedAt = ctx.runStartedAt ?? ctx.resume?.startedAt ?? clock.now();
-  const writer = withRunClock(ctx.writer, startedAt, clock, ctx.pollsSoFar);
   let resume = ctx.resume;
   let conversation = ctx.conversation;
   const submission = (input: UpstreamItem[]): SubmitRequest => ({
@@ -127,14 +122,9 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         }
       }
     } else {
-      writer.write({ type: "start-step" });
+      view.show({ type: "cycle-started" });
       input = toUpstreamInput(history);
-      writer.write({
-        type: "data-run-status",
-        id: "run-status",
-        transient: true,
-        data: { status: "submitting", elapsedMs: clock.now() - startedAt, polls: 0 },
-      });
+      view.show({ type: "status", status: "submitting" });
       if (ctx.stopSignal.aborted) return undefined;
       let started: StartedRun;
       // Not abortable by a leaving browser or the budget: once sent, the create may have started the run
@@ -151,7 +141,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         }
       } catch (err) {
         const message = `The agent could not be started: ${describeUpstreamError(err).message}`;
-        writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
+        view.show({ type: "outcome", data: { status: "error", message } });
         return { status: "error", message };
       }
       ({ response: initial, events } = started);
@@ -162,7 +152,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
         await client.cancel?.(responseId).catch(() => undefined);
         return undefined;
       }
-      ctx.usage?.cycleStarted(writer);
+      ctx.usage?.cycleStarted(view);
     }
     const follow = {
       client,
@@ -181,11 +171,11 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     const end = await streamRunToUI(
       streamsRuns(client) ? streamBackgroundResponse({ ...follow, events }) : pollBackgroundResponse(follow),
       {
-        writer,
+        writer: view.writer,
         clock,
         signal,
-        calls,
-        clientTools,
+        calls: view.calls,
+        clientTools: view.clientTools,
         revealSpeed: deps.settings?.revealSpeed,
         onItemSent: async (item, cursor) => {
           history.push(item);
@@ -198,9 +188,9 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
       },
     );
     resume = undefined;
-    writer.write({ type: "finish-step" });
+    view.show({ type: "cycle-ended" });
     if (!end) return undefined;
-    ctx.usage?.cycleEnded(end.response, calls.size, writer);
+    ctx.usage?.cycleEnded(end.response, view.calls.size, view);
     if (end.outcome.status !== "completed") return end.outcome;
 
     // Quirk 5: calls to the app's own tools end the response without outputs; answer them and go again.
@@ -220,16 +210,13 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     if (!next) return undefined;
     if (next.kind === "ended") {
       if (next.state !== "cancelled") return undefined;
-      writer.write({ type: "data-run-outcome", id: "run-outcome", data: stoppedNotice(client) });
+      view.show({ type: "outcome", data: stoppedNotice(client) });
       return { status: "cancelled" };
     }
     if (next.kind === "followed") {
-      next.outputs.forEach((item, index) => {
-        const view = viewItem(item, index, calls, clientTools);
-        if (view?.kind === "chunks") for (const chunk of view.chunks) writer.write(chunk);
-      });
+      for (const [index, item] of next.outputs.entries()) view.show({ type: "item", item, index });
       history.push(...next.outputs);
-      writer.write({ type: "start-step" });
+      view.show({ type: "cycle-started" });
       resume = next.resume;
       continue;
     }
@@ -237,44 +224,15 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     const outputs = await runFunctionCalls(
       deps.registry,
       awaiting.filter((c) => !answered.has(c.call_id)),
-      writer,
-      calls,
+      view,
       ctx.stopSignal,
     );
     history.push(...outputs);
     await store.appendHistory(chatId, runId, outputs);
   }
   const message = `The agent kept calling tools; stopped after ${MAX_CYCLES_PER_TURN} rounds.`;
-  writer.write({ type: "data-run-outcome", id: "run-outcome", data: { status: "error", message } });
+  view.show({ type: "outcome", data: { status: "error", message } });
   return { status: "error", message };
-}
-
-/**
- * Every status part says when the stored run began and the run's retrieves so far, one figure for the whole
- * run: the engine's own `polls` starts again at 0 with each cycle and each stream.
- */
-function withRunClock(
-  writer: ChunkWriter,
-  startedAt: number,
-  clock: CycleDeps["clock"],
-  pollsSoFar?: () => number,
-): ChunkWriter {
-  return {
-    write: (chunk) =>
-      writer.write(
-        chunk.type === "data-run-status"
-          ? {
-              ...chunk,
-              data: {
-                ...chunk.data,
-                elapsedMs: clock.now() - startedAt,
-                startedAt,
-                polls: pollsSoFar?.() ?? chunk.data.polls,
-              },
-            }
-          : chunk,
-      ),
-  };
 }
 
 /**
@@ -293,8 +251,7 @@ export function callsAwaitingOutput(output: readonly UpstreamItem[]): UpstreamIt
 async function runFunctionCalls(
   registry: ToolRegistry,
   pending: UpstreamItem[],
-  writer: ChunkWriter,
-  calls: ToolCallTracker,
+  view: RunView,
   signal: AbortSignal,
 ): Promise<UpstreamItem[]> {
   const outputs: UpstreamItem[] = [];
@@ -306,7 +263,7 @@ async function runFunctionCalls(
       { signal },
     );
     const shown = result.ok ? { output: result.output.output } : { errorText: result.output.output };
-    for (const chunk of calls.output(callId, shown, "client")) writer.write(chunk);
+    view.show({ type: "tool-ran", callId, result: shown });
     outputs.push(result.output);
   }
   return outputs;

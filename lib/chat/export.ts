@@ -4,9 +4,10 @@ import { buildChatExport } from "@/lib/export/build";
 import { type ExportFile, type ExportFormat, exportFile } from "@/lib/export/file";
 import type { ChatExport } from "@/lib/export/shape";
 import type { ChatMessage } from "@/lib/shared/chat";
-import { type ChatChunk, ToolCallTracker } from "@/lib/stream/item-parts";
+import type { ChatChunk } from "@/lib/stream/item-parts";
+import { RunView } from "@/lib/stream/run-view";
 import { messageFromChunks } from "@/lib/stream/ui-response";
-import { currentTurnItems, replayTurn } from "./replay";
+import { currentTurnItems } from "./turn-items";
 
 /** A store, with the approvals audit log when it keeps one (the database stores do). */
 export type ExportableStore = ChatStore & Partial<Pick<DbChatStore, "listApprovals">>;
@@ -58,10 +59,9 @@ export async function loadChatExport(
 async function withAnswerSoFar(chat: ChatRecord, clientTools: ReadonlySet<string>): Promise<ChatMessage[]> {
   const runId = chat.run?.runId as string;
   const snapshot = chat.messages.find((message) => message.id === runId);
-  const chunks: ChatChunk[] = [
-    { type: "start", messageId: runId },
-    ...replayTurn(currentTurnItems(chat.history), new ToolCallTracker(), clientTools, snapshot),
-  ];
+  const chunks: ChatChunk[] = [{ type: "start", messageId: runId }];
+  const view = new RunView({ write: (chunk) => chunks.push(chunk) }, { clientTools });
+  view.replay(currentTurnItems(chat.history), snapshot);
   try {
     const answer = await messageFromChunks(chunks);
     return [...chat.messages.filter((message) => message.id !== runId), withTimesOf(answer, snapshot)];

@@ -1,10 +1,11 @@
 import type { ConversationRef } from "@/lib/background";
 import type { RunState } from "@/lib/db/chat-store";
-import { attemptOutcomeId, type ChatMessage, stoppedNotice } from "@/lib/shared/chat";
+import { type ChatMessage, stoppedNotice } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { AnswerUsage } from "@/lib/shared/usage";
 import type { ToolCallTracker } from "@/lib/stream/item-parts";
-import { type ChunkWriter, uiMessageStreamResponse } from "@/lib/stream/ui-response";
+import { RunView } from "@/lib/stream/run-view";
+import { uiMessageStreamResponse } from "@/lib/stream/ui-response";
 import { type CycleDeps, runCycles } from "./cycles";
 import { registerLiveRun } from "./live-runs";
 import type { ResumePoint } from "./next-cycle";
@@ -24,11 +25,12 @@ export interface RunResponseOptions {
   runId: string;
   originalMessages: ChatMessage[];
   history: UpstreamItem[];
-  calls: ToolCallTracker;
+  /** The tool calls already on the message this run continues (an approval's, a retry's). */
+  calls?: ToolCallTracker;
   /** The browser's request: when it goes away, polling ends (the run does not). */
   clientSignal?: AbortSignal;
-  /** Written right after `start`: decisions on their cards, or the replay of a resumed message. */
-  prelude?: (writer: ChunkWriter) => void;
+  /** Shown right after `start`: decisions on their cards, a retry's note, or the replay of a resumed message. */
+  prelude?: (view: RunView) => void;
   resume?: ResumePoint;
   /** The chat's conversation as the agent knows it, and who asks. */
   conversation: ConversationRef;
@@ -57,15 +59,24 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
     headers: STREAM_HEADERS,
     execute: async (stream) => {
       stream.write({ type: "start", messageId: runId });
-      options.prelude?.(stream);
-      const writer = outcomesOfAttempt(stream, options.attempt ?? 1);
       const live = registerLiveRun(runId);
       const watch = watchStoredRun({ ...deps, chatId, runId, intervalMs: deps.pollIntervalMs });
+      const pollsBefore = options.pollsBefore ?? 0;
+      const view = new RunView(stream, {
+        calls: options.calls,
+        clientTools: new Set(deps.registry.names()),
+        runClock: {
+          startedAt: options.runStartedAt,
+          now: deps.clock.now,
+          polls: () => pollsBefore + watch.retrieves(),
+        },
+        attempt: options.attempt,
+      });
+      options.prelude?.(view);
       // Stop reaches this loop directly (same process) or through the stored run (another instance).
       const stopSignal = AbortSignal.any([live.signal, watch.signal]);
       const budget = AbortSignal.timeout(deps.streamBudgetMs);
       const usage = new UsageTally(options.usageBase, options.runStartedAt);
-      const pollsBefore = options.pollsBefore ?? 0;
       const signal = AbortSignal.any([
         stopSignal,
         budget,
@@ -78,44 +89,32 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
             chatId,
             runId,
             history: options.history,
-            writer,
-            calls: options.calls,
+            view,
+            runStartedAt: options.runStartedAt,
             signal,
             stopSignal,
             resume: options.resume,
             conversation: options.conversation,
-            runStartedAt: options.runStartedAt,
-            pollsSoFar: () => pollsBefore + watch.retrieves(),
             usage,
           },
         );
         const ended = outcome !== undefined || stopSignal.reason === "cancelled";
-        if (ended) usage.runEnded(deps.clock.now(), options.calls.size, writer);
+        if (ended) usage.runEnded(deps.clock.now(), view.calls.size, view);
         if (outcome) {
           finalState = outcome.status;
           finalError = "message" in outcome ? outcome.message : undefined;
-          writer.write({ type: "finish", finishReason: outcome.status === "completed" ? "stop" : "other" });
+          view.show({ type: "finished", completed: outcome.status === "completed" });
         } else if (stopSignal.reason === "cancelled") {
           finalState = "cancelled";
           finalError = "Stopped by the user.";
-          writer.write({ type: "data-run-outcome", id: "run-outcome", data: stoppedNotice(deps.client) });
-          writer.write({ type: "finish", finishReason: "other" });
+          view.show({ type: "outcome", data: stoppedNotice(deps.client) });
+          view.show({ type: "finished", completed: false });
         } else if (stopSignal.reason === "gone") {
           // The chat was deleted or moved on to a newer turn: nothing left for this stream to show.
-          writer.write({ type: "finish", finishReason: "other" });
+          view.show({ type: "finished", completed: false });
         } else if (budget.aborted) {
           // No `finish`: the browser takes this as a hand-over and reconnects to GET /api/chat/{id}/stream.
-          writer.write({
-            type: "data-run-status",
-            id: "run-status",
-            transient: true,
-            data: {
-              status: "reconnecting",
-              elapsedMs: deps.clock.now() - options.runStartedAt,
-              startedAt: options.runStartedAt,
-              polls: pollsBefore + watch.retrieves(),
-            },
-          });
+          view.show({ type: "status", status: "reconnecting" });
         }
       } finally {
         live.release();
@@ -126,16 +125,4 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
       await deps.store.finishRun(chatId, runId, finalState, responseMessage, finalError);
     },
   });
-}
-
-/** The run's outcome part under its attempt's id, so a retry's outcome does not overwrite the note before it. */
-function outcomesOfAttempt(writer: ChunkWriter, attempt: number): ChunkWriter {
-  const id = attemptOutcomeId(attempt);
-  if (id === "run-outcome") return writer;
-  return {
-    write: (chunk) =>
-      writer.write(
-        chunk.type === "data-run-outcome" && chunk.id === "run-outcome" ? { ...chunk, id } : chunk,
-      ),
-  };
 }

@@ -1,10 +1,9 @@
 import { currentAttempt, type TurnSettings } from "@/lib/shared/chat";
 import { usageOf } from "@/lib/shared/usage";
-import { ToolCallTracker } from "@/lib/stream/item-parts";
 import { conversationOf } from "./conversation";
 import { ChatRefusal } from "./errors";
-import { currentTurnItems, replayTurn } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
+import { currentTurnItems } from "./turn-items";
 
 /** A run whose create never reported back within this long was cut off before the upstream accepted it. */
 const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
@@ -35,9 +34,7 @@ export async function resumeChatRun(
     }
     return null;
   }
-  const calls = new ToolCallTracker(deps.clock.now);
   const stored = chat.messages.find((m) => m.id === run.runId);
-  const replay = replayTurn(currentTurnItems(chat.history), calls, new Set(deps.registry.names()), stored);
   return respondWithRun(
     { ...deps, settings: request.settings },
     {
@@ -46,15 +43,13 @@ export async function resumeChatRun(
       // The replay rebuilds the message whole, so the stored snapshot of it is left out.
       originalMessages: chat.messages.filter((m) => m.id !== run.runId),
       history: chat.history,
-      calls,
       clientSignal: request.signal,
       conversation: conversationOf(chat, request.ownerId),
       attempt: currentAttempt(stored),
-      prelude: (writer) => {
-        for (const chunk of replay) writer.write(chunk);
+      prelude: (view) => {
+        view.replay(currentTurnItems(chat.history), stored);
         // The replay rebuilds the parts only: the usage counted so far comes from the stored snapshot.
-        if (stored?.metadata !== undefined)
-          writer.write({ type: "message-metadata", messageMetadata: stored.metadata });
+        if (stored?.metadata !== undefined) view.show({ type: "metadata", metadata: stored.metadata });
       },
       resume: { responseId: run.responseId, cursor: run.cursor, input: run.input, startedAt: run.startedAt },
       runStartedAt: run.startedAt,

@@ -9,12 +9,12 @@ import {
   type TurnSettings,
 } from "@/lib/shared/chat";
 import { usageOf } from "@/lib/shared/usage";
-import { approvalDecisionChunks, ToolCallTracker } from "@/lib/stream/item-parts";
-import type { ChunkWriter } from "@/lib/stream/ui-response";
+import { ToolCallTracker } from "@/lib/stream/item-parts";
+import type { RunView } from "@/lib/stream/run-view";
 import { conversationOf } from "./conversation";
 import { ChatRefusal } from "./errors";
-import { currentTurnItems } from "./replay";
 import { respondWithRun, type TurnDeps } from "./respond";
+import { currentTurnItems } from "./turn-items";
 import { editPoint, regeneratePoint } from "./versions";
 
 export type { TurnDeps } from "./respond";
@@ -65,7 +65,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
         turn.kind === "approval" ? turn.decisions.map((d) => d.approvalRequestId) : [],
         deps.clock.now,
       )
-    : new ToolCallTracker(deps.clock.now);
+    : undefined;
   return respondWithRun(
     { ...deps, settings: request.settings },
     {
@@ -83,9 +83,10 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
       attempt: continues ? currentAttempt(existing?.messages.at(-1)) + (turn.kind === "retry" ? 1 : 0) : 1,
       prelude:
         turn.kind === "approval"
-          ? (writer) => writeDecisions(writer, calls, turn.decisions)
+          ? // Shown on their cards at once; a denied tool will never produce output.
+            (view) => view.show({ type: "decisions", decisions: turn.decisions })
           : turn.kind === "retry"
-            ? (writer) => writeRetried(writer, existing)
+            ? (view) => showRetried(view, existing)
             : undefined,
     },
   );
@@ -134,22 +135,16 @@ function lastAssistantMessageId(chat: ChatRecord | undefined): string {
   return message.id;
 }
 
-/** Show the decisions on their cards at once; a denied tool will never produce output. */
-function writeDecisions(writer: ChunkWriter, calls: ToolCallTracker, decisions: Decision[]) {
-  for (const decision of decisions)
-    for (const chunk of approvalDecisionChunks(decision, calls)) writer.write(chunk);
-}
-
 /**
  * Replace the earlier attempt's notice on the message, in its place, with one saying it was retried and why
  * (and where in the turn's items, for a message rebuilt from them).
  */
-function writeRetried(writer: ChunkWriter, chat: ChatRecord | undefined) {
+function showRetried(view: RunView, chat: ChatRecord | undefined) {
   const message = chat?.messages.at(-1);
   const previous = message?.parts.findLast((part) => part.type === "data-run-outcome");
   const why = previous?.type === "data-run-outcome" ? previous.data.message : "The run ended early.";
-  writer.write({
-    type: "data-run-outcome",
+  view.show({
+    type: "outcome",
     id:
       (previous?.type === "data-run-outcome" ? previous.id : undefined) ??
       attemptOutcomeId(currentAttempt(message)),

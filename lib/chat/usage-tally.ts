@@ -1,5 +1,5 @@
 import { type AnswerUsage, addTokens, responseTokens } from "@/lib/shared/usage";
-import type { ChunkWriter } from "@/lib/stream/ui-response";
+import type { RunView } from "@/lib/stream/run-view";
 
 /**
  * One run's share of its answer's usage, added to what the answer had when the run's stream began (`base`:
@@ -20,29 +20,25 @@ export class UsageTally {
   }
 
   /** The upstream accepted a new response for the run: one more cycle (counted once, by the stream that made it). */
-  cycleStarted(writer: ChunkWriter): void {
+  cycleStarted(view: RunView): void {
     this.usage = { ...this.usage, cycles: this.usage.cycles + 1 };
-    this.write(this.usage, writer);
+    view.show({ type: "usage", usage: this.usage });
   }
 
   /** A response of the run ended: its tokens, when it reported them (a stopped one usually reports none). */
   cycleEnded(
     response: { readonly [field: string]: unknown } | undefined,
     toolCalls: number,
-    writer: ChunkWriter,
+    view: RunView,
   ): void {
     const tokens = addTokens(this.usage.tokens, responseTokens(response));
     this.usage = { ...this.usage, toolCalls, ...(tokens ? { tokens } : {}) };
-    this.write(this.usage, writer);
+    view.show({ type: "usage", usage: this.usage });
   }
 
   /** The run ended at `now`: its run time joins the answer's. */
-  runEnded(now: number, toolCalls: number, writer: ChunkWriter): void {
+  runEnded(now: number, toolCalls: number, view: RunView): void {
     const durationMs = this.usage.durationMs + Math.max(0, now - this.runStartedAt);
-    this.write({ ...this.usage, durationMs, toolCalls }, writer);
-  }
-
-  private write(usage: AnswerUsage, writer: ChunkWriter) {
-    writer.write({ type: "message-metadata", messageMetadata: { usage } });
+    view.show({ type: "usage", usage: { ...this.usage, durationMs, toolCalls } });
   }
 }

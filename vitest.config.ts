@@ -8,8 +8,8 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next/**"],
     environment: "node",
     // Most test files wait on the emulator's timers rather than compute: more files at once than cores (the
-    // default on a 2-core machine is one worker) halves the run.
-    maxWorkers: 4,
+    // default on a 2-core machine is one worker) cuts the run by a third or more.
+    maxWorkers: 3,
     // Many tests follow whole emulated runs on the real clock (time-scaled): on a loaded 2-core machine one can
     // take several times its usual second or two. A test that hangs still fails, later.
     testTimeout: 30_000,

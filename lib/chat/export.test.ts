@@ -1,8 +1,7 @@
 import type { UIMessageChunk } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openChatStore, openPglite } from "@/lib/db";
-import type { ChatOwner } from "@/lib/db/chat-store";
-import type { DbChatStore } from "@/lib/db/db-store";
+import type { ChatOwner, DbChatStore } from "@/lib/db/chat-store";
 import type { ExportBlock, ExportToolCall } from "@/lib/export/shape";
 import { discardedTextReason } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";

@@ -1,5 +1,4 @@
-import type { ChatOwner, ChatRecord, ChatStore } from "@/lib/db/chat-store";
-import type { DbChatStore } from "@/lib/db/db-store";
+import type { ChatOwner, ChatRecord, ChatStore, DbChatStore } from "@/lib/db/chat-store";
 import { buildChatExport } from "@/lib/export/build";
 import { type ExportFile, type ExportFormat, exportFile } from "@/lib/export/file";
 import type { ChatExport } from "@/lib/export/shape";

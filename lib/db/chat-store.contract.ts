@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import { type AnswerUsage, usageOf } from "@/lib/shared/usage";
+import type { ApprovalRecord } from "./chat-store";
 import {
   ChatBusyError,
   ChatNotFoundError,
@@ -16,7 +17,6 @@ import {
   CYCLE_CLAIM_TTL_MS,
   type TurnAppend,
 } from "./chat-store";
-import type { ApprovalRecord } from "./db-store";
 import { describeVersionsContract } from "./versions.contract";
 
 export interface ChatStoreHarness {

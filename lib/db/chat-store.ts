@@ -247,3 +247,21 @@ export interface ChatStore {
     error?: string,
   ): Promise<void>;
 }
+
+/** One row of the approvals audit log. */
+export interface ApprovalRecord {
+  approvalRequestId: string;
+  /** The run the decision continued. */
+  runId: string;
+  approve: boolean;
+  reason?: string;
+  decidedAt: number;
+  /** The user id of the person who decided. */
+  decidedBy?: string;
+}
+
+/** The database store: the ChatStore contract plus what only a database keeps. */
+export interface DbChatStore extends ChatStore {
+  /** The approval decisions recorded in a chat, oldest first. */
+  listApprovals(chatId: string): Promise<ApprovalRecord[]>;
+}

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbChatStore } from "./chat-store";
 import { ChatBusyError } from "./chat-store";
 import {
   assistantMessage,
@@ -15,7 +16,7 @@ import {
   uniqueId,
   userItem,
 } from "./chat-store.contract";
-import { createDbChatStore, type DbChatStore } from "./db-store";
+import { createDbChatStore } from "./db-store";
 import type { Database } from "./drivers";
 import { migrate, rowsOf } from "./migrate";
 import { MIGRATIONS } from "./migrations";

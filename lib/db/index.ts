@@ -5,20 +5,23 @@
  */
 
 import { dropProcessState, existingProcessState, processState } from "@/lib/process-state";
-import { createDbChatStore, type DbChatStore } from "./db-store";
+import type { DbChatStore } from "./chat-store";
+import { createDbChatStore } from "./db-store";
 import { type Database, openDatabaseFromEnv, usesPostgres } from "./drivers";
 import { migrate } from "./migrate";
 
 export {
+  type ApprovalRecord,
   ChatBusyError,
   type ChatRecord,
   type ChatStore,
   type ChatSummary,
+  type DbChatStore,
   type RunRecord,
   type RunState,
   type TurnAppend,
 } from "./chat-store";
-export { type ApprovalRecord, createDbChatStore, type DbChatStore } from "./db-store";
+export { createDbChatStore } from "./db-store";
 export { type Database, openDatabaseFromEnv, openPglite, openPostgres } from "./drivers";
 export { createMemoryChatStore } from "./memory-store";
 export { migrate } from "./migrate";

@@ -1,8 +1,7 @@
 import type { DynamicToolUIPart } from "ai";
 import { identityOf } from "@/lib/auth/user-id";
 import { pendingApprovalRequests } from "@/lib/background/approvals";
-import type { ChatRecord } from "@/lib/db/chat-store";
-import type { ApprovalRecord } from "@/lib/db/db-store";
+import type { ApprovalRecord, ChatRecord } from "@/lib/db/chat-store";
 import { type ChatMessage, discardedTextReason, type ToolMetadata } from "@/lib/shared/chat";
 import { chatUsage, usageOf } from "@/lib/shared/usage";
 import {

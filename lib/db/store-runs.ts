@@ -1,0 +1,174 @@
+// The database store's runs: start one, claim its next cycle, check and record its progress, finish it, and
+// the approvals it recorded.
+
+import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import type { DbChatStore } from "./chat-store";
+import { CYCLE_CLAIM_TTL_MS, type RunState } from "./chat-store";
+import { type AnyPgDatabase, rowsOf } from "./migrate";
+import { approvals, chats, runs } from "./schema";
+import { appendItems, chatLocker, currentRun, latestRunId, storableText, upsertMessage } from "./store-rows";
+
+export function runMethods(
+  db: AnyPgDatabase,
+): Pick<
+  DbChatStore,
+  | "startRun"
+  | "claimNextCycle"
+  | "checkRun"
+  | "checkRuns"
+  | "setConversationId"
+  | "appendHistory"
+  | "recordItem"
+  | "finishRun"
+  | "listApprovals"
+> {
+  const withChatLocked = chatLocker(db);
+  return {
+    async startRun(chatId, runId, upstream) {
+      let started = false;
+      await withChatLocked(chatId, async (tx) => {
+        const run = await currentRun(tx, chatId, runId);
+        if (run?.state !== "running") return;
+        await tx
+          .update(runs)
+          .set({ responseId: upstream.responseId, input: upstream.input, cursor: 0 })
+          .where(eq(runs.id, run.id));
+        started = true;
+      });
+      return started;
+    },
+
+    async claimNextCycle(chatId, runId, afterResponseId) {
+      // One conditional UPDATE is the compare-and-set: concurrent claimers serialize on the row.
+      const now = Date.now();
+      const claimed = await db
+        .update(runs)
+        .set({ claimedAfter: afterResponseId, claimedAt: now })
+        .where(
+          and(
+            eq(runs.id, latestRunId(chatId)),
+            eq(runs.runId, runId),
+            eq(runs.state, "running"),
+            eq(runs.responseId, afterResponseId),
+            or(
+              isNull(runs.claimedAfter),
+              ne(runs.claimedAfter, afterResponseId),
+              lt(runs.claimedAt, now - CYCLE_CLAIM_TTL_MS),
+            ),
+          ),
+        )
+        .returning({ id: runs.id });
+      return claimed.length > 0;
+    },
+
+    async checkRun(chatId, runId, polls) {
+      const [row] = await db
+        .update(runs)
+        .set({ pollCount: sql`${runs.pollCount} + ${Math.max(0, Math.floor(polls))}` })
+        .where(and(eq(runs.id, latestRunId(chatId)), eq(runs.runId, runId)))
+        .returning({ state: runs.state, responseId: runs.responseId });
+      if (!row) return undefined;
+      return {
+        state: row.state as RunState,
+        ...(row.responseId !== null ? { responseId: row.responseId } : {}),
+      };
+    },
+
+    async checkRuns(checks) {
+      if (checks.length === 0) return [];
+      // One statement for every run: it reads each run's state, and writes a poll count only where there are
+      // polls to add (an UPDATE leaves a dead row version behind, and embedded PGlite has no autovacuum: a
+      // write per run per second bloats the runs table until every check slows down). The same run asked for
+      // twice is one row, its polls added up first (an UPDATE … FROM changes a row once).
+      const key = (chatId: string, runId: string) => JSON.stringify([chatId, runId]);
+      const wanted = new Map<string, { chat_id: string; run_id: string; polls: number }>();
+      for (const { chatId, runId, polls } of checks) {
+        const entry = wanted.get(key(chatId, runId)) ?? { chat_id: chatId, run_id: runId, polls: 0 };
+        entry.polls += Math.max(0, Math.floor(polls));
+        wanted.set(key(chatId, runId), entry);
+      }
+      const result = await db.execute(sql`
+        with asked as (
+          select * from jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb)
+            as v(chat_id text, run_id text, polls integer)
+        ),
+        current_runs as (
+          select asked.chat_id, asked.run_id, asked.polls, latest.id, latest.state, latest.response_id
+          from asked
+          join lateral (
+            select r.id, r.run_id, r.state, r.response_id from runs r
+            where r.chat_id = asked.chat_id order by r.id desc limit 1
+          ) latest on latest.run_id = asked.run_id
+        ),
+        counted as (
+          update runs set poll_count = runs.poll_count + current_runs.polls
+          from current_runs where runs.id = current_runs.id and current_runs.polls > 0
+          returning runs.id
+        )
+        select chat_id, run_id, state, response_id from current_runs`);
+      type Row = { chat_id: string; run_id: string; state: string; response_id: string | null };
+      const found = new Map(rowsOf<Row>(result).map((row) => [key(row.chat_id, row.run_id), row]));
+      return checks.map(({ chatId, runId }) => {
+        const row = found.get(key(chatId, runId));
+        if (!row) return undefined;
+        return {
+          state: row.state as RunState,
+          ...(row.response_id !== null ? { responseId: row.response_id } : {}),
+        };
+      });
+    },
+
+    async setConversationId(chatId, conversationId) {
+      await db.update(chats).set({ agentConversationId: conversationId }).where(eq(chats.id, chatId));
+    },
+
+    async appendHistory(chatId, runId, items) {
+      if (items.length === 0) return;
+      await withChatLocked(chatId, async (tx) => {
+        if (await currentRun(tx, chatId, runId)) await appendItems(tx, chatId, items);
+      });
+    },
+
+    async recordItem(chatId, runId, item, cursor) {
+      await withChatLocked(chatId, async (tx) => {
+        const run = await currentRun(tx, chatId, runId);
+        if (!run || !(cursor > run.cursor)) return; // already recorded: never twice
+        await tx.update(runs).set({ cursor }).where(eq(runs.id, run.id));
+        await appendItems(tx, chatId, [item]);
+      });
+    },
+
+    async finishRun(chatId, runId, state, assistantMessage, error) {
+      await withChatLocked(chatId, async (tx) => {
+        const run = await currentRun(tx, chatId, runId);
+        if (!run) return;
+        const now = Date.now();
+        if (state !== "running") {
+          await tx
+            .update(runs)
+            .set({ state, finishedAt: now, ...(error ? { error: storableText(error) } : {}) })
+            .where(eq(runs.id, run.id));
+        }
+        await tx.update(chats).set({ updatedAt: now }).where(eq(chats.id, chatId));
+        if (assistantMessage && assistantMessage.parts.length > 0)
+          await upsertMessage(tx, chatId, assistantMessage);
+      });
+    },
+
+    async listApprovals(chatId) {
+      const rows = await db
+        .select()
+        .from(approvals)
+        .where(eq(approvals.chatId, chatId))
+        .orderBy(asc(approvals.decidedAt), asc(approvals.approvalRequestId));
+      return rows.map(({ approvalRequestId, runId, approve, reason, decidedAt, decidedBy }) => ({
+        approvalRequestId,
+        runId,
+        approve,
+        decidedAt,
+        ...(reason !== null ? { reason } : {}),
+        ...(decidedBy !== null ? { decidedBy } : {}),
+      }));
+    },
+  };
+}

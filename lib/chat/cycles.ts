@@ -101,59 +101,11 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
   });
 
   for (let cycle = 0; cycle < MAX_CYCLES_PER_TURN; cycle++) {
-    let responseId: string;
-    let input: UpstreamItem[];
-    let initial: UpstreamResponse | undefined;
-    let events: UpstreamEventStream | undefined;
-    if (resume) {
-      ({ responseId, input } = resume);
-      if (client.clientRunIds && resume.cursor === 0) {
-        // Its create may never have reached the upstream (a lost answer, a restart right after it was stored):
-        // sent again with the same id it finds the run it started, or starts it now. Nothing was shown yet, so
-        // nothing can be shown twice.
-        try {
-          ({ response: initial, events } = await startIdempotentRun(
-            client,
-            { ...submission(input), runId: responseId },
-            clock,
-          ));
-        } catch {
-          // Following it says what is wrong (a run the upstream does not know expired).
-        }
-      }
-    } else {
-      view.show({ type: "cycle-started" });
-      input = toUpstreamInput(history);
-      view.show({ type: "status", status: "submitting" });
-      if (ctx.stopSignal.aborted) return undefined;
-      let started: StartedRun;
-      // Not abortable by a leaving browser or the budget: once sent, the create may have started the run
-      // upstream, and only a stored response id lets the next stream find it again (quirk 8 in docs/upstreams.md).
-      try {
-        if (client.clientRunIds) {
-          // The id is stored before the create is sent: whatever happens to its answer, the next stream finds
-          // the run by it (and sends the create again, which is safe, when nothing was shown yet).
-          const id = client.clientRunIds.next();
-          if (!(await store.startRun(chatId, runId, { responseId: id, input }))) return undefined;
-          started = await startIdempotentRun(client, { ...submission(input), runId: id }, clock);
-        } else {
-          started = await startBackgroundRun(client, submission(input));
-        }
-      } catch (err) {
-        const message = `The agent could not be started: ${describeUpstreamError(err).message}`;
-        view.show({ type: "outcome", data: { status: "error", message } });
-        return { status: "error", message };
-      }
-      ({ response: initial, events } = started);
-      responseId = initial.id;
-      if (!client.clientRunIds && !(await store.startRun(chatId, runId, { responseId, input }))) {
-        // Stopped while the create was in flight: the new response must not run on where nobody sees it.
-        events?.close();
-        await client.cancel?.(responseId).catch(() => undefined);
-        return undefined;
-      }
-      ctx.usage?.cycleStarted(view);
-    }
+    const opened = resume
+      ? await reopenCycle(deps, resume, submission)
+      : await submitCycle(deps, ctx, toUpstreamInput(history), submission);
+    if ("ended" in opened) return opened.ended;
+    const { responseId, input, initial, events } = opened;
     const follow = {
       client,
       clock,
@@ -233,6 +185,79 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
   const message = `The agent kept calling tools; stopped after ${MAX_CYCLES_PER_TURN} rounds.`;
   view.show({ type: "outcome", data: { status: "error", message } });
   return { status: "error", message };
+}
+
+/** A cycle's response and what it was created with; its create's answer and event stream when there is one. */
+interface OpenedCycle {
+  responseId: string;
+  input: UpstreamItem[];
+  initial?: UpstreamResponse;
+  events?: UpstreamEventStream;
+}
+
+/** A response already under way (resumed, or another stream's next cycle): followed from where it was. */
+async function reopenCycle(
+  { client, clock }: CycleDeps,
+  resume: ResumePoint,
+  submission: (input: UpstreamItem[]) => SubmitRequest,
+): Promise<OpenedCycle> {
+  const { responseId, input } = resume;
+  if (!client.clientRunIds || resume.cursor !== 0) return { responseId, input };
+  // Its create may never have reached the upstream (a lost answer, a restart right after it was stored): sent
+  // again with the same id it finds the run it started, or starts it now. Nothing was shown yet, so nothing can
+  // be shown twice.
+  try {
+    const { response, events } = await startIdempotentRun(
+      client,
+      { ...submission(input), runId: responseId },
+      clock,
+    );
+    return { responseId, input, initial: response, events };
+  } catch {
+    return { responseId, input }; // following it says what is wrong (a run the upstream does not know expired)
+  }
+}
+
+/**
+ * Create the cycle's background response and store its id. Ended instead (undefined: nothing to say) when the
+ * run was stopped meanwhile, or with an error outcome when the upstream would not start it.
+ */
+async function submitCycle(
+  { store, client, clock }: CycleDeps,
+  { chatId, runId, view, stopSignal, usage }: CycleContext,
+  input: UpstreamItem[],
+  submission: (input: UpstreamItem[]) => SubmitRequest,
+): Promise<OpenedCycle | { ended: RunOutcome | undefined }> {
+  view.show({ type: "cycle-started" });
+  view.show({ type: "status", status: "submitting" });
+  if (stopSignal.aborted) return { ended: undefined };
+  let started: StartedRun;
+  // Not abortable by a leaving browser or the budget: once sent, the create may have started the run upstream,
+  // and only a stored response id lets the next stream find it again (quirk 8 in docs/upstreams.md).
+  try {
+    if (client.clientRunIds) {
+      // The id is stored before the create is sent: whatever happens to its answer, the next stream finds the
+      // run by it (and sends the create again, which is safe, when nothing was shown yet).
+      const id = client.clientRunIds.next();
+      if (!(await store.startRun(chatId, runId, { responseId: id, input }))) return { ended: undefined };
+      started = await startIdempotentRun(client, { ...submission(input), runId: id }, clock);
+    } else {
+      started = await startBackgroundRun(client, submission(input));
+    }
+  } catch (err) {
+    const message = `The agent could not be started: ${describeUpstreamError(err).message}`;
+    view.show({ type: "outcome", data: { status: "error", message } });
+    return { ended: { status: "error", message } };
+  }
+  const { response: initial, events } = started;
+  if (!client.clientRunIds && !(await store.startRun(chatId, runId, { responseId: initial.id, input }))) {
+    // Stopped while the create was in flight: the new response must not run on where nobody sees it.
+    events?.close();
+    await client.cancel?.(initial.id).catch(() => undefined);
+    return { ended: undefined };
+  }
+  usage?.cycleStarted(view);
+  return { responseId: initial.id, input, initial, events };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { UpstreamItem } from "@/lib/shared/upstream";
+import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { createEchoFilter, noEcho } from "./echo";
 import { type PollEvent, type PollOptions, pollBackgroundResponse } from "./poll";
 import { submitBackgroundResponse } from "./submit";
@@ -243,14 +243,18 @@ describe("pollBackgroundResponse", () => {
     expect(calls.retrieve).toBe(3);
   });
 
-  it("looks at a fresh run after 500 ms, again at 2 s, and, still queued, at the interval's multiples from 6 s on, never silent past the heartbeat", async () => {
+  /**
+   * Follow a fresh run (created queued) at a 2 s interval on a fake clock, the upstream answering each retrieve
+   * with `script(ms since create, looks so far)`: when each look was made, and the events.
+   */
+  async function followScripted(script: (t: number, looks: number) => UpstreamResponse) {
     const clock = fakeClock();
     const at: number[] = [];
     const created = clock.now();
     const { client } = scriptedClient([
       () => {
         at.push(clock.now() - created);
-        return response(at.length >= 8 ? "completed" : "queued", []);
+        return script(clock.now() - created, at.length);
       },
     ]);
     const { events } = await run({
@@ -261,67 +265,44 @@ describe("pollBackgroundResponse", () => {
       initial: response("queued", []),
       intervalMs: 2000,
     });
+    const statuses = events.flatMap((e) => (e.type === "status" ? [e] : []));
+    return { at, statuses, clock };
+  }
+
+  it("looks at a fresh run after 500 ms, again at 2 s, and, still queued, at the interval's multiples from 6 s on, never silent past the heartbeat", async () => {
+    const { at, statuses, clock } = await followScripted((_, looks) =>
+      response(looks >= 8 ? "completed" : "queued", []),
+    );
     expect(at).toEqual([500, 2000, 6000, 8000, 10_000, 12_000, 14_000, 16_000]);
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(4000);
-    const statuses = events.flatMap((e) => (e.type === "status" ? [e] : []));
     expect(Math.max(...statuses.map((e) => e.polls))).toBe(7);
     expect(statuses.every((e) => e.status === "queued")).toBe(true);
   });
 
   it("looks sooner while the answer is being written, says so, and spends only a few looks on it", async () => {
-    const clock = fakeClock();
-    const at: number[] = [];
-    const created = clock.now();
     // Busy with a tool for 20 s, then writing the answer until 40 s.
-    const { client } = scriptedClient([
-      () => {
-        const t = clock.now() - created;
-        at.push(t);
-        if (t >= 40_000) return response("completed", [message("m1", "The whole answer.")]);
-        if (t >= 20_000) return response("in_progress", [message(null, "The whole")]);
-        return response("in_progress", [call("c1", null, "in_progress")]);
-      },
-    ]);
-    const { events } = await run({
-      client,
-      clock,
-      responseId: "resp_1",
-      echo: noEcho,
-      initial: response("queued", []),
-      intervalMs: 2000,
+    const { at, statuses } = await followScripted((t) => {
+      if (t >= 40_000) return response("completed", [message("m1", "The whole answer.")]);
+      if (t >= 20_000) return response("in_progress", [message(null, "The whole")]);
+      return response("in_progress", [call("c1", null, "in_progress")]);
     });
     const writing = at.filter((t) => t >= 20_000);
     // Every 500 ms for 2 s, then every second, until the extra looks are spent; then the interval.
     expect(writing.slice(0, 6)).toEqual([20_000, 20_500, 21_000, 21_500, 22_000, 23_000]);
-    const offLattice = at.filter((t) => t % 2000 !== 0);
-    expect(offLattice.length).toBeLessThanOrEqual(8);
+    expect(at.filter((t) => t % 2000 !== 0).length).toBeLessThanOrEqual(8);
     expect(at.at(-1)).toBe(40_000);
-    const statuses = events.flatMap((e) => (e.type === "status" ? [e] : []));
     expect(statuses.some((e) => e.writing)).toBe(true);
     expect(statuses.filter((e) => e.elapsedMs < 20_000).some((e) => e.writing)).toBe(false);
   });
 
   it("a run of minutes costs one retrieve per interval: 30 a minute at 2 s, from its first minute on", async () => {
-    const clock = fakeClock();
-    const at: number[] = [];
-    const created = clock.now();
     const tenMinutes = 600_000;
     // Started at once and busy with one long tool call all along (the early looks find nothing finishing).
-    const { client } = scriptedClient([
-      () => {
-        at.push(clock.now() - created);
-        if (clock.now() - created >= tenMinutes) return response("completed", [message("m1", "Done.")]);
-        return response("in_progress", [call("c1", null, "in_progress")]);
-      },
-    ]);
-    await run({
-      client,
-      clock,
-      responseId: "resp_1",
-      echo: noEcho,
-      initial: response("queued", []),
-      intervalMs: 2000,
-    });
+    const { at } = await followScripted((t) =>
+      t >= tenMinutes
+        ? response("completed", [message("m1", "Done.")])
+        : response("in_progress", [call("c1", null, "in_progress")]),
+    );
     const within = (ms: number) => at.filter((t) => t <= ms).length;
     for (let ms = 6000; ms <= tenMinutes; ms += 1000) expect(within(ms)).toBeLessThanOrEqual(ms / 2000);
     // And never slower than the interval once the first 5 s are over.

@@ -119,12 +119,16 @@ describe("hostile scenario", () => {
       server_label: expect.stringContaining("onload"),
     });
 
-    const citations = done.output[13]?.content as Array<{ annotations: Array<{ url: string }> }>;
-    expect(citations[0]?.annotations.map((a) => a.url.split(":")[0])).toEqual([
-      "javascript",
-      "data",
-      "https",
-    ]);
+    type Citation = { url: string; start_index: number; end_index: number };
+    const parts = (done.output[13]?.content ?? []) as Array<{ text: string; annotations: Citation[] }>;
+    const cited = parts[0];
+    expect(cited?.annotations.map((a) => a.url.split(":")[0])).toEqual(["javascript", "data", "https"]);
+    // A url_citation says which words it cites (docs/upstreams.md): a span of its part's text.
+    for (const { start_index, end_index } of cited?.annotations ?? []) {
+      expect(start_index).toBeGreaterThanOrEqual(0);
+      expect(end_index).toBeGreaterThan(start_index);
+      expect(end_index).toBeLessThanOrEqual(String(cited?.text).length);
+    }
 
     const approval = done.output.at(-1);
     expect(approval?.id).toMatch(/^mcpr_/);

@@ -221,6 +221,22 @@ const ARGUMENTS: JsonObject = {
   long: "A".repeat(5_000),
 };
 
+const BREAKOUT = section("Breakout", ["breakout"]);
+
+/** A citation of the words `cited` in `text`, as `url_citation`s say where in the text they apply. */
+function citation(text: string, cited: string, url: string, title: string): JsonObject {
+  const start = text.indexOf(cited);
+  if (start < 0) throw new Error(`"${cited}" is not in the text it cites`);
+  return { type: "url_citation", url, title, start_index: start, end_index: start + cited.length };
+}
+
+/** Citations whose links and titles would run script if a client trusted them. */
+const CITATIONS = [
+  citation(BREAKOUT, "closing tags", `javascript:${PWN_JS}`, "javascript citation"),
+  citation(BREAKOUT, "attribute breakout", `data:text/html;base64,${PWN_HTML_B64}`, "data citation"),
+  citation(BREAKOUT, "template injection", "https://example.com/cited", `<img src=x onerror=${PWN_JS}>`),
+];
+
 /** A markdown tool output: folded in the tool card, rendered as markdown when unfolded. */
 const TOOL_OUTPUT = section("Tool output", ["script", "event-handler", "url", "style"]);
 
@@ -320,21 +336,7 @@ export function hostileTimeline(question: string): Timeline {
         type: "message",
         role: "assistant",
         status: "completed",
-        content: [
-          {
-            type: "output_text",
-            text: section("Breakout", ["breakout"]),
-            annotations: [
-              { type: "url_citation", url: `javascript:${PWN_JS}`, title: "javascript citation" },
-              { type: "url_citation", url: `data:text/html;base64,${PWN_HTML_B64}`, title: "data citation" },
-              {
-                type: "url_citation",
-                url: "https://example.com/cited",
-                title: `<img src=x onerror=${PWN_JS}>`,
-              },
-            ],
-          },
-        ],
+        content: [{ type: "output_text", text: BREAKOUT, annotations: CITATIONS }],
       },
     },
     { kind: "message", ms: 300, text: "One more thing needs your approval." },

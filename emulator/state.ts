@@ -4,13 +4,14 @@
 import { followUpTimeline } from "./followups";
 import { newResponseHex, responseId } from "./ids";
 import { echoedItems, inputWordCount, lastUserText, userTurns } from "./input";
+import { openaiItem } from "./openai-fields";
 import { renderSteps } from "./render";
 import { buildTimeline, timelineDuration } from "./scenarios";
 import type { EventBatch } from "./sse";
 import { type Frame, ResponseEventLog, STREAM_TICK_MS } from "./stream";
 import type { Timeline } from "./timeline";
 import { offeredFunctions } from "./tools";
-import type { JsonObject, ResolvedEmulatorOptions, ResponseObject, Usage } from "./types";
+import type { JsonObject, OpenAISettings, ResolvedEmulatorOptions, ResponseObject, Usage } from "./types";
 
 export interface CreateSpec {
   model: string;
@@ -20,6 +21,8 @@ export interface CreateSpec {
   /** Created with `stream: true` (background only): its events are logged for streaming and resuming. */
   stream?: boolean;
   tools: JsonObject[];
+  /** The request settings every response echoes (openai flavour only). */
+  settings?: OpenAISettings;
 }
 
 /** A stored response as the emulator sees it: for tests and soak checks, never sent over the wire. */
@@ -39,6 +42,7 @@ interface StoredRun {
   background: boolean;
   model: string;
   instructions: string | null;
+  settings?: OpenAISettings;
   echo: JsonObject[];
   input: JsonObject[];
   timeline: Timeline;
@@ -81,6 +85,7 @@ export class ResponseStore {
       background: spec.background,
       model: spec.model,
       instructions: spec.instructions,
+      settings: spec.settings,
       // Quirk 1 belongs to Databricks' background mode only.
       echo:
         this.options.flavor === "databricks" && spec.background
@@ -214,6 +219,7 @@ export class ResponseStore {
       incomplete_details: null,
       usage: null,
       metadata: {},
+      ...run.settings,
     };
     if (elapsed < timeline.queuedMs) return { response: base, lastOpen: false };
 
@@ -222,7 +228,8 @@ export class ResponseStore {
       hex: run.hex,
       firstPosition: run.echo.length,
     });
-    const output = [...run.echo, ...rendered.items];
+    const items = flavor === "openai" ? rendered.items.map(openaiItem) : rendered.items;
+    const output = [...run.echo, ...items];
     const lastOpen = rendered.lastOpen;
     if (elapsed < durationMs) return { response: { ...base, status: "in_progress", output }, lastOpen };
 
@@ -276,7 +283,7 @@ export class ResponseStore {
       total_tokens: inputWords + outputWords + reasoning,
     };
     if (this.options.flavor === "openai") {
-      usage.input_tokens_details = { cached_tokens: 0 };
+      usage.input_tokens_details = { cached_tokens: 0, cache_write_tokens: 0 };
       usage.output_tokens_details = { reasoning_tokens: reasoning };
     } else if (reasoning > 0) {
       // Databricks may leave the detail objects out (CONTRACT: "sub-objects may be missing"): this one reports

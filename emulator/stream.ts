@@ -1,8 +1,10 @@
 // The streaming events of one background response (`stream: true`), as OpenAI's Responses API sends them. They
 // are derived by rendering the run at fixed instants of scenario time and diffing each frame against the last:
-// a new item is `output_item.added`, grown text is a delta, a finished item is `output_item.done`. Rendering is a
-// pure function of time, so the log up to any instant is the same whoever reads it first; a resume
-// (`starting_after`) therefore sees exactly the continuation, with the same sequence numbers.
+// a new item is `output_item.added`, grown text is a delta, a finished item is `output_item.done`, and MCP calls,
+// tool listings and citations get the events OpenAI sends for them (`mcp_call.*`, `mcp_list_tools.*`,
+// `output_text.annotation.added`). Rendering is a pure function of time, so the log up to any instant is the
+// same whoever reads it first; a resume (`starting_after`) therefore sees exactly the continuation, with the
+// same sequence numbers.
 
 import type { JsonObject, ResponseObject, ResponseStatus } from "./types";
 
@@ -81,10 +83,9 @@ export class ResponseEventLog {
   private item(index: number, item: JsonObject, settled: boolean): void {
     let announced = this.items[index];
     if (!announced) {
-      const start = startingShape(item);
-      this.emit("response.output_item.added", { output_index: index, item: start });
-      announced = { item: start, done: false };
+      announced = { item: startingShape(item), done: false };
       this.items[index] = announced;
+      this.announce(index, announced.item);
     }
     if (announced.done) return;
     this.grow(index, announced.item, item);
@@ -95,20 +96,20 @@ export class ResponseEventLog {
     }
   }
 
+  /** A new item, and for an MCP call or tool listing the event saying the server is at work on it. */
+  private announce(index: number, start: JsonObject): void {
+    this.emit("response.output_item.added", { output_index: index, item: start });
+    const at = { item_id: itemId(start), output_index: index };
+    if (start.type === "mcp_call") this.emit("response.mcp_call.in_progress", at);
+    if (start.type === "mcp_list_tools") this.emit("response.mcp_list_tools.in_progress", at);
+  }
+
   /** Deltas from what was announced to what the item shows now. */
   private grow(index: number, before: JsonObject, now: JsonObject): void {
     const at = { item_id: itemId(now), output_index: index };
     switch (now.type) {
       case "message":
-        partsOf(now.content).forEach((part, content_index) => {
-          const old = partsOf(before.content)[content_index];
-          if (!old) {
-            const empty = part.type === "output_text" ? { ...part, text: "" } : part;
-            this.emit("response.content_part.added", { ...at, content_index, part: empty });
-          }
-          const delta = added(old?.text, part.text);
-          if (delta) this.emit("response.output_text.delta", { ...at, content_index, delta, logprobs: [] });
-        });
+        this.growMessage(at, before, now);
         return;
       case "reasoning":
         partsOf(now.summary).forEach((part, summary_index) => {
@@ -128,7 +129,38 @@ export class ResponseEventLog {
         if (delta) this.emit("response.function_call_arguments.delta", { ...at, delta });
         return;
       }
+      case "mcp_call": {
+        const delta = added(before.arguments, now.arguments);
+        if (delta) this.emit("response.mcp_call_arguments.delta", { ...at, delta });
+        // The arguments are complete once the call leaves `in_progress`: the tool is being called.
+        if (before.status === "in_progress" && now.status !== "in_progress")
+          this.emit("response.mcp_call_arguments.done", { ...at, arguments: now.arguments });
+        return;
+      }
     }
+  }
+
+  /** New content parts, the text added to each, then the citations of the text sent so far. */
+  private growMessage(at: JsonObject, before: JsonObject, now: JsonObject): void {
+    partsOf(now.content).forEach((part, content_index) => {
+      const old = partsOf(before.content)[content_index];
+      if (!old) {
+        const empty = part.type === "output_text" ? { ...part, text: "", annotations: [] } : part;
+        this.emit("response.content_part.added", { ...at, content_index, part: empty });
+      }
+      const delta = added(old?.text, part.text);
+      if (delta) this.emit("response.output_text.delta", { ...at, content_index, delta, logprobs: [] });
+      const known = partsOf(old?.annotations).length;
+      partsOf(part.annotations).forEach((annotation, annotation_index) => {
+        if (annotation_index >= known)
+          this.emit("response.output_text.annotation.added", {
+            ...at,
+            content_index,
+            annotation_index,
+            annotation,
+          });
+      });
+    });
   }
 
   private finish(index: number, item: JsonObject): void {
@@ -148,7 +180,20 @@ export class ResponseEventLog {
         });
         break;
       case "function_call":
-        this.emit("response.function_call_arguments.done", { ...at, arguments: item.arguments });
+        this.emit("response.function_call_arguments.done", {
+          ...at,
+          name: item.name,
+          arguments: item.arguments,
+        });
+        break;
+      case "mcp_call":
+        this.emit(
+          item.status === "failed" || item.error ? "response.mcp_call.failed" : "response.mcp_call.completed",
+          at,
+        );
+        break;
+      case "mcp_list_tools":
+        this.emit(item.error ? "response.mcp_list_tools.failed" : "response.mcp_list_tools.completed", at);
         break;
     }
     this.emit("response.output_item.done", { output_index: index, item });
@@ -174,8 +219,13 @@ function startingShape(item: JsonObject): JsonObject {
       return { ...item, status: "in_progress", summary: [] };
     case "function_call":
       return { ...item, status: "in_progress", arguments: "" };
+    case "mcp_call":
+      // Its arguments follow as deltas, its output when the call returns.
+      return { ...item, status: "in_progress", arguments: "", output: null, error: null };
+    case "mcp_list_tools":
+      return { ...item, tools: [] };
     default:
-      // Other items (MCP calls, tool lists, approval requests) are announced as first seen.
+      // Other items (approval requests, items no client knows) are announced as first seen.
       return item;
   }
 }

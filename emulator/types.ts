@@ -101,11 +101,26 @@ export interface Usage {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
-  input_tokens_details?: { cached_tokens: number };
+  input_tokens_details?: { cached_tokens: number; cache_write_tokens: number };
   output_tokens_details?: { reasoning_tokens: number };
 }
 
-export interface ResponseObject {
+/** The request settings an OpenAI response echoes (`openai-fields.ts`); the Supervisor API echoes none. */
+export interface OpenAISettings {
+  tools: JsonObject[];
+  tool_choice: unknown;
+  parallel_tool_calls: boolean;
+  temperature: number | null;
+  top_p: number | null;
+  max_output_tokens: number | null;
+  previous_response_id: string | null;
+  reasoning: JsonObject;
+  store: boolean;
+  text: JsonObject;
+  truncation: "auto" | "disabled";
+}
+
+export interface ResponseObject extends Partial<OpenAISettings> {
   id: string;
   object: "response";
   created_at: number;

@@ -3,7 +3,8 @@
 import { type ApiError, badRequest, invalidParameter } from "./errors";
 import { approvalInputError } from "./followups";
 import { inputItems, isMessage } from "./input";
-import type { EmulatorFlavor, JsonObject } from "./types";
+import { openaiSettings } from "./openai-fields";
+import type { EmulatorFlavor, JsonObject, OpenAISettings } from "./types";
 
 export interface CreateRequest {
   model: string | undefined;
@@ -14,6 +15,8 @@ export interface CreateRequest {
   stream: boolean;
   /** The request's tool definitions (objects only); the client-function scenario looks for its function. */
   tools: JsonObject[];
+  /** What an OpenAI response echoes of the request (openai flavour only). */
+  settings?: OpenAISettings;
 }
 
 export type Validation = { ok: true; request: CreateRequest } | { ok: false; error: ApiError };
@@ -38,6 +41,7 @@ export function validateCreate(body: unknown, flavor: EmulatorFlavor): Validatio
       background: b.background === true,
       stream: b.stream === true,
       tools: Array.isArray(b.tools) ? b.tools.filter(isObject) : [],
+      settings: flavor === "openai" ? openaiSettings(b) : undefined,
     },
   };
 }

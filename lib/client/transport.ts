@@ -1,5 +1,6 @@
 import { DefaultChatTransport, isToolUIPart } from "ai";
-import type { ApprovalDecision, ChatMessage, TurnSettings } from "@/lib/shared/chat";
+import type { ChatMessage, TurnSettings } from "@/lib/shared/chat";
+import type { ApprovalDecision } from "@/lib/shared/chat-requests";
 import { turnSettingsOf, useSettingsStore } from "./settings-store";
 
 /**

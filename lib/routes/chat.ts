@@ -3,7 +3,8 @@ import { sessionOf } from "@/lib/auth/session";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ApiError, errorResponse, readJsonBody, validationError } from "@/lib/http/errors";
-import { type ChatMessage, type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
+import { type ChatMessage, MAX_MESSAGE_CHARS } from "@/lib/shared/chat";
+import { type ChatRequest, parseChatRequest } from "@/lib/shared/chat-requests";
 
 const MAX_BODY_BYTES = 256 * 1024;
 

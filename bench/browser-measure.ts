@@ -15,14 +15,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-async function newProbedPage(context: BrowserContext, expectMessages?: number): Promise<Page> {
+export async function newProbedPage(context: BrowserContext, expectMessages?: number): Promise<Page> {
   const page = await context.newPage();
   if (expectMessages) await page.addInitScript(expectMessagesScript(expectMessages));
   await page.addInitScript(PROBE_SCRIPT);
   return page;
 }
 
-const readProbe = (page: Page) => page.evaluate(READ_PROBE) as Promise<ProbeData>;
+export const readProbe = (page: Page) => page.evaluate(READ_PROBE) as Promise<ProbeData>;
 
 export interface LongTaskSummary {
   count: number;
@@ -88,12 +88,27 @@ export interface LoadRun extends LongTaskSummary {
   /** Main-thread time in scripts, and in style and layout, during the load (CDP Performance metrics). */
   scriptMs: number;
   styleLayoutMs: number;
+  /** Navigation start → the composer took the keyboard over (React has hydrated the chat). */
+  readyMs: number;
+  /** The HTML document (decoded), and the part of it that is the RSC (flight) payload in inline scripts. */
+  htmlBytes: number;
+  flightBytes: number;
 }
+
+/** The document's size and its inline `self.__next_f.push(…)` scripts' (the RSC payload Next hydrates from). */
+export const DOCUMENT_BYTES = `(() => {
+  const bytes = (text) => new Blob([text]).size;
+  const flight = [...document.scripts].filter((s) => !s.src && s.text.startsWith("self.__next_f.push"));
+  return {
+    htmlBytes: performance.getEntriesByType("navigation")[0].decodedBodySize,
+    flightBytes: flight.reduce((total, s) => total + bytes(s.outerHTML), 0),
+  };
+})()`;
 
 /**
  * Open the chat `path` (whose `messages` messages belong to the session `cookie`) `loads` times in one tab: the
- * first navigation, then reloads. Long tasks from navigation start until the last message is on screen plus a
- * quiet second.
+ * first navigation, then reloads. Long tasks from navigation start until the last message is on screen and every
+ * message is in the DOM (a page may add earlier ones after showing the end), plus a quiet second.
  */
 export async function measureChatLoads(
   browser: Browser,
@@ -113,7 +128,11 @@ export async function measureChatLoads(
     for (let i = 0; i < loads; i++) {
       if (i === 0) await page.goto(path);
       else await page.reload();
-      await page.waitForFunction(`${READ_PROBE}.lastInViewAt !== null`, undefined, { timeout: 60_000 });
+      // Every message in the DOM, the last one on screen and the composer ready, whichever comes last.
+      const loaded = ["lastInViewAt", "allMessagesAt", "readyAt"].map(
+        (key) => `${READ_PROBE}.${key} !== null`,
+      );
+      await page.waitForFunction(loaded.join(" && "), undefined, { timeout: 60_000 });
       await page.waitForTimeout(SETTLE_MS);
       const probe = await readProbe(page);
       const lastInView = probe.lastInViewAt as number;
@@ -123,8 +142,11 @@ export async function measureChatLoads(
       const firstByte = (await page.evaluate(
         "performance.getEntriesByType('navigation')[0].responseStart",
       )) as number;
+      const bytes = (await page.evaluate(DOCUMENT_BYTES)) as { htmlBytes: number; flightBytes: number };
       runs.push({
-        ...longTasksBetween(probe, 0, lastInView + SETTLE_MS),
+        ...longTasksBetween(probe, 0, Math.max(lastInView, probe.allMessagesAt as number) + SETTLE_MS),
+        ...bytes,
+        readyMs: probe.readyAt ?? Number.NaN,
         firstByteMs: firstByte,
         scriptMs: metric("ScriptDuration"),
         styleLayoutMs: metric("RecalcStyleDuration") + metric("LayoutDuration"),

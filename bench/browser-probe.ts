@@ -7,12 +7,26 @@
 //   words), and `firstTextAt`, the first one after which the message has text. Only a timestamp per mutation
 //   batch (`closest()` on the target, no text read): the probe must not add work to the tasks it measures;
 // - `allMessagesAt` / `lastInViewAt`: the first animation frame in which the page has `expectedMessages`
-//   messages, and the time (IntersectionObserver) the last of them came on screen (set
-//   `window.__benchExpectMessages` first).
+//   messages, and the time (IntersectionObserver) the chat's last message came on screen (set
+//   `window.__benchExpectMessages` first). The last message is watched from the first frame it is in the DOM:
+//   a page may show the end of a long chat before every earlier message is there (from the end of parsing on,
+//   when the last one in the DOM is the chat's last);
+// - `readyAt`: when the composer took the keyboard over. The Composer's first effect sets
+//   `window.__composerReady` (early-input-script.ts); the probe times that assignment with a setter, so it
+//   marks the moment React has hydrated the chat and typed keys reach it, without any code of the app's own.
 
 export const PROBE_SCRIPT = `(() => {
-  const bench = { longTasks: [], textMutations: [], firstTextAt: null, allMessagesAt: null, lastInViewAt: null };
+  const bench = { longTasks: [], textMutations: [], firstTextAt: null, allMessagesAt: null, lastInViewAt: null, readyAt: null };
   window.__bench = bench;
+  let ready;
+  Object.defineProperty(window, "__composerReady", {
+    configurable: true,
+    get: () => ready,
+    set: (value) => {
+      ready = value;
+      if (value && bench.readyAt === null) bench.readyAt = performance.now();
+    },
+  });
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: "longtask", buffered: true });
@@ -34,8 +48,8 @@ export const PROBE_SCRIPT = `(() => {
   const watch = () => observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
   if (document.documentElement) watch(); else document.addEventListener("readystatechange", watch, { once: true });
 
-  // Until every message is there, one query per frame; then an IntersectionObserver on the last one, so the
-  // probe forces no layout of its own (a rect read per frame would).
+  // One query per frame until every message is there, and an IntersectionObserver on the last one (on the new
+  // last one, should it change), so the probe forces no layout of its own (a rect read per frame would).
   let watched = null;
   const seen = new IntersectionObserver((entries) => {
     for (const entry of entries) {
@@ -44,16 +58,19 @@ export const PROBE_SCRIPT = `(() => {
   });
   const frame = () => {
     const expected = window.__benchExpectMessages;
-    if (expected && (!watched || !watched.isConnected)) {
+    if (expected) {
       const messages = document.querySelectorAll("[data-role]");
-      if (messages.length >= expected) {
-        if (bench.allMessagesAt === null) bench.allMessagesAt = performance.now();
+      if (messages.length >= expected && bench.allMessagesAt === null) bench.allMessagesAt = performance.now();
+      // Once the HTML is parsed, the last message in the DOM is the chat's last (before, it may be one the parser
+      // has reached so far).
+      const last = document.readyState === "loading" ? null : messages[messages.length - 1];
+      if (last && last !== watched && bench.lastInViewAt === null) {
         if (watched) seen.unobserve(watched);
-        watched = messages[messages.length - 1];
+        watched = last;
         seen.observe(watched);
       }
     }
-    if (expected && bench.lastInViewAt === null) requestAnimationFrame(frame);
+    if (expected && (bench.lastInViewAt === null || bench.allMessagesAt === null)) requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
 })();`;
@@ -67,6 +84,7 @@ export interface ProbeData {
   firstTextAt: number | null;
   allMessagesAt: number | null;
   lastInViewAt: number | null;
+  readyAt: number | null;
 }
 
 export const READ_PROBE = "window.__bench";

@@ -82,7 +82,8 @@ export async function startApp(env: Record<string, string>): Promise<AppServer> 
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
     try {
-      await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      // Not a page: the first page load after start must find the server cold (the new-chat bench measures it).
+      await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) });
       return { url, stop };
     } catch {
       // not up yet

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "@playwright/test";
 import { BASELINE_WORD_PAUSE_MS } from "./baseline";
+import { type InteractiveRun, measureNewChat } from "./browser-interactive";
 import {
   LONG_ANSWER_QUESTION,
   type LoadRun,
@@ -16,6 +17,13 @@ import {
   measureLongAnswer,
   type RevealRun,
 } from "./browser-measure";
+import {
+  BEFORE_AND_AFTER,
+  BEFORE_CHAT_PAGE_BYTES,
+  BEFORE_NEW_CHAT_SCRIPT_BYTES,
+  LONG_CHAT_BREAKDOWN,
+  NEW_CHAT_BREAKDOWN,
+} from "./browser-notes";
 import { LONG_CHAT_ID, mintSession, seedLongChat } from "./browser-seed";
 import { type AppServer, buildApp, startApp } from "./browser-server";
 import { type BenchSection, type Goal, ms, percentile, table } from "./report";
@@ -25,31 +33,12 @@ const OURS_REVEAL_RUNS = 3;
 const CHAT_PAIRS = 100;
 /** The first open of the long chat, then reloads. */
 const CHAT_LOADS = 6;
-
-/**
- * Measured once, not re-run: the same bench on the UI before issue 6's browser work (markdown re-parsed whole on
- * every update), so the tables above can be read against it. Kept as text because the old UI is gone.
- */
-const BEFORE_AND_AFTER = `### Before and after the browser work
-
-Issue 6 item 4 ("keep the browser cheap"): markdown is now parsed block by block, each block memoised on its
-text, so a streaming answer re-parses only its growing last block (\`components/chat/markdown-blocks.ts\`; before,
-every update re-parsed the whole answer: ~60 ms in Node for the 6,000-word report, more in the page); the chat
-scrolls to its end in the next frame rather than from an effect; \`useChat\` throttles renders to one per 50 ms
-(already so; now under the option's non-deprecated name \`throttle\`). The same bench (this code) on the UI
-before these changes (commit d391553's \`components/chat\`), 2026-11-24 22:17 UTC, load average 7–9 on 2 cores:
-
-- 6,000-word reveal, ours: 8–11 long tasks per run, longest 152–253 ms, 788–1,650 ms in total (an earlier run
-  at load 2–4: 7–9 long tasks, longest 84–140 ms, 495–696 ms in total). After: see the table (the run of
-  2026-11-24 22:22 UTC at load 3–7 had none in any of its 3 runs).
-- Baseline pacing (1,394 commits): 44 long tasks, longest 182 ms, 3,357 ms in total. After (22:22 run): one,
-  of 69 ms.
-- 200-message chat, reloads p50: last message on screen 7,066 ms, script 2,773 ms, 15 long tasks (longest
-  319 ms) totalling 1,865 ms. After (22:22 run, at a lower load): 4,540 ms, 1,536 ms, 5 long tasks (longest
-  96 ms) totalling 320 ms; fewer long tasks probably because smaller blocks give hydration more points to yield
-  at. The page's first byte (the server rendering 200 messages, ~780 kB of HTML) and hydration, which parses
-  every message's markdown again, remain the bulk of its time.
-`;
+/** Loads of a new chat ("/") after the first one on a cold server, each a first visit. */
+const NEW_CHAT_LOADS = 5;
+const GOAL_CHAT_RELOAD_MS = 1_000;
+const GOAL_CHAT_FIRST_OPEN_MS = 1_500;
+const GOAL_NEW_CHAT_READY_MS = 1_000;
+const GOAL_NEW_CHAT_COLD_MS = 1_500;
 
 /** Fast scenarios and quick polls: the bench measures the browser, not the upstream's duration. */
 const SERVER_ENV = {
@@ -87,9 +76,11 @@ export async function runBrowserBench(log: (line: string) => void): Promise<Benc
     const chromium = browser.version();
     const b = browser;
 
-    const { ours, loads } = await withServer(
+    const { ours, loads, newChat } = await withServer(
       { PGLITE_DIR: path.join(dataDir, "pglite"), SESSION_SECRET: session.secret },
       async ({ url }) => {
+        log(`a new chat on ${url}: the first load on the cold server…`);
+        const cold = await measureNewChat(b, url);
         log(`ours on ${url}: warm-up, then ${OURS_REVEAL_RUNS} long answers…`);
         await measureLongAnswer(b, url); // warm-up: server-side caches, JIT; not reported
         const ours: RevealRun[] = [];
@@ -103,7 +94,10 @@ export async function runBrowserBench(log: (line: string) => void): Promise<Benc
           CHAT_PAIRS * 2,
           CHAT_LOADS,
         );
-        return { ours, loads };
+        log(`a new chat, ${NEW_CHAT_LOADS} more loads…`);
+        const warm: InteractiveRun[] = [];
+        for (let i = 0; i < NEW_CHAT_LOADS; i++) warm.push(await measureNewChat(b, url));
+        return { ours, loads, newChat: { cold, warm } };
       },
     );
     const baseline = await withServer(
@@ -113,19 +107,70 @@ export async function runBrowserBench(log: (line: string) => void): Promise<Benc
         return measureLongAnswer(b, url);
       },
     );
-    return section(chromium, ours, baseline, loads);
+    return section(chromium, ours, baseline, loads, newChat);
   } finally {
     await browser?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function section(chromium: string, ours: RevealRun[], baseline: RevealRun, loads: LoadRun[]): BenchSection {
+const kB = (bytes: number) => `${Math.round(bytes / 1000).toLocaleString("en-US")} kB`;
+
+function section(
+  chromium: string,
+  ours: RevealRun[],
+  baseline: RevealRun,
+  loads: LoadRun[],
+  newChat: { cold: InteractiveRun; warm: InteractiveRun[] },
+): BenchSection {
   const worst = Math.max(...ours.map((r) => r.maxMs));
+  const [first, ...reloads] = loads as [LoadRun, ...LoadRun[]];
+  const reloadP50 = percentile(
+    reloads.map((r) => r.lastInViewMs),
+    0.5,
+  );
+  const openLongest = Math.max(...loads.map((r) => r.maxMs));
+  const pageBytes = first.htmlBytes;
+  const readyP50 = percentile(
+    newChat.warm.map((r) => r.readyMs),
+    0.5,
+  );
+  const scriptBytes = percentile(
+    newChat.warm.map((r) => r.scriptBytes),
+    0.5,
+  );
   const goals: Goal[] = [
     [
       worst <= GOAL_MAX_LONG_TASK_MS,
       `No long task > ${GOAL_MAX_LONG_TASK_MS} ms during a 6,000-word reveal (ours, ${ours.length} runs): ${worst > 0 ? `longest ${ms(worst)}` : "no long task at all (none over 50 ms)"}`,
+    ],
+    [
+      reloadP50 <= GOAL_CHAT_RELOAD_MS,
+      `200-message chat, last message on screen ≤ ${ms(GOAL_CHAT_RELOAD_MS)} on reload (p50): ${ms(reloadP50)}`,
+    ],
+    [
+      first.lastInViewMs <= GOAL_CHAT_FIRST_OPEN_MS,
+      `200-message chat, last message on screen ≤ ${ms(GOAL_CHAT_FIRST_OPEN_MS)} on first open: ${ms(first.lastInViewMs)}`,
+    ],
+    [
+      pageBytes <= BEFORE_CHAT_PAGE_BYTES / 2,
+      `200-message chat, HTML + payload ≤ half of before this work (${kB(BEFORE_CHAT_PAGE_BYTES)}): ${kB(pageBytes)}`,
+    ],
+    [
+      openLongest <= GOAL_MAX_LONG_TASK_MS,
+      `200-message chat, no long task > ${GOAL_MAX_LONG_TASK_MS} ms while it opens (${loads.length} loads): ${openLongest > 0 ? `longest ${ms(openLongest)}` : "none over 50 ms"}`,
+    ],
+    [
+      readyP50 <= GOAL_NEW_CHAT_READY_MS,
+      `New chat interactive (composer hydrated) ≤ ${ms(GOAL_NEW_CHAT_READY_MS)} after navigation (p50 of ${newChat.warm.length}): ${ms(readyP50)}`,
+    ],
+    [
+      newChat.cold.readyMs <= GOAL_NEW_CHAT_COLD_MS,
+      `New chat interactive ≤ ${ms(GOAL_NEW_CHAT_COLD_MS)} on a just-started server: ${ms(newChat.cold.readyMs)}`,
+    ],
+    [
+      scriptBytes <= 0.6 * BEFORE_NEW_CHAT_SCRIPT_BYTES,
+      `New chat's scripts ≤ 60 % of before this work (${kB(BEFORE_NEW_CHAT_SCRIPT_BYTES)}): ${kB(scriptBytes)} (${Math.round((100 * scriptBytes) / BEFORE_NEW_CHAT_SCRIPT_BYTES)} %)`,
     ],
   ];
   const revealRow = (label: string, r: RevealRun) => [
@@ -143,15 +188,17 @@ function section(chromium: string, ours: RevealRun[], baseline: RevealRun, loads
   );
   const loadColumns: Array<[header: string, value: (r: LoadRun) => number, format: (v: number) => string]> = [
     ["first byte", (r) => r.firstByteMs, ms],
-    ["all messages in the DOM", (r) => r.allMessagesMs, ms],
+    ["HTML", (r) => r.htmlBytes, kB],
+    ["of it, flight payload", (r) => r.flightBytes, kB],
     ["last message on screen", (r) => r.lastInViewMs, ms],
+    ["composer ready", (r) => r.readyMs, ms],
+    ["all messages in the DOM", (r) => r.allMessagesMs, ms],
     ["script", (r) => r.scriptMs, ms],
     ["style + layout", (r) => r.styleLayoutMs, ms],
     ["long tasks", (r) => r.count, String],
     ["longest", (r) => r.maxMs, ms],
     ["long tasks, total", (r) => r.totalMs, ms],
   ];
-  const [first, ...reloads] = loads as [LoadRun, ...LoadRun[]];
   const loadTable = table(
     ["load", ...loadColumns.map(([header]) => header)],
     [
@@ -163,6 +210,32 @@ function section(chromium: string, ours: RevealRun[], baseline: RevealRun, loads
       [
         "reloads, p50",
         ...loadColumns.map(([, value, format]) => format(percentile(reloads.map(value), 0.5))),
+      ],
+    ],
+  );
+  const newChatRow = (label: string, r: InteractiveRun) => [
+    label,
+    ms(r.readyMs),
+    String(r.scripts),
+    kB(r.scriptBytes),
+    kB(r.scriptTransferBytes),
+  ];
+  const newChatTable = table(
+    ["load", "composer ready", "scripts", "script bytes", "sent (compressed)"],
+    [
+      newChatRow("cold server", newChat.cold),
+      ...newChat.warm.map((r, i) => newChatRow(`load ${i + 1}`, r)),
+      [
+        "loads, p50",
+        ms(readyP50),
+        "",
+        kB(scriptBytes),
+        kB(
+          percentile(
+            newChat.warm.map((r) => r.scriptTransferBytes),
+            0.5,
+          ),
+        ),
       ],
     ],
   );
@@ -192,21 +265,39 @@ A chat of ${CHAT_PAIRS} questions and answers, written into the server's PGlite 
 (\`bench/browser-seed.ts\`), owned by a session cookie signed with the server's \`SESSION_SECRET\`. Every answer is
 shaped like the multi-step scenario's: a reasoning summary, two hosted tool cards (a Genie markdown table, a
 trend summary) and a markdown answer with a table. Times from navigation start (page time): the page's first byte
-(the server has rendered the 200 messages by then), the first frame with all of them in the DOM, and the first
-frame with the last message on screen (after hydration scrolls to the end). Main-thread time in scripts and in
-style and layout (Chromium's \`Performance.getMetrics\`) and long tasks, from navigation start until a second
-after that. Next hydrates in a transition, which React renders in short slices, so
-most of the script time does not show as long tasks. The first open, then
-${CHAT_LOADS - 1} reloads in the same tab.
+(the server has rendered the page by then), the first frame with the chat's last message on screen (watched
+from the end of the HTML's parsing on, an IntersectionObserver), the composer ready (React has hydrated the
+chat, see the new chat below) and the first frame with all 200 messages in the DOM (the page may add earlier
+ones after showing the end). Main-thread time in scripts and in style and layout (Chromium's
+\`Performance.getMetrics\`) and long tasks, from navigation start until a second after the last of those. The
+first open, then ${CHAT_LOADS - 1} reloads in the same tab. HTML is the document as decoded (the flight payload, the RSC data
+React hydrates from, is the part of it in inline \`self.__next_f.push\` scripts); "composer ready" is when the
+chat has hydrated (see below).
 
 ${loadTable}
+
+${LONG_CHAT_BREAKDOWN}
+
+### A new chat: how soon it answers the keyboard
+
+"/" in a fresh browser context each time (an empty cache, as on a first visit): the first load right after
+\`next start\` (the server's readiness check asks \`/api/health\`, so no page has been rendered yet), then
+${NEW_CHAT_LOADS} more on the same server. "Composer ready" is navigation start → the Composer's first effect,
+which sets \`window.__composerReady\` (\`components/chat/early-input-script.ts\`) and from which typed keys go to
+React; the probe times that assignment with a setter, so the app carries no code for the bench. The effect runs
+when React has hydrated the chat, so it is the time to interactive. Scripts: every script the page asked for
+before then (resource timing), as decoded and as sent (gzip).
+
+${newChatTable}
+
+${NEW_CHAT_BREAKDOWN}
 
 ${BEFORE_AND_AFTER}`;
   return {
     id: "browser",
-    title: "Browser: long tasks during a reveal, a 200-message chat",
+    title: "Browser: long tasks during a reveal, a 200-message chat, a new chat's time to interactive",
     intro:
-      "The real app in Chromium: main-thread long tasks while a 6,000-word answer is revealed (ours against the baseline's delivery), and how long a 200-message chat with tool cards takes to show.",
+      "The real app in Chromium: main-thread long tasks while a 6,000-word answer is revealed (ours against the baseline's delivery), how long a 200-message chat with tool cards takes to show, and how soon a new chat answers the keyboard.",
     goals,
     body,
   };

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ChatMessage } from "@/lib/shared/chat";
-import { describeTokens, usageOf, usageSummary } from "@/lib/shared/usage";
+import { describeTokens, usageOf, usageSummary } from "@/lib/shared/usage-text";
 
 const LINE = "text-xs text-zinc-600 dark:text-zinc-400";
 

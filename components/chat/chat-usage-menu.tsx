@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
-import { type ChatUsage, describeTokens, formatCount, formatDuration } from "@/lib/shared/usage";
+import { type ChatUsage, describeTokens, formatCount, formatDuration } from "@/lib/shared/usage-text";
 import { HeaderPopover, useOpenChatId } from "./header-popover";
 
 type Totals = ChatUsage & { running: boolean };

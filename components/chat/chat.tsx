@@ -1,11 +1,9 @@
 "use client";
 
-import { useChat } from "@ai-sdk/react";
-import { generateId, lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { readableError } from "@/lib/client/readable-error";
 import { currentAnswer } from "@/lib/client/run-progress";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
-import { createChatTransport, readableError } from "@/lib/client/transport";
 import {
   type ChatMessage,
   type MessageVersions,
@@ -15,10 +13,13 @@ import {
 } from "@/lib/shared/chat";
 import type { DecideFn } from "./approval-card";
 import { Composer } from "./composer";
+import { preloadMarkdown } from "./deferred-markdown";
 import { EXAMPLE_PROMPTS } from "./example-prompts";
 import { useFollowBottom } from "./follow-bottom";
 import { MessageView } from "./message-view";
+import { EarlierMessages, ScrollToEnd, useMessageWindow } from "./message-window";
 import { RunStatus } from "./run-status";
+import { useChatEngine } from "./use-chat-engine";
 import { useVersions } from "./use-versions";
 
 interface ChatProps {
@@ -39,7 +40,6 @@ export function Chat({
   isNew = false,
   onEmulator = false,
 }: ChatProps) {
-  const transport = useMemo(() => createChatTransport(), []);
   const beginRun = useRunStatusStore((state) => state.begin);
   const updateRun = useRunStatusStore((state) => state.update);
   const clearRun = useRunStatusStore((state) => state.clear);
@@ -50,26 +50,24 @@ export function Chat({
   const [stopError, setStopError] = useState<string | null>(null);
 
   const {
-    messages,
-    setMessages,
-    sendMessage,
-    stop,
-    status,
-    error,
-    clearError,
-    addToolApprovalResponse,
-    resumeStream,
-    regenerate,
-  } = useChat<ChatMessage>({
+    engine: {
+      messages,
+      setMessages,
+      sendMessage,
+      stop,
+      status,
+      error,
+      clearError,
+      addToolApprovalResponse,
+      resumeStream,
+      regenerate,
+    },
+    host: engineHost,
+  } = useChatEngine({
     id: chatId,
     messages: initialMessages,
-    transport,
-    // At most one render per 50 ms while a run streams: a reveal sends a delta every 30 ms.
-    throttle: 50,
     // On open, pick up a run still in progress (after a reload, a restart, or a closed tab).
     resume: !isNew,
-    // Once every approval card of the last message has an answer, the decisions go to the server together.
-    sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
     onData: (part) => {
       if (part.type === "data-run-status") updateRun(chatId, part.data);
     },
@@ -190,10 +188,7 @@ export function Chat({
       if (index < 0) return;
       versions.begin(index, messageId);
       setMessages(messages.slice(0, index));
-      void sendMessage(
-        { id: generateId(), role: "user", parts: [{ type: "text", text }] },
-        { body: { edit: messageId } },
-      );
+      void sendMessage({ text }, { body: { edit: messageId } });
     },
     [beginVersion, versions.begin, messages, setMessages, sendMessage],
   );
@@ -224,7 +219,11 @@ export function Chat({
     [messages, versions.positionOf, versions.switchTo],
   );
 
+  const shown = useMessageWindow(messages.length);
+
   const onSend = (text: string) => {
+    // The answer will need markdown: its code loads while the agent works (a new chat does not load it).
+    preloadMarkdown();
     // Whoever sends wants to see the answer come in.
     follow();
     clearError();
@@ -234,6 +233,20 @@ export function Chat({
     }
     void sendMessage({ text });
   };
+
+  const renderMessage = (message: ChatMessage, index: number) => (
+    <MessageView
+      key={message.id}
+      message={message}
+      onDecide={onDecide}
+      onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
+      versions={versions.positionOf(message, index)}
+      onSwitchVersion={busy ? undefined : onSwitchVersion}
+      onEdit={busy ? undefined : onEdit}
+      onRegenerate={busy ? undefined : onRegenerate}
+      running={busy && index === messages.length - 1}
+    />
+  );
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -249,19 +262,16 @@ export function Chat({
           ) : (
             <h1 className="sr-only">Conversation</h1>
           )}
-          {messages.map((message, index) => (
-            <MessageView
-              key={message.id}
-              message={message}
-              onDecide={onDecide}
-              onRetry={!busy && index === messages.length - 1 ? onRetry : undefined}
-              versions={versions.positionOf(message, index)}
-              onSwitchVersion={busy ? undefined : onSwitchVersion}
-              onEdit={busy ? undefined : onEdit}
-              onRegenerate={busy ? undefined : onRegenerate}
-              running={busy && index === messages.length - 1}
-            />
-          ))}
+          {shown.split > shown.from && (
+            <EarlierMessages count={shown.split - shown.from}>
+              {messages
+                .slice(shown.from, shown.split)
+                .map((message, offset) => renderMessage(message, shown.from + offset))}
+            </EarlierMessages>
+          )}
+          {messages
+            .slice(Math.max(shown.from, shown.split))
+            .map((message, offset) => renderMessage(message, Math.max(shown.from, shown.split) + offset))}
           <p className="sr-only" aria-live="polite">
             {versions.announcement}
           </p>
@@ -291,6 +301,8 @@ export function Chat({
           )}
         </div>
       </div>
+      {initialMessages.length > 0 && <ScrollToEnd />}
+      {engineHost}
       <div className="mx-auto w-full max-w-3xl">
         {showJump && (
           <JumpToLatest

@@ -1,13 +1,12 @@
 "use client";
 
-import { isToolUIPart } from "ai";
 import { memo } from "react";
 import { isApprovalPart, isStepPart, stepsHeader } from "@/lib/client/run-progress";
 import { type ChatMessage, discardedTextReason } from "@/lib/shared/chat";
 import { AnswerUsage } from "./answer-usage";
 import { ApprovalCard, type DecideFn } from "./approval-card";
 import { CopyButton } from "./copy-button";
-import { Markdown } from "./markdown";
+import { Markdown } from "./deferred-markdown";
 import { AnswerActions, type RegenerateFn } from "./message-actions";
 import { messageMarkdown } from "./message-text";
 import { RunOutcomeNotice } from "./run-outcome";
@@ -16,6 +15,12 @@ import { type EditFn, UserMessage } from "./user-message";
 import { type SwitchVersionFn, type VersionPosition, VersionSwitcher } from "./version-switcher";
 
 type Part = ChatMessage["parts"][number];
+
+/** A tool call waiting for the person's decision (the AI SDK's `isToolUIPart`, without loading the SDK for it). */
+const awaitsApproval = (part: Part) =>
+  (part.type === "dynamic-tool" || part.type.startsWith("tool-")) &&
+  "state" in part &&
+  part.state === "approval-requested";
 
 type Segment =
   | { kind: "part"; part: Part; index: number }
@@ -187,7 +192,7 @@ export const MessageView = memo(function MessageView({
     const text = message.parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
     return <UserMessage messageId={message.id} text={text} switcher={switcher} onEdit={onEdit} />;
   }
-  const undecided = message.parts.filter((p) => isToolUIPart(p) && p.state === "approval-requested").length;
+  const undecided = message.parts.filter(awaitsApproval).length;
   return (
     <article className="space-y-3" data-role="assistant" aria-label="Assistant message">
       {segment(message.parts).map((seg) =>

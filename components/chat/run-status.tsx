@@ -16,7 +16,7 @@ import {
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import { useSettingsStore } from "@/lib/client/settings-store";
 import type { ChatMessage } from "@/lib/shared/chat";
-import { tabTitleOf } from "@/lib/shared/chat-list";
+import { tabTitleOf } from "@/lib/shared/chat-title";
 
 interface RunStatusProps {
   chatId: string;

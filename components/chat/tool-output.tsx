@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Markdown } from "./markdown";
+import { Markdown } from "./deferred-markdown";
 
 const FOLD_CHARS = 1200;
 const FOLD_LINES = 16;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import { readableError } from "@/lib/client/transport";
+import { readableError } from "@/lib/client/readable-error";
 import type { ChatMessage, MessageVersions } from "@/lib/shared/chat";
 import type { VersionPosition } from "./version-switcher";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { MAX_SEARCH_CHARS } from "@/lib/shared/chat-list";
+import { MAX_SEARCH_CHARS } from "@/lib/shared/chat-title";
 import { CloseIcon, SearchIcon } from "./icons";
 
 /** Typing pauses this long before the server is asked. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { type KeyboardEvent, useEffect, useRef } from "react";
-import { MAX_TITLE_CHARS } from "@/lib/shared/chat-list";
+import { MAX_TITLE_CHARS } from "@/lib/shared/chat-title";
 
 interface RenameFieldProps {
   title: string;

@@ -5,7 +5,7 @@ import { type MouseEvent, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { type ChatSummary, useChatListStore } from "@/lib/client/chat-list-store";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
-import { checkTitle, tabTitleOf } from "@/lib/shared/chat-list";
+import { checkTitle, tabTitleOf } from "@/lib/shared/chat-title";
 import { ChatHistoryPanel } from "./chat-history-panel";
 import { useSearchText } from "./chat-search-field";
 import { DeleteChatDialog } from "./delete-chat-dialog";

@@ -1,5 +1,6 @@
 import { DefaultChatTransport, isToolUIPart } from "ai";
-import type { ApprovalDecision, ChatMessage, TurnSettings } from "@/lib/shared/chat";
+import type { ChatMessage, TurnSettings } from "@/lib/shared/chat";
+import type { ApprovalDecision } from "@/lib/shared/chat-requests";
 import { turnSettingsOf, useSettingsStore } from "./settings-store";
 
 /**
@@ -46,15 +47,4 @@ export function pendingDecisions(message: ChatMessage): ApprovalDecision[] {
     const { id, approved, reason } = part.approval;
     return [{ approvalRequestId: id, approve: approved, ...(reason ? { reason } : {}) }];
   });
-}
-
-/** Route errors arrive as `{error: {message}}` JSON in the error's text; show the sentence, not the JSON. */
-export function readableError(error: Error): string {
-  try {
-    const parsed = JSON.parse(error.message) as { error?: { message?: string } };
-    if (parsed.error?.message) return parsed.error.message;
-  } catch {
-    // not JSON: a network failure or a plain-text error
-  }
-  return error.message || "Something went wrong.";
 }

@@ -2,7 +2,7 @@ import { getTurnDeps } from "@/lib/chat/deps";
 import { resumeChatRun } from "@/lib/chat/resume";
 import { chatRoute } from "@/lib/http/chat-route";
 import { validationError } from "@/lib/http/errors";
-import { parseResumeSettings } from "@/lib/shared/chat";
+import { parseResumeSettings } from "@/lib/shared/chat-requests";
 
 /**
  * `GET /api/chat/{id}/stream` (served from `pages/api/chat/[id]/stream.ts`: see lib/http/node-route.ts).

@@ -2,7 +2,7 @@ import { chatVersions, switchChatVersion } from "@/lib/chat/versions";
 import { getChatStore } from "@/lib/db";
 import { chatRoute } from "@/lib/http/chat-route";
 import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
-import { parseVersionSwitch } from "@/lib/shared/chat";
+import { parseVersionSwitch } from "@/lib/shared/chat-requests";
 
 /**
  * `GET /api/chat/{id}/versions`: the chat's transcript (its active branch) and which version each message with

@@ -4,7 +4,8 @@ import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
 import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
-import { type ChatMessage, type ChatRequest, MAX_MESSAGE_CHARS, parseChatRequest } from "@/lib/shared/chat";
+import { type ChatMessage, MAX_MESSAGE_CHARS } from "@/lib/shared/chat";
+import { type ChatRequest, parseChatRequest } from "@/lib/shared/chat-requests";
 
 const MAX_BODY_BYTES = 256 * 1024;
 

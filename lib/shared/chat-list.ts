@@ -1,41 +1,18 @@
 import { z } from "zod";
+import { checkTitle, MAX_SEARCH_CHARS } from "./chat-title";
 
-/** The app's name, the browser tab's title on a new chat. */
-export const APP_TITLE = "Background Agent Chat";
+export { APP_TITLE, checkTitle, MAX_SEARCH_CHARS, MAX_TITLE_CHARS, tabTitleOf } from "./chat-title";
 
-/** The browser tab's title on a chat's page. */
-export function tabTitleOf(chatTitle: string): string {
-  return `${chatTitle} · ${APP_TITLE}`;
-}
-
-/** A chat title a person chose: long enough to read in full in the export's file name and the tab's title. */
-export const MAX_TITLE_CHARS = 200;
-/** A search is a few words; anything longer is refused rather than scanned for. */
-export const MAX_SEARCH_CHARS = 200;
-
-/**
- * A title as typed: control characters (a pasted tab or line break) become spaces, runs of whitespace one
- * space, and the ends are trimmed, so the sidebar's one line shows what was stored.
- */
-export const chatTitleSchema = z
-  .string({ error: "The title must be text." })
-  .transform((raw) => raw.replace(/[\p{Cc}\s]+/gu, " ").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, { error: "The title cannot be empty." })
-      .max(MAX_TITLE_CHARS, { error: `The title is longer than ${MAX_TITLE_CHARS} characters.` }),
-  );
+/** A title as typed, cleaned and checked (see `checkTitle`), or the reason it cannot be used. */
+export const chatTitleSchema = z.string({ error: "The title must be text." }).transform((raw, context) => {
+  const checked = checkTitle(raw);
+  if (checked.ok) return checked.title;
+  context.addIssue({ code: "custom", message: checked.message, input: raw });
+  return z.NEVER;
+});
 
 /** `PATCH /api/chat/{id}`: the one thing a person can change about a chat is its title. */
 export const renameChatSchema = z.object({ title: chatTitleSchema }).strict();
-
-/** A title typed in the sidebar, checked before it is sent: the same rule as the server's. */
-export function checkTitle(raw: string): { ok: true; title: string } | { ok: false; message: string } {
-  const parsed = chatTitleSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, title: parsed.data };
-  return { ok: false, message: parsed.error.issues[0]?.message ?? "That title cannot be used." };
-}
 
 const chatListQuerySchema = z
   .object({

@@ -1,4 +1,5 @@
 import type { ChatOwner } from "@/lib/db/chat-store";
+import { namedError } from "@/lib/shared/named-error";
 import { identify } from "./identity";
 import { sessionSecret } from "./secret";
 
@@ -10,15 +11,9 @@ export function requireOwner(request: { headers: Headers }): ChatOwner {
 }
 
 /** The request carries no identity: answered 401 by the HTTP layer. */
-export class NotSignedInError extends Error {
+export class NotSignedInError extends namedError("NotSignedInError") {
   constructor() {
     super("Sign-in is missing or expired: reload the page to start a new session.");
-    this.name = "NotSignedInError";
-  }
-
-  /** By name, for the reason given at ChatNotFoundError.is. */
-  static is(err: unknown): err is NotSignedInError {
-    return err instanceof Error && err.name === "NotSignedInError";
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ChatMessage } from "@/lib/shared/chat";
+import { namedError } from "@/lib/shared/named-error";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { BranchPoint, ForkSummary } from "./branches";
 
@@ -89,30 +90,15 @@ export interface ChatOwner {
 }
 
 /** The chat does not exist, or it belongs to someone else (never said apart, so ids cannot be probed). */
-export class ChatNotFoundError extends Error {
+export class ChatNotFoundError extends namedError("ChatNotFoundError") {
   constructor() {
     super("There is no such chat.");
-    this.name = "ChatNotFoundError";
-  }
-
-  /**
-   * By name, not `instanceof`: the production bundle can hold two copies of this module (the store's lazily
-   * imported chunk and the route's), and an error thrown by one is not an instance of the other's class.
-   */
-  static is(err: unknown): err is ChatNotFoundError {
-    return err instanceof Error && err.name === "ChatNotFoundError";
   }
 }
 
-export class ChatBusyError extends Error {
+export class ChatBusyError extends namedError("ChatBusyError") {
   constructor() {
     super("A run is still in progress in this chat. Wait for it to finish or stop it first.");
-    this.name = "ChatBusyError";
-  }
-
-  /** By name, for the reason given at ChatNotFoundError.is. */
-  static is(err: unknown): err is ChatBusyError {
-    return err instanceof Error && err.name === "ChatBusyError";
   }
 }
 

@@ -15,6 +15,7 @@ export {
   pollBackgroundResponse,
   type RunOutcome,
 } from "./poll";
+export { ExtraLookAllowance } from "./schedule";
 export { type StreamFollowOptions, streamBackgroundResponse } from "./stream";
 export {
   type StartedRun,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { createEchoFilter, noEcho } from "./echo";
 import { type PollEvent, type PollOptions, pollBackgroundResponse } from "./poll";
+import { ExtraLookAllowance } from "./schedule";
 import { submitBackgroundResponse } from "./submit";
 import { fakeClock, httpError, message, response, scriptedClient } from "./testing";
 
@@ -247,8 +248,12 @@ describe("pollBackgroundResponse", () => {
    * Follow a fresh run (created queued) at a 2 s interval on a fake clock, the upstream answering each retrieve
    * with `script(ms since create, looks so far)`: when each look was made, and the events.
    */
-  async function followScripted(script: (t: number, looks: number) => UpstreamResponse) {
+  async function followScripted(
+    script: (t: number, looks: number) => UpstreamResponse,
+    allowance?: (clock: ReturnType<typeof fakeClock>) => ExtraLookAllowance,
+  ) {
     const clock = fakeClock();
+    const lookAllowance = allowance?.(clock);
     const at: number[] = [];
     const created = clock.now();
     const { client } = scriptedClient([
@@ -264,6 +269,7 @@ describe("pollBackgroundResponse", () => {
       echo: noEcho,
       initial: response("queued", []),
       intervalMs: 2000,
+      lookAllowance,
     });
     const statuses = events.flatMap((e) => (e.type === "status" ? [e] : []));
     return { at, statuses, clock };
@@ -293,6 +299,21 @@ describe("pollBackgroundResponse", () => {
     expect(at.at(-1)).toBe(40_000);
     expect(statuses.some((e) => e.writing)).toBe(true);
     expect(statuses.filter((e) => e.elapsedMs < 20_000).some((e) => e.writing)).toBe(false);
+  });
+
+  it("keeps to the steady interval's multiples when the process has spent its extra looks on other runs", async () => {
+    const writingFrom20s = (t: number) => {
+      if (t >= 30_000) return response("completed", [message("m1", "The whole answer.")]);
+      if (t >= 20_000) return response("in_progress", [message(null, "The whole")]);
+      return response("in_progress", [call("c1", null, "in_progress")]);
+    };
+    // Two extra looks left in the process, and none coming back: the first look at 500 ms and one more.
+    const { at } = await followScripted(writingFrom20s, (clock) => new ExtraLookAllowance(clock.now, 0, 2));
+    expect(at.filter((t) => t % 2000 !== 0)).toEqual([500, 20_500]);
+    expect(at.at(-1)).toBe(30_000);
+    // A process with looks to spare gives the same run its usual extra looks.
+    const spare = await followScripted(writingFrom20s, (clock) => new ExtraLookAllowance(clock.now));
+    expect(spare.at.filter((t) => t % 2000 !== 0).length).toBeGreaterThan(2);
   });
 
   it("a run of minutes costs one retrieve per interval: 30 a minute at 2 s, from its first minute on", async () => {

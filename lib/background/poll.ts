@@ -15,7 +15,13 @@ import {
   raceHeartbeat,
   statusOf,
 } from "./follow";
-import { FIRST_LOOK_MS, LookPlanner, progressOf, type RunProgress } from "./schedule";
+import {
+  type ExtraLookAllowance,
+  FIRST_LOOK_MS,
+  LookPlanner,
+  progressOf,
+  type RunProgress,
+} from "./schedule";
 import type { BackgroundClient, Clock } from "./types";
 
 export type { PollEvent, RetryState, RunOutcome } from "./follow";
@@ -34,6 +40,8 @@ export interface PollOptions {
   startedAt?: number;
   /** The steady interval: the longest wait between looks (sooner while the end may be near: `schedule.ts`). */
   intervalMs: number;
+  /** Extra looks shared by every run the process follows (`schedule.ts`); without it, each run's own budget only. */
+  lookAllowance?: ExtraLookAllowance;
   /** Wait before the first retrieve of a fresh run (default FIRST_LOOK_MS). */
   initialDelayMs?: number;
   /** No stream may stay silent longer than this: a status event is yielded at least this often while waiting. */
@@ -111,10 +119,14 @@ export async function* pollBackgroundResponse(options: PollOptions): AsyncGenera
     clock.now,
     options.initial !== undefined ? clock.now() : startedAt,
     options.intervalMs,
+    options.lookAllowance,
   );
   if (options.initial) {
     if (yield* consume(options.initial)) return;
-    yield* waitTalking(options.initialDelayMs ?? Math.min(FIRST_LOOK_MS, options.intervalMs), beat);
+    yield* waitTalking(
+      looks.firstDelayMs(options.initialDelayMs ?? Math.min(FIRST_LOOK_MS, options.intervalMs)),
+      beat,
+    );
   }
 
   let failures = 0;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import {
   EXTRA_LOOKS,
+  ExtraLookAllowance,
   isSteadyLook,
   nextLookDelayMs,
   progressOf,
@@ -103,5 +104,25 @@ describe("nextLookDelayMs: when to look next (steady interval 2 s)", () => {
   it("with an interval shorter than the early gaps, looks at the interval throughout", () => {
     for (const progress of ["queued", "starting", "working", "writing"] as const)
       expect(nextLookDelayMs({ elapsedMs: 1000, intervalMs: 250, progress, extraLooks: 0 })).toBe(250);
+  });
+});
+
+describe("ExtraLookAllowance: the extra looks of all the runs of a process", () => {
+  it("gives out its burst at once, then as many a second as its rate, never more than the burst", () => {
+    let now = 0;
+    const allowance = new ExtraLookAllowance(() => now, 10, 3);
+    const takeAll = () => {
+      let taken = 0;
+      while (allowance.take()) taken += 1;
+      return taken;
+    };
+    expect(takeAll()).toBe(3);
+    now += 500;
+    // Half a second at 10 a second is 5, but no more than the burst is kept.
+    expect(takeAll()).toBe(3);
+    now += 100;
+    expect(takeAll()).toBe(1);
+    now += 60_000;
+    expect(takeAll()).toBe(3);
   });
 });

@@ -6,7 +6,9 @@
 // where the last look said the end may be near (see `progressOf`): every 500 ms while the answer is being
 // written (every second once it has been written for a while), and more often in its first 5 s. The extra looks
 // are a small budget spent in a run's first minute (EXTRA_LOOKS); past that minute every look is on the
-// steady lattice, so runs of minutes keep to one retrieve per interval.
+// steady lattice, so runs of minutes keep to one retrieve per interval. Extra looks are also shared out across
+// every run the process follows (ExtraLookAllowance): with hundreds of runs in flight they would add a burst of
+// retrieves on top of the steady ones, so past its rate runs keep to the steady lattice.
 
 import type { UpstreamItem, UpstreamResponse } from "@/lib/shared/upstream";
 import { isFinishedItem } from "./cursor";
@@ -81,6 +83,8 @@ export interface ScheduleInput {
   writingForMs?: number;
   /** The last look brought newly finished items (a run moving fast). */
   itemsAtLastLook?: boolean;
+  /** The process may make an extra look now (ExtraLookAllowance); false keeps this run on the steady lattice. */
+  extraAllowed?: boolean;
 }
 
 /**
@@ -94,7 +98,8 @@ export function nextLookDelayMs(input: ScheduleInput): number {
     : // Never longer than the interval, also when a slow retrieve ended just short of a lattice point.
       Math.min(latticePointAfter(elapsedMs, intervalMs), elapsedMs + intervalMs);
   const gap = nearEndGapMs(input);
-  const budgetLeft = extraLooks < EXTRA_LOOKS && elapsedMs < EXTRA_LOOKS_WITHIN_MS;
+  const budgetLeft =
+    input.extraAllowed !== false && extraLooks < EXTRA_LOOKS && elapsedMs < EXTRA_LOOKS_WITHIN_MS;
   const soonerAt =
     gap !== undefined && budgetLeft ? latticePointAfter(elapsedMs, Math.min(gap, intervalMs)) : steadyAt;
   return Math.max(1, Math.min(steadyAt, soonerAt) - elapsedMs);
@@ -156,6 +161,39 @@ function latticePointAfter(fromMs: number, step: number): number {
 }
 
 /**
+ * The extra looks of every run a process follows, as a token bucket: `perSecond` of them on average, `burst` at
+ * once. A few runs at a time never meet it (a run makes at most EXTRA_LOOKS); a thousand runs started within
+ * seconds of each other would otherwise add ~40 % to the steady retrieves while they start and write.
+ */
+export class ExtraLookAllowance {
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    private readonly now: () => number,
+    readonly perSecond = EXTRA_LOOKS_PER_SECOND,
+    readonly burst = EXTRA_LOOKS_BURST,
+  ) {
+    this.tokens = burst;
+    this.refilledAt = now();
+  }
+
+  /** Spend one extra look if there is one; false when the process has used its share for now. */
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** The process's extra looks: 50 a second, up to 100 at once (a quarter of the steady looks of 400 runs). */
+export const EXTRA_LOOKS_PER_SECOND = 50;
+export const EXTRA_LOOKS_BURST = 100;
+
+/**
  * One run's looks: where its lattice starts, the extra looks it spent, how long the answer has been seen being
  * written. `looking()` before each retrieve, `nextDelayMs()` after each look that found the run still going.
  */
@@ -169,6 +207,8 @@ export class LookPlanner {
     /** Create (or, for a run already under way, when it started): the lattice's origin. */
     private readonly origin: number,
     private readonly intervalMs: number,
+    /** Shared by the runs of a process; without one, a run's own budget is the only limit. */
+    private readonly allowance?: ExtraLookAllowance,
   ) {}
 
   /** A retrieve is made now: off the steady lattice, it spends an extra look. */
@@ -176,17 +216,28 @@ export class LookPlanner {
     if (!isSteadyLook(this.now() - this.origin, this.intervalMs)) this.extraLooks += 1;
   }
 
+  /** The wait before a fresh run's first look: `preferredMs`, or the first steady look when the process is out of extra ones. */
+  firstDelayMs(preferredMs: number): number {
+    const elapsedMs = this.now() - this.origin;
+    if (!this.allowance || isSteadyLook(elapsedMs + preferredMs, this.intervalMs) || this.allowance.take())
+      return preferredMs;
+    return latticePointAfter(elapsedMs, this.intervalMs) - elapsedMs;
+  }
+
   nextDelayMs(progress: RunProgress, itemsAtLastLook: boolean): number {
     const now = this.now();
     if (progress !== "writing") this.writingSince = Number.NaN;
     else if (Number.isNaN(this.writingSince)) this.writingSince = now;
-    return nextLookDelayMs({
+    const input: ScheduleInput = {
       elapsedMs: now - this.origin,
       intervalMs: this.intervalMs,
       progress,
       extraLooks: this.extraLooks,
       writingForMs: Number.isNaN(this.writingSince) ? 0 : now - this.writingSince,
       itemsAtLastLook,
-    });
+    };
+    const delayMs = nextLookDelayMs(input);
+    if (!this.allowance || isSteadyLook(input.elapsedMs + delayMs, this.intervalMs)) return delayMs;
+    return this.allowance.take() ? delayMs : nextLookDelayMs({ ...input, extraAllowed: false });
   }
 }

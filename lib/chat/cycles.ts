@@ -4,6 +4,7 @@ import {
   type ConversationRef,
   createEchoFilter,
   describeUpstreamError,
+  type ExtraLookAllowance,
   noEcho,
   pollBackgroundResponse,
   type RunOutcome,
@@ -39,6 +40,8 @@ export interface CycleDeps {
   registry: ToolRegistry;
   /** The server's steady poll interval (SUPERVISOR_POLL_INTERVAL_MS). */
   pollIntervalMs: number;
+  /** The process's share of looks between the steady ones, for every run it follows. */
+  lookAllowance?: ExtraLookAllowance;
   /**
    * The person's choices for this turn, validated by the route: their poll interval replaces the server's for
    * the upstream retrieves only (the stored-run watch and a followed cycle keep the server's, so Stop from
@@ -114,6 +117,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
       cursor: resume?.cursor ?? 0,
       echo: deps.echoesHistory ? createEchoFilter(input) : noEcho,
       intervalMs: deps.settings?.pollIntervalMs ?? deps.pollIntervalMs,
+      lookAllowance: deps.lookAllowance,
       // A resumed response is already under way: no point waiting before the first look.
       initialDelayMs: resume ? 0 : undefined,
       startedAt,

@@ -1,5 +1,6 @@
-import { systemClock } from "@/lib/background";
+import { ExtraLookAllowance, systemClock } from "@/lib/background";
 import { getChatStore } from "@/lib/db";
+import { processState } from "@/lib/process-state";
 import { clientForRequest, getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
 import { traceFieldsOf } from "@/lib/supervisor/tracing";
 import type { TurnDeps } from "./respond";
@@ -19,6 +20,7 @@ export function getTurnDeps(request?: Request): TurnDeps {
     tools,
     registry,
     pollIntervalMs: config.pollIntervalMs,
+    lookAllowance: processState("extra-look-allowance", () => new ExtraLookAllowance(systemClock.now)),
     echoesHistory: upstreamEchoesHistory(config),
     traceFields: traceFieldsOf(config),
     streamBudgetMs: config.streamBudgetMs,

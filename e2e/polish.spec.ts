@@ -121,6 +121,45 @@ test("a long answer is left at its start; scrolling up stops following the run; 
   await expect(jump).toBeVisible();
 });
 
+test("a long chat opens at its end, the earlier messages come in above without moving it, and scroll into view", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const chatId = `long-${Date.now()}`;
+  // 24 questions answered at once: 48 messages, three times the window a long chat opens with.
+  await page.goto("/");
+  for (let n = 1; n <= 24; n++) {
+    const response = await page.request.post("/api/chat", {
+      headers: { "content-type": "application/json" },
+      data: {
+        id: chatId,
+        message: {
+          id: `q${n}`,
+          role: "user",
+          parts: [{ type: "text", text: `Answer this instantly, number ${n}` }],
+        },
+      },
+    });
+    expect(response.status()).toBe(200);
+    await response.text();
+  }
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.goto(`/chat/${chatId}`);
+  const question = (n: number) =>
+    scroller(page).getByText(`Answer this instantly, number ${n}`, { exact: true });
+  await expect(question(24)).toBeInViewport();
+  expect(await distanceFromBottom(page)).toBeLessThanOrEqual(2);
+  // Every earlier message is added above, and the view stays at the end meanwhile.
+  await expect(page.locator("[data-role]")).toHaveCount(48);
+  expect(await distanceFromBottom(page)).toBeLessThanOrEqual(2);
+  await expect(question(24)).toBeInViewport();
+  // Scrolled to, the earliest ones are there to read.
+  await scroller(page).evaluate((element) => element.scrollTo({ top: 0 }));
+  await expect(question(1)).toBeInViewport();
+  await question(12).scrollIntoViewIfNeeded();
+  await expect(question(12)).toBeInViewport();
+});
+
 test("the history column hides and shows from the keyboard", async ({ page }) => {
   await page.goto("/");
   const history = page.getByRole("navigation", { name: "Chat history" });

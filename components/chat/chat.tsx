@@ -13,7 +13,7 @@ import { EmptyState } from "./empty-state";
 import { useFollowBottom } from "./follow-bottom";
 import { JumpToLatest } from "./jump-to-latest";
 import { MessageView } from "./message-view";
-import { EarlierMessages, ScrollToEnd, useMessageWindow } from "./message-window";
+import { EarlierMessages, LaidOutWhenSeen, ScrollToEnd, useMessageWindow } from "./message-window";
 import { RunStatus } from "./run-status";
 import { useChatEngine } from "./use-chat-engine";
 import { useRunControl } from "./use-run-control";
@@ -159,9 +159,14 @@ export function Chat({
                 .map((message, offset) => renderMessage(message, shown.from + offset))}
             </EarlierMessages>
           )}
-          {messages
-            .slice(Math.max(shown.from, shown.split))
-            .map((message, offset) => renderMessage(message, Math.max(shown.from, shown.split) + offset))}
+          {messages.slice(Math.max(shown.from, shown.split)).map((message, offset) => {
+            const index = Math.max(shown.from, shown.split) + offset;
+            return index < shown.laidOutFrom ? (
+              <LaidOutWhenSeen key={message.id}>{renderMessage(message, index)}</LaidOutWhenSeen>
+            ) : (
+              renderMessage(message, index)
+            );
+          })}
           <p className="sr-only" aria-live="polite">
             {versions.announcement}
           </p>

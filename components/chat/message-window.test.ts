@@ -3,7 +3,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@/lib/shared/chat";
 import { Chat } from "./chat";
-import { FIRST_WINDOW, windowStart } from "./message-window";
+import { FIRST_WINDOW, LAID_OUT_AT_OPEN, windowStart } from "./message-window";
 
 const PAIRS = 100;
 const messages: ChatMessage[] = Array.from({ length: PAIRS }, (_, turn) => [
@@ -38,8 +38,16 @@ describe("a long chat's first window", () => {
     expect(html).toContain(`Question number ${PAIRS - 1}`);
     expect(html).toContain(`Question number ${PAIRS - FIRST_WINDOW / 2}`);
     expect(html).not.toContain(`Question number ${PAIRS - FIRST_WINDOW / 2 - 1}<`);
+    // Only the last few are laid out at once: the rest of the window waits, off screen, until scrolled to.
+    const deferred = html.split(`data-laid-out-when-seen="true"`).slice(1);
+    expect(deferred).toHaveLength(FIRST_WINDOW - LAID_OUT_AT_OPEN);
+    // After the last of them: its own message, then the last LAID_OUT_AT_OPEN, laid out at once.
+    expect(deferred.at(-1)?.match(/data-role="/g)).toHaveLength(1 + LAID_OUT_AT_OPEN);
+    expect(html).toMatch(/content-visibility:hidden[^>]*data-laid-out-when-seen/);
     // The end shows at the first paint: a script right after the scroller scrolls it there.
-    expect(html).toMatch(/<\/div><script>\(function\(s\)\{if\(s\)s\.scrollTop=s\.scrollHeight\}\)/);
+    expect(html).toMatch(
+      /<\/div><script>\(function\(s\)\{if\(s\)requestAnimationFrame\(function\(\)\{s\.scrollTop=s\.scrollHeight;/,
+    );
   });
 
   it("renders a short chat whole, with no script", () => {

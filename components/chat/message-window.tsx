@@ -4,6 +4,12 @@ import { type ReactNode, startTransition, useEffect, useState, useSyncExternalSt
 
 /** The messages a chat opens with (rendered by the server, hydrated): its end, more than a screen's worth. */
 export const FIRST_WINDOW = 16;
+/**
+ * Of those, the ones laid out when a long chat opens; the browser lays out the others only when they come near
+ * the screen (LaidOutWhenSeen). The end of a long chat is what the reader sees first, and laying out 16 answers
+ * with their tables and code at once was the page's longest task, 50–100 ms on a first open.
+ */
+export const LAID_OUT_AT_OPEN = 4;
 /** Earlier messages added per step once the page is up. */
 export const WINDOW_STEP = 4;
 
@@ -20,10 +26,13 @@ export function windowStart(start: number, count: number): number {
  * (find-in-page sees everything a few seconds later), inside EarlierMessages. The view stays at the end
  * meanwhile: follow-bottom pins it while content above grows, and a reader who has scrolled up keeps their place
  * (the browser's scroll anchoring). Returns the first message to render (`from`) and where the messages the chat
- * opened with begin (`split`: those before it go in EarlierMessages).
+ * opened with begin (`split`: those before it go in EarlierMessages), and, of those, the first laid out at once
+ * (`laidOutFrom`: those before it go in LaidOutWhenSeen).
  */
-export function useMessageWindow(count: number): { from: number; split: number } {
+export function useMessageWindow(count: number): { from: number; split: number; laidOutFrom: number } {
   const [split] = useState(() => Math.max(0, count - FIRST_WINDOW));
+  // Fixed at open: messages added or removed later are laid out as usual.
+  const [laidOutFrom] = useState(() => (count > FIRST_WINDOW ? count - LAID_OUT_AT_OPEN : 0));
   const [start, setStart] = useState(() => Math.max(0, count - FIRST_WINDOW));
   useEffect(() => {
     if (start === 0) return;
@@ -35,7 +44,7 @@ export function useMessageWindow(count: number): { from: number; split: number }
     const id = setTimeout(grow, 50);
     return () => clearTimeout(id);
   }, [start]);
-  return { from: windowStart(start, count), split: Math.min(split, count) };
+  return { from: windowStart(start, count), split: Math.min(split, count), laidOutFrom };
 }
 
 /** A guess at a message's height, for the space earlier messages hold before they are first laid out. */
@@ -60,6 +69,28 @@ export function EarlierMessages({ count, children }: { count: number; children: 
   );
 }
 
+/**
+ * One message a long chat opened with but does not show first: laid out only when it comes near the screen
+ * (`content-visibility: auto`, each on its own, so those near the end are laid out and the rest not). In the
+ * server's HTML it is `hidden`: the page is at the top while the HTML is parsed, where `auto` would lay out the
+ * first of them; ScrollToEnd makes them `auto` once it has moved to the end, and so does React once hydrated.
+ */
+export function LaidOutWhenSeen({ children }: { children: ReactNode }) {
+  const hydrating = useHydrating();
+  return (
+    <div
+      className="-mx-1 px-1"
+      style={{
+        contentVisibility: hydrating ? "hidden" : "auto",
+        containIntrinsicSize: `auto ${ESTIMATED_MESSAGE_PX}px`,
+      }}
+      data-laid-out-when-seen
+    >
+      {children}
+    </div>
+  );
+}
+
 const noSubscription = () => () => {};
 
 /** True while rendering on the server and while hydrating that HTML; false for anything rendered in the page. */
@@ -71,9 +102,15 @@ function useHydrating(): boolean {
   );
 }
 
-/** Runs as the HTML is parsed, right after the conversation's scroller: see ScrollToEnd. */
+/**
+ * Runs as the HTML is parsed, right after the conversation's scroller: see ScrollToEnd. It scrolls in the next
+ * frame, before that frame is painted, rather than at once: reading the scroller's height lays the page out,
+ * and done while parsing that made the parser's task the page's longest (50–100 ms on a first open, the first
+ * layout and style of the page); in the frame it is the layout the frame makes anyway. From then on the messages
+ * hidden in the HTML (LaidOutWhenSeen) are laid out when they come near the screen.
+ */
 const SCROLL_TO_END_SCRIPT =
-  "(function(s){if(s)s.scrollTop=s.scrollHeight})(document.currentScript&&document.currentScript.previousElementSibling)";
+  "(function(s){if(s)requestAnimationFrame(function(){s.scrollTop=s.scrollHeight;s.querySelectorAll('[data-laid-out-when-seen]').forEach(function(e){e.style.contentVisibility='auto'})})})(document.currentScript&&document.currentScript.previousElementSibling)";
 
 /**
  * Put right after the conversation's scroller: a chat opened from the server shows its end at the first paint,

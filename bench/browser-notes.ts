@@ -62,7 +62,13 @@ After:
   browser skips their style, layout and paint (without it, each step cost a 50–140 ms frame of paint and layout
   of the whole transcript). Find-in-page sees all of them a few seconds after opening.
 - **The end at the first paint:** a script right after the scroller, in the server's HTML only, scrolls it to
-  the end as the HTML is parsed; follow-bottom keeps it there from hydration on. The e2e specs check the end.
+  the end in the first frame; follow-bottom keeps it there from hydration on. The e2e specs check the end.
+- **Only the end laid out at first.** The longest task of a first open (105 ms, the run before this one) was
+  that script reading the scroller's height while the HTML was parsed: it forced the page's first style and
+  layout (50–100 ms in a fresh renderer, most of it not the messages' own) into the parser's task, with all 16
+  messages of the window. Now the scroll waits for the first frame, whose layout it is anyway, and of the 16
+  messages only the last 4 are laid out: the 12 before them are \`content-visibility: hidden\` in the HTML
+  (\`LaidOutWhenSeen\`) and \`auto\` from that frame on, so each is laid out when it comes near the screen.
 - **Less to hydrate first:** the AI SDK's \`useChat\` and the markdown renderer load on their own (see the new
   chat below); a chat's finished messages in the window hydrate against the server's markdown HTML once the
   renderer's chunk, preloaded from the HTML, has run.`;

@@ -59,7 +59,7 @@ function inspect(page: Page): Promise<Inspection> {
       [...message.querySelectorAll(forbiddenSelector)]
         // The app's own icons (Copy), never anything from model output.
         .filter((el) => !el.matches("svg[data-ui-icon]"))
-        .map((el) => el.tagName.toLowerCase()),
+        .map((el) => el.outerHTML.slice(0, 160)),
     );
     const links = [...main.querySelectorAll<HTMLAnchorElement>("[data-role] a")];
     const badHrefs = links

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { Chat } from "@/components/chat/chat";
+import { MarkdownWithThePage } from "@/components/chat/markdown-with-the-page";
 import { ownerOf } from "@/lib/auth/request";
 import { chatVersions } from "@/lib/chat/versions";
 import { getChatStore } from "@/lib/db";
@@ -33,10 +34,12 @@ export default async function ChatPage({ params }: Params) {
   if (!found) notFound();
   const { chat, owner } = found;
   return (
-    <Chat
-      chatId={chat.id}
-      initialMessages={chat.messages}
-      initialVersions={await chatVersions(getChatStore(), chat, owner.id)}
-    />
+    <MarkdownWithThePage>
+      <Chat
+        chatId={chat.id}
+        initialMessages={chat.messages}
+        initialVersions={await chatVersions(getChatStore(), chat, owner.id)}
+      />
+    </MarkdownWithThePage>
   );
 }

@@ -69,9 +69,11 @@ After:
   messages of the window. Now the scroll waits for the first frame, whose layout it is anyway, and of the 16
   messages only the last 4 are laid out: the 12 before them are \`content-visibility: hidden\` in the HTML
   (\`LaidOutWhenSeen\`) and \`auto\` from that frame on, so each is laid out when it comes near the screen.
-- **Less to hydrate first:** the AI SDK's \`useChat\` and the markdown renderer load on their own (see the new
-  chat below); a chat's finished messages in the window hydrate against the server's markdown HTML once the
-  renderer's chunk, preloaded from the HTML, has run.`;
+- **Less to hydrate first:** the AI SDK's \`useChat\` loads on its own (see the new chat below). The markdown
+  renderer comes with a chat page's own scripts (\`MarkdownWithThePage\`): when each message's markdown waited
+  for it in a Suspense boundary of its own, React streamed every boundary past the page's first ~12 kB apart
+  from the page and showed its raw text until a script moved the rendered form in, up to half a second after
+  the first paint.`;
 
 /** What a new chat loaded before issue 18 (same run as above), and what changed. */
 export const NEW_CHAT_BREAKDOWN = `#### What a new chat loaded, and what changed (issue 18)
@@ -90,8 +92,8 @@ After: what a new chat needs first, the rest on demand.
   later); until then the chat shows what the server sent, and a question sent meanwhile (Enter, or typed before
   hydration) is shown as submitted and goes as soon as the engine is there.
 - **Markdown on demand** (\`components/chat/deferred-markdown.tsx\`): the renderer and highlighting are a chunk
-  of their own, preloaded by a page with messages and loaded when a question is sent; an answer that arrives
-  before it shows as plain text for that moment.
+  of their own, loaded with the page only by a chat that has messages, and on a new chat when a question is
+  sent; an answer that arrives before it shows as plain text for that moment.
 - **No zod in the page's first scripts:** what the page needs of \`lib/shared\` is in zod-free modules
   (\`chat.ts\`, \`chat-title.ts\`, \`usage-text.ts\`); the request schemas moved to \`chat-requests.ts\`, the
   title rule is one plain function that the server's schema calls, and a stored answer's usage is checked by

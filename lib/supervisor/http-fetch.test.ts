@@ -147,6 +147,46 @@ describe("the upstream fetch on Node's HTTP client", () => {
     expect(await answer.json()).toEqual({ status: "completed" });
   });
 
+  it("hands over a JSON answer whole, readable once as fetch's is, by text, bytes, stream or a clone", async () => {
+    const json = JSON.stringify({ id: "resp_1", status: "in_progress", text: "ünïcödé ".repeat(2000) });
+    const base = await serve((_request, _body, response) => {
+      response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      // In pieces, as a long answer comes off the network.
+      response.write(json.slice(0, 100));
+      setTimeout(() => response.end(json.slice(100)), 20);
+    });
+    const answer = await httpFetch(`${base}/v1/responses/resp_1`);
+    expect(answer.bodyUsed).toBe(false);
+    expect(await answer.text()).toBe(json);
+    expect(answer.bodyUsed).toBe(true);
+    await expect(answer.text()).rejects.toBeInstanceOf(TypeError);
+    expect(() => answer.clone()).toThrow(TypeError);
+
+    const cloned = await httpFetch(`${base}/v1/responses/resp_1`);
+    const copy = cloned.clone();
+    expect(await cloned.json()).toEqual(JSON.parse(json));
+    expect(new TextDecoder().decode(await copy.bytes())).toBe(json);
+
+    const streamed = await httpFetch(`${base}/v1/responses/resp_1`);
+    expect(await new Response(streamed.body).text()).toBe(json);
+    expect(streamed.bodyUsed).toBe(true);
+  });
+
+  it("rejects a JSON answer cut off mid-way (a TypeError), or the signal's reason when the caller aborts it", async () => {
+    const base = await serve((request, _body, response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      response.write('{"id":"resp_1",');
+      if (request.url === "/cut") setTimeout(() => response.socket?.destroy(), 20);
+    });
+    const cut = await httpFetch(`${base}/cut`).catch((error: unknown) => error);
+    expect(cut).toBeInstanceOf(TypeError);
+
+    const controller = new AbortController();
+    const pending = httpFetch(`${base}/hang`, { signal: controller.signal });
+    setTimeout(() => controller.abort("stopped"), 50);
+    await expect(pending).rejects.toBe("stopped");
+  });
+
   it("keeps the connection open between calls, as a run's retrieves every 2 s need", async () => {
     const base = await serve((_request, _body, response) => response.end("{}"));
     let connections = 0;

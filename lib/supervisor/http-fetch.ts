@@ -76,17 +76,87 @@ export function createHttpFetch(fallback: typeof fetch, idleMs = KEEP_ALIVE_IDLE
           return;
         }
         const decoded = decode(response, responseHeaders);
-        resolve(
-          new Response(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, {
-            status,
-            statusText: response.statusMessage,
-            headers: responseHeaders,
-          }),
-        );
+        const responseInit = { status, statusText: response.statusMessage, headers: responseHeaders };
+        if (!isJson(responseHeaders)) {
+          resolve(new Response(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, responseInit));
+          return;
+        }
+        // A JSON answer (a retrieve, a create) is read whole here and handed over as bytes: a web stream per
+        // call, read back through undici, was most of what the answer cost the process.
+        const chunks: Buffer[] = [];
+        decoded.on("data", (chunk: Buffer) => chunks.push(chunk));
+        decoded.once("error", (error) => reject(fetchError(error, init.signal)));
+        decoded.once("end", () => resolve(new JsonResponse(Buffer.concat(chunks), responseInit)));
       });
       request.end(body);
     });
   };
+}
+
+function isJson(headers: Headers): boolean {
+  const mediaType = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaType === "application/json" || mediaType.endsWith("+json");
+}
+
+/**
+ * A response whose body is already here: `text()` and `json()` answer from the bytes; a web stream is made only
+ * if someone asks for `body` (the readers then read that stream). Its body can be read once, as any response's.
+ */
+class JsonResponse extends Response {
+  readonly #bytes: Buffer;
+  readonly #init: ResponseInit;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  #used = false;
+
+  constructor(bytes: Buffer, init: ResponseInit) {
+    super(null, init);
+    this.#bytes = bytes;
+    this.#init = init;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    this.#stream ??=
+      new Response(this.#used ? null : new Uint8Array(this.#bytes)).body ?? new ReadableStream();
+    return this.#stream;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#used || this.#stream?.locked === true;
+  }
+
+  override async text(): Promise<string> {
+    return this.#stream ? new Response(this.#stream).text() : this.#take().toString("utf8");
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#stream ? new Response(this.#stream).bytes() : new Uint8Array(this.#take());
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return (await this.bytes()).buffer;
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([await this.bytes()], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  override clone(): Response {
+    if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
+    if (!this.#stream) return new JsonResponse(this.#bytes, this.#init);
+    const [mine, theirs] = this.#stream.tee();
+    this.#stream = mine;
+    return new Response(theirs, this.#init);
+  }
+
+  #take(): Buffer {
+    if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
+    this.#used = true;
+    return this.#bytes;
+  }
 }
 
 /** The body as bytes or text; null when it is a kind this fetch leaves to the fallback. */

@@ -3,6 +3,7 @@ import { getChatStore } from "@/lib/db";
 import { processState } from "@/lib/process-state";
 import { clientForRequest, getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
 import { traceFieldsOf } from "@/lib/supervisor/tracing";
+import { processFollowers } from "./followers";
 import type { TurnDeps } from "./respond";
 
 /**
@@ -24,5 +25,6 @@ export function getTurnDeps(request?: Request): TurnDeps {
     echoesHistory: upstreamEchoesHistory(config),
     traceFields: traceFieldsOf(config),
     streamBudgetMs: config.streamBudgetMs,
+    followers: processFollowers(),
   };
 }

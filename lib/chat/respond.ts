@@ -15,6 +15,19 @@ import { UsageTally } from "./usage-tally";
 export interface TurnDeps extends CycleDeps {
   /** How long one streaming response may run before it hands over to a reconnect (STREAM_BUDGET_MS). */
   streamBudgetMs: number;
+  /** Who follows a run whose stream ended while it goes on (`followers.ts`); without it, nobody until a browser. */
+  followers?: RunAdopter;
+}
+
+/** A run whose stream ended while the run goes on upstream. */
+export interface UnfollowedRun {
+  chatId: string;
+  ownerId: string;
+  runId: string;
+}
+
+export interface RunAdopter {
+  unfollowed(run: UnfollowedRun, deps: TurnDeps): void;
 }
 
 /** Headers that keep proxies from buffering or transforming the event stream. */
@@ -22,7 +35,11 @@ const STREAM_HEADERS = { "Cache-Control": "no-cache, no-transform" };
 
 export interface RunResponseOptions {
   chatId: string;
+  /** Whose chat it is. */
+  ownerId: string;
   runId: string;
+  /** Followed by the server with nobody watching: a browser's stream of the run ends this one. */
+  headless?: boolean;
   originalMessages: ChatMessage[];
   history: UpstreamItem[];
   /** The tool calls already on the message this run continues (an approval's, a retry's). */
@@ -59,7 +76,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
     headers: STREAM_HEADERS,
     execute: async (stream) => {
       stream.write({ type: "start", messageId: runId });
-      const live = registerLiveRun(runId);
+      const live = registerLiveRun(runId, { headless: options.headless });
       const watch = watchStoredRun({ ...deps, chatId, runId, intervalMs: deps.pollIntervalMs });
       const pollsBefore = options.pollsBefore ?? 0;
       const view = new RunView(stream, {
@@ -116,6 +133,10 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
           // No `finish`: the browser takes this as a hand-over and reconnects to GET /api/chat/{id}/stream.
           view.show({ type: "status", status: "reconnecting" });
         }
+        // The run goes on upstream without this loop (the browser left, the budget, a viewer took over): the
+        // server follows it if nobody else does.
+        if (!ended && stopSignal.reason !== "gone")
+          deps.followers?.unfollowed({ chatId, ownerId: options.ownerId, runId }, deps);
       } finally {
         live.release();
         await watch.close();

@@ -15,7 +15,14 @@ const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
  */
 export async function resumeChatRun(
   deps: TurnDeps,
-  request: { chatId: string; ownerId: string; signal?: AbortSignal; settings?: TurnSettings },
+  request: {
+    chatId: string;
+    ownerId: string;
+    signal?: AbortSignal;
+    settings?: TurnSettings;
+    /** The server following the run with nobody watching (`followers.ts`). */
+    headless?: boolean;
+  },
 ): Promise<Response | null> {
   const chat = await deps.store.getChat(request.chatId, request.ownerId);
   if (!chat) throw new ChatRefusal("missing", "There is no such chat.");
@@ -39,7 +46,9 @@ export async function resumeChatRun(
     { ...deps, settings: request.settings },
     {
       chatId: chat.id,
+      ownerId: request.ownerId,
       runId: run.runId,
+      headless: request.headless,
       // The replay rebuilds the message whole, so the stored snapshot of it is left out.
       originalMessages: chat.messages.filter((m) => m.id !== run.runId),
       history: chat.history,

@@ -70,6 +70,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
     { ...deps, settings: request.settings },
     {
       chatId,
+      ownerId: owner.id,
       runId,
       originalMessages: chat.messages,
       history: chat.history,

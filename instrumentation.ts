@@ -8,9 +8,28 @@ export async function register() {
   // Any query opens it; this one reads nothing.
   getChatStore()
     .getChat("")
-    .catch((err: unknown) =>
-      console.error(
-        `The chat database could not be opened: ${err instanceof Error ? err.message : String(err)}`,
-      ),
+    .then(
+      () =>
+        followRunsLeftOpen().catch((err: unknown) =>
+          console.error(`The runs left open could not be followed: ${messageOf(err)}`),
+        ),
+      (err: unknown) => console.error(`The chat database could not be opened: ${messageOf(err)}`),
     );
+}
+
+/**
+ * Runs the last server left open are followed to their end here, by the app's own credentials; not where runs
+ * may have been made with their users' forwarded tokens (those go on when their person opens the chat).
+ */
+async function followRunsLeftOpen() {
+  const { getSupervisor, mayRunOnBehalfOfUsers } = await import("./lib/supervisor");
+  if (mayRunOnBehalfOfUsers(getSupervisor().config)) return;
+  const { getTurnDeps } = await import("./lib/chat/deps");
+  const { followOpenRuns } = await import("./lib/chat/followers");
+  const count = await followOpenRuns(getTurnDeps());
+  if (count > 0) console.log(`Following ${count} run(s) left open by the last server.`);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

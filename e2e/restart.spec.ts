@@ -163,6 +163,39 @@ test("a server killed mid-run and started again picks the run up from the databa
   await expect(page.getByText("Here is what the sales data shows")).toHaveCount(1);
 });
 
+test("a run left open by a killed server, with its page gone, is finished by the next server with nobody watching", async ({
+  page,
+}) => {
+  await appOn(halfTime);
+  const since = upstream.length;
+  const chatUrl = await sendOnNewChat(page, MULTI_STEP);
+  await expect(toolCard(page, "query_sales_genie")).toBeVisible();
+  const responseId = await firstPolledResponseId(since);
+  await page.goto("about:blank");
+  expect(await upstreamStatus(halfTime, responseId)).toBe("in_progress");
+
+  await restartApp();
+  const restartedAt = upstream.length;
+  const chatId = chatUrl.split("/").at(-1);
+  const running = async () => {
+    const list = await page.request.get(`${APP}/api/chats`);
+    return ((await list.json()).chats as Array<{ id: string; running: boolean }>).find((c) => c.id === chatId)
+      ?.running;
+  };
+  // No page is open on the chat: the new server follows the run to its end by itself.
+  await expect.poll(running, { timeout: 45_000, message: "the run ends with nobody watching" }).toBe(false);
+  expect(retrieves(responseId, restartedAt).length).toBeGreaterThan(0);
+  expect(await upstreamStatus(halfTime, responseId)).toBe("completed");
+
+  await page.goto(chatUrl);
+  await expect(page.getByText("Here is what the sales data shows")).toHaveCount(1);
+  await expect(toolCard(page, "query_sales_genie")).toHaveCount(1);
+  await expect(toolCard(page, "summarize_trends")).toHaveCount(1);
+  await expect(assistantMessages(page)).toHaveCount(1);
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+  expect(creates(since)).toHaveLength(1);
+});
+
 test("Stop cancels the run upstream, and the server polls it no more", async ({ page }) => {
   await appOn(realTime);
   const since = upstream.length;

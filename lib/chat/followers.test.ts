@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatStore } from "@/lib/db/chat-store";
 import { cancelChatRun } from "./cancel";
-import { RunFollowers } from "./followers";
+import { followOpenRuns, RunFollowers } from "./followers";
 import { isLiveRun } from "./live-runs";
 import type { TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
@@ -116,5 +116,26 @@ describe("the server follows a run nobody watches", () => {
     expect(isLiveRun(runId)).toBe(false);
     const chat = await store.getChat("stopped");
     expect(chat?.run?.state).toBe("cancelled");
+  });
+});
+
+describe("a server that starts", () => {
+  it("follows the runs left open in the database to their end", async () => {
+    const { deps, store } = setup(60_000);
+    // Left by a server that had no followers (it stopped): the run is open in the database, nobody follows it.
+    const runId = await askAndLeave(deps, store, "left-open", TWO_CYCLES);
+    await sleep(100);
+    expect(isLiveRun(runId)).toBe(false);
+    expect((await store.getChat("left-open"))?.run?.state).toBe("running");
+
+    const followers = new RunFollowers(50);
+    expect(await followOpenRuns({ ...deps, followers }, followers)).toBe(1);
+    const chat = await until(
+      () => store.getChat("left-open"),
+      (c) => c?.run?.state !== "running",
+      "the run ended",
+    );
+    expect(chat?.run?.state).toBe("completed");
+    expect((await transcript(store, "left-open")).text?.join("")).toMatch(/Asia\/Tokyo/);
   });
 });

@@ -65,3 +65,13 @@ function describe(err: unknown): string {
 export function processFollowers(): RunFollowers {
   return processState("run-followers", () => new RunFollowers());
 }
+
+/**
+ * When a server starts: follow every run still open in the database (its server stopped, or its browser went
+ * while no server was up), each after the same grace a browser has to come back in. Returns how many.
+ */
+export async function followOpenRuns(deps: TurnDeps, followers: RunAdopter = processFollowers()) {
+  const open = await deps.store.listOpenRuns();
+  for (const run of open) followers.unfollowed(run, deps);
+  return open.length;
+}

@@ -371,6 +371,29 @@ export function describeChatStore(
         ]);
       });
 
+      it("listOpenRuns lists each chat's running run with its owner, and no ended or earlier one", async () => {
+        const mine = uniqueId("chat");
+        const theirs = uniqueId("chat");
+        const ended = uniqueId("chat");
+        const next = uniqueId("chat");
+        await store.beginTurn(mine, "run-mine", say("go"), { create: true, owner: ME });
+        await store.beginTurn(theirs, "run-theirs", say("go"), { create: true, owner: SOMEONE_ELSE });
+        await store.beginTurn(ended, "run-ended", say("go"), { create: true, owner: ME });
+        await store.finishRun(ended, "run-ended", "completed");
+        // A chat whose first run ended and whose second is running: the second only.
+        await store.beginTurn(next, "run-first", say("go"), { create: true, owner: ME });
+        await store.finishRun(next, "run-first", "completed");
+        await store.beginTurn(next, "run-second", say("again"), { create: false, owner: ME });
+
+        const ours = new Set([mine, theirs, ended, next]);
+        const open = (await store.listOpenRuns()).filter((run) => ours.has(run.chatId));
+        expect(open.sort((a, b) => a.runId.localeCompare(b.runId))).toEqual([
+          { chatId: mine, ownerId: ME.id, runId: "run-mine" },
+          { chatId: next, ownerId: ME.id, runId: "run-second" },
+          { chatId: theirs, ownerId: SOMEONE_ELSE.id, runId: "run-theirs" },
+        ]);
+      });
+
       it("recordItem appends each item once: a repeated or older cursor appends nothing", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");

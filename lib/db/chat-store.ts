@@ -78,6 +78,13 @@ export interface ChatSearchResult extends ChatSummary {
   snippet?: string;
 }
 
+/** A run in progress, and the chat and person it belongs to. */
+export interface OpenRun {
+  chatId: string;
+  ownerId: string;
+  runId: string;
+}
+
 /** How long a claimed cycle may take to produce its response before another stream may claim it. */
 export const CYCLE_CLAIM_TTL_MS = 60_000;
 
@@ -212,6 +219,11 @@ export interface ChatStore {
    * each request's polls are counted, and each gets the run's state.
    */
   checkRuns(checks: RunCheckRequest[]): Promise<(RunCheck | undefined)[]>;
+  /**
+   * Every chat's run that is still running, with whose chat it is: what a server that starts has to follow
+   * (`lib/chat/followers.ts`). Chats without an owner (made before owners existed) are left out.
+   */
+  listOpenRuns(): Promise<OpenRun[]>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /**

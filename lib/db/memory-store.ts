@@ -155,6 +155,14 @@ export function createMemoryChatStore(): ChatStore {
     async checkRuns(checks) {
       return Promise.all(checks.map(({ chatId, runId, polls }) => store.checkRun(chatId, runId, polls)));
     },
+    async listOpenRuns() {
+      return [...chats.values()].flatMap((chat) => {
+        const ownerId = owners.get(chat.id);
+        return chat.run?.state === "running" && ownerId
+          ? [{ chatId: chat.id, ownerId, runId: chat.run.runId }]
+          : [];
+      });
+    },
     async setConversationId(chatId, conversationId) {
       const chat = chats.get(chatId);
       if (chat) chat.conversationId = conversationId;

@@ -16,6 +16,7 @@ export function runMethods(
   | "claimNextCycle"
   | "checkRun"
   | "checkRuns"
+  | "listOpenRuns"
   | "setConversationId"
   | "appendHistory"
   | "recordItem"
@@ -116,6 +117,21 @@ export function runMethods(
           ...(row.response_id !== null ? { responseId: row.response_id } : {}),
         };
       });
+    },
+
+    async listOpenRuns() {
+      // Read when a server starts: a scan of the runs still marked running, each its chat's latest.
+      const result = await db.execute(sql`
+        select r.chat_id, c.user_id as owner_id, r.run_id
+        from runs r join chats c on c.id = r.chat_id
+        where r.state = 'running' and c.user_id is not null
+          and r.id = (select l.id from runs l where l.chat_id = r.chat_id order by l.id desc limit 1)`);
+      type Row = { chat_id: string; owner_id: string; run_id: string };
+      return rowsOf<Row>(result).map((row) => ({
+        chatId: row.chat_id,
+        ownerId: row.owner_id,
+        runId: row.run_id,
+      }));
     },
 
     async setConversationId(chatId, conversationId) {

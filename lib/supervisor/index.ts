@@ -20,7 +20,12 @@ export {
 
 import { processState } from "@/lib/process-state";
 
-export { clientForRequest, FORWARDED_TOKEN_HEADER, forwardedAccessToken } from "./on-behalf-of";
+export {
+  clientForRequest,
+  FORWARDED_TOKEN_HEADER,
+  forwardedAccessToken,
+  mayRunOnBehalfOfUsers,
+} from "./on-behalf-of";
 
 interface Supervisor {
   config: SupervisorConfig;

@@ -20,9 +20,20 @@ export function forwardedAccessToken(
   headers: Headers,
   env: Record<string, string | undefined> = process.env,
 ): string | undefined {
-  if (!USES_DATABRICKS_AUTH.has(config.provider) || !trustsForwardedHeaders(env)) return undefined;
+  if (!mayRunOnBehalfOfUsers(config, env)) return undefined;
   const token = headers.get(FORWARDED_TOKEN_HEADER)?.trim();
   return token ? token : undefined;
+}
+
+/**
+ * Whether runs may be made with their users' own forwarded tokens: then only a request of that user can carry
+ * on with a run (the app's own credentials may not see what the user's token does).
+ */
+export function mayRunOnBehalfOfUsers(
+  config: SupervisorConfig,
+  env: Record<string, string | undefined> = process.env,
+): boolean {
+  return USES_DATABRICKS_AUTH.has(config.provider) && trustsForwardedHeaders(env);
 }
 
 /** The client for one request: on behalf of its user when a token was forwarded, else the app's own. */

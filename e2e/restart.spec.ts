@@ -135,16 +135,24 @@ async function sendOnNewChat(page: Page, text: string): Promise<string> {
   return page.url();
 }
 
-test("a server killed mid-run and started again picks the run up from the database and finishes it once", async ({
-  page,
-}) => {
+/**
+ * A multi-step run on the half-time upstream, its first tool card shown and the server polling it: the point to
+ * kill the server at. The upstream is still working on it, so the killed server cannot have finished it.
+ */
+async function multiStepUnderWay(page: Page) {
   await appOn(halfTime);
   const since = upstream.length;
   const chatUrl = await sendOnNewChat(page, MULTI_STEP);
   await expect(toolCard(page, "query_sales_genie")).toBeVisible();
   const responseId = await firstPolledResponseId(since);
-  // Killed mid-run: the upstream is still working on it, so the killed server cannot have finished it.
   expect(await upstreamStatus(halfTime, responseId)).toBe("in_progress");
+  return { since, chatUrl, responseId };
+}
+
+test("a server killed mid-run and started again picks the run up from the database and finishes it once", async ({
+  page,
+}) => {
+  const { since, chatUrl, responseId } = await multiStepUnderWay(page);
 
   await restartApp();
   const restartedAt = upstream.length;
@@ -166,13 +174,8 @@ test("a server killed mid-run and started again picks the run up from the databa
 test("a run left open by a killed server, with its page gone, is finished by the next server with nobody watching", async ({
   page,
 }) => {
-  await appOn(halfTime);
-  const since = upstream.length;
-  const chatUrl = await sendOnNewChat(page, MULTI_STEP);
-  await expect(toolCard(page, "query_sales_genie")).toBeVisible();
-  const responseId = await firstPolledResponseId(since);
+  const { since, chatUrl, responseId } = await multiStepUnderWay(page);
   await page.goto("about:blank");
-  expect(await upstreamStatus(halfTime, responseId)).toBe("in_progress");
 
   await restartApp();
   const restartedAt = upstream.length;

@@ -50,14 +50,14 @@ export class RunFollowers implements RunAdopter {
       );
       await response?.body?.pipeTo(new WritableStream());
     } catch (err) {
-      console.error(`Following run ${run.runId} of chat ${run.chatId} failed: ${describe(err)}`);
+      console.error(`Following run ${run.runId} of chat ${run.chatId} failed: ${messageOf(err)}`);
     } finally {
       this.following.delete(run.runId);
     }
   }
 }
 
-function describe(err: unknown): string {
+function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 

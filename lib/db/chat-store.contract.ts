@@ -394,6 +394,80 @@ export function describeChatStore(
         ]);
       });
 
+      it("followRun names the run's follower; a follower heard from keeps it against a conditional take", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        const a = uniqueId("inst-a");
+        const b = uniqueId("inst-b");
+        const c = uniqueId("inst-c");
+        await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
+        expect((await store.checkRun(chatId, runId, 0))?.follower).toBeUndefined();
+        expect(await store.followRun(chatId, runId, a)).toBe(true);
+        expect((await store.checkRun(chatId, runId, 0))?.follower).toBe(a);
+
+        await store.heartbeat(a);
+        const aMomentAgo = Date.now() - 1000;
+        expect(await store.followRun(chatId, runId, b, aMomentAgo)).toBe(false);
+        expect((await store.checkRun(chatId, runId, 0))?.follower).toBe(a);
+        // Its own run, a follower takes again whatever the others.
+        expect(await store.followRun(chatId, runId, a, aMomentAgo)).toBe(true);
+        // Not heard from since: taken.
+        expect(await store.followRun(chatId, runId, b, Date.now() + 1000)).toBe(true);
+        expect((await store.checkRun(chatId, runId, 0))?.follower).toBe(b);
+        // A browser's stream takes it unconditionally.
+        expect(await store.followRun(chatId, runId, c)).toBe(true);
+        expect((await store.checkRuns([{ chatId, runId, polls: 0 }]))[0]?.follower).toBe(c);
+
+        await store.finishRun(chatId, runId, "completed");
+        expect(await store.followRun(chatId, runId, a)).toBe(false);
+        expect(await store.followRun(chatId, "not-the-run", a)).toBe(false);
+      });
+
+      it("claimOrphanedRuns takes the runs whose follower went silent, each by one instance", async () => {
+        const silent = uniqueId("silent");
+        const alive = uniqueId("alive");
+        const sweeper = uniqueId("sweeper");
+        const other = uniqueId("other");
+        const chat = (label: string) => ({ chatId: uniqueId(label), runId: uniqueId("run") });
+        const orphan = chat("orphan");
+        const unfollowed = chat("unfollowed");
+        const followed = chat("followed");
+        const ended = chat("ended");
+        for (const { chatId, runId } of [orphan, unfollowed, followed, ended])
+          await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
+        await store.followRun(orphan.chatId, orphan.runId, silent);
+        await store.followRun(followed.chatId, followed.runId, alive);
+        await store.finishRun(ended.chatId, ended.runId, "completed");
+        await store.heartbeat(silent);
+        await sleep(5);
+        const staleBefore = Date.now();
+        await sleep(5);
+        await store.heartbeat(alive);
+        await store.heartbeat(sweeper);
+        await store.heartbeat(other);
+
+        const ours = new Set([orphan, unfollowed, followed, ended].map((c) => c.chatId));
+        const mine = (runs: { chatId: string }[]) => runs.filter((run) => ours.has(run.chatId));
+        const [first, second] = await Promise.all([
+          store.claimOrphanedRuns(sweeper, staleBefore, 1000),
+          store.claimOrphanedRuns(other, staleBefore, 1000),
+        ]);
+        const claimed = [...mine(first ?? []), ...mine(second ?? [])];
+        expect(claimed.map((run) => run.chatId).sort()).toEqual([orphan.chatId, unfollowed.chatId].sort());
+        expect(claimed).toContainEqual({ ...orphan, ownerId: ME.id });
+        // Claimed runs are followed now: nobody claims them again while their new follower is heard from.
+        expect(mine(await store.claimOrphanedRuns(alive, staleBefore, 1000))).toEqual([]);
+        const followerOf = async (run: { chatId: string; runId: string }) =>
+          (await store.checkRun(run.chatId, run.runId, 0))?.follower;
+        expect([sweeper, other]).toContain(await followerOf(orphan));
+        expect(await followerOf(followed)).toBe(alive);
+        // A run started after `staleBefore` is not an orphan yet: its browser's stream may be about to follow it.
+        const fresh = chat("fresh");
+        await store.beginTurn(fresh.chatId, fresh.runId, say("go"), { create: true, owner: ME });
+        ours.add(fresh.chatId);
+        expect(mine(await store.claimOrphanedRuns(sweeper, staleBefore, 1000))).toEqual([]);
+      });
+
       it("recordItem appends each item once: a repeated or older cursor appends nothing", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");

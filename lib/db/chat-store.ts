@@ -54,6 +54,8 @@ export interface RunCheck {
   state: RunState;
   /** The upstream response the run is on now (a newer cycle than the stream's own, when another stream moved on). */
   responseId?: string;
+  /** The server instance following the run (`followRun`), when one took it. */
+  follower?: string;
 }
 
 /** One run to check in `checkRuns`, with the retrieve calls to count against it. */
@@ -224,6 +226,20 @@ export interface ChatStore {
    * (`lib/chat/followers.ts`). Chats without an owner (made before owners existed) are left out.
    */
   listOpenRuns(): Promise<OpenRun[]>;
+  /** Server instance `instanceId` is alive: it says so every second while it runs (`claimOrphanedRuns`). */
+  heartbeat(instanceId: string): Promise<void>;
+  /**
+   * Instance `instanceId` follows the chat's run `runId` from now on (a browser's stream there, or the server
+   * itself). With `unlessAliveSince`, only when no other instance heard from since then follows it; false, and
+   * nothing changed, when one does or the run is not in progress.
+   */
+  followRun(chatId: string, runId: string, instanceId: string, unlessAliveSince?: number): Promise<boolean>;
+  /**
+   * Runs in progress that started before `staleBefore` and whose follower has not been heard from since then
+   * (or that have none), at most `limit`: each is now followed by `instanceId`, and by no other instance asking
+   * at the same time.
+   */
+  claimOrphanedRuns(instanceId: string, staleBefore: number, limit: number): Promise<OpenRun[]>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /**

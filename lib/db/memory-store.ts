@@ -20,6 +20,15 @@ export function createMemoryChatStore(): ChatStore {
   const forks = new Map<string, ForkRecord[]>();
   /** Claimed cycles by chat: the response whose next cycle is taken, and when. */
   const claims = new Map<string, { after: string; at: number }>();
+  /** Server instances by id, with when each was last heard from; each chat's run's follower. */
+  const instances = new Map<string, number>();
+  const followers = new Map<string, { runId: string; instanceId: string }>();
+  const followerOf = (chatId: string, runId: string) => {
+    const follower = followers.get(chatId);
+    return follower?.runId === runId ? follower.instanceId : undefined;
+  };
+  const aliveSince = (instanceId: string | undefined, since: number) =>
+    instanceId !== undefined && (instances.get(instanceId) ?? Number.NEGATIVE_INFINITY) >= since;
 
   /** The chat's current run, if it is this one: a stale run must not write over a newer one. */
   const runOf = (chatId: string, runId: string) => {
@@ -150,7 +159,12 @@ export function createMemoryChatStore(): ChatStore {
       const run = runOf(chatId, runId);
       if (!run) return undefined;
       run.polls += polls;
-      return { state: run.state, ...(run.responseId ? { responseId: run.responseId } : {}) };
+      const follower = followerOf(chatId, runId);
+      return {
+        state: run.state,
+        ...(run.responseId ? { responseId: run.responseId } : {}),
+        ...(follower ? { follower } : {}),
+      };
     },
     async checkRuns(checks) {
       return Promise.all(checks.map(({ chatId, runId, polls }) => store.checkRun(chatId, runId, polls)));
@@ -162,6 +176,27 @@ export function createMemoryChatStore(): ChatStore {
           ? [{ chatId: chat.id, ownerId, runId: chat.run.runId }]
           : [];
       });
+    },
+    async heartbeat(instanceId) {
+      instances.set(instanceId, Date.now());
+    },
+    async followRun(chatId, runId, instanceId, unlessAliveSince) {
+      if (runOf(chatId, runId)?.state !== "running") return false;
+      const current = followerOf(chatId, runId);
+      if (unlessAliveSince !== undefined && current !== instanceId && aliveSince(current, unlessAliveSince))
+        return false;
+      followers.set(chatId, { runId, instanceId });
+      return true;
+    },
+    async claimOrphanedRuns(instanceId, staleBefore, limit) {
+      const orphaned = (await store.listOpenRuns()).filter(
+        ({ chatId, runId }) =>
+          (runOf(chatId, runId)?.startedAt ?? staleBefore) < staleBefore &&
+          !aliveSince(followerOf(chatId, runId), staleBefore),
+      );
+      const claimed = orphaned.slice(0, Math.max(0, Math.floor(limit)));
+      for (const { chatId, runId } of claimed) followers.set(chatId, { runId, instanceId });
+      return claimed;
     },
     async setConversationId(chatId, conversationId) {
       const chat = chats.get(chatId);

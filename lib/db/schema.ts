@@ -7,6 +7,7 @@
  * Imports here are type-only so that drizzle-kit can load this file without the app's path aliases.
  */
 
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -129,9 +130,23 @@ export const runs = pgTable(
     claimedAfter: text("claimed_after"),
     claimedAt: epochMs("claimed_at"),
     input: json<UpstreamItem[]>("input").notNull(),
+    /**
+     * The server instance following the run (`server_instances`): a browser's stream there, or the server
+     * itself with nobody watching. A run whose follower stopped heartbeating is taken over by another instance.
+     */
+    follower: text("follower"),
   },
-  (t) => [index("runs_chat_id_id_idx").on(t.chatId, t.id.desc())],
+  (t) => [
+    index("runs_chat_id_id_idx").on(t.chatId, t.id.desc()),
+    index("runs_running_idx").on(t.chatId).where(sql`${t.state} = 'running'`),
+  ],
 );
+
+/** The server instances sharing the database, each with when it last said it is alive (every second). */
+export const serverInstances = pgTable("server_instances", {
+  id: text("id").primaryKey(),
+  seenAt: epochMs("seen_at").notNull(),
+});
 
 /** Audit log of MCP approval decisions, written with the `mcp_approval_response` items of a turn. */
 export const approvals = pgTable(

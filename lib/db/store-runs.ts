@@ -17,6 +17,9 @@ export function runMethods(
   | "checkRun"
   | "checkRuns"
   | "listOpenRuns"
+  | "heartbeat"
+  | "followRun"
+  | "claimOrphanedRuns"
   | "setConversationId"
   | "appendHistory"
   | "recordItem"
@@ -67,11 +70,12 @@ export function runMethods(
         .update(runs)
         .set({ pollCount: sql`${runs.pollCount} + ${Math.max(0, Math.floor(polls))}` })
         .where(and(eq(runs.id, latestRunId(chatId)), eq(runs.runId, runId)))
-        .returning({ state: runs.state, responseId: runs.responseId });
+        .returning({ state: runs.state, responseId: runs.responseId, follower: runs.follower });
       if (!row) return undefined;
       return {
         state: row.state as RunState,
         ...(row.responseId !== null ? { responseId: row.responseId } : {}),
+        ...(row.follower !== null ? { follower: row.follower } : {}),
       };
     },
 
@@ -94,10 +98,11 @@ export function runMethods(
             as v(chat_id text, run_id text, polls integer)
         ),
         current_runs as (
-          select asked.chat_id, asked.run_id, asked.polls, latest.id, latest.state, latest.response_id
+          select asked.chat_id, asked.run_id, asked.polls, latest.id, latest.state, latest.response_id,
+            latest.follower
           from asked
           join lateral (
-            select r.id, r.run_id, r.state, r.response_id from runs r
+            select r.id, r.run_id, r.state, r.response_id, r.follower from runs r
             where r.chat_id = asked.chat_id order by r.id desc limit 1
           ) latest on latest.run_id = asked.run_id
         ),
@@ -106,8 +111,14 @@ export function runMethods(
           from current_runs where runs.id = current_runs.id and current_runs.polls > 0
           returning runs.id
         )
-        select chat_id, run_id, state, response_id from current_runs`);
-      type Row = { chat_id: string; run_id: string; state: string; response_id: string | null };
+        select chat_id, run_id, state, response_id, follower from current_runs`);
+      type Row = {
+        chat_id: string;
+        run_id: string;
+        state: string;
+        response_id: string | null;
+        follower: string | null;
+      };
       const found = new Map(rowsOf<Row>(result).map((row) => [key(row.chat_id, row.run_id), row]));
       return checks.map(({ chatId, runId }) => {
         const row = found.get(key(chatId, runId));
@@ -115,6 +126,7 @@ export function runMethods(
         return {
           state: row.state as RunState,
           ...(row.response_id !== null ? { responseId: row.response_id } : {}),
+          ...(row.follower !== null ? { follower: row.follower } : {}),
         };
       });
     },
@@ -126,6 +138,50 @@ export function runMethods(
         from runs r join chats c on c.id = r.chat_id
         where r.state = 'running' and c.user_id is not null
           and r.id = (select l.id from runs l where l.chat_id = r.chat_id order by l.id desc limit 1)`);
+      type Row = { chat_id: string; owner_id: string; run_id: string };
+      return rowsOf<Row>(result).map((row) => ({
+        chatId: row.chat_id,
+        ownerId: row.owner_id,
+        runId: row.run_id,
+      }));
+    },
+
+    async heartbeat(instanceId) {
+      await db.execute(sql`
+        insert into server_instances (id, seen_at) values (${instanceId}, ${Date.now()})
+        on conflict (id) do update set seen_at = excluded.seen_at`);
+    },
+
+    async followRun(chatId, runId, instanceId, unlessAliveSince) {
+      const free =
+        unlessAliveSince === undefined
+          ? sql`true`
+          : sql`(runs.follower is null or runs.follower = ${instanceId} or not exists (
+              select 1 from server_instances i where i.id = runs.follower and i.seen_at >= ${unlessAliveSince}))`;
+      const result = await db.execute(sql`
+        update runs set follower = ${instanceId}
+        where id = ${latestRunId(chatId)} and run_id = ${runId} and state = 'running' and ${free}
+        returning id`);
+      return rowsOf(result).length > 0;
+    },
+
+    async claimOrphanedRuns(instanceId, staleBefore, limit) {
+      // Locked and skipped: instances sweeping at the same time each take different runs.
+      const result = await db.execute(sql`
+        with orphaned as (
+          select r.id from runs r
+          where r.state = 'running' and r.started_at < ${staleBefore}
+            and r.id = (select l.id from runs l where l.chat_id = r.chat_id order by l.id desc limit 1)
+            and (r.follower is null or not exists (
+              select 1 from server_instances i where i.id = r.follower and i.seen_at >= ${staleBefore}))
+          order by r.id
+          limit ${Math.max(0, Math.floor(limit))}
+          for update of r skip locked
+        )
+        update runs set follower = ${instanceId}
+        from orphaned, chats c
+        where runs.id = orphaned.id and c.id = runs.chat_id and c.user_id is not null
+        returning runs.chat_id, c.user_id as owner_id, runs.run_id`);
       type Row = { chat_id: string; owner_id: string; run_id: string };
       return rowsOf<Row>(result).map((row) => ({
         chatId: row.chat_id,

@@ -17,4 +17,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0005_chat_forks",
     sql: 'CREATE TABLE "chat_forks" (\n\t"chat_id" text PRIMARY KEY NOT NULL,\n\t"forks" jsonb NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE "chat_forks" ADD CONSTRAINT "chat_forks_chat_id_chats_id_fk" FOREIGN KEY ("chat_id") REFERENCES "chats"("id") ON DELETE cascade ON UPDATE no action;',
   },
+  {
+    name: "0006_run_followers",
+    sql: 'CREATE TABLE "server_instances" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"seen_at" bigint NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE "runs" ADD COLUMN "follower" text;--> statement-breakpoint\nCREATE INDEX "runs_running_idx" ON "runs" USING btree ("chat_id") WHERE "runs"."state" = \'running\';',
+  },
 ];

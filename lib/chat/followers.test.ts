@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatStore } from "@/lib/db/chat-store";
+import { createMemoryChatStore } from "@/lib/db/memory-store";
 import { cancelChatRun } from "./cancel";
 import { followOpenRuns, RunFollowers } from "./followers";
 import { isLiveRun } from "./live-runs";
@@ -47,7 +48,7 @@ describe("the server follows a run nobody watches", () => {
     const watched = await transcript(reference.store, "watched");
 
     const { deps, store, seen } = setup(60_000);
-    const followers = new RunFollowers(50);
+    const followers = new RunFollowers({ adoptAfterMs: 50 });
     await askAndLeave({ ...deps, followers }, store, "left", TWO_CYCLES);
     const chat = await until(
       () => store.getChat("left"),
@@ -69,7 +70,7 @@ describe("the server follows a run nobody watches", () => {
 
   it("gives way to a browser that opens the chat, and the run ends once, in that browser", async () => {
     const { deps, store, seen } = setup(60_000, undefined, undefined, undefined, { timeScale: 0.2 });
-    const followers = new RunFollowers(50);
+    const followers = new RunFollowers({ adoptAfterMs: 50 });
     const runId = await askAndLeave({ ...deps, followers }, store, "back", TWO_CYCLES);
     await until(
       () => followers.followed(),
@@ -95,7 +96,7 @@ describe("the server follows a run nobody watches", () => {
 
   it("Stop while nobody watches ends the run and the server's loop", async () => {
     const { deps, store } = setup(60_000, undefined, undefined, undefined, { timeScale: 0.5 });
-    const followers = new RunFollowers(50);
+    const followers = new RunFollowers({ adoptAfterMs: 50 });
     const runId = await askAndLeave(
       { ...deps, followers },
       store,
@@ -120,15 +121,17 @@ describe("the server follows a run nobody watches", () => {
 });
 
 describe("a server that starts", () => {
-  it("follows the runs left open in the database to their end", async () => {
-    const { deps, store } = setup(60_000);
+  it("follows the runs left open in its own database to their end", async () => {
+    // Embedded PGlite's kind of store: this process's alone.
+    const local = createMemoryChatStore();
+    const { deps, store } = setup(60_000, { ...local, processLocal: true });
     // Left by a server that had no followers (it stopped): the run is open in the database, nobody follows it.
     const runId = await askAndLeave(deps, store, "left-open", TWO_CYCLES);
     await sleep(100);
     expect(isLiveRun(runId)).toBe(false);
     expect((await store.getChat("left-open"))?.run?.state).toBe("running");
 
-    const followers = new RunFollowers(50);
+    const followers = new RunFollowers({ adoptAfterMs: 50 });
     expect(await followOpenRuns({ ...deps, followers }, followers)).toBe(1);
     const chat = await until(
       () => store.getChat("left-open"),
@@ -137,5 +140,63 @@ describe("a server that starts", () => {
     );
     expect(chat?.run?.state).toBe("completed");
     expect((await transcript(store, "left-open")).text?.join("")).toMatch(/Asia\/Tokyo/);
+  });
+});
+
+describe("several server instances on one database", () => {
+  it("a run followed by an instance that died is taken over by another and ends once", async () => {
+    const { deps, store, seen } = setup(60_000, undefined, undefined, undefined, { timeScale: 0.3 });
+    const fast = { adoptAfterMs: 50, sweepEveryMs: 50, staleMs: 400 };
+    const a = new RunFollowers({ ...fast, instanceId: "instance-a" });
+    const b = new RunFollowers({ ...fast, instanceId: "instance-b" });
+    await a.sweep({ ...deps, followers: a });
+    const runId = await askAndLeave({ ...deps, followers: a }, store, "takeover", TWO_CYCLES);
+    await until(
+      () => a.followed(),
+      (n) => n === 1,
+      "instance A follows the run",
+    );
+    const followerOf = async () => (await store.checkRun("takeover", runId, 0))?.follower;
+    expect(await followerOf()).toBe("instance-a");
+
+    // A dies: no more heartbeats, its loop gone. B notices after the stale time and finishes the run.
+    a.stop();
+    await until(
+      () => isLiveRun(runId),
+      (live) => !live,
+      "instance A's loop is gone",
+    );
+    await b.sweep({ ...deps, followers: b });
+    const chat = await until(
+      () => store.getChat("takeover"),
+      (c) => c?.run?.state !== "running",
+      "the run ended",
+    );
+    b.stop();
+    expect(chat?.run?.state).toBe("completed");
+    expect(await followerOf()).toBe("instance-b");
+    const { history, text } = await transcript(store, "takeover");
+    expect(new Set(history).size).toBe(history?.length);
+    expect(text?.join("")).toMatch(/Asia\/Tokyo/);
+    expect(creates(seen)).toHaveLength(2);
+  });
+
+  it("an instance heard from keeps its runs: another sweeping meanwhile takes none", async () => {
+    const { deps, store } = setup(60_000, undefined, undefined, undefined, { timeScale: 0.3 });
+    const fast = { adoptAfterMs: 50, sweepEveryMs: 50, staleMs: 400 };
+    const a = new RunFollowers({ ...fast, instanceId: "instance-a" });
+    const b = new RunFollowers({ ...fast, instanceId: "instance-b" });
+    await a.sweep({ ...deps, followers: a });
+    await b.sweep({ ...deps, followers: b });
+    await askAndLeave({ ...deps, followers: a }, store, "kept", TWO_CYCLES);
+    const chat = await until(
+      () => store.getChat("kept"),
+      (c) => c?.run?.state !== "running",
+      "the run ended",
+    );
+    a.stop();
+    b.stop();
+    expect(chat?.run?.state).toBe("completed");
+    expect((await store.checkRun("kept", chat?.run?.runId ?? "", 0))?.follower).toBe("instance-a");
   });
 });

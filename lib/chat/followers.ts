@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { processState } from "@/lib/process-state";
 import { isLiveRun } from "./live-runs";
 import type { RunAdopter, TurnDeps, UnfollowedRun } from "./respond";
@@ -9,23 +10,68 @@ import { resumeChatRun } from "./resume";
  */
 export const ADOPT_AFTER_MS = 3_000;
 
+/** How often an instance says it is alive and looks for runs whose follower is gone (several instances). */
+export const SWEEP_EVERY_MS = 1_000;
+
 /**
- * The server follows every open run to its end, whether or not anyone watches: a run whose last stream ended
- * (the tab closed, the browser went offline) is taken up here after ADOPT_AFTER_MS, by the same code a browser's
- * stream runs (`resumeChatRun`), with the stream read by nobody. Items are stored in order and once, the app's
+ * An instance not heard from for this long is gone, and the runs it followed are taken over: a few missed
+ * heartbeats, so a busy moment is not a death, and a takeover within two steady poll intervals (2 s each).
+ */
+export const FOLLOWER_STALE_MS = 2_500;
+
+/** Runs taken over per sweep: a dead instance's thousand runs are spread over the next sweeps and instances. */
+const CLAIMS_PER_SWEEP = 50;
+
+export interface FollowerOptions {
+  /** This server instance's id in the database (`server_instances`); a new one per process. */
+  instanceId?: string;
+  adoptAfterMs?: number;
+  sweepEveryMs?: number;
+  staleMs?: number;
+}
+
+/**
+ * The server follows every open run to its end, whether or not anyone watches. A run whose last stream ended
+ * (the tab closed, the browser went offline) is taken up after ADOPT_AFTER_MS, by the same code a browser's
+ * stream runs (`resumeChatRun`), with the stream read by nobody: items are stored in order and once, the app's
  * function tools run and the next cycle is submitted, the run's limit and Stop hold. A browser that opens the
- * chat meanwhile replays what is stored and follows the run itself: the server's loop gives way to it
- * (`registerLiveRun`), and takes over again when that browser leaves.
+ * chat meanwhile replays what is stored and follows the run itself; the server's loop gives way to it (in this
+ * process by `registerLiveRun`, on another instance by the run's stored follower), and takes over again when
+ * that browser leaves.
+ *
+ * Several instances on one PostgreSQL (`sweep`): each run names the instance that follows it, each instance
+ * heartbeats every second, and the runs of an instance not heard from for FOLLOWER_STALE_MS are claimed by
+ * another (`claimOrphanedRuns`, each run by one) and followed there from the stored cursor.
  */
 export class RunFollowers implements RunAdopter {
+  readonly instanceId: string;
+  private readonly adoptAfterMs: number;
+  private readonly sweepEveryMs: number;
+  private readonly staleMs: number;
   private readonly waiting = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly following = new Set<string>();
+  /** The runs this instance follows with nobody watching, each with what ends that loop. */
+  private readonly following = new Map<string, AbortController>();
+  private sweeping: ReturnType<typeof setInterval> | undefined;
+  private stopped = false;
 
-  constructor(private readonly adoptAfterMs = ADOPT_AFTER_MS) {}
+  constructor(options: FollowerOptions = {}) {
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.adoptAfterMs = options.adoptAfterMs ?? ADOPT_AFTER_MS;
+    this.sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
+    this.staleMs = options.staleMs ?? FOLLOWER_STALE_MS;
+  }
+
+  /** A browser's stream on this instance follows `run` now: other instances' loops give way to it. */
+  watching(run: Omit<UnfollowedRun, "ownerId">, deps: TurnDeps): void {
+    if (deps.store.processLocal) return;
+    deps.store.followRun(run.chatId, run.runId, this.instanceId).catch((err: unknown) => {
+      console.error(`Could not record who follows run ${run.runId}: ${messageOf(err)}`);
+    });
+  }
 
   /** A stream of `run` ended with the run still going: follow it unless a loop has it after the grace. */
   unfollowed(run: UnfollowedRun, deps: TurnDeps): void {
-    if (this.waiting.has(run.runId)) return;
+    if (this.stopped || this.waiting.has(run.runId)) return;
     const timer = setTimeout(() => {
       this.waiting.delete(run.runId);
       void this.adopt(run, deps);
@@ -35,24 +81,67 @@ export class RunFollowers implements RunAdopter {
     this.waiting.set(run.runId, timer);
   }
 
-  /** Runs this process follows with nobody watching, now. */
+  /** Runs this instance follows with nobody watching, now. */
   followed(): number {
     return this.following.size;
   }
 
+  /**
+   * Heartbeat and take over the runs of instances that went silent, every `sweepEveryMs`, until `stop`: for
+   * a database several instances share. Resolves after the first sweep.
+   */
+  async sweep(deps: TurnDeps): Promise<void> {
+    if (this.sweeping || this.stopped) return;
+    this.sweeping = setInterval(() => void this.sweepOnce(deps), this.sweepEveryMs);
+    this.sweeping.unref?.();
+    await this.sweepOnce(deps);
+  }
+
+  /** Stop sweeping and end every loop this instance runs with nobody watching (a server shutting down). */
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.sweeping);
+    this.sweeping = undefined;
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+    for (const loop of this.following.values()) loop.abort("stopping");
+  }
+
+  private async sweepOnce(deps: TurnDeps): Promise<void> {
+    try {
+      await deps.store.heartbeat(this.instanceId);
+      const orphaned = await deps.store.claimOrphanedRuns(
+        this.instanceId,
+        Date.now() - this.staleMs,
+        CLAIMS_PER_SWEEP,
+      );
+      for (const run of orphaned) void this.adopt(run, deps);
+    } catch (err) {
+      console.error(`Could not look for runs to take over: ${messageOf(err)}`);
+    }
+  }
+
   private async adopt(run: UnfollowedRun, deps: TurnDeps): Promise<void> {
     if (isLiveRun(run.runId) || this.following.has(run.runId)) return;
-    this.following.add(run.runId);
+    const loop = new AbortController();
+    this.following.set(run.runId, loop);
     try {
+      // Another instance's browser may have the run now: then that instance follows it, not this one.
+      if (
+        !deps.store.processLocal &&
+        !(await deps.store.followRun(run.chatId, run.runId, this.instanceId, Date.now() - this.staleMs))
+      )
+        return;
       const response = await resumeChatRun(
         { ...deps, followers: this },
-        { ...run, settings: deps.settings, headless: true },
+        { ...run, settings: deps.settings, headless: true, signal: loop.signal },
       );
       await response?.body?.pipeTo(new WritableStream());
     } catch (err) {
-      console.error(`Following run ${run.runId} of chat ${run.chatId} failed: ${messageOf(err)}`);
+      if (!loop.signal.aborted)
+        console.error(`Following run ${run.runId} of chat ${run.chatId} failed: ${messageOf(err)}`);
     } finally {
-      this.following.delete(run.runId);
+      if (this.following.get(run.runId) === loop) this.following.delete(run.runId);
     }
   }
 }
@@ -61,16 +150,22 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** This process's followers (one per process: the runs it left are its to finish). */
+/** This process's followers (one per process: the runs it follows are its to finish). */
 export function processFollowers(): RunFollowers {
   return processState("run-followers", () => new RunFollowers());
 }
 
 /**
- * When a server starts: follow every run still open in the database (its server stopped, or its browser went
- * while no server was up), each after the same grace a browser has to come back in. Returns how many.
+ * When a server starts: follow the runs still open in the database. A process-local database (embedded
+ * PGlite) is this process's alone, so every open run is followed, each after the same grace a browser has to
+ * come back in; a shared one (PostgreSQL) is swept for runs whose instance went silent, now and every second.
+ * Returns how many runs were open (process-local) or taken over (shared) at once.
  */
-export async function followOpenRuns(deps: TurnDeps, followers: RunAdopter = processFollowers()) {
+export async function followOpenRuns(deps: TurnDeps, followers = processFollowers()): Promise<number> {
+  if (!deps.store.processLocal) {
+    await followers.sweep(deps);
+    return followers.followed();
+  }
   const open = await deps.store.listOpenRuns();
   for (const run of open) followers.unfollowed(run, deps);
   return open.length;

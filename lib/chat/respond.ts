@@ -27,7 +27,11 @@ export interface UnfollowedRun {
 }
 
 export interface RunAdopter {
+  /** A browser's stream follows the run now (other instances give way to it). */
+  watching(run: Omit<UnfollowedRun, "ownerId">, deps: TurnDeps): void;
+  /** The run's stream ended with the run going on. */
   unfollowed(run: UnfollowedRun, deps: TurnDeps): void;
+  readonly instanceId: string;
 }
 
 /** Headers that keep proxies from buffering or transforming the event stream. */
@@ -77,7 +81,15 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
     execute: async (stream) => {
       stream.write({ type: "start", messageId: runId });
       const live = registerLiveRun(runId, { headless: options.headless });
-      const watch = watchStoredRun({ ...deps, chatId, runId, intervalMs: deps.pollIntervalMs });
+      if (!options.headless) deps.followers?.watching({ chatId, runId }, deps);
+      const watch = watchStoredRun({
+        ...deps,
+        chatId,
+        runId,
+        intervalMs: deps.pollIntervalMs,
+        // The server's own loop gives way when a browser's stream on another instance takes the run.
+        ...(options.headless && deps.followers ? { followedBy: deps.followers.instanceId } : {}),
+      });
       const pollsBefore = options.pollsBefore ?? 0;
       const view = new RunView(stream, {
         calls: options.calls,

@@ -38,6 +38,36 @@ const until = async (done: () => boolean) => {
 };
 
 describe("watchStoredRun", () => {
+  it("ends the server's own loop when another instance follows the run now, and only that loop", async () => {
+    const store = createMemoryChatStore();
+    const clock = fakeClock();
+    await begin(store, "taken", "run-taken");
+    await store.followRun("taken", "run-taken", "instance-a");
+    const watch = (followedBy?: string) =>
+      watchStoredRun({
+        store,
+        client: upstream,
+        clock,
+        chatId: "taken",
+        runId: "run-taken",
+        intervalMs: 2000,
+        followedBy,
+      });
+    const serversOwn = watch("instance-a");
+    const browsers = watch();
+    // Checked several times while this instance follows the run: it goes on.
+    await until(() => clock.sleeps.length > 3);
+    expect(serversOwn.signal.aborted).toBe(false);
+
+    // A browser's stream on instance B takes the run.
+    await store.followRun("taken", "run-taken", "instance-b");
+    await until(() => serversOwn.signal.aborted);
+    expect(serversOwn.signal.reason).toBe("elsewhere");
+    expect(browsers.signal.aborted).toBe(false);
+    await serversOwn.close();
+    await browsers.close();
+  });
+
   it("checks every watched run of the process in one batch, counting retrieves in tens and at the end", async () => {
     const { store, batches } = countingStore();
     const clock = fakeClock();

@@ -3,8 +3,11 @@ import type { BackgroundClient, Clock } from "@/lib/background";
 import type { ChatStore, RunCheck } from "@/lib/db/chat-store";
 import { processState } from "@/lib/process-state";
 
-/** Why the stored run ended this stream's polling. */
-export type WatchStop = "cancelled" | "gone";
+/**
+ * Why the stored run ended this stream's polling: stopped, no longer the chat's run, or (for the server's own
+ * loop) followed by another instance now.
+ */
+export type WatchStop = "cancelled" | "gone" | "elsewhere";
 
 export interface RunWatch {
   /** Aborts with a WatchStop reason when the stored run was stopped elsewhere or is no longer the chat's run. */
@@ -41,6 +44,8 @@ interface WatchedRun {
   /** Retrieves made since the last check. */
   uncounted: number;
   stop: AbortController;
+  /** The instance this loop follows the run for, when it should end once the run is followed elsewhere. */
+  followedBy?: string;
 }
 
 /**
@@ -118,6 +123,8 @@ class SharedRunChecker {
       const check = results[i];
       if (!check) run.stop.abort("gone" satisfies WatchStop);
       else if (check.state === "cancelled") run.stop.abort("cancelled" satisfies WatchStop);
+      else if (run.followedBy && check.follower && check.follower !== run.followedBy)
+        run.stop.abort("elsewhere" satisfies WatchStop);
     });
   }
 }
@@ -163,9 +170,11 @@ export function watchStoredRun(options: {
   chatId: string;
   runId: string;
   intervalMs: number;
+  /** End the watch ("elsewhere") when the stored run names another follower than this instance. */
+  followedBy?: string;
 }): RunWatch {
-  const { store, chatId, runId } = options;
-  const run: WatchedRun = { chatId, runId, uncounted: 0, stop: new AbortController() };
+  const { store, chatId, runId, followedBy } = options;
+  const run: WatchedRun = { chatId, runId, uncounted: 0, stop: new AbortController(), followedBy };
   // A process-local store (embedded PGlite) has no other instance to stop a run: this process's Stop reaches
   // the loop directly (live-runs), and the upstream reports the cancel at the next retrieve anyway. Its runs are
   // not re-read then, only their retrieves counted at the end: PGlite runs every query on the event loop, and

@@ -13,3 +13,5 @@ export const DATABRICKS_APP_PORT = PORT + 5;
 export const DATABRICKS_AGENT_PORT = PORT + 6;
 /** The production build on an Agent Bricks agent (DurableAgentServer): e2e/agent-bricks.spec.ts. */
 export const AGENT_BRICKS_PORT = PORT + 7;
+/** Three servers of the same build sharing one PostgreSQL, one of them killed mid-run: e2e/instances.spec.ts. */
+export const INSTANCE_PORTS = [PORT + 8, PORT + 9, PORT + 10] as const;

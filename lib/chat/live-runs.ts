@@ -29,6 +29,8 @@ export function registerLiveRun(
     live.set(runId, set);
   }
   if (!headless) for (const other of set) if (other.headless) other.controller.abort("viewer");
+  // A browser's loop that got here first keeps the run: the server's own one ends at once.
+  if (headless && [...set].some((other) => !other.headless)) loop.controller.abort("viewer");
   set.add(loop);
   return {
     signal: loop.controller.signal,

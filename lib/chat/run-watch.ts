@@ -10,7 +10,10 @@ import { processState } from "@/lib/process-state";
 export type WatchStop = "cancelled" | "gone" | "elsewhere";
 
 export interface RunWatch {
-  /** Aborts with a WatchStop reason when the stored run was stopped elsewhere or is no longer the chat's run. */
+  /**
+   * Aborts with a WatchStop reason when the stored run was stopped elsewhere or is no longer the chat's run, or
+   * (the server's own loop, `followedBy`) when another instance follows it now.
+   */
   signal: AbortSignal;
   /** The client with every retrieve counted towards the run's stored poll count. */
   client: BackgroundClient;

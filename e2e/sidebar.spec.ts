@@ -145,6 +145,24 @@ test("a chat whose answer is being written shows a spinner, and Delete offers to
   await expect(chatLink(page, title)).toHaveCount(0);
 });
 
+test("a chat whose last answer failed is marked in the history, and the mark goes with a new answer", async ({
+  page,
+}) => {
+  const title = unique("Make this request fail, please.");
+  await page.goto("/");
+  await ask(page, title);
+  await waitForRunToEnd(page);
+  const item = history(page).getByRole("listitem").filter({ hasText: title });
+  await page.reload();
+  await expect(item.getByRole("img", { name: "last answer failed" })).toBeVisible();
+  // Answered on: the chat is not marked any more.
+  await ask(page, "Answer this instantly, please.");
+  await waitForRunToEnd(page);
+  await page.reload();
+  await expect(item.getByRole("link", { name: title })).toBeVisible();
+  await expect(item.getByRole("img", { name: "last answer failed" })).toHaveCount(0);
+});
+
 test("an empty history says so", async ({ page }) => {
   await page.route("**/api/chats", (route) => route.fulfill({ json: { chats: [] } }));
   await page.goto("/");

@@ -86,7 +86,7 @@ export function ChatListItem(props: ChatListItemProps) {
           >
             <span className="flex min-w-0 items-center gap-2">
               <span className="min-w-0 flex-1 truncate">{chat.title}</span>
-              {live && <Spinner />}
+              {live ? <Spinner /> : chat.failed && <FailedMark />}
               <time
                 dateTime={new Date(chat.updatedAt).toISOString()}
                 title={fullDateTime(chat.updatedAt)}
@@ -160,6 +160,24 @@ function RowButton({
     >
       {children}
     </button>
+  );
+}
+
+/** The chat's last answer did not come (the run failed, expired or was cut short): open it to Retry. */
+function FailedMark() {
+  return (
+    <svg
+      role="img"
+      aria-label="last answer failed"
+      data-failed-mark
+      viewBox="0 0 16 16"
+      className="size-3.5 shrink-0 text-red-700 dark:text-red-400"
+    >
+      <title>last answer failed</title>
+      <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path d="M8 4.5v4.5" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" />
+      <circle cx="8" cy="11.5" r="1" fill="currentColor" />
+    </svg>
   );
 }
 

@@ -15,6 +15,7 @@ import {
   type ChatRecord,
   type ChatStore,
   CYCLE_CLAIM_TTL_MS,
+  type RunState,
   type TurnAppend,
 } from "./chat-store";
 import { describeVersionsContract } from "./versions.contract";
@@ -899,6 +900,31 @@ export function describeChatStore(
     });
 
     describe("listChats", () => {
+      it("marks a chat whose last run ended without its answer, not one stopped or answered", async () => {
+        const ended = async (state: RunState) => {
+          const chatId = uniqueId("chat");
+          const runId = uniqueId("run");
+          await store.beginTurn(chatId, runId, say(`ended ${state}`), { create: true, owner: ME });
+          await store.finishRun(chatId, runId, state, undefined, state === "completed" ? undefined : "why");
+          return chatId;
+        };
+        const failed = await Promise.all((["failed", "expired", "incomplete", "error"] as const).map(ended));
+        const fine = await Promise.all((["completed", "cancelled"] as const).map(ended));
+        const list = await store.listChats(ME.id, 1000);
+        for (const id of failed) expect(list.find((s) => s.id === id)?.failed, id).toBe(true);
+        for (const id of fine) expect(list.find((s) => s.id === id)).not.toHaveProperty("failed");
+        const found = await store.searchChats(ME.id, "ended error", 1000);
+        expect(found.find((s) => s.id === failed[3])?.failed).toBe(true);
+        // A new run of a failed chat clears the mark while it runs.
+        await store.beginTurn(failed[0] as string, uniqueId("run"), say("again"), {
+          create: false,
+          owner: ME,
+        });
+        const again = (await store.listChats(ME.id, 1000)).find((s) => s.id === failed[0]);
+        expect(again).toMatchObject({ running: true });
+        expect(again).not.toHaveProperty("failed");
+      });
+
       it("lists the most recently updated chats first, with whether a run is in progress", async () => {
         const a = await completedChat("chat a");
         await sleep(5);

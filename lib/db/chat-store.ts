@@ -73,6 +73,21 @@ export interface ChatSummary {
   updatedAt: number;
   /** A run is in progress (upstream), whether or not anyone is watching it. */
   running: boolean;
+  /** Present when the chat's last run ended without its answer (failed, expired, cut short, an error); a Stop is not. */
+  failed?: true;
+}
+
+/** The run states that mean the answer did not come: the chat is marked so in the history. */
+const FAILED_RUN_STATES: ReadonlySet<string> = new Set<RunState>([
+  "failed",
+  "expired",
+  "incomplete",
+  "error",
+]);
+
+/** `running`, and `failed` when it applies, for a chat whose last run is in `state` (none: null or undefined). */
+export function runSummary(state: string | null | undefined): Pick<ChatSummary, "running" | "failed"> {
+  return { running: state === "running", ...(state && FAILED_RUN_STATES.has(state) ? { failed: true } : {}) };
 }
 
 /** A chat found by a search: where the title alone does not match, a piece of the message text that does. */

@@ -5,6 +5,7 @@ import {
   type ChatRecord,
   type ChatStore,
   CYCLE_CLAIM_TTL_MS,
+  runSummary,
 } from "./chat-store";
 import { containsIgnoringCase, snippetAround } from "./search-text";
 import { titleFrom } from "./title";
@@ -51,7 +52,7 @@ export function createMemoryChatStore(): ChatStore {
           title,
           createdAt,
           updatedAt,
-          running: run?.state === "running",
+          ...runSummary(run?.state),
         }));
     },
     async searchChats(ownerId, query, limit = 100) {

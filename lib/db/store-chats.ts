@@ -2,7 +2,7 @@
 
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { DbChatStore } from "./chat-store";
-import { ChatBusyError } from "./chat-store";
+import { ChatBusyError, runSummary } from "./chat-store";
 import { type AnyPgDatabase, rowsOf } from "./migrate";
 import { chats } from "./schema";
 import { escapeLike, snippetAround } from "./search-text";
@@ -35,7 +35,7 @@ export function chatMethods(
         .where(eq(chats.userId, ownerId))
         .orderBy(desc(chats.updatedAt), desc(chats.createdAt), asc(chats.id))
         .limit(Math.max(0, Math.floor(limit)));
-      return rows.map(({ state, ...chat }) => ({ ...chat, running: state === "running" }));
+      return rows.map(({ state, ...chat }) => ({ ...chat, ...runSummary(state) }));
     },
 
     async searchChats(ownerId, query, limit = 100) {
@@ -69,7 +69,7 @@ export function chatMethods(
           title: row.title,
           createdAt: Number(row.created_at),
           updatedAt: Number(row.updated_at),
-          running: row.state === "running",
+          ...runSummary(row.state),
         };
         const inTitle = row.title.toLowerCase().includes(query.toLowerCase());
         return inTitle || row.match_text === null

@@ -1,6 +1,7 @@
 /** Runs once when the server starts (Node runtime only). */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { errorText } = await import("./lib/shared/named-error");
   const { checkConfigAtStartup } = await import("./lib/supervisor/startup");
   checkConfigAtStartup();
   // Open and migrate the database now, so the first chat does not wait for it.
@@ -11,9 +12,9 @@ export async function register() {
     .then(
       () =>
         followRunsLeftOpen().catch((err: unknown) =>
-          console.error(`The runs left open could not be followed: ${messageOf(err)}`),
+          console.error(`The runs left open could not be followed: ${errorText(err)}`),
         ),
-      (err: unknown) => console.error(`The chat database could not be opened: ${messageOf(err)}`),
+      (err: unknown) => console.error(`The chat database could not be opened: ${errorText(err)}`),
     );
 }
 
@@ -28,8 +29,4 @@ async function followRunsLeftOpen() {
   const { followOpenRuns } = await import("./lib/chat/followers");
   const count = await followOpenRuns(getTurnDeps());
   if (count > 0) console.log(`Following ${count} run(s) left open by the last server.`);
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { OpenRun } from "@/lib/db/chat-store";
 import { processState } from "@/lib/process-state";
+import { errorText } from "@/lib/shared/named-error";
 import { isLiveRun } from "./live-runs";
-import type { RunAdopter, TurnDeps, UnfollowedRun } from "./respond";
+import type { RunAdopter, TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
 
 /**
@@ -62,15 +64,15 @@ export class RunFollowers implements RunAdopter {
   }
 
   /** A browser's stream on this instance follows `run` now: other instances' loops give way to it. */
-  watching(run: Omit<UnfollowedRun, "ownerId">, deps: TurnDeps): void {
+  watching(run: Omit<OpenRun, "ownerId">, deps: TurnDeps): void {
     if (deps.store.processLocal) return;
     deps.store.followRun(run.chatId, run.runId, this.instanceId).catch((err: unknown) => {
-      console.error(`Could not record who follows run ${run.runId}: ${messageOf(err)}`);
+      console.error(`Could not record who follows run ${run.runId}: ${errorText(err)}`);
     });
   }
 
   /** A stream of `run` ended with the run still going: follow it unless a loop has it after the grace. */
-  unfollowed(run: UnfollowedRun, deps: TurnDeps): void {
+  unfollowed(run: OpenRun, deps: TurnDeps): void {
     if (this.stopped || this.waiting.has(run.runId)) return;
     const timer = setTimeout(() => {
       this.waiting.delete(run.runId);
@@ -117,11 +119,11 @@ export class RunFollowers implements RunAdopter {
       );
       for (const run of orphaned) void this.adopt(run, deps);
     } catch (err) {
-      console.error(`Could not look for runs to take over: ${messageOf(err)}`);
+      console.error(`Could not look for runs to take over: ${errorText(err)}`);
     }
   }
 
-  private async adopt(run: UnfollowedRun, deps: TurnDeps): Promise<void> {
+  private async adopt(run: OpenRun, deps: TurnDeps): Promise<void> {
     if (isLiveRun(run.runId) || this.following.has(run.runId)) return;
     const loop = new AbortController();
     this.following.set(run.runId, loop);
@@ -132,22 +134,20 @@ export class RunFollowers implements RunAdopter {
         !(await deps.store.followRun(run.chatId, run.runId, this.instanceId, Date.now() - this.staleMs))
       )
         return;
+      // Nobody reads this stream: the answer is stored as it comes, with no word-by-word pacing to wait for.
+      const settings = { ...deps.settings, revealSpeed: "instant" as const };
       const response = await resumeChatRun(
         { ...deps, followers: this },
-        { ...run, settings: deps.settings, headless: true, signal: loop.signal },
+        { ...run, settings, headless: true, signal: loop.signal },
       );
       await response?.body?.pipeTo(new WritableStream());
     } catch (err) {
       if (!loop.signal.aborted)
-        console.error(`Following run ${run.runId} of chat ${run.chatId} failed: ${messageOf(err)}`);
+        console.error(`Following run ${run.runId} of chat ${run.chatId} failed: ${errorText(err)}`);
     } finally {
       if (this.following.get(run.runId) === loop) this.following.delete(run.runId);
     }
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** This process's followers (one per process: the runs it follows are its to finish). */

@@ -1,5 +1,5 @@
 import type { ConversationRef } from "@/lib/background";
-import type { RunState } from "@/lib/db/chat-store";
+import type { OpenRun, RunState } from "@/lib/db/chat-store";
 import { type ChatMessage, stoppedNotice } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { AnswerUsage } from "@/lib/shared/usage";
@@ -19,18 +19,11 @@ export interface TurnDeps extends CycleDeps {
   followers?: RunAdopter;
 }
 
-/** A run whose stream ended while the run goes on upstream. */
-export interface UnfollowedRun {
-  chatId: string;
-  ownerId: string;
-  runId: string;
-}
-
 export interface RunAdopter {
   /** A browser's stream follows the run now (other instances give way to it). */
-  watching(run: Omit<UnfollowedRun, "ownerId">, deps: TurnDeps): void;
-  /** The run's stream ended with the run going on. */
-  unfollowed(run: UnfollowedRun, deps: TurnDeps): void;
+  watching(run: Omit<OpenRun, "ownerId">, deps: TurnDeps): void;
+  /** The run's stream ended with the run going on upstream. */
+  unfollowed(run: OpenRun, deps: TurnDeps): void;
   readonly instanceId: string;
 }
 

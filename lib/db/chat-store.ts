@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@/lib/shared/chat";
+import { type ChatMessage, RETRYABLE_OUTCOMES } from "@/lib/shared/chat";
 import { namedError } from "@/lib/shared/named-error";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { BranchPoint, ForkSummary } from "./branches";
@@ -77,17 +77,13 @@ export interface ChatSummary {
   failed?: true;
 }
 
-/** The run states that mean the answer did not come: the chat is marked so in the history. */
-const FAILED_RUN_STATES: ReadonlySet<string> = new Set<RunState>([
-  "failed",
-  "expired",
-  "incomplete",
-  "error",
-]);
-
-/** `running`, and `failed` when it applies, for a chat whose last run is in `state` (none: null or undefined). */
+/**
+ * `running`, and `failed` when it applies, for a chat whose last run is in `state` (none: null or undefined):
+ * an answer that ended early and can be retried, but not one its person stopped.
+ */
 export function runSummary(state: string | null | undefined): Pick<ChatSummary, "running" | "failed"> {
-  return { running: state === "running", ...(state && FAILED_RUN_STATES.has(state) ? { failed: true } : {}) };
+  const failed = !!state && state !== "cancelled" && (RETRYABLE_OUTCOMES as ReadonlySet<string>).has(state);
+  return { running: state === "running", ...(failed ? { failed: true } : {}) };
 }
 
 /** A chat found by a search: where the title alone does not match, a piece of the message text that does. */

@@ -16,3 +16,8 @@ export function namedError(name: string) {
     }
   };
 }
+
+/** What went wrong, for a log line or a reason: an error's message, or whatever was thrown as text. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import { errorText } from "@/lib/shared/named-error";
 
 /**
  * SUPERVISOR_TOOLS_FILE: a JSON array of hosted tools (or `{"tools": [...]}`) sent on every create. Checked at
@@ -196,7 +197,7 @@ function describeJson(value: unknown): string {
  * JSON"); that stretch may be a header's secret, so it is cut, and a line/column is added where V8 gives a position.
  */
 function jsonErrorWithoutSource(err: unknown, text: string): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   const withoutSource = message
     .replace(/,\s*(?:\.\.\.)?".*"(?:\.\.\.)?\s+is not valid JSON\s*$/s, "")
     .replace(/^(?:\.\.\.)?".*"(?:\.\.\.)?\s+is not valid JSON\s*$/s, "unexpected input");
@@ -211,5 +212,5 @@ function readFailure(err: unknown): string {
   if (code === "ENOENT") return "no such file";
   if (code === "EISDIR") return "it is a directory, not a file";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { errorText } from "@/lib/shared/named-error";
 import type { ToolRegistry } from "./registry";
 import type { ClientTool } from "./types";
 
@@ -76,7 +77,7 @@ function parseArguments(
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      return { ok: false, reason: `not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+      return { ok: false, reason: `not valid JSON (${errorText(err)})` };
     }
   }
   const parsed = tool.args.safeParse(value);

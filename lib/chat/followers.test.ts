@@ -200,3 +200,59 @@ describe("several server instances on one database", () => {
     expect((await store.checkRun("kept", chat?.run?.runId ?? "", 0))?.follower).toBe("instance-a");
   });
 });
+
+describe("a server that lives only while it answers (the cron route's advance)", () => {
+  it("follows the runs nobody follows to their end within its budget", async () => {
+    const local = createMemoryChatStore();
+    const { deps, store, seen } = setup(60_000, { ...local, processLocal: true });
+    // A run left by a function that was frozen: open in the database, no loop anywhere.
+    await askAndLeave(deps, store, "frozen", TWO_CYCLES);
+    expect((await store.getChat("frozen"))?.run?.state).toBe("running");
+
+    const report = await new RunFollowers().advance(deps, 30_000);
+    expect(report).toEqual({ followed: 1, left: 0 });
+    expect((await store.getChat("frozen"))?.run?.state).toBe("completed");
+    expect((await transcript(store, "frozen")).text?.join("")).toMatch(/Asia\/Tokyo/);
+    expect(creates(seen)).toHaveLength(2);
+  });
+
+  it("leaves a run still going when its time is up, for the next call to finish", async () => {
+    const { deps, store } = setup(60_000, undefined, undefined, undefined, { timeScale: 0.3 });
+    await askAndLeave(deps, store, "long", "Run a multi-step data analysis");
+    // Runs just started are their browser's to come back to: older than the stale time, they are anyone's.
+    await sleep(250);
+    const first = new RunFollowers({ staleMs: 200 });
+    expect(await first.advance(deps, 300)).toEqual({ followed: 1, left: 1 });
+    const runId = (await store.getChat("long"))?.run?.runId as string;
+    await until(
+      () => isLiveRun(runId),
+      (live) => !live,
+      "the first call's loop is gone",
+    );
+    expect((await store.getChat("long"))?.run?.state).toBe("running");
+
+    // The first call's instance is silent now: the next call takes the run over and sees it to its end.
+    await sleep(250);
+    expect(await new RunFollowers({ staleMs: 200 }).advance(deps, 30_000)).toEqual({ followed: 1, left: 0 });
+    const chat = await store.getChat("long");
+    expect(chat?.run?.state).toBe("completed");
+    const { history } = await transcript(store, "long");
+    expect(new Set(history).size).toBe(history?.length);
+  });
+
+  it("takes no run a living instance follows", async () => {
+    const { deps, store } = setup(60_000, undefined, undefined, undefined, { timeScale: 0.3 });
+    const fast = { adoptAfterMs: 50, sweepEveryMs: 50, staleMs: 400 };
+    const a = new RunFollowers({ ...fast, instanceId: "instance-a" });
+    await a.sweep({ ...deps, followers: a });
+    await askAndLeave({ ...deps, followers: a }, store, "kept", "Run a multi-step data analysis");
+    await until(
+      () => a.followed(),
+      (n) => n === 1,
+      "instance A follows the run",
+    );
+    expect(await new RunFollowers({ staleMs: 400 }).advance(deps, 200)).toEqual({ followed: 0, left: 0 });
+    expect(a.followed()).toBe(1);
+    a.stop();
+  });
+});

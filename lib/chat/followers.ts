@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { OpenRun } from "@/lib/db/chat-store";
 import { processState } from "@/lib/process-state";
 import { errorText } from "@/lib/shared/named-error";
@@ -23,6 +24,12 @@ export const FOLLOWER_STALE_MS = 2_500;
 
 /** Runs taken over per sweep: a dead instance's thousand runs are spread over the next sweeps and instances. */
 const CLAIMS_PER_SWEEP = 50;
+
+/** What one `advance` did: runs followed, and how many of them were still going when its time was up. */
+export interface AdvanceReport {
+  followed: number;
+  left: number;
+}
 
 export interface FollowerOptions {
   /** This server instance's id in the database (`server_instances`); a new one per process. */
@@ -55,6 +62,8 @@ export class RunFollowers implements RunAdopter {
   private readonly following = new Map<string, AbortController>();
   private sweeping: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  /** Runs this instance has taken up, ever. */
+  private adopted = 0;
 
   constructor(options: FollowerOptions = {}) {
     this.instanceId = options.instanceId ?? randomUUID();
@@ -99,6 +108,25 @@ export class RunFollowers implements RunAdopter {
     await this.sweepOnce(deps);
   }
 
+  /**
+   * For a server that lives only while it answers a request (Vercel's cron route): follow every open run
+   * nobody follows for up to `budgetMs`, then stop. A run still going then is left at its stored cursor, and
+   * this instance's silence hands it to the next call (or any instance) within FOLLOWER_STALE_MS.
+   */
+  async advance(deps: TurnDeps, budgetMs: number): Promise<AdvanceReport> {
+    const deadline = Date.now() + budgetMs;
+    if (deps.store.processLocal) {
+      // This process's own followers (or a browser's stream) have the runs they follow: `adopt` skips those.
+      for (const run of await deps.store.listOpenRuns()) void this.adopt(run, deps);
+    } else await this.sweep(deps);
+    // `adopt` marks its run followed at once; the loops then end as their runs do.
+    while (this.following.size > 0 && Date.now() < deadline)
+      await sleep(Math.min(100, deadline - Date.now()));
+    const left = this.following.size;
+    this.stop();
+    return { followed: this.adopted, left };
+  }
+
   /** Stop sweeping and end every loop this instance runs with nobody watching (a server shutting down). */
   stop(): void {
     this.stopped = true;
@@ -134,6 +162,7 @@ export class RunFollowers implements RunAdopter {
         !(await deps.store.followRun(run.chatId, run.runId, this.instanceId, Date.now() - this.staleMs))
       )
         return;
+      this.adopted++;
       // Nobody reads this stream: the answer is stored as it comes, with no word-by-word pacing to wait for.
       const settings = { ...deps.settings, revealSpeed: "instant" as const };
       const response = await resumeChatRun(

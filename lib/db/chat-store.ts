@@ -98,6 +98,9 @@ export interface OpenRun {
   runId: string;
 }
 
+/** A server instance not heard from for this long is forgotten (its runs were taken over long before). */
+export const FORGET_INSTANCES_AFTER_MS = 60 * 60_000;
+
 /** How long a claimed cycle may take to produce its response before another stream may claim it. */
 export const CYCLE_CLAIM_TTL_MS = 60_000;
 
@@ -237,7 +240,10 @@ export interface ChatStore {
    * (`lib/chat/followers.ts`). Chats without an owner (made before owners existed) are left out.
    */
   listOpenRuns(): Promise<OpenRun[]>;
-  /** Server instance `instanceId` is alive: it says so every second while it runs (`claimOrphanedRuns`). */
+  /**
+   * Server instance `instanceId` is alive: it says so every second while it runs (`claimOrphanedRuns`).
+   * Instances silent for FORGET_INSTANCES_AFTER_MS are forgotten on the way.
+   */
   heartbeat(instanceId: string): Promise<void>;
   /**
    * Instance `instanceId` follows the chat's run `runId` from now on (a browser's stream there, or the server

@@ -5,6 +5,7 @@ import {
   type ChatRecord,
   type ChatStore,
   CYCLE_CLAIM_TTL_MS,
+  FORGET_INSTANCES_AFTER_MS,
   runSummary,
 } from "./chat-store";
 import { containsIgnoringCase, snippetAround } from "./search-text";
@@ -179,7 +180,10 @@ export function createMemoryChatStore(): ChatStore {
       });
     },
     async heartbeat(instanceId) {
-      instances.set(instanceId, Date.now());
+      const now = Date.now();
+      for (const [id, seenAt] of instances)
+        if (seenAt < now - FORGET_INSTANCES_AFTER_MS) instances.delete(id);
+      instances.set(instanceId, now);
     },
     async followRun(chatId, runId, instanceId, unlessAliveSince) {
       if (runOf(chatId, runId)?.state !== "running") return false;

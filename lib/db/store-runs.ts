@@ -3,7 +3,7 @@
 
 import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { DbChatStore } from "./chat-store";
-import { CYCLE_CLAIM_TTL_MS, type RunState } from "./chat-store";
+import { CYCLE_CLAIM_TTL_MS, FORGET_INSTANCES_AFTER_MS, type RunState } from "./chat-store";
 import { type AnyPgDatabase, rowsOf } from "./migrate";
 import { approvals, chats, runs } from "./schema";
 import { appendItems, chatLocker, currentRun, latestRunId, storableText, upsertMessage } from "./store-rows";
@@ -147,8 +147,11 @@ export function runMethods(
     },
 
     async heartbeat(instanceId) {
+      // Instances long gone are forgotten as others heartbeat (serverless ones come and go all day).
+      const now = Date.now();
       await db.execute(sql`
-        insert into server_instances (id, seen_at) values (${instanceId}, ${Date.now()})
+        with forgotten as (delete from server_instances where seen_at < ${now - FORGET_INSTANCES_AFTER_MS})
+        insert into server_instances (id, seen_at) values (${instanceId}, ${now})
         on conflict (id) do update set seen_at = excluded.seen_at`);
     },
 

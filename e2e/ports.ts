@@ -15,3 +15,5 @@ export const DATABRICKS_AGENT_PORT = PORT + 6;
 export const AGENT_BRICKS_PORT = PORT + 7;
 /** Three servers of the same build sharing one PostgreSQL, one of them killed mid-run: e2e/instances.spec.ts. */
 export const INSTANCE_PORTS = [PORT + 8, PORT + 9, PORT + 10] as const;
+/** The production build on the OpenAI provider with webhooks, against an emulator that sends them: e2e/webhooks.spec.ts. */
+export const WEBHOOK_PORT = PORT + 11;

@@ -10,6 +10,7 @@ import { TOKEN_PATH, TokenIssuer } from "./oauth";
 import { createResponsesHandler } from "./responses-api";
 import type { StoredResponseView } from "./state";
 import type { ResolvedEmulatorOptions } from "./types";
+import type { WebhookDelivery } from "./webhooks";
 
 export interface EmulatorHandler {
   /** Answers one request; throws `TypeError: fetch failed` for an injected connection reset. */
@@ -20,6 +21,8 @@ export interface EmulatorHandler {
   inspect(): StoredResponseView[];
   /** Event streams being served right now: 0 once every client has finished or gone (no poll timers left). */
   openStreams(): number;
+  /** The webhooks sent so far, with their receiver's answers (openai flavour with webhooks configured). */
+  webhookDeliveries?(): WebhookDelivery[];
 }
 
 export function createHandler(options: ResolvedEmulatorOptions): EmulatorHandler {

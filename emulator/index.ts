@@ -6,6 +6,7 @@ import { createHandler } from "./handler";
 import { resolveOptions } from "./options";
 import type { StoredResponseView } from "./state";
 import type { EmulatorOptions, ResolvedEmulatorOptions } from "./types";
+import type { WebhookDelivery } from "./webhooks";
 
 export { FAULTS_HEADER, type FaultStats, isConnectionReset } from "./faults";
 export { emulatorOptionsFromEnv } from "./options";
@@ -37,6 +38,8 @@ export interface Emulator {
   inspect(): StoredResponseView[];
   /** Event streams (`stream: true`) being served right now; 0 once every client has finished or gone. */
   openStreams(): number;
+  /** The webhooks sent so far (openai flavour, `webhooks` set), each with its receiver's answer. */
+  webhookDeliveries(): WebhookDelivery[];
 }
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
@@ -50,5 +53,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     faultStats: handler.stats,
     inspect: handler.inspect,
     openStreams: handler.openStreams,
+    webhookDeliveries: () => handler.webhookDeliveries?.() ?? [],
   };
 }

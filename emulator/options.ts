@@ -2,6 +2,7 @@ import { agentBricksOptionsFromEnv, resolveAgentBricksOptions } from "./agent-br
 import { agentServerOptionsFromEnv, resolveAgentServerOptions } from "./agent-server/options";
 import { checkFaultTable, parseFaultRules, parseLatency } from "./faults";
 import type { EmulatorFlavor, EmulatorOptions, FaultOptions, ResolvedEmulatorOptions } from "./types";
+import type { WebhookOptions } from "./webhooks";
 
 /** OpenAI keeps background responses about ten minutes; Databricks' retention is undocumented, so keep forever. */
 const OPENAI_RETENTION_MS = 600_000;
@@ -60,6 +61,11 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedEmulatorO
   // An empty token would make every request fail with a header nobody can send; treat it as "no auth".
   if (options.token) resolved.token = options.token;
   if (options.servicePrincipal) resolved.servicePrincipal = options.servicePrincipal;
+  if (options.webhooks) {
+    if (flavor !== "openai") throw new Error("Emulator webhooks are OpenAI's: they need the openai flavour.");
+    if (!options.webhooks.secret) throw new Error("Emulator webhooks need the endpoint's signing secret.");
+    resolved.webhooks = options.webhooks;
+  }
   return resolved;
 }
 
@@ -82,7 +88,9 @@ function checkFaultOptions(faults: FaultOptions, where = "Emulator faults"): voi
 /**
  * Reads EMULATOR_FLAVOR, EMULATOR_TIME_SCALE, EMULATOR_TOKEN, EMULATOR_RETENTION_MS, EMULATOR_ECHO_APPROVALS,
  * EMULATOR_APPS, the fault knobs EMULATOR_FAULTS, EMULATOR_LATENCY_MS, EMULATOR_SEED, EMULATOR_RETRY_AFTER_S,
- * EMULATOR_SLOW_MS, EMULATOR_STREAM_CUT_MS, and each agent flavour's own (agent-server/, agent-bricks/).
+ * EMULATOR_SLOW_MS, EMULATOR_STREAM_CUT_MS, the webhooks' EMULATOR_WEBHOOK_URL, EMULATOR_WEBHOOK_SECRET (default:
+ * OPENAI_WEBHOOK_SECRET, the app's) and EMULATOR_WEBHOOK_FAULTS (`twice`, `late=<ms>`, `forged`, comma-separated),
+ * and each agent flavour's own (agent-server/, agent-bricks/).
  * Unset or empty variables are left out so the defaults of `createEmulator` apply; invalid values throw.
  */
 export function emulatorOptionsFromEnv(
@@ -188,6 +196,40 @@ export function emulatorOptionsFromEnv(
     options.seed = parsed;
   }
 
+  const webhooks = webhookOptionsFromEnv(value);
+  if (webhooks) options.webhooks = webhooks;
+  return options;
+}
+
+function webhookOptionsFromEnv(value: (name: string) => string | undefined): WebhookOptions | undefined {
+  const url = value("EMULATOR_WEBHOOK_URL");
+  const faults = value("EMULATOR_WEBHOOK_FAULTS");
+  if (!url) {
+    if (faults)
+      throw new Error("EMULATOR_WEBHOOK_FAULTS needs EMULATOR_WEBHOOK_URL (where the webhooks go).");
+    return undefined;
+  }
+  if (!URL.canParse(url)) throw new Error(`EMULATOR_WEBHOOK_URL must be a URL, got ${JSON.stringify(url)}.`);
+  const secret = value("EMULATOR_WEBHOOK_SECRET") ?? value("OPENAI_WEBHOOK_SECRET");
+  if (!secret)
+    throw new Error(
+      "EMULATOR_WEBHOOK_URL needs EMULATOR_WEBHOOK_SECRET (or OPENAI_WEBHOOK_SECRET) to sign with.",
+    );
+  const options: WebhookOptions = { url, secret };
+  for (const fault of (faults ?? "")
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean)) {
+    const [name, raw] = fault.split("=", 2);
+    if (name === "twice" && raw === undefined) options.twice = true;
+    else if (name === "forged" && raw === undefined) options.forged = true;
+    else if (name === "late" && raw !== undefined)
+      options.lateMs = nonNegative("EMULATOR_WEBHOOK_FAULTS late", raw);
+    else
+      throw new Error(
+        `EMULATOR_WEBHOOK_FAULTS takes "twice", "late=<ms>" and "forged", comma-separated; got ${JSON.stringify(fault)}.`,
+      );
+  }
   return options;
 }
 

@@ -36,6 +36,7 @@ export function createResponsesHandler(
     stats: () => api.faults.stats(),
     inspect: () => api.store.inspect(),
     openStreams: () => api.openStreams,
+    webhookDeliveries: () => api.store.webhooks?.deliveries ?? [],
   };
 }
 

@@ -12,6 +12,7 @@ import { type Frame, ResponseEventLog, STREAM_TICK_MS } from "./stream";
 import type { Timeline } from "./timeline";
 import { offeredFunctions } from "./tools";
 import type { JsonObject, OpenAISettings, ResolvedEmulatorOptions, ResponseObject, Usage } from "./types";
+import { WebhookSender } from "./webhooks";
 
 export interface CreateSpec {
   model: string;
@@ -72,8 +73,12 @@ export function isTerminal(response: ResponseObject): boolean {
 
 export class ResponseStore {
   private readonly runs = new Map<string, StoredRun>();
+  /** OpenAI's webhooks, when configured: each background response's end is announced (webhooks.ts). */
+  readonly webhooks: WebhookSender | undefined;
 
-  constructor(private readonly options: ResolvedEmulatorOptions) {}
+  constructor(private readonly options: ResolvedEmulatorOptions) {
+    this.webhooks = options.webhooks && new WebhookSender(options.webhooks);
+  }
 
   create(spec: CreateSpec): ResponseObject {
     this.forgetExpired();
@@ -97,6 +102,10 @@ export class ResponseStore {
       events: spec.stream ? new ResponseEventLog() : undefined,
     };
     this.runs.set(run.id, run);
+    if (this.webhooks && run.background) {
+      const endsInMs = timelineDuration(run.timeline) * this.options.timeScale;
+      this.webhooks.schedule(run.id, `response.${run.timeline.outcome.status}`, endsInMs);
+    }
     return this.current(run);
   }
 
@@ -145,6 +154,7 @@ export class ResponseStore {
     const frame = this.frameAt(run, this.elapsed(run, atMs));
     if (isTerminal(frame.response)) return frame.response;
     run.cancelled = { response: { ...frame.response, status: "cancelled", usage: null }, frame, atMs };
+    this.webhooks?.cancelled(run.id);
     return run.cancelled.response;
   }
 

@@ -1,3 +1,4 @@
+import type { WebhookOptions } from "./webhooks";
 // Wire and option types of the emulator. Output items are kept loose (plain JSON objects) on purpose: echoed
 // input items are copied "as given", including fields the emulator does not know.
 
@@ -47,12 +48,15 @@ export interface EmulatorOptions {
   agentServer?: AgentServerOptions;
   /** The `agent-bricks` flavour's own knobs (agent-bricks/options.ts). */
   agentBricks?: AgentBricksOptions;
+  /** The openai flavour: POST a signed event to this URL when a background response ends (webhooks.ts). */
+  webhooks?: WebhookOptions;
 }
 
 export type ResolvedEmulatorOptions = Required<
-  Omit<EmulatorOptions, "token" | "latency" | "servicePrincipal" | "agentServer" | "agentBricks">
+  Omit<EmulatorOptions, "token" | "latency" | "servicePrincipal" | "agentServer" | "agentBricks" | "webhooks">
 > & {
   token?: string;
+  webhooks?: WebhookOptions;
   servicePrincipal?: ServicePrincipal;
   latency?: LatencyRange;
   agentServer: AgentServerOptions;

@@ -25,6 +25,6 @@ export function getTurnDeps(request?: Request): TurnDeps {
     echoesHistory: upstreamEchoesHistory(config),
     traceFields: traceFieldsOf(config),
     streamBudgetMs: config.streamBudgetMs,
-    followers: processFollowers(),
+    followers: processFollowers({ endsByWebhook: !!config.webhookSecret }),
   };
 }

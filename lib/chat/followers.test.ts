@@ -8,6 +8,7 @@ import type { TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
 import { OWNER, readUIStream, runToEnd, type Seen, say, setup, streamedText, transcript } from "./testing";
 import { startChatTurn } from "./turn";
+import { receiveRunEnd } from "./webhooks";
 
 /** Two cycles: the agent calls the app's own function tool, then answers with its result. */
 const TWO_CYCLES = "What time is it in Tokyo?";
@@ -254,5 +255,53 @@ describe("a server that lives only while it answers (the cron route's advance)",
     expect(await new RunFollowers({ staleMs: 400 }).advance(deps, 200)).toEqual({ followed: 0, left: 0 });
     expect(a.followed()).toBe(1);
     a.stop();
+  });
+});
+
+describe("where each response's end comes by webhook", () => {
+  it("a run nobody watches goes on cycle by cycle, each on its webhook, with no polling in between", async () => {
+    const { deps, store, seen } = setup(60_000, undefined, undefined, undefined, {
+      flavor: "openai",
+      streaming: "off",
+    });
+    const followers = new RunFollowers({ endsByWebhook: true, adoptAfterMs: 50 });
+    const wired = { ...deps, followers };
+    await askAndLeave(wired, store, "hooked", TWO_CYCLES);
+    const retrieves = () => seen.filter((r) => r.method === "GET" && r.path.includes("/responses/")).length;
+    await sleep(500);
+    expect(followers.followed()).toBe(0);
+    const idle = retrieves();
+
+    const tasks: Promise<void>[] = [];
+    const deliver = async (deliveryId: string) => {
+      const responseId = (await store.getChat("hooked"))?.run?.responseId as string;
+      const receipt = await receiveRunEnd(
+        wired,
+        followers,
+        { deliveryId, type: "response.completed", responseId },
+        (task) => tasks.push(task),
+      );
+      await Promise.all(tasks);
+      return { receipt, responseId };
+    };
+    // The first cycle's end: the app's tool runs, the next cycle is submitted, and the server stops there.
+    const first = await deliver("delivery-1");
+    expect(first.receipt).toEqual({ action: "following", chatId: "hooked" });
+    const between = await store.getChat("hooked");
+    expect(between?.run?.state).toBe("running");
+    expect(between?.run?.responseId).not.toBe(first.responseId);
+    expect(followers.followed()).toBe(0);
+    const afterFirst = retrieves();
+    await sleep(500);
+    expect(retrieves()).toBe(afterFirst);
+
+    // The second cycle's end: the answer is stored, the run complete.
+    await deliver("delivery-2");
+    const chat = await store.getChat("hooked");
+    expect(chat?.run?.state).toBe("completed");
+    expect((await transcript(store, "hooked")).text?.join("")).toMatch(/Asia\/Tokyo/);
+    expect(creates(seen)).toHaveLength(2);
+    // Before the first webhook, nothing looked at the run.
+    expect(idle).toBe(0);
   });
 });

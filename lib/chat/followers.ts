@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { OpenRun } from "@/lib/db/chat-store";
+import type { ChatStore, OpenRun } from "@/lib/db/chat-store";
 import { processState } from "@/lib/process-state";
 import { errorText } from "@/lib/shared/named-error";
 import { isLiveRun } from "./live-runs";
@@ -37,6 +37,11 @@ export interface FollowerOptions {
   adoptAfterMs?: number;
   sweepEveryMs?: number;
   staleMs?: number;
+  /**
+   * The upstream announces each response's end (OpenAI's webhooks, `receiveRunEnd`): a run nobody watches is
+   * not followed until then, and a follower stops once the run's next cycle is under way (its end comes too).
+   */
+  endsByWebhook?: boolean;
 }
 
 /**
@@ -57,6 +62,7 @@ export class RunFollowers implements RunAdopter {
   private readonly adoptAfterMs: number;
   private readonly sweepEveryMs: number;
   private readonly staleMs: number;
+  readonly endsByWebhook: boolean;
   private readonly waiting = new Map<string, ReturnType<typeof setTimeout>>();
   /** The runs this instance follows with nobody watching, each with what ends that loop. */
   private readonly following = new Map<string, AbortController>();
@@ -70,6 +76,7 @@ export class RunFollowers implements RunAdopter {
     this.adoptAfterMs = options.adoptAfterMs ?? ADOPT_AFTER_MS;
     this.sweepEveryMs = options.sweepEveryMs ?? SWEEP_EVERY_MS;
     this.staleMs = options.staleMs ?? FOLLOWER_STALE_MS;
+    this.endsByWebhook = options.endsByWebhook ?? false;
   }
 
   /** A browser's stream on this instance follows `run` now: other instances' loops give way to it. */
@@ -82,7 +89,7 @@ export class RunFollowers implements RunAdopter {
 
   /** A stream of `run` ended with the run still going: follow it unless a loop has it after the grace. */
   unfollowed(run: OpenRun, deps: TurnDeps): void {
-    if (this.stopped || this.waiting.has(run.runId)) return;
+    if (this.stopped || this.endsByWebhook || this.waiting.has(run.runId)) return;
     const timer = setTimeout(() => {
       this.waiting.delete(run.runId);
       void this.adopt(run, deps);
@@ -137,9 +144,20 @@ export class RunFollowers implements RunAdopter {
     for (const loop of this.following.values()) loop.abort("stopping");
   }
 
+  /**
+   * Follow `run` now, with nobody watching, and resolve when this loop is done with it (its end is stored, the
+   * next cycle is under way where ends come by webhook, or another loop has it): an upstream said its response
+   * ended. A run a loop follows already is left to that loop.
+   */
+  followNow(run: OpenRun, deps: TurnDeps): Promise<void> {
+    return this.adopt(run, deps);
+  }
+
   private async sweepOnce(deps: TurnDeps): Promise<void> {
     try {
       await deps.store.heartbeat(this.instanceId);
+      // Where ends come by webhook, a run whose follower went silent waits for its webhook like any other.
+      if (this.endsByWebhook) return;
       const orphaned = await deps.store.claimOrphanedRuns(
         this.instanceId,
         Date.now() - this.staleMs,
@@ -165,8 +183,9 @@ export class RunFollowers implements RunAdopter {
       this.adopted++;
       // Nobody reads this stream: the answer is stored as it comes, with no word-by-word pacing to wait for.
       const settings = { ...deps.settings, revealSpeed: "instant" as const };
+      const store = this.endsByWebhook ? untilNextCycle(deps.store, loop) : deps.store;
       const response = await resumeChatRun(
-        { ...deps, followers: this },
+        { ...deps, store, followers: this },
         { ...run, settings, headless: true, signal: loop.signal },
       );
       await response?.body?.pipeTo(new WritableStream());
@@ -179,9 +198,26 @@ export class RunFollowers implements RunAdopter {
   }
 }
 
-/** This process's followers (one per process: the runs it follows are its to finish). */
-export function processFollowers(): RunFollowers {
-  return processState("run-followers", () => new RunFollowers());
+/**
+ * `store`, for a loop that ends once its run's next cycle is stored as started: that response's end comes by
+ * webhook like the one this loop was started for, so nobody polls it meanwhile.
+ */
+function untilNextCycle(store: ChatStore, loop: AbortController): ChatStore {
+  return Object.assign(Object.create(store) as ChatStore, {
+    async startRun(...args: Parameters<ChatStore["startRun"]>) {
+      const started = await store.startRun(...args);
+      loop.abort("stopping");
+      return started;
+    },
+  });
+}
+
+/**
+ * This process's followers (one per process: the runs it follows are its to finish), made with `options` the
+ * first time it is asked for.
+ */
+export function processFollowers(options: FollowerOptions = {}): RunFollowers {
+  return processState("run-followers", () => new RunFollowers(options));
 }
 
 /**
@@ -191,7 +227,7 @@ export function processFollowers(): RunFollowers {
  * Returns how many runs were open (process-local) or taken over (shared) at once.
  */
 export async function followOpenRuns(deps: TurnDeps, followers = processFollowers()): Promise<number> {
-  if (!deps.store.processLocal) {
+  if (!deps.store.processLocal || followers.endsByWebhook) {
     await followers.sweep(deps);
     return followers.followed();
   }

@@ -469,6 +469,33 @@ export function describeChatStore(
         expect(mine(await store.claimOrphanedRuns(sweeper, staleBefore, 1000))).toEqual([]);
       });
 
+      it("findOpenRun finds the run in progress on a response, its current cycle's only", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        const first = uniqueId("resp");
+        const second = uniqueId("resp");
+        await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
+        expect(await store.findOpenRun(first)).toBeUndefined();
+        await store.startRun(chatId, runId, { responseId: first, input: [] });
+        expect(await store.findOpenRun(first)).toEqual({ chatId, ownerId: ME.id, runId });
+        // The next cycle: the run is on the new response now.
+        await store.startRun(chatId, runId, { responseId: second, input: [] });
+        expect(await store.findOpenRun(first)).toBeUndefined();
+        expect(await store.findOpenRun(second)).toEqual({ chatId, ownerId: ME.id, runId });
+        await store.finishRun(chatId, runId, "completed");
+        expect(await store.findOpenRun(second)).toBeUndefined();
+      });
+
+      it("receiveWebhook takes each delivery once, also at the same moment; a forgotten one again", async () => {
+        const delivery = uniqueId("wh");
+        const answers = await Promise.all([store.receiveWebhook(delivery), store.receiveWebhook(delivery)]);
+        expect(answers.sort()).toEqual([false, true]);
+        expect(await store.receiveWebhook(delivery)).toBe(false);
+        expect(await store.receiveWebhook(uniqueId("wh"))).toBe(true);
+        await store.forgetWebhook(delivery);
+        expect(await store.receiveWebhook(delivery)).toBe(true);
+      });
+
       it("recordItem appends each item once: a repeated or older cursor appends nothing", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");

@@ -101,6 +101,9 @@ export interface OpenRun {
 /** A server instance not heard from for this long is forgotten (its runs were taken over long before). */
 export const FORGET_INSTANCES_AFTER_MS = 60 * 60_000;
 
+/** Webhook delivery ids are kept this long, past any signature timestamp's tolerance (5 minutes). */
+export const FORGET_WEBHOOKS_AFTER_MS = 24 * 60 * 60_000;
+
 /** How long a claimed cycle may take to produce its response before another stream may claim it. */
 export const CYCLE_CLAIM_TTL_MS = 60_000;
 
@@ -257,6 +260,16 @@ export interface ChatStore {
    * at the same time.
    */
   claimOrphanedRuns(instanceId: string, staleBefore: number, limit: number): Promise<OpenRun[]>;
+  /** The run in progress on upstream response `responseId` (its current cycle), if any: what a webhook names. */
+  findOpenRun(responseId: string): Promise<OpenRun | undefined>;
+  /**
+   * Webhook delivery `deliveryId` arrives: true the first time, false when it was received before (a replay or
+   * a second delivery). Deliveries older than FORGET_WEBHOOKS_AFTER_MS are forgotten on the way (a signature's
+   * timestamp is refused long before that).
+   */
+  receiveWebhook(deliveryId: string): Promise<boolean>;
+  /** Delivery `deliveryId` could not be acted on: its next delivery is taken as a first one. */
+  forgetWebhook(deliveryId: string): Promise<void>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /**

@@ -6,6 +6,7 @@ import {
   type ChatStore,
   CYCLE_CLAIM_TTL_MS,
   FORGET_INSTANCES_AFTER_MS,
+  FORGET_WEBHOOKS_AFTER_MS,
   runSummary,
 } from "./chat-store";
 import { containsIgnoringCase, snippetAround } from "./search-text";
@@ -24,6 +25,8 @@ export function createMemoryChatStore(): ChatStore {
   const claims = new Map<string, { after: string; at: number }>();
   /** Server instances by id, with when each was last heard from; each chat's run's follower. */
   const instances = new Map<string, number>();
+  /** Webhook deliveries received, by id, with when. */
+  const webhooks = new Map<string, number>();
   const followers = new Map<string, { runId: string; instanceId: string }>();
   const followerOf = (chatId: string, runId: string) => {
     const follower = followers.get(chatId);
@@ -202,6 +205,21 @@ export function createMemoryChatStore(): ChatStore {
       const claimed = orphaned.slice(0, Math.max(0, Math.floor(limit)));
       for (const { chatId, runId } of claimed) followers.set(chatId, { runId, instanceId });
       return claimed;
+    },
+    async findOpenRun(responseId) {
+      return (await store.listOpenRuns()).find(
+        ({ chatId, runId }) => runOf(chatId, runId)?.responseId === responseId,
+      );
+    },
+    async receiveWebhook(deliveryId) {
+      const now = Date.now();
+      for (const [id, at] of webhooks) if (at < now - FORGET_WEBHOOKS_AFTER_MS) webhooks.delete(id);
+      if (webhooks.has(deliveryId)) return false;
+      webhooks.set(deliveryId, now);
+      return true;
+    },
+    async forgetWebhook(deliveryId) {
+      webhooks.delete(deliveryId);
     },
     async setConversationId(chatId, conversationId) {
       const chat = chats.get(chatId);

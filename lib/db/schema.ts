@@ -139,8 +139,16 @@ export const runs = pgTable(
   (t) => [
     index("runs_chat_id_id_idx").on(t.chatId, t.id.desc()),
     index("runs_running_idx").on(t.chatId).where(sql`${t.state} = 'running'`),
+    // A webhook names the response only: the run it belongs to is found by it.
+    index("runs_running_response_idx").on(t.responseId).where(sql`${t.state} = 'running'`),
   ],
 );
+
+/** Webhook deliveries received (their `webhook-id`), so a replayed one is refused; forgotten after a day. */
+export const webhookDeliveries = pgTable("webhook_deliveries", {
+  id: text("id").primaryKey(),
+  receivedAt: epochMs("received_at").notNull(),
+});
 
 /** The server instances sharing the database, each with when it last said it is alive (every second). */
 export const serverInstances = pgTable("server_instances", {

@@ -3,7 +3,12 @@
 
 import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { DbChatStore } from "./chat-store";
-import { CYCLE_CLAIM_TTL_MS, FORGET_INSTANCES_AFTER_MS, type RunState } from "./chat-store";
+import {
+  CYCLE_CLAIM_TTL_MS,
+  FORGET_INSTANCES_AFTER_MS,
+  FORGET_WEBHOOKS_AFTER_MS,
+  type RunState,
+} from "./chat-store";
 import { type AnyPgDatabase, rowsOf } from "./migrate";
 import { approvals, chats, runs } from "./schema";
 import { appendItems, chatLocker, currentRun, latestRunId, storableText, upsertMessage } from "./store-rows";
@@ -20,6 +25,9 @@ export function runMethods(
   | "heartbeat"
   | "followRun"
   | "claimOrphanedRuns"
+  | "findOpenRun"
+  | "receiveWebhook"
+  | "forgetWebhook"
   | "setConversationId"
   | "appendHistory"
   | "recordItem"
@@ -191,6 +199,31 @@ export function runMethods(
         ownerId: row.owner_id,
         runId: row.run_id,
       }));
+    },
+
+    async findOpenRun(responseId) {
+      const result = await db.execute(sql`
+        select r.chat_id, c.user_id as owner_id, r.run_id
+        from runs r join chats c on c.id = r.chat_id
+        where r.state = 'running' and r.response_id = ${responseId} and c.user_id is not null
+          and r.id = (select l.id from runs l where l.chat_id = r.chat_id order by l.id desc limit 1)`);
+      type Row = { chat_id: string; owner_id: string; run_id: string };
+      const row = rowsOf<Row>(result)[0];
+      return row && { chatId: row.chat_id, ownerId: row.owner_id, runId: row.run_id };
+    },
+
+    async receiveWebhook(deliveryId) {
+      const now = Date.now();
+      const result = await db.execute(sql`
+        with forgotten as (delete from webhook_deliveries where received_at < ${now - FORGET_WEBHOOKS_AFTER_MS})
+        insert into webhook_deliveries (id, received_at) values (${deliveryId}, ${now})
+        on conflict (id) do nothing
+        returning id`);
+      return rowsOf(result).length > 0;
+    },
+
+    async forgetWebhook(deliveryId) {
+      await db.execute(sql`delete from webhook_deliveries where id = ${deliveryId}`);
     },
 
     async setConversationId(chatId, conversationId) {

@@ -62,6 +62,16 @@ export function validationError(error: z.ZodError): ApiError {
 
 /** Read a JSON body with a size cap, without trusting Content-Length. */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const text = await readJsonText(request, maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "The request body is not valid JSON.");
+  }
+}
+
+/** A JSON body as the text it came in (a signature covers those exact bytes), with a size cap. */
+export async function readJsonText(request: Request, maxBytes: number): Promise<string> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().includes("application/json")) {
     throw new ApiError(
@@ -76,11 +86,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
       `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`,
     );
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError("bad_request", "The request body is not valid JSON.");
-  }
+  return text;
 }
 
 /**

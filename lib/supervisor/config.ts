@@ -47,6 +47,11 @@ export interface SupervisorConfig {
   tracing?: TracingOptions;
   /** How long one streaming response may run before handing over to a reconnect (STREAM_BUDGET_MS). */
   streamBudgetMs: number;
+  /**
+   * OpenAI's webhook signing secret (OPENAI_WEBHOOK_SECRET; the openai provider, or the emulator's openai
+   * flavour): the end of a run nobody watches arrives at `POST /api/webhooks/openai`, and is not polled for.
+   */
+  webhookSecret?: string;
   /** Only for `databricks`: a personal access token, or a service principal's OAuth M2M credentials. */
   databricks?: { host: string } & (
     | { token: string; clientId?: undefined; clientSecret?: undefined }
@@ -146,6 +151,7 @@ const envSchema = z.object({
   DATABRICKS_CLIENT_SECRET: optionalText,
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
+  OPENAI_WEBHOOK_SECRET: optionalText,
   OPENAI_API_KEY_HEADER: z.preprocess(
     blankToUndefined,
     z.enum(["authorization", "api-key"], { error: 'must be "authorization" or "api-key"' }).optional(),
@@ -243,11 +249,19 @@ export function loadSupervisorConfig(
     pollIntervalMs: e.SUPERVISOR_POLL_INTERVAL_MS,
     emulatorFlavor: e.EMULATOR_FLAVOR,
     ...(tracing ? { tracing } : {}),
+    ...(e.OPENAI_WEBHOOK_SECRET ? { webhookSecret: e.OPENAI_WEBHOOK_SECRET } : {}),
     streaming:
       e.SUPERVISOR_STREAMING === "auto"
         ? streamsByDefault(provider === "emulator" ? e.EMULATOR_FLAVOR : provider)
         : e.SUPERVISOR_STREAMING === "on",
   };
+
+  const openaiFlavoured =
+    provider === "openai" || (provider === "emulator" && e.EMULATOR_FLAVOR === "openai");
+  if (e.OPENAI_WEBHOOK_SECRET && !openaiFlavoured)
+    problems.push(
+      "OPENAI_WEBHOOK_SECRET is set, but webhooks are OpenAI's: it needs SUPERVISOR_PROVIDER=openai (or the emulator's openai flavour)",
+    );
 
   if (provider === "databricks-agent" || provider === "agent-bricks") {
     const agent = agentConfig(provider, e, problems);

@@ -21,4 +21,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0006_run_followers",
     sql: 'CREATE TABLE "server_instances" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"seen_at" bigint NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE "runs" ADD COLUMN "follower" text;--> statement-breakpoint\nCREATE INDEX "runs_running_idx" ON "runs" USING btree ("chat_id") WHERE "runs"."state" = \'running\';',
   },
+  {
+    name: "0007_webhook_deliveries",
+    sql: 'CREATE TABLE "webhook_deliveries" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"received_at" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX "runs_running_response_idx" ON "runs" USING btree ("response_id") WHERE "runs"."state" = \'running\';',
+  },
 ];

@@ -31,9 +31,13 @@ export const GET = route(async (request) => {
   authorizeCron(request);
   const query = Query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw validationError(query.error);
+  const { config } = getSupervisor();
   // Runs made with their people's forwarded tokens cannot be followed by the app's own credentials.
-  if (mayRunOnBehalfOfUsers(getSupervisor().config))
+  if (mayRunOnBehalfOfUsers(config))
     return Response.json({ followed: 0, left: 0, skipped: "runs use their people's own tokens" }, NO_STORE);
+  // OpenAI's webhooks say when each response ends: nothing polls a run nobody watches meanwhile.
+  if (config.webhookSecret)
+    return Response.json({ followed: 0, left: 0, skipped: "runs end by OpenAI's webhooks" }, NO_STORE);
   const report = await new RunFollowers().advance(getTurnDeps(), query.data.budgetMs);
   return Response.json(report, NO_STORE);
 });

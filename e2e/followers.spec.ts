@@ -1,5 +1,6 @@
 import { type BrowserContext, expect, test } from "@playwright/test";
 import { ask, assistantMessages, toolCard } from "./helpers";
+import { SECRET_CANARIES } from "./secrets";
 
 // Runs that finish with nobody watching: the server follows a run whose page is gone to its end, the app's own
 // function tools included, and the chat shows it complete when it is opened again.
@@ -37,4 +38,49 @@ test("a run whose page was closed goes on through its function-tool cycle to the
   await expect(card).toContainText("ran in the app");
   await expect(again.getByRole("button", { name: "Stop" })).toHaveCount(0);
   await expect(again.getByRole("button", { name: "Send" })).toBeVisible();
+});
+
+test("the cron route (Vercel Cron) follows a run whose page closed to its end, and only with the secret", async ({
+  context,
+  request,
+}) => {
+  const page = await context.newPage();
+  await page.goto("/");
+  await ask(page, "What time is it in Tokyo?");
+  await page.waitForURL(/\/chat\//);
+  const chatId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+  await expect.poll(() => isRunning(context, chatId)).toBe(true);
+  await page.close();
+
+  const refused = await request.get("/api/cron/follow-runs", { headers: { authorization: "Bearer guess" } });
+  expect(refused.status()).toBe(401);
+  // Before the server's own grace for a returning browser is over (3 s): the call follows the run itself (a
+  // serverless function would have no other loop) and answers when it ended. Until the server has seen the
+  // page's stream end, the run is that stream's, and a call takes nothing.
+  const reports: { followed: number; left: number }[] = [];
+  await expect
+    .poll(
+      async () => {
+        const cron = await request.get("/api/cron/follow-runs?budgetMs=30000", {
+          headers: { authorization: `Bearer ${SECRET_CANARIES.CRON_SECRET}` },
+        });
+        expect(cron.status()).toBe(200);
+        reports.push(await cron.json());
+        return reports.at(-1)?.followed;
+      },
+      { intervals: [100], timeout: 2_500 },
+    )
+    .toBeGreaterThanOrEqual(1);
+  // Runs another test left may be followed too; none is left over when the call returns.
+  expect(reports.at(-1)).toMatchObject({ left: 0 });
+  expect(await isRunning(context, chatId)).toBe(false);
+
+  const again = await context.newPage();
+  await again.goto(`/chat/${chatId}`);
+  await expect(
+    assistantMessages(again)
+      .first()
+      .getByText(/^It is .* in Asia\/Tokyo\.$/),
+  ).toHaveCount(1);
+  await expect(toolCard(again, "get_current_time")).toHaveCount(1);
 });

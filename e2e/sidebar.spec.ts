@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, request as playwrightRequest, test } from "@playwright/test";
-import { ask, waitForRunToEnd } from "./helpers";
+import { approvalCard, ask, waitForRunToEnd } from "./helpers";
 import { PORT } from "./ports";
 
 // The server's store is shared by every test of the run: each test uses titles of its own and only looks at
@@ -161,6 +161,57 @@ test("a chat whose last answer failed is marked in the history, and the mark goe
   await page.reload();
   await expect(item.getByRole("link", { name: title })).toBeVisible();
   await expect(item.getByRole("img", { name: "last answer failed" })).toHaveCount(0);
+});
+
+test("an answer that came while its person was in another chat is marked new until they open it", async ({
+  page,
+}) => {
+  const title = unique("Run a multi-step analysis of the sales data");
+  await page.goto("/");
+  await ask(page, title);
+  await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
+  const chatId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+  await history(page).getByRole("link", { name: "New chat" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const item = history(page).getByRole("listitem").filter({ hasText: title });
+  await expect(item.getByRole("img", { name: "running" })).toBeVisible();
+  // The server finishes the run nobody watches; the list shows it on its next look.
+  const running = async () =>
+    (
+      (await (await page.request.get("/api/chats")).json()).chats as Array<{ id: string; running: boolean }>
+    ).find((chat) => chat.id === chatId)?.running;
+  await expect.poll(running, { timeout: 30_000 }).toBe(false);
+  await page.reload();
+  await expect(item.getByRole("img", { name: "new answer" })).toBeVisible();
+
+  await chatLink(page, title).click();
+  await expect(page).toHaveURL(new RegExp(`/chat/${chatId}$`));
+  await expect(item.getByRole("img", { name: "new answer" })).toHaveCount(0);
+  // Seen is the server's record: another page, and a reload, show it read.
+  await history(page).getByRole("link", { name: "New chat" }).click();
+  await page.reload();
+  await expect(chatLink(page, title)).toBeVisible();
+  await expect(item.getByRole("img", { name: "new answer" })).toHaveCount(0);
+});
+
+test("a chat waiting for an approval is marked so in the history until it is decided", async ({ page }) => {
+  const title = unique("Search the web for lakehouse news");
+  await page.goto("/");
+  await ask(page, title);
+  const card = approvalCard(page, "search_web");
+  await waitForRunToEnd(page);
+  const item = history(page).getByRole("listitem").filter({ hasText: title });
+  await history(page).getByRole("link", { name: "New chat" }).click();
+  await page.reload();
+  await expect(item.getByRole("img", { name: "waiting for your approval" })).toBeVisible();
+
+  await chatLink(page, title).click();
+  await card.getByRole("button", { name: /Approve/ }).click();
+  await waitForRunToEnd(page);
+  await page.reload();
+  await expect(chatLink(page, title)).toBeVisible();
+  await expect(item.getByRole("img", { name: "waiting for your approval" })).toHaveCount(0);
+  await expect(item.getByRole("img", { name: "new answer" })).toHaveCount(0);
 });
 
 test("an empty history says so", async ({ page }) => {

@@ -16,6 +16,7 @@ import { MessageView } from "./message-view";
 import { EarlierMessages, LaidOutWhenSeen, ScrollToEnd, useMessageWindow } from "./message-window";
 import { RunStatus } from "./run-status";
 import { useChatEngine } from "./use-chat-engine";
+import { useMarkSeen } from "./use-mark-seen";
 import { useRunControl } from "./use-run-control";
 import { useVersionActions } from "./use-version-actions";
 import { useVersions } from "./use-versions";
@@ -79,6 +80,8 @@ export function Chat({
     engine,
   });
   reconnect.current = control.reconnect;
+  // A new chat exists on the server once its first question is in.
+  useMarkSeen(chatId, { busy, exists: messages.length > 0 });
 
   // Every request (a message, or approvals sent automatically) shows its status at once.
   useEffect(() => {

@@ -32,13 +32,16 @@ interface ChatListItemProps {
 }
 
 /**
- * One chat in the history: a link to it (title, when it was last active, a spinner while a run goes on, and
- * the matching text of a search), with Rename and Delete. The link is the row's one Tab stop: the buttons are
+ * One chat in the history: a link to it (title, when it was last active, its state: a spinner while a run goes
+ * on, or a mark when it waits for an approval, failed, or has an answer its person has not seen; and the matching
+ * text of a search), with Rename and Delete. The link is the row's one Tab stop: the buttons are
  * for the pointer, and from the keyboard F2 renames and Delete deletes the focused row.
  */
 export function ChatListItem(props: ChatListItemProps) {
   const { chat, current, live, deleting, renaming, error, now } = props;
   const errorId = useId();
+  // The chat on screen is being seen: its answer is not new to anyone.
+  const unread = !!chat.unread && !current;
 
   const onLinkKeyDown = (event: KeyboardEvent<HTMLAnchorElement>) => {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -85,8 +88,16 @@ export function ChatListItem(props: ChatListItemProps) {
             }`}
           >
             <span className="flex min-w-0 items-center gap-2">
-              <span className="min-w-0 flex-1 truncate">{chat.title}</span>
-              {live ? <Spinner /> : chat.failed && <FailedMark />}
+              <span className={`min-w-0 flex-1 truncate ${unread ? "font-semibold" : ""}`}>{chat.title}</span>
+              {live ? (
+                <Spinner />
+              ) : chat.awaitingApproval ? (
+                <ApprovalMark />
+              ) : chat.failed ? (
+                <FailedMark />
+              ) : (
+                unread && <UnreadMark />
+              )}
               <time
                 dateTime={new Date(chat.updatedAt).toISOString()}
                 title={fullDateTime(chat.updatedAt)}
@@ -160,6 +171,39 @@ function RowButton({
     >
       {children}
     </button>
+  );
+}
+
+/** The chat's run is paused until its person approves or denies a tool call: open it to decide. */
+function ApprovalMark() {
+  return (
+    <svg
+      role="img"
+      aria-label="waiting for your approval"
+      data-approval-mark
+      viewBox="0 0 16 16"
+      className="size-3.5 shrink-0 text-amber-700 dark:text-amber-400"
+    >
+      <title>waiting for your approval</title>
+      <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path d="M6.25 5.25v5.5M9.75 5.25v5.5" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+/** The chat's last answer ended after its person last had it open. */
+function UnreadMark() {
+  return (
+    <svg
+      role="img"
+      aria-label="new answer"
+      data-unread-mark
+      viewBox="0 0 16 16"
+      className="size-3.5 shrink-0 text-blue-600 dark:text-blue-400"
+    >
+      <title>new answer</title>
+      <circle cx="8" cy="8" r="4" fill="currentColor" />
+    </svg>
   );
 }
 

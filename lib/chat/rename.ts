@@ -13,3 +13,9 @@ export async function renameChat(
   }
   return { id: chatId, title };
 }
+
+/** The person has the chat in front of them: its last run's end is no longer unread. Another's is a 404. */
+export async function markChatSeen(store: ChatStore, chatId: string, ownerId: string): Promise<void> {
+  if (!(await store.markSeen(chatId, ownerId)))
+    throw new ChatRefusal("missing", "There is no chat with this id.");
+}

@@ -32,6 +32,25 @@ interface ChatListState {
   runSearch(query: string): Promise<void>;
   /** PATCH the title; the list shows it at once and goes back to the old one if the server refuses. */
   renameChat(chatId: string, title: string): Promise<RenameResult>;
+  /** The chat is on screen: the server forgets its unread answer, and the list shows it read at once. */
+  markSeen(chatId: string): Promise<void>;
+}
+
+/** Numbers the list and search requests, in the order they are sent. */
+let listRequests = 0;
+/**
+ * The chats this tab marked seen, each with the last list request sent before the server had it: a list that
+ * old may still call the chat unread.
+ */
+const seenAfterList = new Map<string, number>();
+
+/** `chats` as list request `asked` returned them, without the unread marks this tab has since cleared. */
+function seenHere<T extends ChatSummary>(chats: T[], asked: number): T[] {
+  return chats.map((chat) => {
+    if (!chat.unread || (seenAfterList.get(chat.id) ?? 0) < asked) return chat;
+    const { unread: _unread, ...read } = chat;
+    return read as T;
+  });
 }
 
 /**
@@ -57,11 +76,12 @@ export const useChatListStore = create<ChatListState>()((set, get) => ({
   status: "loading",
   refresh: async () => {
     const mine = ++generation;
+    const asked = ++listRequests;
     try {
       const response = await fetch("/api/chats", { cache: "no-store" });
       if (!response.ok) throw new Error(await errorMessage(response, "Could not load the chat history"));
       const { chats } = (await response.json()) as { chats: ChatSummary[] };
-      if (mine === generation) set({ chats, status: "ready", loadError: undefined });
+      if (mine === generation) set({ chats: seenHere(chats, asked), status: "ready", loadError: undefined });
     } catch (err) {
       if (mine !== generation) return;
       const message = err instanceof Error && err.message ? err.message : "Could not load the chat history.";
@@ -93,11 +113,12 @@ export const useChatListStore = create<ChatListState>()((set, get) => ({
     }
     // The previous results stay up while the next ones load: the list does not flash empty at each key.
     set((state) => ({ search: { query, results: state.search?.results } }));
+    const asked = ++listRequests;
     try {
       const response = await fetch(`/api/chats?q=${encodeURIComponent(query)}`, { cache: "no-store" });
       if (!response.ok) throw new Error(await errorMessage(response, "Could not search the chats"));
       const { chats } = (await response.json()) as { chats: ChatSearchResult[] };
-      if (mine === searchGeneration) set({ search: { query, results: chats } });
+      if (mine === searchGeneration) set({ search: { query, results: seenHere(chats, asked) } });
     } catch (err) {
       if (mine !== searchGeneration) return;
       const message = err instanceof Error && err.message ? err.message : "Could not search the chats.";
@@ -132,6 +153,17 @@ export const useChatListStore = create<ChatListState>()((set, get) => ({
     }
     if (before !== undefined) retitle(before);
     return { ok: false, message: await errorMessage(response, "Could not rename the chat") };
+  },
+  markSeen: async (chatId) => {
+    // Until the server has it, every list shows the chat read; after, the lists asked for before it did.
+    seenAfterList.set(chatId, Number.POSITIVE_INFINITY);
+    set((state) => inLists(state, (chats) => seenHere(chats, listRequests)));
+    // Nothing to tell the person if this fails: the mark is only a hint, and the next look sends it again.
+    const response = await fetch(`/api/chat/${encodeURIComponent(chatId)}/seen`, { method: "POST" }).catch(
+      () => undefined,
+    );
+    if (response?.ok) seenAfterList.set(chatId, listRequests);
+    else seenAfterList.delete(chatId);
   },
 }));
 

@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolMetadata } from "@/lib/shared/chat";
+import { awaitsApproval, type ChatMessage, type ToolMetadata } from "@/lib/shared/chat";
 
 /**
  * What a run is doing, as the person sees it. `writing`: the upstream shows the answer being written (a polled
@@ -50,11 +50,6 @@ export function runPhase(
 export function currentAnswer(messages: readonly ChatMessage[]): ChatMessage | undefined {
   const last = messages.at(-1);
   return last?.role === "assistant" ? last : undefined;
-}
-
-/** An approval card of this message is still waiting for the person's answer. */
-export function awaitsApproval(message: ChatMessage): boolean {
-  return message.parts.some((part) => part.type === "dynamic-tool" && part.state === "approval-requested");
 }
 
 type Part = ChatMessage["parts"][number];

@@ -952,6 +952,64 @@ export function describeChatStore(
         expect(again).not.toHaveProperty("failed");
       });
 
+      it("marks a chat waiting for an approval, and one whose end its person has not seen until they do", async () => {
+        const asking: ChatMessage = {
+          id: uniqueId("answer"),
+          role: "assistant",
+          parts: [
+            {
+              type: "dynamic-tool",
+              toolName: "delete_rows",
+              toolCallId: "mcpr_1",
+              state: "approval-requested",
+              input: {},
+              approval: { id: "mcpr_1" },
+            },
+          ],
+        } as ChatMessage;
+        const waiting = { chatId: uniqueId("chat"), runId: uniqueId("run") };
+        const answered = { chatId: uniqueId("chat"), runId: uniqueId("run") };
+        const stopped = { chatId: uniqueId("chat"), runId: uniqueId("run") };
+        for (const { chatId, runId } of [waiting, answered, stopped])
+          await store.beginTurn(chatId, runId, say("go"), { create: true, owner: ME });
+        const summary = async (chatId: string) =>
+          (await store.listChats(ME.id, 1000)).find((s) => s.id === chatId);
+        // Sent just now: nothing unread while it runs.
+        expect(await summary(answered.chatId)).not.toHaveProperty("unread");
+        await sleep(5);
+        await store.finishRun(waiting.chatId, waiting.runId, "completed", asking);
+        await store.finishRun(
+          answered.chatId,
+          answered.runId,
+          "completed",
+          assistantMessage(answered.runId, "hi"),
+        );
+        await store.finishRun(stopped.chatId, stopped.runId, "cancelled", undefined, "Stopped by the user.");
+
+        expect(await summary(waiting.chatId)).toMatchObject({ awaitingApproval: true, unread: true });
+        expect(await summary(answered.chatId)).toMatchObject({ unread: true });
+        expect(await summary(answered.chatId)).not.toHaveProperty("awaitingApproval");
+        // A Stop is the person's own doing: nothing new to see.
+        expect(await summary(stopped.chatId)).not.toHaveProperty("unread");
+        const found = await store.searchChats(ME.id, "go", 1000);
+        expect(found.find((s) => s.id === waiting.chatId)).toMatchObject({
+          awaitingApproval: true,
+          unread: true,
+        });
+
+        await sleep(5);
+        expect(await store.markSeen(answered.chatId, ME.id)).toBe(true);
+        expect(await summary(answered.chatId)).not.toHaveProperty("unread");
+        expect(await store.markSeen(answered.chatId, SOMEONE_ELSE.id)).toBe(false);
+        expect(await store.markSeen(uniqueId("chat"), ME.id)).toBe(false);
+        // Deciding starts the next run: no longer waiting, and seen.
+        await store.beginTurn(waiting.chatId, uniqueId("run"), say("approved"), { create: false, owner: ME });
+        const decided = await summary(waiting.chatId);
+        expect(decided).toMatchObject({ running: true });
+        expect(decided).not.toHaveProperty("awaitingApproval");
+        expect(decided).not.toHaveProperty("unread");
+      });
+
       it("lists the most recently updated chats first, with whether a run is in progress", async () => {
         const a = await completedChat("chat a");
         await sleep(5);

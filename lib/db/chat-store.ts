@@ -75,15 +75,41 @@ export interface ChatSummary {
   running: boolean;
   /** Present when the chat's last run ended without its answer (failed, expired, cut short, an error); a Stop is not. */
   failed?: true;
+  /** Present when the chat's last run ended asking for approvals its person has yet to decide. */
+  awaitingApproval?: true;
+  /** Present when the chat's last run ended after its person last had the chat in front of them (`markSeen`). */
+  unread?: true;
+}
+
+/** What the list reads of a chat's latest run (none: every field null) and of the chat. */
+export interface LatestRunRow {
+  state: string | null;
+  finishedAt: number | null;
+  awaitsApproval: boolean | null;
+  /** The chat's `seenAt`. */
+  seenAt: number | null;
 }
 
 /**
- * `running`, and `failed` when it applies, for a chat whose last run is in `state` (none: null or undefined):
- * an answer that ended early and can be retried, but not one its person stopped.
+ * A chat's state in the history list, from its latest run: running; failed (an answer that ended early and can
+ * be retried, but not one its person stopped); waiting for an approval; unread (it ended after its person last
+ * looked, a Stop aside, which the person saw).
  */
-export function runSummary(state: string | null | undefined): Pick<ChatSummary, "running" | "failed"> {
+export function runSummary({
+  state,
+  finishedAt,
+  awaitsApproval,
+  seenAt,
+}: LatestRunRow): Pick<ChatSummary, "running" | "failed" | "awaitingApproval" | "unread"> {
   const failed = !!state && state !== "cancelled" && (RETRYABLE_OUTCOMES as ReadonlySet<string>).has(state);
-  return { running: state === "running", ...(failed ? { failed: true } : {}) };
+  const ended = !!state && state !== "running" && state !== "cancelled" && finishedAt !== null;
+  const unread = ended && (seenAt === null || Number(finishedAt) > Number(seenAt));
+  return {
+    running: state === "running",
+    ...(failed ? { failed: true } : {}),
+    ...(state === "completed" && awaitsApproval ? { awaitingApproval: true } : {}),
+    ...(unread ? { unread: true } : {}),
+  };
 }
 
 /** A chat found by a search: where the title alone does not match, a piece of the message text that does. */
@@ -176,6 +202,11 @@ export interface ChatStore {
    * its title from its first message.
    */
   renameChat(chatId: string, title: string, ownerId: string): Promise<boolean>;
+  /**
+   * The person has the chat in front of them now: its last run's end is no longer unread. False when there is
+   * no such chat of theirs.
+   */
+  markSeen(chatId: string, ownerId: string): Promise<boolean>;
   /**
    * Removes the chat with its messages, runs and approvals; false when there was none. With `unlessRunning`
    * it refuses with ChatBusyError while a run is in progress, checked atomically with the delete (a turn

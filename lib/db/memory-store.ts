@@ -1,3 +1,4 @@
+import { awaitsApproval } from "@/lib/shared/chat";
 import { type ForkRecord, forkBranch, forkSummaries, switchBranch } from "./branches";
 import {
   ChatBusyError,
@@ -25,6 +26,9 @@ export function createMemoryChatStore(): ChatStore {
   const claims = new Map<string, { after: string; at: number }>();
   /** Server instances by id, with when each was last heard from; each chat's run's follower. */
   const instances = new Map<string, number>();
+  /** When each chat's person last had it in front of them; the runs that ended asking for approvals. */
+  const seen = new Map<string, number>();
+  const asking = new Set<string>();
   /** Webhook deliveries received, by id, with when. */
   const webhooks = new Map<string, number>();
   const followers = new Map<string, { runId: string; instanceId: string }>();
@@ -56,8 +60,18 @@ export function createMemoryChatStore(): ChatStore {
           title,
           createdAt,
           updatedAt,
-          ...runSummary(run?.state),
+          ...runSummary({
+            state: run?.state ?? null,
+            finishedAt: run?.finishedAt ?? null,
+            awaitsApproval: !!run && asking.has(run.runId),
+            seenAt: seen.get(id) ?? null,
+          }),
         }));
+    },
+    async markSeen(chatId, ownerId) {
+      if (!chatOf(chatId, ownerId)) return false;
+      seen.set(chatId, Date.now());
+      return true;
     },
     async searchChats(ownerId, query, limit = 100) {
       const summaries = await store.listChats(ownerId, Number.MAX_SAFE_INTEGER);
@@ -123,6 +137,7 @@ export function createMemoryChatStore(): ChatStore {
       chat.history.push(...structuredClone(append.items));
       chat.run = { runId, state: "running", cursor: 0, startedAt: Date.now(), input: [], polls: 0 };
       chat.updatedAt = Date.now();
+      seen.set(chatId, chat.updatedAt);
       return structuredClone(chat);
     },
     async listForks(chatId, ownerId) {
@@ -242,6 +257,7 @@ export function createMemoryChatStore(): ChatStore {
         run.state = state;
         run.finishedAt = Date.now();
         if (error) run.error = error;
+        if (state === "completed" && assistantMessage && awaitsApproval(assistantMessage)) asking.add(runId);
       }
       chat.updatedAt = Date.now();
       if (assistantMessage && assistantMessage.parts.length > 0) {

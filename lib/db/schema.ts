@@ -67,6 +67,8 @@ export const chats = pgTable(
      * moves a conversation to a new id when it recovers a crashed run (docs/upstreams.md).
      */
     agentConversationId: text("agent_conversation_id"),
+    /** When the person last had the chat in front of them (sent in it, or saw a run end there). */
+    seenAt: epochMs("seen_at"),
   },
   (t) => [
     index("chats_updated_at_idx").on(t.updatedAt.desc()),
@@ -135,6 +137,8 @@ export const runs = pgTable(
      * itself with nobody watching. A run whose follower stopped heartbeating is taken over by another instance.
      */
     follower: text("follower"),
+    /** The run ended with approval requests a person has yet to decide. */
+    awaitsApproval: boolean("awaits_approval").notNull().default(false),
   },
   (t) => [
     index("runs_chat_id_id_idx").on(t.chatId, t.id.desc()),

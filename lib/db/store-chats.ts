@@ -1,16 +1,41 @@
-// The database store's chats: read one, list and search a person's, rename, delete.
+// The database store's chats: read one, list and search a person's (with each one's state), rename, mark seen, delete.
 
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbChatStore } from "./chat-store";
-import { ChatBusyError, runSummary } from "./chat-store";
+import { ChatBusyError, type ChatSummary, runSummary } from "./chat-store";
 import { type AnyPgDatabase, rowsOf } from "./migrate";
 import { chats } from "./schema";
 import { escapeLike, snippetAround } from "./search-text";
 import { chatLocker, latestRun, loadChat, lockChat, storableText } from "./store-rows";
 
+/** A chat as the list's queries read it, with its latest run (none: nulls). */
+type SummaryRow = {
+  id: string;
+  title: string;
+  created_at: string | number;
+  updated_at: string | number;
+  seen_at: string | number | null;
+  state: string | null;
+  finished_at: string | number | null;
+  awaits_approval: boolean | null;
+};
+
+const summaryOf = (row: SummaryRow): ChatSummary => ({
+  id: row.id,
+  title: row.title,
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+  ...runSummary({
+    state: row.state,
+    finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+    awaitsApproval: row.awaits_approval,
+    seenAt: row.seen_at === null ? null : Number(row.seen_at),
+  }),
+});
+
 export function chatMethods(
   db: AnyPgDatabase,
-): Pick<DbChatStore, "getChat" | "listChats" | "searchChats" | "renameChat" | "deleteChat"> {
+): Pick<DbChatStore, "getChat" | "listChats" | "searchChats" | "renameChat" | "markSeen" | "deleteChat"> {
   const _withChatLocked = chatLocker(db);
   return {
     async getChat(chatId, ownerId) {
@@ -21,21 +46,24 @@ export function chatMethods(
     },
 
     async listChats(ownerId, limit = 100) {
-      const latestState = sql<string | null>`(select r.state from runs r where r.chat_id = chats.id
-        order by r.id desc limit 1)`;
-      const rows = await db
-        .select({
-          id: chats.id,
-          title: chats.title,
-          createdAt: chats.createdAt,
-          updatedAt: chats.updatedAt,
-          state: latestState,
-        })
-        .from(chats)
-        .where(eq(chats.userId, ownerId))
-        .orderBy(desc(chats.updatedAt), desc(chats.createdAt), asc(chats.id))
-        .limit(Math.max(0, Math.floor(limit)));
-      return rows.map(({ state, ...chat }) => ({ ...chat, ...runSummary(state) }));
+      const result = await db.execute(sql`
+        select c.id, c.title, c.created_at, c.updated_at, c.seen_at, r.state, r.finished_at, r.awaits_approval
+        from chats c left join lateral (
+          select l.state, l.finished_at, l.awaits_approval from runs l where l.chat_id = c.id order by l.id desc limit 1
+        ) r on true
+        where c.user_id = ${ownerId}
+        order by c.updated_at desc, c.created_at desc, c.id asc
+        limit ${Math.max(0, Math.floor(limit))}`);
+      return rowsOf<SummaryRow>(result).map(summaryOf);
+    },
+
+    async markSeen(chatId, ownerId) {
+      const seen = await db
+        .update(chats)
+        .set({ seenAt: Date.now() })
+        .where(and(eq(chats.id, chatId), eq(chats.userId, ownerId)))
+        .returning({ id: chats.id });
+      return seen.length > 0;
     },
 
     async searchChats(ownerId, query, limit = 100) {
@@ -44,33 +72,21 @@ export function chatMethods(
       // parts are JSONB, read where they are rather than copied into a search column.
       const result = await db.execute(sql`
         select * from (
-          select c.id, c.title, c.created_at, c.updated_at,
-            (select r.state from runs r where r.chat_id = c.id order by r.id desc limit 1) as state,
+          select c.id, c.title, c.created_at, c.updated_at, c.seen_at, r.state, r.finished_at, r.awaits_approval,
             (select part->>'text' from messages m cross join lateral jsonb_array_elements(m.parts) part
               where m.chat_id = c.id and m.role in ('user', 'assistant') and part->>'type' = 'text'
                 and part->>'text' ilike ${pattern} escape '\\'
               order by m.position limit 1) as match_text
-          from chats c where c.user_id = ${ownerId}
+          from chats c left join lateral (
+            select l.state, l.finished_at, l.awaits_approval from runs l where l.chat_id = c.id order by l.id desc limit 1
+          ) r on true
+          where c.user_id = ${ownerId}
         ) found
         where found.title ilike ${pattern} escape '\\' or found.match_text is not null
         order by found.updated_at desc, found.created_at desc, found.id asc
         limit ${Math.max(0, Math.floor(limit))}`);
-      type Row = {
-        id: string;
-        title: string;
-        created_at: string | number;
-        updated_at: string | number;
-        state: string | null;
-        match_text: string | null;
-      };
-      return rowsOf<Row>(result).map((row) => {
-        const summary = {
-          id: row.id,
-          title: row.title,
-          createdAt: Number(row.created_at),
-          updatedAt: Number(row.updated_at),
-          ...runSummary(row.state),
-        };
+      return rowsOf<SummaryRow & { match_text: string | null }>(result).map((row) => {
+        const summary = summaryOf(row);
         const inTitle = row.title.toLowerCase().includes(query.toLowerCase());
         return inTitle || row.match_text === null
           ? summary

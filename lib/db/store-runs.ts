@@ -1,3 +1,4 @@
+import { awaitsApproval } from "@/lib/shared/chat";
 // The database store's runs: start one, claim its next cycle, check and record its progress, finish it, and
 // the approvals it recorded.
 
@@ -252,9 +253,15 @@ export function runMethods(
         if (!run) return;
         const now = Date.now();
         if (state !== "running") {
+          const asking = state === "completed" && !!assistantMessage && awaitsApproval(assistantMessage);
           await tx
             .update(runs)
-            .set({ state, finishedAt: now, ...(error ? { error: storableText(error) } : {}) })
+            .set({
+              state,
+              finishedAt: now,
+              awaitsApproval: asking,
+              ...(error ? { error: storableText(error) } : {}),
+            })
             .where(eq(runs.id, run.id));
         }
         await tx.update(chats).set({ updatedAt: now }).where(eq(chats.id, chatId));

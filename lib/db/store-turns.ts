@@ -70,7 +70,8 @@ export function turnMethods(
         };
         await tx
           .update(chats)
-          .set(created ? { title: chat.title, updatedAt: now } : { updatedAt: now })
+          // The person is in the chat as they send: everything in it so far is seen.
+          .set(created ? { title: chat.title, updatedAt: now, seenAt: now } : { updatedAt: now, seenAt: now })
           .where(eq(chats.id, chatId));
         if (append.message) {
           await upsertMessage(tx, chatId, append.message);

@@ -152,5 +152,10 @@ export const RETRYABLE_OUTCOMES: ReadonlySet<RunOutcomeData["status"]> = new Set
   "error",
 ]);
 
+/** An approval card of this message is still waiting for the person's answer. */
+export function awaitsApproval(message: ChatMessage): boolean {
+  return message.parts.some((part) => part.type === "dynamic-tool" && part.state === "approval-requested");
+}
+
 /** Which version each message with versions shows (1-based) and how many it has, by message id. */
 export type MessageVersions = Record<string, { current: number; count: number }>;

@@ -25,4 +25,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0007_webhook_deliveries",
     sql: 'CREATE TABLE "webhook_deliveries" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"received_at" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX "runs_running_response_idx" ON "runs" USING btree ("response_id") WHERE "runs"."state" = \'running\';',
   },
+  {
+    name: "0008_chat_attention",
+    sql: 'ALTER TABLE "chats" ADD COLUMN "seen_at" bigint;--> statement-breakpoint\nALTER TABLE "runs" ADD COLUMN "awaits_approval" boolean DEFAULT false NOT NULL;\n--> statement-breakpoint\n-- Chats from before: everything in them counts as seen, so none turns up "unread" at once.\nUPDATE "chats" SET "seen_at" = "updated_at";',
+  },
 ];

@@ -276,6 +276,36 @@ function corpus(ownChat: string, victimChat: string, approvalId: string): Case[]
     },
     { name: "DELETE /api/chats", method: "DELETE", path: "/api/chats", status: 405 },
     { name: "GET cancel", method: "GET", path: `/api/chat/${ownChat}/cancel`, status: 405 },
+    // Seen, cron and webhooks
+    { name: "seen: bad id", method: "POST", path: "/api/chat/bad.id/seen", status: 400 },
+    { name: "seen: unknown chat", method: "POST", path: "/api/chat/no-such-chat/seen", status: 404 },
+    { name: "seen: someone else's chat", method: "POST", path: `/api/chat/${victimChat}/seen`, status: 404 },
+    {
+      name: "cross-site seen",
+      method: "POST",
+      path: `/api/chat/${ownChat}/seen`,
+      headers: { origin: "https://evil.test" },
+      status: 403,
+    },
+    { name: "GET seen", method: "GET", path: `/api/chat/${ownChat}/seen`, status: 405 },
+    { name: "cron: no secret given", method: "GET", path: "/api/cron/follow-runs", status: 401 },
+    {
+      name: "cron: a wrong secret",
+      method: "GET",
+      path: "/api/cron/follow-runs",
+      headers: { authorization: "Bearer not-the-secret" },
+      status: 401,
+    },
+    { name: "POST cron", method: "POST", path: "/api/cron/follow-runs", status: 405 },
+    {
+      name: "webhook on a server without a secret",
+      method: "POST",
+      path: "/api/webhooks/openai",
+      headers: { ...JSON_TYPE, "webhook-id": "wh_1", "webhook-timestamp": "1", "webhook-signature": "v1,x" },
+      body: { type: "response.completed", data: { id: "resp_1" } },
+      status: 404,
+    },
+    { name: "GET webhook", method: "GET", path: "/api/webhooks/openai", status: 405 },
   ];
 }
 

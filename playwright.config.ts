@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
-import { BUDGET_PORT, PORT } from "./e2e/ports";
-import { SECRET_CANARIES } from "./e2e/secrets";
+import { BUDGET_PORT, PORT, PUSH_SERVICE_PORT } from "./e2e/ports";
+import { SECRET_CANARIES, VAPID_PUBLIC_KEY } from "./e2e/secrets";
 
 const SHARED_ENV = {
   SUPERVISOR_PROVIDER: "emulator",
@@ -9,6 +9,9 @@ const SHARED_ENV = {
   NEXT_TELEMETRY_DISABLED: "1",
   // The build and the servers see real-looking secrets, so a test can prove none reaches the browser.
   ...SECRET_CANARIES,
+  VAPID_PUBLIC_KEY,
+  // The push service e2e/push.spec.ts stands up in place of the browsers' own (out of reach here).
+  PUSH_SERVICE_ORIGINS: `http://127.0.0.1:${PUSH_SERVICE_PORT}`,
 };
 
 /**

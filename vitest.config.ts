@@ -15,6 +15,13 @@ export default defineConfig({
     testTimeout: 30_000,
     // Route tests reach the process-wide store: keep it in memory, never in the checkout's .data/.
     // A fixed signing key for session cookies, so tests write no key file either.
-    env: { PGLITE_DIR: "memory://", SESSION_SECRET: "vitest-session-secret-0123456789abcdef" },
+    // The same for the Web Push keys (a test pair, never used outside the tests).
+    env: {
+      PGLITE_DIR: "memory://",
+      SESSION_SECRET: "vitest-session-secret-0123456789abcdef",
+      VAPID_PUBLIC_KEY:
+        "BKe5LXLe__-DyZW_bEEZw4gOy2FDRgRRCRKrrZ8UVGvFcxY_VEl3eIpumaDvd3M2DoMsl4ISGPY-IzUlZjs3X1I",
+      VAPID_PRIVATE_KEY: "JRpy_q-zRp9ltXZM1lOKdiZmHRvFm65tPf_uVG2LCqw",
+    },
   },
 });

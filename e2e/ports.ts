@@ -17,3 +17,5 @@ export const AGENT_BRICKS_PORT = PORT + 7;
 export const INSTANCE_PORTS = [PORT + 8, PORT + 9, PORT + 10] as const;
 /** The production build on the OpenAI provider with webhooks, against an emulator that sends them: e2e/webhooks.spec.ts. */
 export const WEBHOOK_PORT = PORT + 11;
+/** A stand-in for a browser push service (FCM and the like are out of reach): e2e/push.spec.ts. */
+export const PUSH_SERVICE_PORT = PORT + 12;

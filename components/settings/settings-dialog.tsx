@@ -3,6 +3,7 @@
 import { type ChangeEvent, useEffect, useRef, useState } from "react";
 import { type Settings, THEMES, useSettingsStore } from "@/lib/client/settings-store";
 import { POLL_INTERVAL_CHOICES_MS, REVEAL_SPEEDS } from "@/lib/shared/chat";
+import { PushToggle } from "./push-toggle";
 
 const FOCUS = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600";
 const THEME_LABEL = { system: "System", light: "Light", dark: "Dark" } as const;
@@ -10,7 +11,7 @@ const REVEAL_LABEL = { instant: "Instant", normal: "Normal", slow: "Slow" } as c
 
 /**
  * The header's "Settings" button and the dialog it opens: theme, how often a run is checked, how fast a
- * finished answer is revealed, and an opt-in notification. A native modal <dialog>: Esc closes it, the page
+ * finished answer is revealed, and two opt-in notifications (this tab in the background; no tab open at all). A native modal <dialog>: Esc closes it, the page
  * behind is inert and focus returns to the button.
  */
 export function SettingsButton() {
@@ -99,6 +100,7 @@ function SettingsForm({ onDone }: { onDone(): void }) {
         enabled={settings.notifyWhenDone}
         onChange={(notifyWhenDone) => change({ notifyWhenDone })}
       />
+      <PushToggle />
       <div className="flex justify-end">
         <button
           type="submit"

@@ -1,6 +1,8 @@
 import { ExtraLookAllowance, systemClock } from "@/lib/background";
 import { getChatStore } from "@/lib/db";
 import { processState } from "@/lib/process-state";
+import { createPushSend, type PushSend } from "@/lib/push/send";
+import { vapidKeys } from "@/lib/push/vapid";
 import { clientForRequest, getSupervisor, upstreamEchoesHistory } from "@/lib/supervisor";
 import { traceFieldsOf } from "@/lib/supervisor/tracing";
 import { processFollowers } from "./followers";
@@ -26,5 +28,10 @@ export function getTurnDeps(request?: Request): TurnDeps {
     traceFields: traceFieldsOf(config),
     streamBudgetMs: config.streamBudgetMs,
     followers: processFollowers({ endsByWebhook: !!config.webhookSecret }),
+    push: sendPush,
   };
 }
+
+/** The app's Web Push sender, made on first use (its VAPID keys may have to be generated then). */
+const sendPush: PushSend = (subscription, message) =>
+  processState("push-send", () => createPushSend(vapidKeys()))(subscription, message);

@@ -4,6 +4,7 @@ import type { ChatStore, OpenRun } from "@/lib/db/chat-store";
 import { processState } from "@/lib/process-state";
 import { errorText } from "@/lib/shared/named-error";
 import { isLiveRun } from "./live-runs";
+import { notifyRunEnded } from "./notify";
 import type { RunAdopter, TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
 
@@ -195,6 +196,8 @@ export class RunFollowers implements RunAdopter {
     } finally {
       if (this.following.get(run.runId) === loop) this.following.delete(run.runId);
     }
+    // Nobody watched it end: its person hears of it (where this loop gave way, the run goes on: nothing).
+    if (!loop.signal.aborted || loop.signal.reason === "stopping") await notifyRunEnded(deps, run);
   }
 }
 

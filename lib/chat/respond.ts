@@ -1,5 +1,6 @@
 import type { ConversationRef } from "@/lib/background";
 import type { OpenRun, RunState } from "@/lib/db/chat-store";
+import type { PushSend } from "@/lib/push/send";
 import { type ChatMessage, stoppedNotice } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { AnswerUsage } from "@/lib/shared/usage";
@@ -17,6 +18,8 @@ export interface TurnDeps extends CycleDeps {
   streamBudgetMs: number;
   /** Who follows a run whose stream ended while it goes on (`followers.ts`); without it, nobody until a browser. */
   followers?: RunAdopter;
+  /** Sends a Web Push to one browser (lib/push): how a person hears of a run that ended with nobody watching. */
+  push?: PushSend;
 }
 
 export interface RunAdopter {

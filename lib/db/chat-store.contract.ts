@@ -496,6 +496,37 @@ export function describeChatStore(
         expect(await store.receiveWebhook(delivery)).toBe(true);
       });
 
+      it("keeps each browser's push subscription for the person who subscribed on it last", async () => {
+        const browser = {
+          endpoint: `https://push.example/${uniqueId("sub")}`,
+          keys: { p256dh: "p".repeat(87), auth: "a".repeat(22) },
+        };
+        const other = {
+          endpoint: `https://push.example/${uniqueId("sub")}`,
+          keys: { p256dh: "q".repeat(87), auth: "b".repeat(22) },
+        };
+        const mine = async (ownerId = ME.id) =>
+          (await store.listPushSubscriptions(ownerId)).filter((s) =>
+            [browser.endpoint, other.endpoint].includes(s.endpoint),
+          );
+        await store.savePushSubscription(ME.id, browser);
+        await store.savePushSubscription(ME.id, other);
+        expect((await mine()).sort((a, b) => a.endpoint.localeCompare(b.endpoint))).toEqual(
+          [browser, other].sort((a, b) => a.endpoint.localeCompare(b.endpoint)),
+        );
+        // The same browser, subscribed by someone else now (new keys): theirs only.
+        const renewed = { ...browser, keys: { p256dh: "r".repeat(87), auth: "c".repeat(22) } };
+        await store.savePushSubscription(SOMEONE_ELSE.id, renewed);
+        expect(await mine()).toEqual([other]);
+        expect(await mine(SOMEONE_ELSE.id)).toEqual([renewed]);
+        // Only its person can unsubscribe it; a push service's "gone" forgets it for everyone.
+        expect(await store.deletePushSubscription(ME.id, browser.endpoint)).toBe(false);
+        expect(await store.deletePushSubscription(SOMEONE_ELSE.id, browser.endpoint)).toBe(true);
+        expect(await mine(SOMEONE_ELSE.id)).toEqual([]);
+        await store.forgetPushEndpoint(other.endpoint);
+        expect(await mine()).toEqual([]);
+      });
+
       it("recordItem appends each item once: a repeated or older cursor appends nothing", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");

@@ -117,6 +117,12 @@ export interface ChatSearchResult extends ChatSummary {
   snippet?: string;
 }
 
+/** A browser's Web Push subscription: where its push service takes messages, and the keys to encrypt them. */
+export interface StoredPushSubscription {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+
 /** A run in progress, and the chat and person it belongs to. */
 export interface OpenRun {
   chatId: string;
@@ -301,6 +307,14 @@ export interface ChatStore {
   receiveWebhook(deliveryId: string): Promise<boolean>;
   /** Delivery `deliveryId` could not be acted on: its next delivery is taken as a first one. */
   forgetWebhook(deliveryId: string): Promise<void>;
+  /** The browser of `subscription` notifies `ownerId` from now on (it is no longer anyone else's). */
+  savePushSubscription(ownerId: string, subscription: StoredPushSubscription): Promise<void>;
+  /** `ownerId`'s browser at `endpoint` is no longer notified; false when it was not theirs. */
+  deletePushSubscription(ownerId: string, endpoint: string): Promise<boolean>;
+  /** The browsers that notify `ownerId`. */
+  listPushSubscriptions(ownerId: string): Promise<StoredPushSubscription[]>;
+  /** The push service says the browser at `endpoint` unsubscribed: nobody is notified there. */
+  forgetPushEndpoint(endpoint: string): Promise<void>;
   /** One shown item: appended to the history together with the cursor that passed it. */
   recordItem(chatId: string, runId: string, item: UpstreamItem, cursor: number): Promise<void>;
   /**

@@ -1,6 +1,7 @@
 import type { DbChatStore } from "./chat-store";
 import type { AnyPgDatabase } from "./migrate";
 import { chatMethods } from "./store-chats";
+import { pushMethods } from "./store-push";
 import { runMethods } from "./store-runs";
 import { turnMethods } from "./store-turns";
 
@@ -12,5 +13,5 @@ import { turnMethods } from "./store-turns";
  * are ignored.
  */
 export function createDbChatStore(db: AnyPgDatabase): DbChatStore {
-  return { ...chatMethods(db), ...turnMethods(db), ...runMethods(db) };
+  return { ...chatMethods(db), ...turnMethods(db), ...runMethods(db), ...pushMethods(db) };
 }

@@ -9,6 +9,7 @@ import {
   FORGET_INSTANCES_AFTER_MS,
   FORGET_WEBHOOKS_AFTER_MS,
   runSummary,
+  type StoredPushSubscription,
 } from "./chat-store";
 import { containsIgnoringCase, snippetAround } from "./search-text";
 import { titleFrom } from "./title";
@@ -29,6 +30,8 @@ export function createMemoryChatStore(): ChatStore {
   /** When each chat's person last had it in front of them; the runs that ended asking for approvals. */
   const seen = new Map<string, number>();
   const asking = new Set<string>();
+  /** Push subscriptions by endpoint, with whose they are. */
+  const pushes = new Map<string, { ownerId: string; subscription: StoredPushSubscription }>();
   /** Webhook deliveries received, by id, with when. */
   const webhooks = new Map<string, number>();
   const followers = new Map<string, { runId: string; instanceId: string }>();
@@ -235,6 +238,21 @@ export function createMemoryChatStore(): ChatStore {
     },
     async forgetWebhook(deliveryId) {
       webhooks.delete(deliveryId);
+    },
+    async savePushSubscription(ownerId, subscription) {
+      pushes.set(subscription.endpoint, { ownerId, subscription: structuredClone(subscription) });
+    },
+    async deletePushSubscription(ownerId, endpoint) {
+      if (pushes.get(endpoint)?.ownerId !== ownerId) return false;
+      return pushes.delete(endpoint);
+    },
+    async listPushSubscriptions(ownerId) {
+      return [...pushes.values()].flatMap((entry) =>
+        entry.ownerId === ownerId ? [structuredClone(entry.subscription)] : [],
+      );
+    },
+    async forgetPushEndpoint(endpoint) {
+      pushes.delete(endpoint);
     },
     async setConversationId(chatId, conversationId) {
       const chat = chats.get(chatId);

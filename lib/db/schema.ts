@@ -148,6 +148,22 @@ export const runs = pgTable(
   ],
 );
 
+/**
+ * Browsers that asked to be told when a run of their person's ends with no tab open (Web Push), by endpoint: a
+ * browser has one, and it is the person's who subscribed last on it.
+ */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    endpoint: text("endpoint").primaryKey(),
+    userId: text("user_id").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [index("push_subscriptions_user_id_idx").on(t.userId)],
+);
+
 /** Webhook deliveries received (their `webhook-id`), so a replayed one is refused; forgotten after a day. */
 export const webhookDeliveries = pgTable("webhook_deliveries", {
   id: text("id").primaryKey(),

@@ -29,4 +29,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0008_chat_attention",
     sql: 'ALTER TABLE "chats" ADD COLUMN "seen_at" bigint;--> statement-breakpoint\nALTER TABLE "runs" ADD COLUMN "awaits_approval" boolean DEFAULT false NOT NULL;\n--> statement-breakpoint\n-- Chats from before: everything in them counts as seen, so none turns up "unread" at once.\nUPDATE "chats" SET "seen_at" = "updated_at";',
   },
+  {
+    name: "0009_push_subscriptions",
+    sql: 'CREATE TABLE "push_subscriptions" (\n\t"endpoint" text PRIMARY KEY NOT NULL,\n\t"user_id" text NOT NULL,\n\t"p256dh" text NOT NULL,\n\t"auth" text NOT NULL,\n\t"created_at" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX "push_subscriptions_user_id_idx" ON "push_subscriptions" USING btree ("user_id");',
+  },
 ];

@@ -5,11 +5,13 @@ import { runBrowserBench } from "./browser";
 import { runConcurrencyBench } from "./concurrency";
 import { runEngineBench } from "./engine";
 import { type BenchPart, runPart, writeBenchmarks } from "./report";
+import { runTakeoverBench } from "./takeover";
 
 const PARTS: BenchPart[] = [
   { id: "engine", run: runEngineBench },
   { id: "concurrency", run: runConcurrencyBench },
   { id: "browser", run: runBrowserBench },
+  { id: "takeover", run: runTakeoverBench },
 ];
 
 async function main() {

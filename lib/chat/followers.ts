@@ -23,8 +23,12 @@ export const SWEEP_EVERY_MS = 1_000;
  */
 export const FOLLOWER_STALE_MS = 2_500;
 
-/** Runs taken over per sweep: a dead instance's thousand runs are spread over the next sweeps and instances. */
-const CLAIMS_PER_SWEEP = 50;
+/**
+ * Runs taken over per sweep and instance: a dead instance's runs are spread over the instances left (each sweeps
+ * at its own moment), and up to this many are followed again within one sweep of being given up on, so a
+ * takeover stays within two steady poll intervals (`npm run bench -- takeover`).
+ */
+const CLAIMS_PER_SWEEP = 250;
 
 /** What one `advance` did: runs followed, and how many of them were still going when its time was up. */
 export interface AdvanceReport {

@@ -49,7 +49,8 @@ async function subscribedContext(
   await context.addInitScript(
     (json) => {
       if (!("PushManager" in self)) return;
-      let current: PushSubscription | null = null;
+      // A browser keeps its subscription across reloads: so does this one (in the page's storage).
+      const FLAG = "e2e-push-subscribed";
       const key = Uint8Array.from(atob(json.appKey.replace(/-/g, "+").replace(/_/g, "/")), (c) =>
         c.charCodeAt(0),
       );
@@ -59,13 +60,13 @@ async function subscribedContext(
         options: { applicationServerKey: key.buffer, userVisibleOnly: true },
         toJSON: () => json.subscription,
         unsubscribe: async () => {
-          current = null;
+          localStorage.removeItem(FLAG);
           return true;
         },
       } as unknown as PushSubscription;
-      PushManager.prototype.getSubscription = async () => current;
+      PushManager.prototype.getSubscription = async () => (localStorage.getItem(FLAG) ? made : null);
       PushManager.prototype.subscribe = async () => {
-        current = made;
+        localStorage.setItem(FLAG, "1");
         return made;
       };
     },
@@ -114,7 +115,7 @@ test("a run that ends with no tab open is pushed to the browser, whose service w
   await page.goto("/");
   await page.getByRole("button", { name: "Settings" }).click();
   const toggle = page.getByRole("checkbox", { name: /no tab of the app is open/ });
-  await toggle.check();
+  await toggle.click();
   await expect(toggle).toBeChecked();
   await page.getByRole("button", { name: "Done" }).click();
   // The browser's own record: still on after a reload.
@@ -160,7 +161,7 @@ test("a run that ends with no tab open is pushed to the browser, whose service w
 
   // Turned off: the server forgets this browser.
   await again.getByRole("button", { name: "Settings" }).click();
-  await again.getByRole("checkbox", { name: /no tab of the app is open/ }).uncheck();
+  await again.getByRole("checkbox", { name: /no tab of the app is open/ }).click();
   await expect(again.getByRole("checkbox", { name: /no tab of the app is open/ })).not.toBeChecked();
   await context.close();
 });

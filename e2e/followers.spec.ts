@@ -12,17 +12,25 @@ async function isRunning(context: BrowserContext, chatId: string): Promise<boole
   return chats.find((chat) => chat.id === chatId)?.running;
 }
 
-test("a run whose page was closed goes on through its function-tool cycle to the end, and opens complete", async ({
-  context,
-}) => {
+/**
+ * Ask a two-cycle question (the agent calls the app's own get_current_time, then answers with its result) on a
+ * new page, and close the page once the run is under way: the chat's id.
+ */
+async function askAndClose(context: BrowserContext): Promise<string> {
   const page = await context.newPage();
   await page.goto("/");
-  // Two cycles: the agent asks for the app's own get_current_time, then answers with its result.
   await ask(page, "What time is it in Tokyo?");
   await page.waitForURL(/\/chat\//);
   const chatId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
   await expect.poll(() => isRunning(context, chatId)).toBe(true);
   await page.close();
+  return chatId;
+}
+
+test("a run whose page was closed goes on through its function-tool cycle to the end, and opens complete", async ({
+  context,
+}) => {
+  const chatId = await askAndClose(context);
 
   // Nobody watches: the server runs the tool, submits the next cycle and stores the end.
   await expect.poll(() => isRunning(context, chatId), { timeout: 30_000 }).toBe(false);
@@ -44,13 +52,7 @@ test("the cron route (Vercel Cron) follows a run whose page closed to its end, a
   context,
   request,
 }) => {
-  const page = await context.newPage();
-  await page.goto("/");
-  await ask(page, "What time is it in Tokyo?");
-  await page.waitForURL(/\/chat\//);
-  const chatId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
-  await expect.poll(() => isRunning(context, chatId)).toBe(true);
-  await page.close();
+  const chatId = await askAndClose(context);
 
   const refused = await request.get("/api/cron/follow-runs", { headers: { authorization: "Bearer guess" } });
   expect(refused.status()).toBe(401);

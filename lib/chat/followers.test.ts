@@ -1,44 +1,26 @@
 import { describe, expect, it } from "vitest";
-import type { ChatStore } from "@/lib/db/chat-store";
 import { createMemoryChatStore } from "@/lib/db/memory-store";
 import { cancelChatRun } from "./cancel";
 import { followOpenRuns, RunFollowers } from "./followers";
 import { isLiveRun } from "./live-runs";
-import type { TurnDeps } from "./respond";
 import { resumeChatRun } from "./resume";
-import { OWNER, readUIStream, runToEnd, type Seen, say, setup, streamedText, transcript } from "./testing";
-import { startChatTurn } from "./turn";
+import {
+  askAndLeave,
+  OWNER,
+  readUIStream,
+  runToEnd,
+  type Seen,
+  setup,
+  streamedText,
+  transcript,
+  until,
+} from "./testing";
 import { receiveRunEnd } from "./webhooks";
 
 /** Two cycles: the agent calls the app's own function tool, then answers with its result. */
 const TWO_CYCLES = "What time is it in Tokyo?";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
-
-/** Send a question, read the stream until the run has a response id upstream, then close the tab. */
-async function askAndLeave(deps: TurnDeps, store: ChatStore, chatId: string, text: string) {
-  const tab = new AbortController();
-  const response = await startChatTurn(deps, { owner: OWNER, chatId, turn: say(text), signal: tab.signal });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  await reader.read();
-  await until(
-    () => store.getChat(chatId),
-    (chat) => !!chat?.run?.responseId,
-    "the run is under way",
-  );
-  tab.abort();
-  await reader.cancel();
-  return (await store.getChat(chatId))?.run?.runId as string;
-}
 
 const creates = (seen: Seen[]) => seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses"));
 

@@ -4,19 +4,10 @@ import type { PushMessage, PushResult } from "@/lib/push/send";
 import { testBrowser } from "@/lib/push/testing";
 import { RunFollowers } from "./followers";
 import type { TurnDeps } from "./respond";
-import { OWNER, say, setup } from "./testing";
+import { askAndLeave, OWNER, say, setup, until } from "./testing";
 import { startChatTurn } from "./turn";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
 
 /** A person with two browsers subscribed; what each was sent; `gone`: the second one unsubscribed meanwhile. */
 function withPush(deps: TurnDeps, store: ChatStore, { gone = false } = {}) {
@@ -35,18 +26,8 @@ function withPush(deps: TurnDeps, store: ChatStore, { gone = false } = {}) {
 }
 
 /** Ask, leave at once, and wait until the server has followed the run to its end. */
-async function askAndLeave(deps: TurnDeps, store: ChatStore, chatId: string, text: string) {
-  const tab = new AbortController();
-  const response = await startChatTurn(deps, { owner: OWNER, chatId, turn: say(text), signal: tab.signal });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  await reader.read();
-  await until(
-    () => store.getChat(chatId),
-    (chat) => !!chat?.run?.responseId,
-    "the run is under way",
-  );
-  tab.abort();
-  await reader.cancel();
+async function leaveToTheServer(deps: TurnDeps, store: ChatStore, chatId: string, text: string) {
+  await askAndLeave(deps, store, chatId, text);
   return until(
     () => store.getChat(chatId),
     (chat) => chat?.run?.state !== "running",
@@ -59,7 +40,7 @@ describe("a run that ended with nobody watching is told to its person's browsers
     const { deps, store } = setup(60_000);
     const push = withPush(deps, store);
     await push.ready;
-    const chat = await askAndLeave(push.deps, store, "told", "What time is it in Tokyo?");
+    const chat = await leaveToTheServer(push.deps, store, "told", "What time is it in Tokyo?");
     await until(
       () => push.sent.length,
       (n) => n === 2,
@@ -75,7 +56,7 @@ describe("a run that ended with nobody watching is told to its person's browsers
     const { deps, store } = setup(60_000);
     const push = withPush(deps, store, { gone: true });
     await push.ready;
-    await askAndLeave(push.deps, store, "asks", "Search the web for lakehouse news");
+    await leaveToTheServer(push.deps, store, "asks", "Search the web for lakehouse news");
     await until(
       () => push.sent.length,
       (n) => n === 2,
@@ -89,7 +70,7 @@ describe("a run that ended with nobody watching is told to its person's browsers
       "https://fcm.googleapis.com/fcm/send/phone",
     ]);
 
-    await askAndLeave(push.deps, store, "fails", "Make this request fail, please.");
+    await leaveToTheServer(push.deps, store, "fails", "Make this request fail, please.");
     await until(
       () => push.sent.length,
       (n) => n === 3,

@@ -183,3 +183,40 @@ export async function transcript(store: ChatStore, chatId: string) {
     state: chat?.run?.state,
   };
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `read()` again every 25 ms until `done` says yes (10 s at most); its last value. */
+export async function until<T>(
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await pause(25);
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+/** Send a question, read the stream until the run has a response id upstream, then close the tab: its run id. */
+export async function askAndLeave(
+  deps: TurnDeps,
+  store: ChatStore,
+  chatId: string,
+  text: string,
+): Promise<string> {
+  const tab = new AbortController();
+  const response = await startChatTurn(deps, { owner: OWNER, chatId, turn: say(text), signal: tab.signal });
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  await reader.read();
+  await until(
+    () => store.getChat(chatId),
+    (chat) => !!chat?.run?.responseId,
+    "the run is under way",
+  );
+  tab.abort();
+  await reader.cancel();
+  return (await store.getChat(chatId))?.run?.runId as string;
+}

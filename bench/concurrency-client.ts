@@ -2,7 +2,8 @@
 // `{id, message}`), its UI message stream read to the end. node:http with no connection limit, so a thousand
 // open streams are not queued in the client, and no keep-alive: a connection reused after the server's idle
 // timeout (5 s in Next) is reset, which would fail a run for the client's sake. Only what the bench checks is
-// kept (the run's status changes, the answer's text, the finish).
+// kept (the run's status changes, the answer's text, the finish). `storedAnswer` reads a chat the way a browser that
+// comes back would find it, from the chat's JSON export.
 
 import { Agent, request } from "node:http";
 
@@ -20,6 +21,8 @@ export interface TurnOutcome {
 export interface TurnHandlers {
   /** The run is under way upstream: the stream reported a status past "submitting" (a retrieve answered). */
   onInFlight(): void;
+  /** Close the stream then, as a tab closed mid-run: the server follows the run on with nobody watching. */
+  leaveWhenInFlight?: boolean;
 }
 
 /** One session cookie for all the bench's chats: GET /api/chats answers with the `bac_session` the proxy issues. */
@@ -65,8 +68,10 @@ export function runTurn(
     else if (chunk.type === "data-run-status" && !inFlight && chunk.data?.status !== "submitting") {
       inFlight = true;
       handlers.onInFlight();
+      onLeave();
     }
   };
+  let onLeave = () => {};
   return new Promise((resolve) => {
     const req = request(
       url,
@@ -81,6 +86,11 @@ export function runTurn(
         },
       },
       (res) => {
+        if (handlers.leaveWhenInFlight)
+          onLeave = () => {
+            res.destroy();
+            resolve(outcome);
+          };
         if (res.statusCode !== 200) {
           outcome.error = `HTTP ${res.statusCode}`;
           res.resume();
@@ -114,4 +124,23 @@ export function runTurn(
     });
     req.end(body);
   });
+}
+
+/** The chat's last answer as stored, once its run is over (the JSON export): its text, and whether it completed. */
+export async function storedAnswer(
+  baseUrl: string,
+  cookie: string,
+  chatId: string,
+): Promise<{ state?: string; text: string }> {
+  const response = await fetch(new URL(`/api/chat/${chatId}/export?format=json`, baseUrl), {
+    headers: { cookie },
+  });
+  if (!response.ok) return { text: "", state: `HTTP ${response.status}` };
+  const exported = (await response.json()) as {
+    lastRun?: { state: string };
+    messages: Array<{ role: string; blocks: Array<{ type: string; text?: string }> }>;
+  };
+  const answer = exported.messages.filter((m) => m.role === "assistant").at(-1);
+  const text = (answer?.blocks ?? []).flatMap((b) => (b.type === "text" ? [b.text ?? ""] : [])).join("");
+  return { state: exported.lastRun?.state, text };
 }

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApp } from "@/scripts/soak/app";
-import { runTurn, sessionCookie } from "./concurrency-client";
+import { runTurn, sessionCookie, storedAnswer } from "./concurrency-client";
 import { type LevelResult, measureLevel } from "./concurrency-measure";
 import { type DriverEvent, questionFor, STARTS_PER_SECOND, startOffsetMs } from "./concurrency-plan";
 import { startThrowawayPostgres } from "./concurrency-postgres";
@@ -92,10 +92,22 @@ async function warmUp(url: string, cookie: string) {
   }
 }
 
+/**
+ * `browser`: each run's stream is read to its end, as an open tab does. `nobody`: each stream is closed once the
+ * run is in flight, as a closed tab does; the server follows the run on by itself (lib/chat/followers.ts), and
+ * the run counts as in flight once that takes over (ADOPT_AFTER_MS later) and as done when its chat, read back
+ * as a returning browser would (the JSON export), has the whole answer.
+ */
+type Watching = "browser" | "nobody";
+
+/** Past the server's grace before it follows a run whose stream ended (ADOPT_AFTER_MS, 3 s). */
+const ADOPTED_AFTER_MS = 3_500;
+
 async function measureApp(
   runs: number,
   database: { name: string; env: Record<string, string> },
   log: (line: string) => void,
+  watching: Watching = "browser",
 ): Promise<LevelResult> {
   const instrumentDir = mkdtempSync(join(tmpdir(), "bac-bench-instrument-"));
   const pgliteDir = mkdtempSync(join(tmpdir(), "bac-bench-pglite-"));
@@ -141,6 +153,19 @@ async function measureApp(
         for (let index = 0; index < runs; index++) {
           void (async () => {
             await sleep(started + startOffsetMs(index) - Date.now());
+            if (watching === "nobody") {
+              const chatId = crypto.randomUUID();
+              await runTurn(app.url, cookie, chatId, questionFor(index), {
+                onInFlight() {},
+                leaveWhenInFlight: true,
+              });
+              await sleep(ADOPTED_AFTER_MS);
+              onEvent({ type: "in-flight", index });
+              onEvent(
+                await readBack(app.url, cookie, chatId, index, started + startOffsetMs(index) + TASK_MS),
+              );
+              return;
+            }
             const outcome = await runTurn(app.url, cookie, crypto.randomUUID(), questionFor(index), {
               onInFlight: () => onEvent({ type: "in-flight", index }),
             });
@@ -172,6 +197,26 @@ async function measureApp(
     rmSync(instrumentDir, { recursive: true, force: true });
     rmSync(pgliteDir, { recursive: true, force: true });
   }
+}
+
+/** A run nobody watched, read back once it should be over upstream: done when its chat has the answer. */
+async function readBack(
+  url: string,
+  cookie: string,
+  chatId: string,
+  index: number,
+  endsAt: number,
+): Promise<DriverEvent> {
+  await sleep(endsAt - Date.now());
+  for (let look = 0; look < 120; look++) {
+    const answer = await storedAnswer(url, cookie, chatId);
+    if (answer.state !== "running") {
+      const ok = answer.state === "completed";
+      return { type: "done", index, ok, text: answer.text, ...(ok ? {} : { error: `run ${answer.state}` }) };
+    }
+    await sleep(500);
+  }
+  return { type: "done", index, ok: false, text: "", error: "still running a minute after its end upstream" };
 }
 
 async function measureBaseline(runs: number, log: (line: string) => void): Promise<LevelResult> {
@@ -249,6 +294,14 @@ export async function runConcurrencyBench(log: (line: string) => void): Promise<
       });
     }
   }
+  // The server's own followers, for the goal level: the same runs, every tab closed once its run is in flight.
+  if (process.env.BENCH_CONCURRENCY_PGLITE !== "0" && process.env.BENCH_CONCURRENCY_NOBODY !== "0") {
+    record({
+      engine: "ours, nobody watching",
+      database: "PGlite",
+      result: await measureApp(GOAL_RUNS, { name: "PGlite", env: {} }, log, "nobody"),
+    });
+  }
   const postgres =
     process.env.BENCH_CONCURRENCY_POSTGRES === "0" ? undefined : startThrowawayPostgres(POSTGRES_PORT);
   if (postgres) {
@@ -305,6 +358,25 @@ function section(rows: Row[]): BenchSection {
       ],
     ];
   });
+  // The server's followers against the browsers' streams: no dearer per open run.
+  for (const { database, result: r } of rows.filter((row) => row.engine === "ours, nobody watching")) {
+    const watched = median(
+      ours
+        .filter((o) => o.database === database)
+        .map((o) => o.result.inFlight?.p99 ?? Number.POSITIVE_INFINITY),
+    );
+    const p99 = r.inFlight?.p99 ?? Number.POSITIVE_INFINITY;
+    goals.push(
+      [
+        r.completed === r.runs,
+        `${GOAL_RUNS} runs nobody watches all complete, followed by the server (${database}): ${r.completed}/${r.runs}`,
+      ],
+      [
+        p99 <= watched,
+        `the server's followers cost no more than browsers' streams (${database}, p99 in flight): ${fixed(p99)} ms against ${fixed(watched)} ms watched${p99 < GOAL_P99_MS ? "" : ` (above the ${GOAL_P99_MS} ms line)`}`,
+      ],
+    );
+  }
   const header = [
     "runs",
     "engine",
@@ -354,6 +426,11 @@ stream reported a status past "submitting"):
   **GC**: garbage collections seen by a \`PerformanceObserver\` (\`gc\` entries): the longest, and all of them added up
   over the wall time.
 - **retrieves / run**: GET \`…/responses/{id}\` the emulator answered during the level, over N.
+
+**ours, nobody watching**: the same ${GOAL_RUNS} runs on PGlite, each stream closed as soon as its run is in flight,
+as a closed tab: the server follows every run itself (\`lib/chat/followers.ts\`, ${ADOPTED_AFTER_MS / 1000} s after the stream
+ended); a run is in flight from then, and done when its chat's JSON export (what a returning browser would find)
+has the emulator's whole answer. Measured once (BENCH_CONCURRENCY_NOBODY=0 leaves it out).
 
 **baseline** (\`bench/concurrency-baseline.ts\`): the fixed-poll recipe (\`bench/baseline.ts\`: first retrieve 1 s
 after create, then every 2 s, words revealed one per 10 ms) for N runs in a plain Node process over the \`openai\`

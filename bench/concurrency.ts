@@ -209,7 +209,8 @@ async function readBack(
 ): Promise<DriverEvent> {
   await sleep(endsAt - Date.now());
   for (let look = 0; look < 120; look++) {
-    const answer = await storedAnswer(url, cookie, chatId);
+    // A busy server may be slow to take a connection: a failed look is tried again, as a browser would.
+    const answer = await storedAnswer(url, cookie, chatId).catch(() => ({ state: "running", text: "" }));
     if (answer.state !== "running") {
       const ok = answer.state === "completed";
       return { type: "done", index, ok, text: answer.text, ...(ok ? {} : { error: `run ${answer.state}` }) };

@@ -185,6 +185,7 @@ async function measureApp(
     log(app.output().slice(-3000));
     throw error;
   } finally {
+    if (process.env.BENCH_APP_OUTPUT) writeFileSync(process.env.BENCH_APP_OUTPUT, app.output());
     if (profileDir)
       await saveProfile(
         instrumentDir,
@@ -300,7 +301,12 @@ export async function runConcurrencyBench(log: (line: string) => void): Promise<
     record({
       engine: "ours, nobody watching",
       database: "PGlite",
-      result: await measureApp(GOAL_RUNS, { name: "PGlite", env: {} }, log, "nobody"),
+      result: await measureApp(
+        Number(process.env.BENCH_CONCURRENCY_NOBODY_RUNS ?? GOAL_RUNS),
+        { name: "PGlite", env: {} },
+        log,
+        "nobody",
+      ),
     });
   }
   const postgres =

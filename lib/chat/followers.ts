@@ -175,9 +175,16 @@ export class RunFollowers implements RunAdopter {
   }
 
   private async adopt(run: OpenRun, deps: TurnDeps): Promise<void> {
-    if (isLiveRun(run.runId) || this.following.has(run.runId)) return;
+    if (this.following.has(run.runId)) return;
+    if (isLiveRun(run.runId)) {
+      // A loop has it: a browser's (which hands the run back when it leaves), or the one whose browser just left,
+      // still winding down on a busy server. Look again after the grace, so the latter is not left open.
+      this.unfollowed(run, deps);
+      return;
+    }
     const loop = new AbortController();
     this.following.set(run.runId, loop);
+    let followed = false;
     try {
       // Another instance's browser may have the run now: then that instance follows it, not this one.
       if (
@@ -193,6 +200,7 @@ export class RunFollowers implements RunAdopter {
         { ...deps, store, followers: this },
         { ...run, settings, headless: true, signal: loop.signal },
       );
+      followed = !!response;
       await response?.body?.pipeTo(new WritableStream());
     } catch (err) {
       if (!loop.signal.aborted)
@@ -200,8 +208,12 @@ export class RunFollowers implements RunAdopter {
     } finally {
       if (this.following.get(run.runId) === loop) this.following.delete(run.runId);
     }
-    // Nobody watched it end: its person hears of it (where this loop gave way, the run goes on: nothing).
-    if (!loop.signal.aborted || loop.signal.reason === "stopping") await notifyRunEnded(deps, run);
+    if (loop.signal.aborted && loop.signal.reason !== "stopping") return; // a viewer, or another instance, has it
+    // Nobody watched it end: its person hears of it. A run still open here (not yet started upstream, or this
+    // loop failed) is looked at again after the grace: a follower never drops a run.
+    if ((await deps.store.checkRun(run.chatId, run.runId, 0).catch(() => undefined))?.state === "running") {
+      if (!loop.signal.aborted) this.unfollowed(run, deps);
+    } else if (followed) await notifyRunEnded(deps, run);
   }
 }
 

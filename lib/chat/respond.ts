@@ -107,6 +107,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
         budget,
         ...(options.clientSignal ? [options.clientSignal] : []),
       ]);
+      let ended = false;
       try {
         const outcome = await runCycles(
           { ...deps, client: watch.client },
@@ -123,7 +124,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
             usage,
           },
         );
-        const ended = outcome !== undefined || stopSignal.reason === "cancelled";
+        ended = outcome !== undefined || stopSignal.reason === "cancelled";
         if (ended) usage.runEnded(deps.clock.now(), view.calls.size, view);
         if (outcome) {
           finalState = outcome.status;
@@ -141,11 +142,11 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
           // No `finish`: the browser takes this as a hand-over and reconnects to GET /api/chat/{id}/stream.
           view.show({ type: "status", status: "reconnecting" });
         }
-        // The run goes on upstream without this loop (the browser left, the budget, a viewer took over): the
-        // server follows it if nobody else does.
+      } finally {
+        // The run goes on upstream without this loop (the browser left, the budget, a viewer took over, or the
+        // loop failed): the server follows it if nobody else does.
         if (!ended && stopSignal.reason !== "gone")
           deps.followers?.unfollowed({ chatId, ownerId: options.ownerId, runId }, deps);
-      } finally {
         live.release();
         await watch.close();
       }

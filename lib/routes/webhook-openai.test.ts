@@ -103,7 +103,7 @@ describe("POST /api/webhooks/openai", () => {
   });
 
   it("refuses a forged, a stale and an unsigned delivery with a 400 that says why, and changes nothing", async () => {
-    const responseId = await askAndLeave("webhook-forged", "Hello again, what can you do?");
+    const responseId = await askAndLeave("webhook-forged", "Run a multi-step analysis of the sales data");
     const forged = await POST(
       delivery("response.completed", responseId, { secret: `whsec_${randomBytes(32).toString("base64")}` }),
     );

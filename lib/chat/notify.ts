@@ -1,6 +1,6 @@
 import type { ChatRecord, OpenRun } from "@/lib/db/chat-store";
 import type { PushMessage } from "@/lib/push/send";
-import { awaitsApproval } from "@/lib/shared/chat";
+import { awaitsApproval, endedWithoutAnswer } from "@/lib/shared/chat";
 import { errorText } from "@/lib/shared/named-error";
 import type { TurnDeps } from "./respond";
 
@@ -37,7 +37,6 @@ function messageFor(chat: ChatRecord): PushMessage | undefined {
   if (state === "completed" && answer?.role === "assistant" && awaitsApproval(answer))
     return { title: "Waiting for your approval", body: chat.title, ...opens };
   if (state === "completed") return { title: "Your answer is ready", body: chat.title, ...opens };
-  if (state === "failed" || state === "incomplete" || state === "expired" || state === "error")
-    return { title: "The answer did not come", body: chat.title, ...opens };
+  if (endedWithoutAnswer(state)) return { title: "The answer did not come", body: chat.title, ...opens };
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { type ChatMessage, RETRYABLE_OUTCOMES } from "@/lib/shared/chat";
+import { type ChatMessage, endedWithoutAnswer } from "@/lib/shared/chat";
 import { namedError } from "@/lib/shared/named-error";
 import type { UpstreamItem } from "@/lib/shared/upstream";
 import type { BranchPoint, ForkSummary } from "./branches";
@@ -101,7 +101,7 @@ export function runSummary({
   awaitsApproval,
   seenAt,
 }: LatestRunRow): Pick<ChatSummary, "running" | "failed" | "awaitingApproval" | "unread"> {
-  const failed = !!state && state !== "cancelled" && (RETRYABLE_OUTCOMES as ReadonlySet<string>).has(state);
+  const failed = endedWithoutAnswer(state);
   const ended = !!state && state !== "running" && state !== "cancelled" && finishedAt !== null;
   const unread = ended && (seenAt === null || Number(finishedAt) > Number(seenAt));
   return {

@@ -157,5 +157,10 @@ export function awaitsApproval(message: ChatMessage): boolean {
   return message.parts.some((part) => part.type === "dynamic-tool" && part.state === "approval-requested");
 }
 
+/** A run in `state` ended without its answer (failed, expired, cut short, an error), not stopped by its person. */
+export function endedWithoutAnswer(state: string | null | undefined): boolean {
+  return !!state && state !== "cancelled" && (RETRYABLE_OUTCOMES as ReadonlySet<string>).has(state);
+}
+
 /** Which version each message with versions shows (1-based) and how many it has, by message id. */
 export type MessageVersions = Record<string, { current: number; count: number }>;

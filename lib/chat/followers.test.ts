@@ -10,11 +10,13 @@ import {
   readUIStream,
   runToEnd,
   type Seen,
+  say,
   setup,
   streamedText,
   transcript,
   until,
 } from "./testing";
+import { startChatTurn } from "./turn";
 import { receiveRunEnd } from "./webhooks";
 
 /** Two cycles: the agent calls the app's own function tool, then answers with its result. */
@@ -75,6 +77,38 @@ describe("the server follows a run nobody watches", () => {
     expect(streamedText(chunks)).toMatch(/Tokyo/);
     expect((await store.getChat("back"))?.run?.state).toBe("completed");
     expect(creates(seen)).toHaveLength(2);
+  });
+
+  it("a tab closed without its request saying so: the server follows the run to its end, the answer whole", async () => {
+    const { deps, store } = setup(60_000);
+    const followers = new RunFollowers({ adoptAfterMs: 50 });
+    const tab = new AbortController();
+    const response = await startChatTurn(
+      { ...deps, followers },
+      { owner: OWNER, chatId: "closed", turn: say(TWO_CYCLES), signal: tab.signal },
+    );
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await until(
+      () => store.getChat("closed"),
+      (chat) => !!chat?.run?.responseId,
+      "the run is under way",
+    );
+    // The stream is closed, but its request's signal never fires (it happens under load).
+    await reader.cancel();
+    await until(
+      () => followers.followed(),
+      (n) => n === 1,
+      "the server follows the run",
+    );
+    const chat = await until(
+      () => store.getChat("closed"),
+      (c) => c?.run?.state !== "running",
+      "the run's end is stored",
+    );
+    expect(chat?.run?.state).toBe("completed");
+    expect(JSON.stringify(chat?.messages.at(-1)?.parts)).toMatch(/Tokyo/);
+    expect(tab.signal.aborted).toBe(false);
   });
 
   it("Stop while nobody watches ends the run and the server's loop", async () => {

@@ -70,6 +70,9 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
   const { chatId, runId } = options;
   let finalState: RunState = "running";
   let finalError: string | undefined;
+  // The browser stopped reading. Its request's own signal usually says so too, but not always (about 1 in 100
+  // tabs closed under load went unnoticed): then the loop would poll on for nobody until the run's end.
+  const readerGone = new AbortController();
 
   return uiMessageStreamResponse({
     originalMessages: options.originalMessages,
@@ -105,6 +108,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
       const signal = AbortSignal.any([
         stopSignal,
         budget,
+        readerGone.signal,
         ...(options.clientSignal ? [options.clientSignal] : []),
       ]);
       let ended = false;
@@ -151,7 +155,8 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
         await watch.close();
       }
     },
-    onEnd: async ({ responseMessage }) => {
+    onEnd: async ({ responseMessage, isCancelled }) => {
+      if (isCancelled) readerGone.abort();
       await deps.store.finishRun(chatId, runId, finalState, responseMessage, finalError);
     },
   });

@@ -131,7 +131,7 @@ describe("uiMessageStreamResponse", () => {
     ]);
   });
 
-  it("when the browser goes away, stores what was sent so far once, and writes nothing more", async () => {
+  it("when the browser goes away, stores what was sent so far at once, and everything once the run is done", async () => {
     const ends: { responseMessage: ChatMessage; isCancelled: boolean }[] = [];
     let release: () => void = () => {};
     let finished = false;
@@ -162,7 +162,38 @@ describe("uiMessageStreamResponse", () => {
     release();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(finished).toBe(true);
-    expect(ends).toHaveLength(1);
+    // The run went on without the browser (it may have ended meanwhile): what it wrote is not lost.
+    expect(ends).toHaveLength(2);
+    expect(ends[1]?.isCancelled).toBe(false);
+    expect(ends[1]?.responseMessage.parts).toEqual([
+      { type: "text", text: "Half an answer and the rest", state: "done" },
+    ]);
+  });
+
+  it("stores the browser's leaving before the end, never over it", async () => {
+    const stored: string[] = [];
+    let finishRun: () => void = () => {};
+    const response = uiMessageStreamResponse({
+      originalMessages: [user],
+      execute: async (writer) => {
+        writer.write({ type: "start", messageId: "run-4" });
+        await new Promise<void>((resolve) => {
+          finishRun = resolve;
+        });
+      },
+      onEnd: async ({ isCancelled }) => {
+        // The snapshot's write is slow; the end comes while it is under way.
+        if (isCancelled) await new Promise((resolve) => setTimeout(resolve, 20));
+        stored.push(isCancelled ? "snapshot" : "end");
+      },
+    });
+    const reader = response.body?.getReader();
+    await reader?.read();
+    const cancelled = reader?.cancel();
+    finishRun();
+    await cancelled;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stored).toEqual(["snapshot", "end"]);
   });
 
   it("a failure inside the run becomes an error part, and the message is still stored", async () => {

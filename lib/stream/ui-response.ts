@@ -11,8 +11,10 @@ export interface UIResponseOptions {
   originalMessages: ChatMessage[];
   execute: (writer: ChunkWriter) => Promise<void>;
   /**
-   * Called once with the assistant message the parts built: when `execute` is done (before the stream closes,
-   * so a reload right after the end finds it stored), or at once when the browser went away (`isCancelled`).
+   * Called with the assistant message the parts built when `execute` is done (before the stream closes, so a
+   * reload right after the end finds it stored); and before that, at once, when the browser goes away
+   * (`isCancelled`: what was built so far). The run may end in the time between (the browser left as its last
+   * item came), so the call after `execute` always comes, with everything `execute` wrote.
    */
   onEnd: (end: { responseMessage: ChatMessage; isCancelled: boolean }) => Promise<void> | void;
   headers?: Record<string, string>;
@@ -33,19 +35,26 @@ const sse = (data: string) => encoder.encode(`data: ${data}\n\n`);
 export function uiMessageStreamResponse(options: UIResponseOptions): Response {
   const log = new ChunkLog();
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** The browser still reads the stream. */
   let open = true;
-  let ended = false;
-  const end = async (isCancelled: boolean) => {
-    if (ended) return;
-    ended = true;
-    const responseMessage = await log.message(options.originalMessages);
-    await options.onEnd({ responseMessage, isCancelled });
+  /** `execute` is done: nothing more belongs to the message. */
+  let done = false;
+  // In order: the browser's leaving is stored before the end, never over it.
+  let storing: Promise<void> = Promise.resolve();
+  const end = (isCancelled: boolean) => {
+    storing = storing
+      .catch(() => undefined)
+      .then(async () => {
+        const responseMessage = await log.message(options.originalMessages);
+        await options.onEnd({ responseMessage, isCancelled });
+      });
+    return storing;
   };
   const writer: ChunkWriter = {
     write(chunk) {
-      if (!open) return;
+      if (done) return;
       log.add(chunk);
-      controller?.enqueue(sse(JSON.stringify(chunk)));
+      if (open) controller?.enqueue(sse(JSON.stringify(chunk)));
     },
   };
 
@@ -60,6 +69,7 @@ export function uiMessageStreamResponse(options: UIResponseOptions): Response {
           console.error("run stream:", error instanceof Error ? error.message : error);
           writer.write({ type: "error", errorText: "An error occurred." });
         }
+        done = true;
         try {
           await end(false);
         } catch (error) {
@@ -73,7 +83,7 @@ export function uiMessageStreamResponse(options: UIResponseOptions): Response {
     },
     async cancel() {
       open = false;
-      await end(true);
+      if (!done) await end(true);
     },
   });
   const headers = new Headers(UI_MESSAGE_STREAM_HEADERS);

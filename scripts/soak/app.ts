@@ -39,6 +39,8 @@ export interface RunningApp {
   /** Output of the app, kept for the report when something goes wrong. */
   output(): string;
   stop(): Promise<void>;
+  /** End the process at once, as a crash does (SIGKILL): nothing of it winds down. */
+  kill(): Promise<void>;
 }
 
 export async function startApp(options: {
@@ -97,6 +99,11 @@ export async function startApp(options: {
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGKILL");
+      await exited;
     },
   };
 }

@@ -3,7 +3,9 @@
 // reconnect at once with GET /api/chat/{id}/stream (204: nothing to resume). Approval requests are answered
 // with `{id, decisions}`. Each stream is rebuilt into the message the browser would show with the AI SDK's own
 // `readUIMessageStream`: a resumed stream replays the message from its `start`, an approval's stream continues
-// the message it answers.
+// the message it answers. Behind a load balancer of several instances, a request refused by its instance (it
+// died) goes to the next one. A turn may also be left at once (`leave`): the browser closes each stream as soon
+// as it has begun and comes back when the chat's export says the run is over.
 
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
 import { readUIStream } from "./sse";
@@ -48,11 +50,19 @@ export interface TurnRecord {
   finished: boolean;
   reconnects: number;
   approvals: number;
+  /** Requests whose instance refused the connection (gone) and that went to another. */
+  failovers: number;
+  /**
+   * The browser left each stream at its start and came back once the run was over: the server followed the run,
+   * and `final` holds only the answer's id (the soak compares what the app stored).
+   */
+  left?: boolean;
   error?: string;
 }
 
 export interface ChatDriverOptions {
-  baseUrl: string;
+  /** The instances a load balancer spreads requests over: the chat starts on the first. */
+  baseUrls: readonly string[];
   chatId: string;
   /** Give up on the turn after this many reconnects (the browser gives up after 5 within 30 s). */
   maxReconnects: number;
@@ -61,25 +71,62 @@ export interface ChatDriverOptions {
   approve: boolean;
 }
 
+/** How often a browser that left looks whether the run is over. */
+const LOOK_EVERY_MS = 250;
+
 export class ChatDriver {
   private readonly jar = new CookieJar();
-  private readonly origin: string;
+  /** Which of `baseUrls` this chat's requests go to now. */
+  private at = 0;
+  private failovers = 0;
 
-  constructor(private readonly options: ChatDriverOptions) {
-    this.origin = new URL(options.baseUrl).origin;
+  constructor(private readonly options: ChatDriverOptions) {}
+
+  /**
+   * `path` on this chat's instance. A refused connection means the instance is gone and nothing was sent: the
+   * request goes to the next instance, as a load balancer sends it. Any other failure is the caller's.
+   */
+  private async send(path: string, init: { method?: string; body?: string; signal?: AbortSignal } = {}) {
+    const urls = this.options.baseUrls;
+    for (let tried = 1; ; tried++) {
+      const base = urls[this.at] as string;
+      const cookie = this.jar.header();
+      try {
+        const response = await fetch(`${base}${path}`, {
+          ...init,
+          headers: {
+            origin: new URL(base).origin,
+            ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+            ...(cookie ? { cookie } : {}),
+          },
+        });
+        this.jar.store(response);
+        return response;
+      } catch (error) {
+        const refused = (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED";
+        if (!refused || tried >= urls.length) throw error;
+        this.at = (this.at + 1) % urls.length;
+        this.failovers += 1;
+      }
+    }
   }
 
-  private headers(json: boolean): Record<string, string> {
-    const cookie = this.jar.header();
-    return {
-      origin: this.origin,
-      ...(json ? { "content-type": "application/json" } : {}),
-      ...(cookie ? { cookie } : {}),
+  async turn(text: string, { leave = false }: { leave?: boolean } = {}): Promise<TurnRecord> {
+    const failoversBefore = this.failovers;
+    const record = await this.drive(text, leave);
+    record.failovers = this.failovers - failoversBefore;
+    return record;
+  }
+
+  private async drive(text: string, leave: boolean): Promise<TurnRecord> {
+    const record: TurnRecord = {
+      text,
+      streams: [],
+      finished: false,
+      reconnects: 0,
+      approvals: 0,
+      failovers: 0,
     };
-  }
-
-  async turn(text: string): Promise<TurnRecord> {
-    const record: TurnRecord = { text, streams: [], finished: false, reconnects: 0, approvals: 0 };
     const { chatId } = this.options;
     let next: { kind: "post" | "approval"; body: unknown; continuing?: UIMessage } = {
       kind: "post",
@@ -88,6 +135,7 @@ export class ChatDriver {
         message: { id: `user-${crypto.randomUUID()}`, role: "user", parts: [{ type: "text", text }] },
       },
     };
+    if (leave) return this.driveLeaving(record, next);
     for (;;) {
       let stream = await this.request(next.kind, next.body, next.continuing);
       this.add(record, stream);
@@ -130,6 +178,88 @@ export class ChatDriver {
     return record;
   }
 
+  /**
+   * The turn with its browser gone: each stream (the question's, then each approval's) is closed once it has
+   * begun, and the chat is looked at until its run is over; approval requests found then are approved.
+   */
+  private async driveLeaving(
+    record: TurnRecord,
+    first: { kind: "post" | "approval"; body: unknown },
+  ): Promise<TurnRecord> {
+    record.left = true;
+    const { chatId } = this.options;
+    let next = first;
+    for (;;) {
+      const began = await this.begin(next.body);
+      if ("error" in began) {
+        record.error = began.error;
+        return record;
+      }
+      record.final ??= { id: began.messageId, role: "assistant", parts: [] };
+      const over = await this.untilRunIsOver();
+      if ("error" in over) {
+        record.error = over.error;
+        return record;
+      }
+      const pending = pendingInExport(over, began.messageId);
+      if (pending.length === 0 || !this.options.approve) break;
+      record.approvals += pending.length;
+      next = {
+        kind: "approval",
+        body: {
+          id: chatId,
+          decisions: pending.map((approvalRequestId) => ({ approvalRequestId, approve: true })),
+        },
+      };
+    }
+    record.finished = true;
+    return record;
+  }
+
+  /** POST `body` and read its stream up to `start` (the answer's id), then close it as a closed tab does. */
+  private async begin(body: unknown): Promise<{ messageId: string } | { error: string }> {
+    const tab = new AbortController();
+    let response: Response;
+    try {
+      response = await this.send("/api/chat", {
+        method: "POST",
+        body: JSON.stringify(body),
+        signal: tab.signal,
+      });
+    } catch (error) {
+      return { error: `POST /api/chat failed: ${String(error)}` };
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text().catch(() => "");
+      return { error: `HTTP ${response.status}: ${text.slice(0, 300)}` };
+    }
+    let messageId: string | undefined;
+    await readUIStream(response.body, (chunk) => {
+      if (chunk.type !== "start" || messageId) return;
+      messageId = chunk.messageId;
+      tab.abort();
+    });
+    return messageId ? { messageId } : { error: "the stream ended before it began" };
+  }
+
+  /** The chat's JSON export once its run is over (the server followed it), looked at every LOOK_EVERY_MS. */
+  private async untilRunIsOver(): Promise<ChatExportView | { error: string }> {
+    const path = `/api/chat/${encodeURIComponent(this.options.chatId)}/export?format=json`;
+    while (Date.now() < this.options.deadline) {
+      try {
+        const response = await this.send(path);
+        if (response.ok) {
+          const exported = (await response.json()) as ChatExportView;
+          if (exported.lastRun?.state !== "running") return exported;
+        } else await response.arrayBuffer();
+      } catch {
+        // The instance died while answering: look again (the next look goes elsewhere if it is gone).
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
+    }
+    return { error: "the deadline passed before the run was over (nobody watching)" };
+  }
+
   private add(record: TurnRecord, stream: StreamRecord): void {
     record.streams.push(stream);
     if (stream.message) record.final = stream.message;
@@ -148,14 +278,12 @@ export class ChatDriver {
   }
 
   private async resume(): Promise<StreamRecord | "nothing"> {
-    const url = `${this.options.baseUrl}/api/chat/${encodeURIComponent(this.options.chatId)}/stream`;
     let response: Response;
     try {
-      response = await fetch(url, { headers: this.headers(false) });
+      response = await this.send(`/api/chat/${encodeURIComponent(this.options.chatId)}/stream`);
     } catch (error) {
       return { kind: "resume", chunks: [], finished: false, error: String(error) };
     }
-    this.jar.store(response);
     if (response.status === 204) return "nothing";
     return this.consume("resume", response, undefined);
   }
@@ -167,15 +295,10 @@ export class ChatDriver {
   ): Promise<StreamRecord> {
     let response: Response;
     try {
-      response = await fetch(`${this.options.baseUrl}/api/chat`, {
-        method: "POST",
-        headers: this.headers(true),
-        body: JSON.stringify(body),
-      });
+      response = await this.send("/api/chat", { method: "POST", body: JSON.stringify(body) });
     } catch (error) {
       return { kind, chunks: [], finished: false, error: `POST /api/chat failed: ${String(error)}` };
     }
-    this.jar.store(response);
     return this.consume(kind, response, continuing);
   }
 
@@ -225,4 +348,21 @@ export async function rebuildMessage(
   }
   if (errors.length > 0) throw new Error(`The UI stream did not rebuild: ${String(errors[0])}`);
   return last ?? (continuing ? structuredClone(continuing) : undefined);
+}
+
+/** What the soak reads of a chat's JSON export (lib/export/shape.ts). */
+interface ChatExportView {
+  lastRun?: { state: string };
+  messages: Array<{
+    id: string;
+    blocks: Array<{ type: string; approval?: { id: string; decision: string } }>;
+  }>;
+}
+
+/** Approval requests of the answer `messageId` still waiting for a decision. */
+function pendingInExport(exported: ChatExportView, messageId: string): string[] {
+  const answer = exported.messages.find((m) => m.id === messageId);
+  return (answer?.blocks ?? []).flatMap((block) =>
+    block.type === "tool_call" && block.approval?.decision === "pending" ? [block.approval.id] : [],
+  );
 }

@@ -6,15 +6,17 @@
 // workers that crash), drives N chats over HTTP exactly as the browser does (reconnecting when a stream ends
 // without `finish`), then checks every turn against the emulator's stored responses: each upstream output item
 // must be in the final message exactly once. Exits non-zero on any lost or duplicated item or unfinished run.
+//
+// `--instances 3 --kill-after-ms 8000 --leave 0.5`: three instances on one PostgreSQL database (a database of its
+// own on the server `--database-url` or TEST_DATABASE_URL names), chats spread over them, half the turns left
+// by their browser at once (the servers follow those runs), and the first instance killed 8 s in: its browsers
+// go to the others, its runs are taken over, and every item must still be stored exactly once.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { FAULTS_HEADER } from "@/emulator";
 import { letters } from "@/emulator/question-tags";
 import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, startEmulatorServer } from "@/emulator/server";
-import { ensureBuild, freePort, startApp, watchMemory } from "./app";
+import { ensureBuild, type RunningApp, watchMemory } from "./app";
 import { ChatDriver, type TurnRecord } from "./chat-client";
 import {
   compareMessage,
@@ -26,6 +28,7 @@ import {
   lastUserText,
   type UpstreamRecord,
 } from "./count";
+import { startSoakApps } from "./instances";
 import { formatReport, type SoakReport } from "./report";
 import { tallyStreams } from "./streams";
 
@@ -66,6 +69,13 @@ const FAULT_KINDS = ["503", "429", "reset", "malformed", "slow"] as const;
 /** The agent flavour's defaults: a cut every 2 s of real time, one run in five losing its worker. */
 const AGENT_DEFAULTS = { streamCutMs: 2000, crashRate: 0.2, crashPauseMs: 500 };
 
+/** Whether the browser of this turn leaves at once: about `share` of the turns, the same ones for a seed. */
+function leaves(seed: number, chat: number, turn: number, share: number): boolean {
+  if (share <= 0) return false;
+  const spread = Math.imul(seed + 1, 2654435761) ^ Math.imul(chat * 31 + turn + 1, 40503);
+  return ((spread >>> 0) % 1000) / 1000 < share;
+}
+
 function turnTag(chat: number, turn: number): string {
   return `soakx${letters(chat)}t${letters(turn)}`;
 }
@@ -90,6 +100,10 @@ function parseOptions() {
       "stream-cut-ms": { type: "string" },
       "crash-rate": { type: "string" },
       "crash-pause-ms": { type: "string" },
+      instances: { type: "string", default: "1" },
+      "database-url": { type: "string" },
+      "kill-after-ms": { type: "string" },
+      leave: { type: "string", default: "0" },
       "no-approvals": { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -100,7 +114,10 @@ function parseOptions() {
       "npm run soak -- [--flavor databricks|databricks-agent] [--chats 50] [--turns 2] [--faults 0.3]\n" +
         "               [--seed 42] [--time-scale 0.25] [--stream-budget 3000] [--poll 250] [--latency 0-50]\n" +
         "               [--slow-ms 1000] [--timeout 300] [--max-reconnects 200] [--keep-alive-ms 65000]\n" +
-        "               [--no-approvals] [--verbose]\n" +
+        "               [--no-approvals] [--verbose] [--leave 0]\n" +
+        "               [--instances 1] [--database-url postgres://…] [--kill-after-ms 8000]\n" +
+        "  several instances share a PostgreSQL database: --database-url (default TEST_DATABASE_URL) names a server\n" +
+        "  the soak may create a database on; --kill-after-ms kills the first instance (SIGKILL) that long in\n" +
         "  databricks-agent only: [--stream-cut-ms 2000] (0: never cut) [--crash-rate 0.2] [--crash-pause-ms 500]",
     );
     process.exit(0);
@@ -125,6 +142,17 @@ function parseOptions() {
     }
     return value;
   };
+  const instances = Math.round(number("instances", 1, 5));
+  const databaseUrl = (values["database-url"] ?? process.env.TEST_DATABASE_URL)?.trim();
+  if (instances > 1 && !databaseUrl) {
+    throw new Error(
+      "--instances above 1 needs a PostgreSQL server the instances share: --database-url postgres://… (or TEST_DATABASE_URL).",
+    );
+  }
+  if (values["kill-after-ms"] !== undefined && instances < 2) {
+    // With one instance, killing it would leave no server to finish the runs.
+    throw new Error("--kill-after-ms needs --instances 2 or more.");
+  }
   const [minMs, maxMs] = String(values.latency).split("-").map(Number);
   const agent = flavor === "databricks-agent";
   const streamCutMs = agent
@@ -151,6 +179,11 @@ function parseOptions() {
     maxReconnects: Math.round(number("max-reconnects", 0, 10_000)),
     keepAliveMs: Math.round(number("keep-alive-ms", 0, 600_000)),
     approvals: !values["no-approvals"],
+    instances,
+    databaseUrl: instances > 1 ? databaseUrl : undefined,
+    killAfterMs:
+      values["kill-after-ms"] === undefined ? undefined : Math.round(number("kill-after-ms", 0, 3_600_000)),
+    leave: number("leave", 0, 1),
     verbose: values.verbose === true,
   };
 }
@@ -195,7 +228,6 @@ async function main(): Promise<number> {
   );
 
   await ensureBuild(cwd, log);
-  const dataDir = mkdtempSync(join(tmpdir(), "soak-pglite-"));
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     // The app must see only the soak's configuration, not a developer's.
@@ -216,24 +248,40 @@ async function main(): Promise<number> {
   Object.assign(env, {
     NODE_ENV: "production",
     DATABRICKS_TOKEN: token,
-    PGLITE_DIR: dataDir,
     SUPERVISOR_POLL_INTERVAL_MS: String(options.pollMs),
     STREAM_BUDGET_MS: String(options.streamBudgetMs),
     EMULATOR_TIME_SCALE: String(options.timeScale),
   });
-  const app = await startApp({ cwd, port: await freePort(), env }).catch(async (error: unknown) => {
-    // Nothing ran: neither the emulator nor an empty data directory should outlive the failed start.
-    rmSync(dataDir, { recursive: true, force: true });
+  const soakApps = await startSoakApps({
+    count: options.instances,
+    databaseUrl: options.databaseUrl,
+    seed: options.seed,
+    cwd,
+    env,
+  }).catch(async (error: unknown) => {
+    // Nothing ran: the emulator should not outlive the failed start.
     await emulatorServer.close();
     throw error;
   });
-  log(`app on ${app.url} (pid ${app.pid}), data in ${dataDir}`);
-  const memory = watchMemory(app.pid);
+  const { apps } = soakApps;
+  const urls = apps.map((app) => app.url);
+  for (const app of apps) log(`app on ${app.url} (pid ${app.pid})`);
+  log(`data in ${soakApps.where}`);
+  // The last instance is never the one killed: its memory is the one watched.
+  const watched = apps.at(-1) as RunningApp;
+  const memory = watchMemory(watched.pid);
 
   const started = Date.now();
   const deadline = started + options.timeoutS * 1000;
   const chatIds = Array.from({ length: options.chats }, (_, i) => `soak-${options.seed}-${i}-${letters(i)}`);
   let done = 0;
+  const killing =
+    options.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          log(`killing the first instance (${apps[0]?.url}), ${options.killAfterMs} ms in`);
+          void apps[0]?.kill();
+        }, options.killAfterMs);
   const progress = setInterval(
     () => log(`${done}/${options.chats} chats done, ${Math.round((Date.now() - started) / 1000)} s`),
     10_000,
@@ -241,7 +289,8 @@ async function main(): Promise<number> {
   const results = await Promise.all(
     chatIds.map(async (chatId, chat) => {
       const driver = new ChatDriver({
-        baseUrl: app.url,
+        // Spread over the instances as a load balancer spreads them; a dead one's chats go to the next.
+        baseUrls: urls.map((_, i) => urls[(chat + i) % urls.length] as string),
         chatId,
         maxReconnects: options.maxReconnects,
         deadline,
@@ -251,7 +300,9 @@ async function main(): Promise<number> {
       for (let turn = 0; turn < options.turns; turn++) {
         const scenario = mix[(chat + turn) % mix.length] as Scenario;
         const tag = turnTag(chat, turn);
-        const record = await driver.turn(`${scenario.text} ${tag}`);
+        const record = await driver.turn(`${scenario.text} ${tag}`, {
+          leave: leaves(options.seed, chat, turn, options.leave),
+        });
         turns.push({ record, scenario, tag });
         if (!record.finished) break;
       }
@@ -260,10 +311,11 @@ async function main(): Promise<number> {
     }),
   );
   clearInterval(progress);
+  clearTimeout(killing);
   const durationMs = Date.now() - started;
   memory.sample();
   memory.stop();
-  await app.stop();
+  await Promise.all(apps.map((app) => app.stop()));
 
   // Taken before the soak's own look at the runs below, which would count as retrieves (and polls).
   const faultStats = emulator.faultStats();
@@ -288,8 +340,7 @@ async function main(): Promise<number> {
   }
 
   // What the app stored, read after it stopped (one process per PGlite directory).
-  const { openChatStore, openPglite } = await import("@/lib/db");
-  const { store, database } = await openChatStore(() => openPglite(dataDir));
+  const { store, database } = await soakApps.openStored();
 
   const report: SoakReport = {
     command: ["npm run soak", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
@@ -307,6 +358,8 @@ async function main(): Promise<number> {
     extraResponses: [],
     reconnects: 0,
     approvals: 0,
+    leftTurns: 0,
+    failovers: 0,
     itemsChecked: 0,
     upstreamResponses: emulator.inspect().length,
     faults: faultStats,
@@ -327,9 +380,14 @@ async function main(): Promise<number> {
       report.turns += 1;
       report.reconnects += record.reconnects;
       report.approvals += record.approvals;
+      report.failovers += record.failovers;
+      if (record.left) report.leftTurns += 1;
+      const storedMessage = stored?.messages.find((m) => m.id === record.final?.id);
+      // A browser that left and came back shows what the app stored.
+      const shown = record.left ? storedMessage : record.final;
       const upstream = byTag.get(tag) ?? [];
       const unfinishedUpstream = upstream.filter((r) => r.status !== "completed");
-      const outcome = record.final?.parts.find((p) => p.type === "data-run-outcome") as
+      const outcome = shown?.parts.find((p) => p.type === "data-run-outcome") as
         | { data: { status: string; message: string } }
         | undefined;
       if (!record.finished || outcome || unfinishedUpstream.length > 0) {
@@ -349,20 +407,19 @@ async function main(): Promise<number> {
       }
       const expected = expectedFromUpstream(upstream);
       report.itemsChecked += expected.reduce((sum, e) => sum + e.count, 0);
-      const comparison = compareMessage(expected, record.final);
+      const comparison = compareMessage(expected, shown);
       note(report.lost, where, comparison.lost);
       note(report.duplicated, where, comparison.duplicated);
       note(report.discardedFinished, where, comparison.discarded);
       report.unaccounted += itemCount(comparison.unexpected);
       for (const stream of record.streams)
         note(report.duplicated, `${where} ${stream.kind} stream`, duplicatesInStream(stream.chunks));
-      const storedMessage = stored?.messages.find((m) => m.id === record.final?.id);
       const storedComparison = compareMessage(expected, storedMessage);
       note(report.storedLost, where, storedComparison.lost);
       note(report.storedDuplicated, where, storedComparison.duplicated);
       note(report.discardedFinished, `${where} (stored)`, storedComparison.discarded);
       if (report.crashes && crashed) {
-        const drafts = discardedParts(record.final);
+        const drafts = discardedParts(shown);
         for (const { reason } of drafts) {
           if (reason === "restarted") report.crashes.restartedDrafts += 1;
           else report.crashes.movedDrafts += 1;
@@ -396,10 +453,10 @@ async function main(): Promise<number> {
     report.discardedFinished.length > 0 ||
     report.strayDrafts.length > 0 ||
     report.extraResponses.length > 0;
-  if (failed && options.verbose) console.log(app.output().slice(-8000));
+  if (failed && options.verbose) for (const app of apps) console.log(app.output().slice(-8000));
   await emulatorServer.close();
-  if (!failed) rmSync(dataDir, { recursive: true, force: true });
-  else log(`kept the app's data in ${dataDir} for a look`);
+  if (!failed) await soakApps.discard();
+  else log(`kept the app's data in ${soakApps.where} for a look`);
   return failed ? 1 : 0;
 }
 

@@ -22,6 +22,12 @@ export interface SoakReport {
     latency: { minMs: number; maxMs: number };
     slowMs: number;
     keepAliveMs: number;
+    /** App instances behind the soak's load balancing (several: on one PostgreSQL database). */
+    instances: number;
+    /** When the first instance was killed (SIGKILL), in ms after the chats began; absent: none was. */
+    killAfterMs?: number;
+    /** The share of turns whose browser left at once (the server follows those runs). */
+    leave: number;
   };
   turns: number;
   completed: number;
@@ -40,6 +46,9 @@ export interface SoakReport {
   extraResponses: Array<{ where: string; expected: number; actual: number }>;
   reconnects: number;
   approvals: number;
+  /** Turns left by their browser at once, and requests that found their instance gone and went to another. */
+  leftTurns: number;
+  failovers: number;
   /** Upstream output items (and app tool outputs) checked against the messages. */
   itemsChecked: number;
   upstreamResponses: number;
@@ -86,6 +95,11 @@ export function formatReport(report: SoakReport): string {
       `${o.chats} × ${o.turns} (${report.turns} turns, ${report.approvals} approvals answered)`,
     ],
     ["runs completed", `${report.completed} / ${report.turns}`],
+    ...(o.leave > 0
+      ? ([["turns nobody watched (the server followed them)", String(report.leftTurns)]] as Array<
+          [string, string]
+        >)
+      : []),
     ["upstream items checked", String(report.itemsChecked)],
     ["items lost (streams)", String(itemCount(report.lost.map((l) => l.finding)))],
     ["items duplicated (streams)", String(itemCount(report.duplicated.map((d) => d.finding)))],
@@ -100,6 +114,14 @@ export function formatReport(report: SoakReport): string {
       : []),
     ["parts no upstream item accounts for", String(report.unaccounted)],
     ["reconnects", String(report.reconnects)],
+    ...(o.instances > 1
+      ? ([
+          [
+            "instances",
+            `${o.instances} on one PostgreSQL database; ${o.killAfterMs !== undefined ? `the first killed ${o.killAfterMs} ms in` : "none killed"}; ${report.failovers} requests went to another instance`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
     [
       "upstream requests",
       `create ${requests.create}, retrieve ${requests.retrieve}, cancel ${requests.cancel} (${report.upstreamResponses} responses)`,

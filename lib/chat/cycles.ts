@@ -103,10 +103,12 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     ...deps.traceFields?.({ chatId, runId }),
   });
 
+  /** The response whose next cycle this loop claimed, when the next create is that cycle's. */
+  let claimedAfter: string | undefined;
   for (let cycle = 0; cycle < MAX_CYCLES_PER_TURN; cycle++) {
     const opened = resume
       ? await reopenCycle(deps, resume, submission)
-      : await submitCycle(deps, ctx, toUpstreamInput(history), submission);
+      : await submitCycle(deps, ctx, toUpstreamInput(history), submission, claimedAfter);
     if ("ended" in opened) return opened.ended;
     const { responseId, input, initial, events } = opened;
     const follow = {
@@ -164,6 +166,10 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
       signal,
     });
     if (!next) return undefined;
+    if (next.kind === "interrupted") {
+      view.show({ type: "outcome", data: { status: "error", message: next.message } });
+      return { status: "error", message: next.message };
+    }
     if (next.kind === "ended") {
       if (next.state !== "cancelled") return undefined;
       view.show({ type: "outcome", data: stoppedNotice(client) });
@@ -185,6 +191,7 @@ export async function runCycles(deps: CycleDeps, ctx: CycleContext): Promise<Run
     );
     history.push(...outputs);
     await store.appendHistory(chatId, runId, outputs);
+    claimedAfter = responseId;
   }
   const message = `The agent kept calling tools; stopped after ${MAX_CYCLES_PER_TURN} rounds.`;
   view.show({ type: "outcome", data: { status: "error", message } });
@@ -231,6 +238,7 @@ async function submitCycle(
   { chatId, runId, view, stopSignal, usage }: CycleContext,
   input: UpstreamItem[],
   submission: (input: UpstreamItem[]) => SubmitRequest,
+  claimedAfter?: string,
 ): Promise<OpenedCycle | { ended: RunOutcome | undefined }> {
   view.show({ type: "cycle-started" });
   view.show({ type: "status", status: "submitting" });
@@ -246,6 +254,8 @@ async function submitCycle(
       if (!(await store.startRun(chatId, runId, { responseId: id, input }))) return { ended: undefined };
       started = await startIdempotentRun(client, { ...submission(input), runId: id }, clock);
     } else {
+      // From here until its answer is stored, the claim on this cycle is never handed to another stream.
+      if (claimedAfter) await store.markCreateSent(chatId, runId, claimedAfter);
       started = await startBackgroundRun(client, submission(input));
     }
   } catch (err) {

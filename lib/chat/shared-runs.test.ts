@@ -1,8 +1,9 @@
 import type { UIMessageChunk } from "ai";
-import { describe, expect, it } from "vitest";
-import type { ChatStore } from "@/lib/db/chat-store";
+import { describe, expect, it, vi } from "vitest";
+import { type ChatStore, CYCLE_CLAIM_TTL_MS } from "@/lib/db/chat-store";
 import { STOPPED_NOTICE } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
+import { INTERRUPTED_CYCLE_MESSAGE } from "./next-cycle";
 import { resumeChatRun } from "./resume";
 import { OWNER, readUIStream, runToEnd, type Seen, say, setup, streamedText } from "./testing";
 import { startChatTurn } from "./turn";
@@ -87,6 +88,47 @@ describe("a run followed by more than one stream or server", () => {
       expect(chunks.at(-1)).toEqual({ type: "finish", finishReason: "stop" });
     }
     expect(streamedText(streams[1] ?? [])).toBe(streamedText(streams[0] ?? []));
+  });
+
+  it("a stream that died with the next cycle's create sent: no other stream sends it again, the run says why", async () => {
+    let creates = 0;
+    let releaseCreate = () => {};
+    const createHeld = new Promise<void>((resolve) => {
+      releaseCreate = resolve;
+    });
+    const { deps, store } = setup(60_000, undefined, async (request) => {
+      // The first stream's next-cycle create never comes back: its process died with the create sent.
+      if (request.method === "POST" && request.path.endsWith("/responses") && ++creates === 2)
+        await createHeld;
+    });
+    const first = readUIStream(
+      await startChatTurn(deps, { owner: OWNER, chatId: "died", turn: say("What time is it in UTC?") }),
+    );
+    for (let i = 0; i < 500 && creates < 2; i++) await sleep(10);
+    expect(creates).toBe(2);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const second = readUIStream(
+        (await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "died" })) as Response,
+      );
+      // The second stream waits on the first one's claim; once that lapses, it does not submit the cycle again.
+      await sleep(300);
+      vi.setSystemTime(Date.now() + CYCLE_CLAIM_TTL_MS + 1000);
+      const chunks = await second;
+      expect(chunks).toContainEqual({
+        type: "data-run-outcome",
+        id: "run-outcome",
+        data: { status: "error", message: INTERRUPTED_CYCLE_MESSAGE },
+      });
+      const chat = await store.getChat("died");
+      expect(chat?.run?.state).toBe("error");
+      // The held create is the last one that went out.
+      expect(creates).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      releaseCreate();
+      await first;
+    }
   });
 
   it("Stop while the create is in flight cancels the response the create then returns", async () => {

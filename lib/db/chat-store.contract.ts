@@ -736,21 +736,22 @@ export function describeChatStore(
         const claims = await Promise.all(
           [1, 2, 3, 4].map(() => store.claimNextCycle(chatId, runId, "resp_1")),
         );
-        expect(claims.filter(Boolean)).toHaveLength(1);
-        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(false);
+        expect(claims.filter((claim) => claim === "claimed")).toHaveLength(1);
+        expect(claims.filter((claim) => claim === "held")).toHaveLength(3);
+        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("held");
         // A response the run is not on (an older cycle, or one never seen) cannot be claimed.
-        expect(await store.claimNextCycle(chatId, runId, "resp_0")).toBe(false);
+        expect(await store.claimNextCycle(chatId, runId, "resp_0")).toBe("held");
 
         // The winner submits the next cycle; the one after it can be claimed again, once.
         await store.startRun(chatId, runId, { responseId: "resp_2", input: [] });
-        expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe(true);
-        expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe(false);
+        expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe("claimed");
+        expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe("held");
 
         // Nothing to claim in a run that ended or is not the chat's current one.
         await store.startRun(chatId, runId, { responseId: "resp_3", input: [] });
         await store.finishRun(chatId, runId, "completed");
-        expect(await store.claimNextCycle(chatId, runId, "resp_3")).toBe(false);
-        expect(await store.claimNextCycle(chatId, uniqueId("run"), "resp_3")).toBe(false);
+        expect(await store.claimNextCycle(chatId, runId, "resp_3")).toBe("held");
+        expect(await store.claimNextCycle(chatId, uniqueId("run"), "resp_3")).toBe("held");
       });
 
       it("claimNextCycle hands a claim whose holder never submitted to the next stream after the TTL", async () => {
@@ -758,14 +759,55 @@ export function describeChatStore(
         const runId = uniqueId("run");
         await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
-        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(true);
+        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("claimed");
         vi.useFakeTimers({ toFake: ["Date"] });
         try {
           vi.setSystemTime(Date.now() + CYCLE_CLAIM_TTL_MS - 1000);
-          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(false);
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("held");
           vi.setSystemTime(Date.now() + 2000);
-          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(true);
-          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe(false);
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("claimed");
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("held");
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+
+      it("claimNextCycle never hands over a claim whose holder sent the next create: the run is interrupted", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
+        await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
+        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("claimed");
+        // Marking a cycle nobody claimed, or an older one, changes nothing.
+        await store.markCreateSent(chatId, runId, "resp_0");
+        await store.markCreateSent(chatId, runId, "resp_1");
+        vi.useFakeTimers({ toFake: ["Date"] });
+        try {
+          vi.setSystemTime(Date.now() + CYCLE_CLAIM_TTL_MS - 1000);
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("held");
+          // Its holder died between sending the create and storing the answer: the response may be running
+          // upstream, with no id to find it by.
+          vi.setSystemTime(Date.now() + 2000);
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("interrupted");
+          expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("interrupted");
+        } finally {
+          vi.useRealTimers();
+        }
+      });
+
+      it("a stored answer to the sent create clears the mark: the next cycle's claim lapses as usual", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
+        await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
+        expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("claimed");
+        await store.markCreateSent(chatId, runId, "resp_1");
+        await store.startRun(chatId, runId, { responseId: "resp_2", input: [] });
+        expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe("claimed");
+        vi.useFakeTimers({ toFake: ["Date"] });
+        try {
+          vi.setSystemTime(Date.now() + CYCLE_CLAIM_TTL_MS + 1000);
+          expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe("claimed");
         } finally {
           vi.useRealTimers();
         }

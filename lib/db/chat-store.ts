@@ -58,6 +58,9 @@ export interface RunCheck {
   follower?: string;
 }
 
+/** What `claimNextCycle` got: the cycle, someone else's claim, or a run whose next create went out unanswered. */
+export type NextCycleClaim = "claimed" | "held" | "interrupted";
+
 /** One run to check in `checkRuns`, with the retrieve calls to count against it. */
 export interface RunCheckRequest {
   chatId: string;
@@ -259,11 +262,19 @@ export interface ChatStore {
   ): Promise<boolean>;
   /**
    * Claim the cycle that follows response `afterResponseId` (answering its function calls and submitting the
-   * next response). Several streams may follow one run (two tabs); exactly one gets true, the others wait
-   * for the run to move on. A claim that has not led to a new response within `CYCLE_CLAIM_TTL_MS` (its holder
-   * died) can be taken over.
+   * next response). Several streams may follow one run (two tabs); exactly one gets `claimed`, the others
+   * `held`, and wait for the run to move on. A claim that has not led to a new response within
+   * `CYCLE_CLAIM_TTL_MS` (its holder died) can be taken over, unless its holder had sent the next response's
+   * create (`markCreateSent`): that response may be running upstream with no id to find it by, and a second
+   * create would run the step twice, so the run is `interrupted` instead.
    */
-  claimNextCycle(chatId: string, runId: string, afterResponseId: string): Promise<boolean>;
+  claimNextCycle(chatId: string, runId: string, afterResponseId: string): Promise<NextCycleClaim>;
+  /**
+   * The holder of the claim on the cycle after `afterResponseId` is sending that cycle's create now, to an
+   * upstream that names no run before it answers: until `startRun` stores the answer, the claim is not taken
+   * over (`claimNextCycle`).
+   */
+  markCreateSent(chatId: string, runId: string, afterResponseId: string): Promise<void>;
   /**
    * Count `polls` more retrieve calls against the run and return its stored state; undefined when `runId` is
    * no longer the chat's current run (a newer turn, or the chat was deleted).

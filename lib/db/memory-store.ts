@@ -24,7 +24,7 @@ export function createMemoryChatStore(): ChatStore {
   /** The forks on each chat's active branch (lib/db/branches.ts). */
   const forks = new Map<string, ForkRecord[]>();
   /** Claimed cycles by chat: the response whose next cycle is taken, and when. */
-  const claims = new Map<string, { after: string; at: number }>();
+  const claims = new Map<string, { after: string; at: number; createSent: boolean }>();
   /** Server instances by id, with when each was last heard from; each chat's run's follower. */
   const instances = new Map<string, number>();
   /** When each chat's person last had it in front of them; the runs that ended asking for approvals. */
@@ -172,11 +172,20 @@ export function createMemoryChatStore(): ChatStore {
     },
     async claimNextCycle(chatId, runId, afterResponseId) {
       const run = runOf(chatId, runId);
-      if (run?.state !== "running" || run.responseId !== afterResponseId) return false;
+      if (run?.state !== "running" || run.responseId !== afterResponseId) return "held";
       const claim = claims.get(chatId);
-      if (claim?.after === afterResponseId && Date.now() - claim.at < CYCLE_CLAIM_TTL_MS) return false;
-      claims.set(chatId, { after: afterResponseId, at: Date.now() });
-      return true;
+      if (claim?.after === afterResponseId) {
+        const lapsed = Date.now() - claim.at >= CYCLE_CLAIM_TTL_MS;
+        if (lapsed && claim.createSent) return "interrupted";
+        if (!lapsed) return "held";
+      }
+      claims.set(chatId, { after: afterResponseId, at: Date.now(), createSent: false });
+      return "claimed";
+    },
+    async markCreateSent(chatId, runId, afterResponseId) {
+      const claim = claims.get(chatId);
+      const run = runOf(chatId, runId);
+      if (claim?.after === afterResponseId && run?.responseId === afterResponseId) claim.createSent = true;
     },
     async checkRun(chatId, runId, polls) {
       const run = runOf(chatId, runId);

@@ -131,6 +131,12 @@ export const runs = pgTable(
     /** The response whose next cycle a stream has claimed (see ChatStore.claimNextCycle), and when. */
     claimedAfter: text("claimed_after"),
     claimedAt: epochMs("claimed_at"),
+    /**
+     * When the claimed next cycle's create was sent, by a provider that names no run before it answers: from then
+     * on the run may only go on with the response id that create returns (`startRun` clears this). See
+     * ChatStore.claimNextCycle.
+     */
+    createSentAt: epochMs("create_sent_at"),
     input: json<UpstreamItem[]>("input").notNull(),
     /**
      * The server instance following the run (`server_instances`): a browser's stream there, or the server

@@ -20,6 +20,7 @@ export function runMethods(
   DbChatStore,
   | "startRun"
   | "claimNextCycle"
+  | "markCreateSent"
   | "checkRun"
   | "checkRuns"
   | "listOpenRuns"
@@ -44,7 +45,7 @@ export function runMethods(
         if (run?.state !== "running") return;
         await tx
           .update(runs)
-          .set({ responseId: upstream.responseId, input: upstream.input, cursor: 0 })
+          .set({ responseId: upstream.responseId, input: upstream.input, cursor: 0, createSentAt: null })
           .where(eq(runs.id, run.id));
         started = true;
       });
@@ -66,12 +67,41 @@ export function runMethods(
             or(
               isNull(runs.claimedAfter),
               ne(runs.claimedAfter, afterResponseId),
-              lt(runs.claimedAt, now - CYCLE_CLAIM_TTL_MS),
+              and(lt(runs.claimedAt, now - CYCLE_CLAIM_TTL_MS), isNull(runs.createSentAt)),
             ),
           ),
         )
         .returning({ id: runs.id });
-      return claimed.length > 0;
+      if (claimed.length > 0) return "claimed";
+      const [held] = await db
+        .select({ claimedAt: runs.claimedAt, createSentAt: runs.createSentAt })
+        .from(runs)
+        .where(
+          and(
+            eq(runs.id, latestRunId(chatId)),
+            eq(runs.runId, runId),
+            eq(runs.state, "running"),
+            eq(runs.responseId, afterResponseId),
+            eq(runs.claimedAfter, afterResponseId),
+          ),
+        );
+      return held?.createSentAt != null && Number(held.claimedAt) < now - CYCLE_CLAIM_TTL_MS
+        ? "interrupted"
+        : "held";
+    },
+
+    async markCreateSent(chatId, runId, afterResponseId) {
+      await db
+        .update(runs)
+        .set({ createSentAt: Date.now() })
+        .where(
+          and(
+            eq(runs.id, latestRunId(chatId)),
+            eq(runs.runId, runId),
+            eq(runs.responseId, afterResponseId),
+            eq(runs.claimedAfter, afterResponseId),
+          ),
+        );
     },
 
     async checkRun(chatId, runId, polls) {

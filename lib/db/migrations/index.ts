@@ -33,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "0009_push_subscriptions",
     sql: 'CREATE TABLE "push_subscriptions" (\n\t"endpoint" text PRIMARY KEY NOT NULL,\n\t"user_id" text NOT NULL,\n\t"p256dh" text NOT NULL,\n\t"auth" text NOT NULL,\n\t"created_at" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX "push_subscriptions_user_id_idx" ON "push_subscriptions" USING btree ("user_id");',
   },
+  { name: "0010_cycle_create_sent", sql: 'ALTER TABLE "runs" ADD COLUMN "create_sent_at" bigint;' },
 ];

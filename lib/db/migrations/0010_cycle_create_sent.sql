@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "create_sent_at" bigint;

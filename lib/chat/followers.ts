@@ -66,7 +66,7 @@ export class RunFollowers implements RunAdopter {
   readonly instanceId: string;
   private readonly adoptAfterMs: number;
   private readonly sweepEveryMs: number;
-  private readonly staleMs: number;
+  readonly staleMs: number;
   readonly endsByWebhook: boolean;
   private readonly waiting = new Map<string, ReturnType<typeof setTimeout>>();
   /** The runs this instance follows with nobody watching, each with what ends that loop. */

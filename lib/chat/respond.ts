@@ -28,6 +28,8 @@ export interface RunAdopter {
   /** The run's stream ended with the run going on upstream. */
   unfollowed(run: OpenRun, deps: TurnDeps): void;
   readonly instanceId: string;
+  /** An instance not heard from for this long is gone (its runs are taken over). */
+  readonly staleMs: number;
 }
 
 /** Headers that keep proxies from buffering or transforming the event stream. */

@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { say as storeSay } from "@/lib/db/chat-store.contract";
 import { type RunStatusData, STOPPED_NOTICE } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
+import { registerLiveRun } from "./live-runs";
 import { resumeChatRun } from "./resume";
 import { OWNER, readUIStream, runToEnd, say, setup, streamedText, transcript } from "./testing";
 import { startChatTurn } from "./turn";
@@ -214,5 +216,52 @@ describe("Stop", () => {
       },
     ]);
     expect((await transcript(store, "gap")).tools).toEqual(shown);
+  });
+});
+
+describe("a run whose create never reported back", () => {
+  /** A run begun 11 s ago whose create's answer was never stored (its sender died, or still waits for it). */
+  async function unstarted(followed?: { by: string; alive: boolean }) {
+    const { deps, store } = setup(60_000);
+    const runId = `run-${crypto.randomUUID()}`;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    await store.beginTurn("unstarted", runId, storeSay("Hello"), { create: true, owner: OWNER });
+    if (followed) {
+      await store.heartbeat(followed.by);
+      await store.followRun("unstarted", runId, followed.by);
+    }
+    vi.setSystemTime(Date.now() + 11_000);
+    if (followed?.alive) await store.heartbeat(followed.by);
+    const followers = { instanceId: "here", staleMs: 2_500, watching() {}, unfollowed() {} };
+    return { deps: { ...deps, followers }, store, runId };
+  }
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("ends with an error at once when the instance that sent it went silent: the person can ask again", async () => {
+    const { deps, store } = await unstarted({ by: "dead", alive: false });
+    expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "unstarted" })).toBeNull();
+    const run = (await store.getChat("unstarted"))?.run;
+    expect(run?.state).toBe("error");
+    expect(run?.error).toMatch(/interrupted before the agent accepted it/);
+  });
+
+  it("waits while the instance that sent it lives (its answer may still come)", async () => {
+    const { deps, store } = await unstarted({ by: "alive", alive: true });
+    expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "unstarted" })).toBeNull();
+    expect((await store.getChat("unstarted"))?.run?.state).toBe("running");
+  });
+
+  it("waits while a loop of this process sends it", async () => {
+    const { deps, store, runId } = await unstarted();
+    const sending = registerLiveRun(runId);
+    try {
+      expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "unstarted" })).toBeNull();
+      expect((await store.getChat("unstarted"))?.run?.state).toBe("running");
+    } finally {
+      sending.release();
+    }
   });
 });

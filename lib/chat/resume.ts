@@ -2,11 +2,19 @@ import { currentAttempt, type TurnSettings } from "@/lib/shared/chat";
 import { usageOf } from "@/lib/shared/usage";
 import { conversationOf } from "./conversation";
 import { ChatRefusal } from "./errors";
+import { isLiveRun } from "./live-runs";
 import { respondWithRun, type TurnDeps } from "./respond";
 import { currentTurnItems } from "./turn-items";
 
 /** A run whose create never reported back within this long was cut off before the upstream accepted it. */
 const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
+
+/**
+ * Sooner than that when the stream that sent the create is known to be gone (its process restarted or its
+ * instance went silent): its answer, the response id, can no longer be stored. This long after the run began,
+ * the sender has long since said it follows the run.
+ */
+const SENDER_GRACE_MS = 10_000;
 
 /**
  * Continue a chat's run in a new stream (after a reload, a restart, or a stream's time budget): replay the
@@ -30,7 +38,11 @@ export async function resumeChatRun(
   if (run?.state !== "running") return null;
   if (!run.responseId) {
     // Never re-submit (quirk 8 in docs/upstreams.md): a create that may have reached the upstream must not start a second run.
-    if (deps.clock.now() - run.startedAt > UNSTARTED_RUN_GRACE_MS) {
+    const age = deps.clock.now() - run.startedAt;
+    if (
+      age > UNSTARTED_RUN_GRACE_MS ||
+      (age > SENDER_GRACE_MS && (await senderGone(deps, chat.id, run.runId)))
+    ) {
       await deps.store.finishRun(
         chat.id,
         run.runId,
@@ -65,5 +77,22 @@ export async function resumeChatRun(
       pollsBefore: run.polls,
       usageBase: usageOf(stored),
     },
+  );
+}
+
+/**
+ * Whether the stream that sent a run's first create is gone: not a loop of this process, and either no other
+ * process shares the database (embedded PGlite: the sender's process ended) or the instance following the run
+ * went silent (this instance then follows it). Unknown (false) without followers.
+ */
+async function senderGone(deps: TurnDeps, chatId: string, runId: string): Promise<boolean> {
+  if (isLiveRun(runId)) return false;
+  if (deps.store.processLocal) return true;
+  if (!deps.followers) return false;
+  return deps.store.followRun(
+    chatId,
+    runId,
+    deps.followers.instanceId,
+    deps.clock.now() - deps.followers.staleMs,
   );
 }

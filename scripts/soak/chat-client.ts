@@ -36,6 +36,10 @@ export interface StreamRecord {
   kind: "post" | "approval" | "resume";
   chunks: UIMessageChunk[];
   finished: boolean;
+  /** The request never got an answer: its connection broke (its instance died with it on the way). */
+  broken?: boolean;
+  /** 409: the chat's previous run is still open (its end not stored yet). */
+  busy?: boolean;
   /** The message as the browser shows it once this stream ended. */
   message?: UIMessage;
   error?: string;
@@ -52,11 +56,16 @@ export interface TurnRecord {
   approvals: number;
   /** Requests whose instance refused the connection (gone) and that went to another. */
   failovers: number;
+  /** Questions asked again because their request broke before the app stored them, as the person would. */
+  resent: number;
+  /** Questions asked again after a 409: the chat's previous run was still open (its instance died as it ended). */
+  waitedForPrevious: number;
   /**
-   * The browser left each stream at its start and came back once the run was over: the server followed the run,
-   * and `final` holds only the answer's id (the soak compares what the app stored).
+   * The browser left each stream at its start and came back once the run was over: the server followed the run.
    */
   left?: boolean;
+  /** `final` holds only the answer's id: the person sees what the app stored (the soak compares that). */
+  fromStore?: boolean;
   error?: string;
 }
 
@@ -70,6 +79,12 @@ export interface ChatDriverOptions {
   /** Answer approval requests (approve) instead of leaving them. */
   approve: boolean;
 }
+
+/** A question whose request broke before the app stored it is asked again at most this often. */
+const MAX_RESENDS = 3;
+
+/** A question refused because the chat's previous run is still open is asked again at most this often. */
+const MAX_WAITS = 60;
 
 /** How often a browser that left looks whether the run is over. */
 const LOOK_EVERY_MS = 250;
@@ -126,6 +141,8 @@ export class ChatDriver {
       reconnects: 0,
       approvals: 0,
       failovers: 0,
+      resent: 0,
+      waitedForPrevious: 0,
     };
     const { chatId } = this.options;
     let next: { kind: "post" | "approval"; body: unknown; continuing?: UIMessage } = {
@@ -139,9 +156,24 @@ export class ChatDriver {
     for (;;) {
       let stream = await this.request(next.kind, next.body, next.continuing);
       this.add(record, stream);
+      if (stream.busy && next.kind === "post" && record.waitedForPrevious < MAX_WAITS) {
+        // The person sees "a run is still in progress", waits a moment and asks again.
+        record.waitedForPrevious += 1;
+        await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS * 2));
+        continue;
+      }
       if (stream.error && stream.chunks.length === 0) {
-        record.error = stream.error;
-        return record;
+        const stored = stream.broken && next.kind === "post" ? await this.questionStored(text) : undefined;
+        if (stored === false && record.resent < MAX_RESENDS) {
+          // The question never reached the app: the person sees the error and asks again.
+          record.resent += 1;
+          continue;
+        }
+        if (!stored) {
+          record.error = stream.error;
+          return record;
+        }
+        // The app has the question: follow the run as a reconnect does.
       }
       // A stream that ends without `finish` handed over (time budget) or dropped: continue in a new one.
       while (!stream.finished) {
@@ -156,7 +188,14 @@ export class ChatDriver {
         record.reconnects += 1;
         const resumed = await this.resume();
         if (resumed === "nothing") {
-          record.error = "a stream ended without finish and GET …/stream had nothing to resume (204)";
+          // Nothing to follow here (the run's create went out from an instance that died): the person sees
+          // what the app stored once the run is over, as a reload shows it.
+          const over = await this.untilRunIsOver();
+          record.fromStore = true;
+          record.error =
+            "error" in over
+              ? `a stream ended without finish, GET …/stream had nothing to resume (204), and ${over.error}`
+              : runEndedWithout(over);
           return record;
         }
         stream = resumed;
@@ -187,12 +226,36 @@ export class ChatDriver {
     first: { kind: "post" | "approval"; body: unknown },
   ): Promise<TurnRecord> {
     record.left = true;
+    record.fromStore = true;
     const { chatId } = this.options;
     let next = first;
     for (;;) {
       const began = await this.begin(next.body);
+      if ("error" in began && began.busy && next.kind === "post" && record.waitedForPrevious < MAX_WAITS) {
+        record.waitedForPrevious += 1;
+        await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS * 2));
+        continue;
+      }
       if ("error" in began) {
-        record.error = began.error;
+        const stored =
+          began.broken && next.kind === "post" ? await this.questionStored(record.text) : undefined;
+        if (stored === false && record.resent < MAX_RESENDS) {
+          record.resent += 1;
+          continue;
+        }
+        if (!stored) {
+          record.error = began.error;
+          return record;
+        }
+        // The app has the question: its answer (if any) is what the app stores once the run is over.
+        const over = await this.untilRunIsOver();
+        if ("error" in over) record.error = over.error;
+        else {
+          const answer = over.messages.at(-1);
+          if (answer?.role === "assistant") record.final = { id: answer.id, role: "assistant", parts: [] };
+          record.error = runEndedWithout(over);
+          if (!record.error) record.finished = true;
+        }
         return record;
       }
       record.final ??= { id: began.messageId, role: "assistant", parts: [] };
@@ -201,6 +264,8 @@ export class ChatDriver {
         record.error = over.error;
         return record;
       }
+      record.error = runEndedWithout(over);
+      if (record.error) return record;
       const pending = pendingInExport(over, began.messageId);
       if (pending.length === 0 || !this.options.approve) break;
       record.approvals += pending.length;
@@ -217,7 +282,9 @@ export class ChatDriver {
   }
 
   /** POST `body` and read its stream up to `start` (the answer's id), then close it as a closed tab does. */
-  private async begin(body: unknown): Promise<{ messageId: string } | { error: string }> {
+  private async begin(
+    body: unknown,
+  ): Promise<{ messageId: string } | { error: string; broken?: boolean; busy?: boolean }> {
     const tab = new AbortController();
     let response: Response;
     try {
@@ -227,11 +294,11 @@ export class ChatDriver {
         signal: tab.signal,
       });
     } catch (error) {
-      return { error: `POST /api/chat failed: ${String(error)}` };
+      return { error: `POST /api/chat failed: ${String(error)}`, broken: true };
     }
     if (!response.ok || !response.body) {
       const text = await response.text().catch(() => "");
-      return { error: `HTTP ${response.status}: ${text.slice(0, 300)}` };
+      return { error: `HTTP ${response.status}: ${text.slice(0, 300)}`, busy: response.status === 409 };
     }
     let messageId: string | undefined;
     await readUIStream(response.body, (chunk) => {
@@ -240,6 +307,21 @@ export class ChatDriver {
       tab.abort();
     });
     return messageId ? { messageId } : { error: "the stream ended before it began" };
+  }
+
+  /** Whether the chat's last question is `text` (the app stored it); undefined when that cannot be told. */
+  private async questionStored(text: string): Promise<boolean | undefined> {
+    try {
+      const response = await this.send(
+        `/api/chat/${encodeURIComponent(this.options.chatId)}/export?format=json`,
+      );
+      if (response.status === 404) return false; // the chat itself was never stored
+      if (!response.ok) return undefined;
+      const exported = (await response.json()) as ChatExportView;
+      return exported.messages.filter((m) => m.role === "user").at(-1)?.text === text;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The chat's JSON export once its run is over (the server followed it), looked at every LOOK_EVERY_MS. */
@@ -297,7 +379,13 @@ export class ChatDriver {
     try {
       response = await this.send("/api/chat", { method: "POST", body: JSON.stringify(body) });
     } catch (error) {
-      return { kind, chunks: [], finished: false, error: `POST /api/chat failed: ${String(error)}` };
+      return {
+        kind,
+        chunks: [],
+        finished: false,
+        broken: true,
+        error: `POST /api/chat failed: ${String(error)}`,
+      };
     }
     return this.consume(kind, response, continuing);
   }
@@ -309,7 +397,13 @@ export class ChatDriver {
   ): Promise<StreamRecord> {
     if (!response.ok || !response.body) {
       const text = await response.text().catch(() => "");
-      return { kind, chunks: [], finished: false, error: `HTTP ${response.status}: ${text.slice(0, 300)}` };
+      return {
+        kind,
+        chunks: [],
+        finished: false,
+        busy: response.status === 409,
+        error: `HTTP ${response.status}: ${text.slice(0, 300)}`,
+      };
     }
     const read = await readUIStream(response.body);
     const message = await rebuildMessage(read.chunks, continuing);
@@ -352,9 +446,11 @@ export async function rebuildMessage(
 
 /** What the soak reads of a chat's JSON export (lib/export/shape.ts). */
 interface ChatExportView {
-  lastRun?: { state: string };
+  lastRun?: { state: string; error?: string };
   messages: Array<{
     id: string;
+    role: string;
+    text: string;
     blocks: Array<{ type: string; approval?: { id: string; decision: string } }>;
   }>;
 }
@@ -365,4 +461,11 @@ function pendingInExport(exported: ChatExportView, messageId: string): string[] 
   return (answer?.blocks ?? []).flatMap((block) =>
     block.type === "tool_call" && block.approval?.decision === "pending" ? [block.approval.id] : [],
   );
+}
+
+/** Why the chat's run did not complete, as its export says; undefined when it completed. */
+function runEndedWithout(exported: ChatExportView): string | undefined {
+  const run = exported.lastRun;
+  if (!run || run.state === "completed") return undefined;
+  return `run ended ${run.state}${run.error ? `: ${run.error}` : ""}`;
 }

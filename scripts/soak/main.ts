@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { FAULTS_HEADER } from "@/emulator";
 import { letters } from "@/emulator/question-tags";
 import { DEFAULT_KEEP_ALIVE_TIMEOUT_MS, startEmulatorServer } from "@/emulator/server";
+import type { ChatRecord } from "@/lib/db/chat-store";
 import { ensureBuild, type RunningApp, watchMemory } from "./app";
 import { ChatDriver, type TurnRecord } from "./chat-client";
 import {
@@ -356,10 +357,13 @@ async function main(): Promise<number> {
     strayDrafts: [],
     unaccounted: 0,
     extraResponses: [],
+    interrupted: [],
     reconnects: 0,
     approvals: 0,
     leftTurns: 0,
     failovers: 0,
+    resent: 0,
+    waitedForPrevious: 0,
     itemsChecked: 0,
     upstreamResponses: emulator.inspect().length,
     faults: faultStats,
@@ -381,41 +385,50 @@ async function main(): Promise<number> {
       report.reconnects += record.reconnects;
       report.approvals += record.approvals;
       report.failovers += record.failovers;
+      report.resent += record.resent;
+      report.waitedForPrevious += record.waitedForPrevious;
       if (record.left) report.leftTurns += 1;
       const storedMessage = stored?.messages.find((m) => m.id === record.final?.id);
       // A browser that left and came back shows what the app stored.
-      const shown = record.left ? storedMessage : record.final;
+      const shown = record.fromStore ? storedMessage : record.final;
       const upstream = byTag.get(tag) ?? [];
       const unfinishedUpstream = upstream.filter((r) => r.status !== "completed");
       const outcome = shown?.parts.find((p) => p.type === "data-run-outcome") as
         | { data: { status: string; message: string } }
         | undefined;
-      if (!record.finished || outcome || unfinishedUpstream.length > 0) {
-        report.unfinished.push({
-          where,
-          reason:
-            record.error ??
-            (outcome
-              ? `run ended ${outcome.data.status}: ${outcome.data.message}`
-              : `upstream ${unfinishedUpstream.map((r) => `${r.id} ${r.status}`).join(", ")}`),
-        });
-      } else {
-        report.completed += 1;
-      }
-      if (upstream.length !== scenario.responses) {
+      const reason =
+        !record.finished || outcome || unfinishedUpstream.length > 0
+          ? `${
+              record.error ??
+              (outcome
+                ? `run ended ${outcome.data.status}: ${outcome.data.message}`
+                : `upstream ${unfinishedUpstream.map((r) => `${r.id} ${r.status}`).join(", ")}`)
+            } (stored: ${storedRunOf(stored)})`
+          : undefined;
+      // A create that went out from the instance killed before its answer was stored: the app never sends it
+      // again (it could run the step twice) and ends the run saying so. What that response did is lost with
+      // the instance, by design; everything else about the turn is still checked.
+      const interrupted =
+        reason !== undefined && options.killAfterMs !== undefined && INTERRUPTED.test(reason);
+      if (interrupted) report.interrupted.push({ where, reason });
+      else if (reason !== undefined) report.unfinished.push({ where, reason });
+      else report.completed += 1;
+      if (upstream.length !== scenario.responses && !interrupted) {
         report.extraResponses.push({ where, expected: scenario.responses, actual: upstream.length });
       }
       const expected = expectedFromUpstream(upstream);
       report.itemsChecked += expected.reduce((sum, e) => sum + e.count, 0);
       const comparison = compareMessage(expected, shown);
-      note(report.lost, where, comparison.lost);
+      if (!interrupted && (comparison.lost.length > 0 || comparison.duplicated.length > 0))
+        log(`${where}: how the browser went: ${browserTrace(record)} (stored: ${storedRunOf(stored)})`);
+      if (!interrupted) note(report.lost, where, comparison.lost);
       note(report.duplicated, where, comparison.duplicated);
       note(report.discardedFinished, where, comparison.discarded);
       report.unaccounted += itemCount(comparison.unexpected);
       for (const stream of record.streams)
         note(report.duplicated, `${where} ${stream.kind} stream`, duplicatesInStream(stream.chunks));
       const storedComparison = compareMessage(expected, storedMessage);
-      note(report.storedLost, where, storedComparison.lost);
+      if (!interrupted) note(report.storedLost, where, storedComparison.lost);
       note(report.storedDuplicated, where, storedComparison.duplicated);
       note(report.discardedFinished, `${where} (stored)`, storedComparison.discarded);
       if (report.crashes && crashed) {
@@ -458,6 +471,31 @@ async function main(): Promise<number> {
   if (!failed) await soakApps.discard();
   else log(`kept the app's data in ${soakApps.where} for a look`);
   return failed ? 1 : 0;
+}
+
+/** Each stream of a turn (kind, chunks, finished or why not), and how the browser came back, for a finding. */
+function browserTrace(record: TurnRecord): string {
+  const streams = record.streams.map(
+    (s) =>
+      `${s.kind} ${s.chunks.length} chunks${s.finished ? " finish" : ""}${s.error ? ` (${s.error})` : ""}`,
+  );
+  const flags = [
+    record.left ? "left" : "",
+    record.fromStore ? "shown from the store" : "",
+    record.resent ? `asked ${record.resent + 1} times` : "",
+    record.waitedForPrevious ? `waited ${record.waitedForPrevious} times for the previous run` : "",
+    record.error ? `error: ${record.error}` : "",
+  ].filter(Boolean);
+  return [...streams, ...flags].join("; ") || "no stream";
+}
+
+/** The errors a run ends with when a create went out and its sender died before the answer was stored. */
+const INTERRUPTED = /interrupted (before the agent accepted it|while its next step was being sent)/;
+
+function storedRunOf(chat: ChatRecord | undefined): string {
+  const run = chat?.run;
+  if (!run) return "no run";
+  return `last run ${run.state}${run.responseId ? ` on ${run.responseId}` : ", never started upstream"}${run.error ? `: ${run.error}` : ""}; ${chat.messages.length} messages`;
 }
 
 /** Ids of the stored runs a second worker took over (`attempt_number` above 1), asked without faults. */

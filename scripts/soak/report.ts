@@ -32,6 +32,11 @@ export interface SoakReport {
   turns: number;
   completed: number;
   unfinished: Array<{ where: string; reason: string }>;
+  /**
+   * Turns whose create went out from the instance killed before its answer was stored: not sent again (it could
+   * run the step twice), the run ended saying so. Not failures; their lost response is not counted.
+   */
+  interrupted: Array<{ where: string; reason: string }>;
   lost: Array<{ where: string; finding: Finding }>;
   duplicated: Array<{ where: string; finding: Finding }>;
   storedLost: Array<{ where: string; finding: Finding }>;
@@ -49,6 +54,10 @@ export interface SoakReport {
   /** Turns left by their browser at once, and requests that found their instance gone and went to another. */
   leftTurns: number;
   failovers: number;
+  /** Questions asked again because their request broke (its instance died) before the app stored them. */
+  resent: number;
+  /** Questions asked again after a 409 (the chat's previous run still open: its instance died as it ended). */
+  waitedForPrevious: number;
   /** Upstream output items (and app tool outputs) checked against the messages. */
   itemsChecked: number;
   upstreamResponses: number;
@@ -95,6 +104,11 @@ export function formatReport(report: SoakReport): string {
       `${o.chats} × ${o.turns} (${report.turns} turns, ${report.approvals} approvals answered)`,
     ],
     ["runs completed", `${report.completed} / ${report.turns}`],
+    ...(o.killAfterMs !== undefined
+      ? ([
+          ["runs interrupted by the kill (create sent, never sent twice)", String(report.interrupted.length)],
+        ] as Array<[string, string]>)
+      : []),
     ...(o.leave > 0
       ? ([["turns nobody watched (the server followed them)", String(report.leftTurns)]] as Array<
           [string, string]
@@ -118,7 +132,7 @@ export function formatReport(report: SoakReport): string {
       ? ([
           [
             "instances",
-            `${o.instances} on one PostgreSQL database; ${o.killAfterMs !== undefined ? `the first killed ${o.killAfterMs} ms in` : "none killed"}; ${report.failovers} requests went to another instance`,
+            `${o.instances} on one PostgreSQL database; ${o.killAfterMs !== undefined ? `the first killed ${o.killAfterMs} ms in` : "none killed"}; ${report.failovers} requests went to another instance; ${report.resent} questions asked again (their request broke before the app stored them), ${report.waitedForPrevious} after a 409 (the previous run still open)`,
           ],
         ] as Array<[string, string]>)
       : []),
@@ -175,6 +189,10 @@ export function formatReport(report: SoakReport): string {
     ...details(
       "Unfinished runs",
       report.unfinished.map((u) => `${u.where}: ${u.reason}`),
+    ),
+    ...details(
+      "Interrupted by the kill",
+      report.interrupted.map((u) => `${u.where}: ${u.reason}`),
     ),
     ...details("Lost in the browser's message", describeFindings(report.lost)),
     ...details("Duplicated in the browser's message or a stream", describeFindings(report.duplicated)),

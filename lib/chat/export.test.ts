@@ -2,6 +2,7 @@ import type { UIMessageChunk } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openChatStore, openPglite } from "@/lib/db";
 import type { ChatOwner, DbChatStore } from "@/lib/db/chat-store";
+import { say as storeSay } from "@/lib/db/chat-store.contract";
 import type { ExportBlock, ExportToolCall } from "@/lib/export/shape";
 import { discardedTextReason } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
@@ -165,6 +166,22 @@ describe("exporting a chat", () => {
     expect(doc?.messages[1]?.outcome).toMatchObject({ status: "failed", message: expect.any(String) });
     const markdown = (await exportChat(store, chatId, ADA, "markdown"))?.body ?? "";
     expect(markdown).toContain(`> **Run failed:** ${doc?.messages[1]?.outcome?.message}`);
+  });
+
+  it("says how a run ended when it ended before any answer (its create was lost with its server)", async () => {
+    const chatId = crypto.randomUUID();
+    const runId = crypto.randomUUID();
+    await store.beginTurn(chatId, runId, storeSay("Anyone there?"), { create: true, owner: ADA });
+    await store.finishRun(
+      chatId,
+      runId,
+      "error",
+      undefined,
+      "The run was interrupted before the agent accepted it.",
+    );
+    const doc = await loadChatExport(store, chatId, ADA);
+    expect(doc?.messages.map((m) => m.role)).toEqual(["user"]);
+    expect(doc?.lastRun).toMatchObject({ state: "error", error: expect.stringMatching(/interrupted/) });
   });
 
   it("exports a run still going as far as it got, and says so", async () => {

@@ -41,9 +41,14 @@ export async function loadChatExport(
   const approvals = (await store.listApprovals?.(chatId)) ?? [];
   const messages = chat.run?.state === "running" ? await withAnswerSoFar(chat, clientTools) : chat.messages;
   // The export is the version shown (the active branch): after a switch, the chat's last run may have written
-  // an answer of another version, whose ending is not this one's.
+  // an answer of another version, whose ending is not this one's. A run that ended before writing anything (its
+  // create lost with its server) answers the question the shown version ends with.
   const run =
-    chat.run?.state === "running" || messages.some((m) => m.id === chat.run?.runId) ? chat.run : undefined;
+    chat.run?.state === "running" ||
+    messages.some((m) => m.id === chat.run?.runId) ||
+    messages.at(-1)?.role === "user"
+      ? chat.run
+      : undefined;
   return buildChatExport(
     { chat: { ...chat, messages, run }, approvals },
     { exporterId: owner.id, exportedAt: now },

@@ -243,6 +243,9 @@ async function submitCycle(
   view.show({ type: "cycle-started" });
   view.show({ type: "status", status: "submitting" });
   if (stopSignal.aborted) return { ended: undefined };
+  // One stream sends a cycle's create: two may follow the run, or take over one whose sender died before it.
+  // The mark also tells whoever takes the run over later that this create may be running upstream.
+  if (!(await store.markCreateSent(chatId, runId, claimedAfter ?? null))) return { ended: undefined };
   let started: StartedRun;
   // Not abortable by a leaving browser or the budget: once sent, the create may have started the run upstream,
   // and only a stored response id lets the next stream find it again (quirk 8 in docs/upstreams.md).
@@ -254,8 +257,6 @@ async function submitCycle(
       if (!(await store.startRun(chatId, runId, { responseId: id, input }))) return { ended: undefined };
       started = await startIdempotentRun(client, { ...submission(input), runId: id }, clock);
     } else {
-      // From here until its answer is stored, the claim on this cycle is never handed to another stream.
-      if (claimedAfter) await store.markCreateSent(chatId, runId, claimedAfter);
       started = await startBackgroundRun(client, submission(input));
     }
   } catch (err) {

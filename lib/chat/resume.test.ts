@@ -4,7 +4,7 @@ import { type RunStatusData, STOPPED_NOTICE } from "@/lib/shared/chat";
 import { cancelChatRun } from "./cancel";
 import { registerLiveRun } from "./live-runs";
 import { resumeChatRun } from "./resume";
-import { OWNER, readUIStream, runToEnd, say, setup, streamedText, transcript } from "./testing";
+import { OWNER, readUIStream, runToEnd, say, setup, streamedText, transcript, until } from "./testing";
 import { startChatTurn } from "./turn";
 
 describe("time-budgeted streams", () => {
@@ -220,12 +220,16 @@ describe("Stop", () => {
 });
 
 describe("a run whose create never reported back", () => {
-  /** A run begun 11 s ago whose create's answer was never stored (its sender died, or still waits for it). */
-  async function unstarted(followed?: { by: string; alive: boolean }) {
-    const { deps, store } = setup(60_000);
+  /**
+   * A run begun 11 s ago whose create's answer was never stored: its sender died (or still waits for the answer)
+   * with the create sent, or (`sent: false`) before sending it.
+   */
+  async function unstarted(followed?: { by: string; alive: boolean }, { sent = true } = {}) {
+    const { deps, store, seen } = setup(60_000);
     const runId = `run-${crypto.randomUUID()}`;
     vi.useFakeTimers({ toFake: ["Date"] });
     await store.beginTurn("unstarted", runId, storeSay("Hello"), { create: true, owner: OWNER });
+    if (sent) expect(await store.markCreateSent("unstarted", runId, null)).toBe(true);
     if (followed) {
       await store.heartbeat(followed.by);
       await store.followRun("unstarted", runId, followed.by);
@@ -233,7 +237,7 @@ describe("a run whose create never reported back", () => {
     vi.setSystemTime(Date.now() + 11_000);
     if (followed?.alive) await store.heartbeat(followed.by);
     const followers = { instanceId: "here", staleMs: 2_500, watching() {}, unfollowed() {} };
-    return { deps: { ...deps, followers }, store, runId };
+    return { deps: { ...deps, followers }, store, runId, seen };
   }
 
   afterEach(() => {
@@ -252,6 +256,26 @@ describe("a run whose create never reported back", () => {
     const { deps, store } = await unstarted({ by: "alive", alive: true });
     expect(await resumeChatRun(deps, { ownerId: OWNER.id, chatId: "unstarted" })).toBeNull();
     expect((await store.getChat("unstarted"))?.run?.state).toBe("running");
+  });
+
+  it("never sent (its sender died first): the stream that finds it sends it, and only one of two does", async () => {
+    const { deps: atStart, store, seen } = await unstarted({ by: "dead", alive: false }, { sent: false });
+    // Real time again (the emulator's runs move with it), seen 11 s after the run began.
+    vi.useRealTimers();
+    const deps = { ...atStart, clock: { ...atStart.clock, now: () => Date.now() + 11_000 } };
+    const [a, b] = await Promise.all([
+      resumeChatRun(deps, { ownerId: OWNER.id, chatId: "unstarted" }),
+      resumeChatRun(deps, { ownerId: OWNER.id, chatId: "unstarted" }),
+    ]);
+    const streams = await Promise.all([a, b].map((r) => (r ? readUIStream(r) : Promise.resolve([]))));
+    expect(seen.filter((r) => r.method === "POST" && r.path.endsWith("/responses"))).toHaveLength(1);
+    expect(streams.map(streamedText).join("")).toMatch(/\w/);
+    const chat = await until(
+      () => store.getChat("unstarted"),
+      (c) => c?.run?.state !== "running",
+      "the run ended",
+    );
+    expect(chat?.run?.state).toBe("completed");
   });
 
   it("waits while a loop of this process sends it", async () => {

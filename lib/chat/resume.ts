@@ -9,6 +9,9 @@ import { currentTurnItems } from "./turn-items";
 /** A run whose create never reported back within this long was cut off before the upstream accepted it. */
 const UNSTARTED_RUN_GRACE_MS = 2 * 60_000;
 
+/** Why a run whose create went out, and whose sender died before storing its answer, ended. */
+export const UNSTARTED_RUN_ERROR = "The run was interrupted before the agent accepted it.";
+
 /**
  * Sooner than that when the stream that sent the create is known to be gone (its process restarted or its
  * instance went silent): its answer, the response id, can no longer be stored. This long after the run began,
@@ -37,21 +40,18 @@ export async function resumeChatRun(
   const run = chat.run;
   if (run?.state !== "running") return null;
   if (!run.responseId) {
-    // Never re-submit (quirk 8 in docs/upstreams.md): a create that may have reached the upstream must not start a second run.
     const age = deps.clock.now() - run.startedAt;
-    if (
-      age > UNSTARTED_RUN_GRACE_MS ||
-      (age > SENDER_GRACE_MS && (await senderGone(deps, chat.id, run.runId)))
-    ) {
-      await deps.store.finishRun(
-        chat.id,
-        run.runId,
-        "error",
-        undefined,
-        "The run was interrupted before the agent accepted it.",
-      );
+    const gone = age > SENDER_GRACE_MS && (await senderGone(deps, chat.id, run.runId));
+    if (!run.createSent) {
+      // Its sender died before the create went out: this stream sends it (once: `markCreateSent` in runCycles).
+      if (!gone) return null;
+    } else {
+      // Never re-submit (quirk 8 in docs/upstreams.md): a create that may have reached the upstream must not
+      // start a second run.
+      if (gone || age > UNSTARTED_RUN_GRACE_MS)
+        await deps.store.finishRun(chat.id, run.runId, "error", undefined, UNSTARTED_RUN_ERROR);
+      return null;
     }
-    return null;
   }
   const stored = chat.messages.find((m) => m.id === run.runId);
   return respondWithRun(
@@ -72,7 +72,9 @@ export async function resumeChatRun(
         // The replay rebuilds the parts only: the usage counted so far comes from the stored snapshot.
         if (stored?.metadata !== undefined) view.show({ type: "metadata", metadata: stored.metadata });
       },
-      resume: { responseId: run.responseId, cursor: run.cursor, input: run.input, startedAt: run.startedAt },
+      resume: run.responseId
+        ? { responseId: run.responseId, cursor: run.cursor, input: run.input, startedAt: run.startedAt }
+        : undefined,
       runStartedAt: run.startedAt,
       pollsBefore: run.polls,
       usageBase: usageOf(stored),

@@ -778,9 +778,10 @@ export function describeChatStore(
         await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
         expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("claimed");
-        // Marking a cycle nobody claimed, or an older one, changes nothing.
-        await store.markCreateSent(chatId, runId, "resp_0");
-        await store.markCreateSent(chatId, runId, "resp_1");
+        // Marking a cycle nobody claimed, or an older one, changes nothing; the holder marks its own once.
+        expect(await store.markCreateSent(chatId, runId, "resp_0")).toBe(false);
+        expect(await store.markCreateSent(chatId, runId, "resp_1")).toBe(true);
+        expect(await store.markCreateSent(chatId, runId, "resp_1")).toBe(false);
         vi.useFakeTimers({ toFake: ["Date"] });
         try {
           vi.setSystemTime(Date.now() + CYCLE_CLAIM_TTL_MS - 1000);
@@ -795,13 +796,30 @@ export function describeChatStore(
         }
       });
 
+      it("markCreateSent lets exactly one of several racing streams send a run's first create", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("hello"), { create: true, owner: ME });
+        expect((await mustGet(chatId)).run?.createSent).toBeUndefined();
+        const marks = await Promise.all([1, 2, 3].map(() => store.markCreateSent(chatId, runId, null)));
+        expect(marks.filter(Boolean)).toHaveLength(1);
+        expect((await mustGet(chatId)).run?.createSent).toBe(true);
+        // Its answer stored, the run is on its response: nothing is left to send for the first cycle.
+        await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
+        expect((await mustGet(chatId)).run?.createSent).toBeUndefined();
+        expect(await store.markCreateSent(chatId, runId, null)).toBe(false);
+        // Nor for a run that ended, or is not the chat's current one.
+        await store.finishRun(chatId, runId, "completed");
+        expect(await store.markCreateSent(chatId, uniqueId("run"), null)).toBe(false);
+      });
+
       it("a stored answer to the sent create clears the mark: the next cycle's claim lapses as usual", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");
         await store.beginTurn(chatId, runId, say("what time is it?"), { create: true, owner: ME });
         await store.startRun(chatId, runId, { responseId: "resp_1", input: [] });
         expect(await store.claimNextCycle(chatId, runId, "resp_1")).toBe("claimed");
-        await store.markCreateSent(chatId, runId, "resp_1");
+        expect(await store.markCreateSent(chatId, runId, "resp_1")).toBe(true);
         await store.startRun(chatId, runId, { responseId: "resp_2", input: [] });
         expect(await store.claimNextCycle(chatId, runId, "resp_2")).toBe("claimed");
         vi.useFakeTimers({ toFake: ["Date"] });

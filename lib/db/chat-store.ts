@@ -47,6 +47,8 @@ export interface RunRecord {
   error?: string;
   /** Retrieve calls made for the run so far, by every stream that followed it. */
   polls: number;
+  /** The create of the run's current cycle went out and its answer is not stored yet (`markCreateSent`). */
+  createSent?: true;
 }
 
 /** What a stream following a run re-reads while it polls: light enough to ask every interval. */
@@ -270,11 +272,13 @@ export interface ChatStore {
    */
   claimNextCycle(chatId: string, runId: string, afterResponseId: string): Promise<NextCycleClaim>;
   /**
-   * The holder of the claim on the cycle after `afterResponseId` is sending that cycle's create now, to an
-   * upstream that names no run before it answers: until `startRun` stores the answer, the claim is not taken
-   * over (`claimNextCycle`).
+   * A stream is about to send the create of the run's first cycle (`afterResponseId` null) or of the cycle after
+   * `afterResponseId` (whose claim it holds): true for exactly one caller, the one that sends it. From then until
+   * `startRun` stores the answer, the create may be running upstream: the run is never created again, and a
+   * next cycle's claim is not taken over (`claimNextCycle`). False when a create already went out, or the run
+   * is not at that point (stopped, moved on, not the chat's).
    */
-  markCreateSent(chatId: string, runId: string, afterResponseId: string): Promise<void>;
+  markCreateSent(chatId: string, runId: string, afterResponseId: string | null): Promise<boolean>;
   /**
    * Count `polls` more retrieve calls against the run and return its stored state; undefined when `runId` is
    * no longer the chat's current run (a newer turn, or the chat was deleted).

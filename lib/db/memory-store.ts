@@ -24,7 +24,7 @@ export function createMemoryChatStore(): ChatStore {
   /** The forks on each chat's active branch (lib/db/branches.ts). */
   const forks = new Map<string, ForkRecord[]>();
   /** Claimed cycles by chat: the response whose next cycle is taken, and when. */
-  const claims = new Map<string, { after: string; at: number; createSent: boolean }>();
+  const claims = new Map<string, { after: string; at: number }>();
   /** Server instances by id, with when each was last heard from; each chat's run's follower. */
   const instances = new Map<string, number>();
   /** When each chat's person last had it in front of them; the runs that ended asking for approvals. */
@@ -168,6 +168,7 @@ export function createMemoryChatStore(): ChatStore {
       const run = runOf(chatId, runId);
       if (run?.state !== "running") return false;
       Object.assign(run, structuredClone(upstream), { cursor: 0 });
+      delete run.createSent;
       return true;
     },
     async claimNextCycle(chatId, runId, afterResponseId) {
@@ -176,16 +177,19 @@ export function createMemoryChatStore(): ChatStore {
       const claim = claims.get(chatId);
       if (claim?.after === afterResponseId) {
         const lapsed = Date.now() - claim.at >= CYCLE_CLAIM_TTL_MS;
-        if (lapsed && claim.createSent) return "interrupted";
+        if (lapsed && run.createSent) return "interrupted";
         if (!lapsed) return "held";
       }
-      claims.set(chatId, { after: afterResponseId, at: Date.now(), createSent: false });
+      claims.set(chatId, { after: afterResponseId, at: Date.now() });
       return "claimed";
     },
     async markCreateSent(chatId, runId, afterResponseId) {
-      const claim = claims.get(chatId);
       const run = runOf(chatId, runId);
-      if (claim?.after === afterResponseId && run?.responseId === afterResponseId) claim.createSent = true;
+      if (run?.state !== "running" || run.createSent) return false;
+      if ((run.responseId ?? null) !== afterResponseId) return false;
+      if (afterResponseId !== null && claims.get(chatId)?.after !== afterResponseId) return false;
+      run.createSent = true;
+      return true;
     },
     async checkRun(chatId, runId, polls) {
       const run = runOf(chatId, runId);

@@ -93,6 +93,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     ...(row.responseId !== null ? { responseId: row.responseId } : {}),
     ...(row.finishedAt !== null ? { finishedAt: row.finishedAt } : {}),
     ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.createSentAt !== null ? { createSent: true as const } : {}),
   };
 }
 

@@ -91,17 +91,23 @@ export function runMethods(
     },
 
     async markCreateSent(chatId, runId, afterResponseId) {
-      await db
+      // One conditional UPDATE is the compare-and-set: of streams racing to send the create, one marks it.
+      const marked = await db
         .update(runs)
         .set({ createSentAt: Date.now() })
         .where(
           and(
             eq(runs.id, latestRunId(chatId)),
             eq(runs.runId, runId),
-            eq(runs.responseId, afterResponseId),
-            eq(runs.claimedAfter, afterResponseId),
+            eq(runs.state, "running"),
+            isNull(runs.createSentAt),
+            afterResponseId === null
+              ? isNull(runs.responseId)
+              : and(eq(runs.responseId, afterResponseId), eq(runs.claimedAfter, afterResponseId)),
           ),
-        );
+        )
+        .returning({ id: runs.id });
+      return marked.length > 0;
     },
 
     async checkRun(chatId, runId, polls) {

@@ -244,8 +244,7 @@ async function submitCycle(
   view.show({ type: "status", status: "submitting" });
   if (stopSignal.aborted) return { ended: undefined };
   // One stream sends a cycle's create: two may follow the run, or take over one whose sender died before it.
-  // The mark also tells whoever takes the run over later that this create may be running upstream.
-  if (!(await store.markCreateSent(chatId, runId, claimedAfter ?? null))) return { ended: undefined };
+  const after = claimedAfter ?? null;
   let started: StartedRun;
   // Not abortable by a leaving browser or the budget: once sent, the create may have started the run upstream,
   // and only a stored response id lets the next stream find it again (quirk 8 in docs/upstreams.md).
@@ -254,9 +253,12 @@ async function submitCycle(
       // The id is stored before the create is sent: whatever happens to its answer, the next stream finds the
       // run by it (and sends the create again, which is safe, when nothing was shown yet).
       const id = client.clientRunIds.next();
-      if (!(await store.startRun(chatId, runId, { responseId: id, input }))) return { ended: undefined };
+      if (!(await store.startRun(chatId, runId, { responseId: id, input }, after)))
+        return { ended: undefined };
       started = await startIdempotentRun(client, { ...submission(input), runId: id }, clock);
     } else {
+      // The mark also tells whoever takes the run over later that this create may be running upstream.
+      if (!(await store.markCreateSent(chatId, runId, after))) return { ended: undefined };
       started = await startBackgroundRun(client, submission(input));
     }
   } catch (err) {

@@ -813,6 +813,26 @@ export function describeChatStore(
         expect(await store.markCreateSent(chatId, uniqueId("run"), null)).toBe(false);
       });
 
+      it("startRun with the cycle it expects stores exactly one of several racing streams' run ids", async () => {
+        const chatId = uniqueId("chat");
+        const runId = uniqueId("run");
+        await store.beginTurn(chatId, runId, say("hello"), { create: true, owner: ME });
+        const first = await Promise.all(
+          ["run_a", "run_b", "run_c"].map((id) =>
+            store.startRun(chatId, runId, { responseId: id, input: [] }, null),
+          ),
+        );
+        expect(first.filter(Boolean)).toHaveLength(1);
+        const winner = (await mustGet(chatId)).run?.responseId as string;
+        expect(["run_a", "run_b", "run_c"]).toContain(winner);
+        // The next cycle: only its claim's holder stores the next id, once.
+        expect(await store.startRun(chatId, runId, { responseId: "run_d", input: [] }, winner)).toBe(false);
+        expect(await store.claimNextCycle(chatId, runId, winner)).toBe("claimed");
+        expect(await store.startRun(chatId, runId, { responseId: "run_d", input: [] }, winner)).toBe(true);
+        expect(await store.startRun(chatId, runId, { responseId: "run_e", input: [] }, winner)).toBe(false);
+        expect((await mustGet(chatId)).run?.responseId).toBe("run_d");
+      });
+
       it("a stored answer to the sent create clears the mark: the next cycle's claim lapses as usual", async () => {
         const chatId = uniqueId("chat");
         const runId = uniqueId("run");

@@ -255,12 +255,15 @@ export interface ChatStore {
   /**
    * The upstream accepted a cycle of the run: its response id and input; the cursor starts again at 0.
    * False (and nothing stored) when the run is no longer in progress (stopped meanwhile) or not the chat's
-   * current one: the caller then cancels the response it just created.
+   * current one: the caller then cancels the response it just created. With `after` (a provider whose run ids
+   * the app names, stored before the create is sent), only while the run is still at its first cycle (null) or
+   * on response `after` with that cycle's claim: exactly one of several racing streams stores its id, and sends.
    */
   startRun(
     chatId: string,
     runId: string,
     upstream: { responseId: string; input: UpstreamItem[] },
+    after?: string | null,
   ): Promise<boolean>;
   /**
    * Claim the cycle that follows response `afterResponseId` (answering its function calls and submitting the

@@ -164,9 +164,11 @@ export function createMemoryChatStore(): ChatStore {
       forks.set(chatId, branch.forks);
       return { chat: structuredClone(chat), forks: forkSummaries(branch.forks) };
     },
-    async startRun(chatId, runId, upstream) {
+    async startRun(chatId, runId, upstream, after) {
       const run = runOf(chatId, runId);
       if (run?.state !== "running") return false;
+      if (after !== undefined && (run.responseId ?? null) !== after) return false;
+      if (after != null && claims.get(chatId)?.after !== after) return false;
       Object.assign(run, structuredClone(upstream), { cursor: 0 });
       delete run.createSent;
       return true;

@@ -38,11 +38,12 @@ export function runMethods(
 > {
   const withChatLocked = chatLocker(db);
   return {
-    async startRun(chatId, runId, upstream) {
+    async startRun(chatId, runId, upstream, after) {
       let started = false;
       await withChatLocked(chatId, async (tx) => {
         const run = await currentRun(tx, chatId, runId);
         if (run?.state !== "running") return;
+        if (after !== undefined && !atCycle(run, after)) return;
         await tx
           .update(runs)
           .set({ responseId: upstream.responseId, input: upstream.input, cursor: 0, createSentAt: null })
@@ -322,4 +323,12 @@ export function runMethods(
       }));
     },
   };
+}
+
+/** Whether `run` is at its first cycle (`after` null) or on response `after` with that cycle's claim. */
+function atCycle(
+  run: { responseId: string | null; claimedAfter: string | null },
+  after: string | null,
+): boolean {
+  return after === null ? run.responseId === null : run.responseId === after && run.claimedAfter === after;
 }

@@ -56,7 +56,7 @@ export interface TurnRecord {
   approvals: number;
   /** Requests whose instance refused the connection (gone) and that went to another. */
   failovers: number;
-  /** Questions asked again because their request broke before the app stored them, as the person would. */
+  /** Questions (or decisions) sent again because their request broke before the app stored them, as a person would. */
   resent: number;
   /** Questions asked again after a 409: the chat's previous run was still open (its instance died as it ended). */
   waitedForPrevious: number;
@@ -163,7 +163,7 @@ export class ChatDriver {
         continue;
       }
       if (stream.error && stream.chunks.length === 0) {
-        const stored = stream.broken && next.kind === "post" ? await this.questionStored(text) : undefined;
+        const stored = stream.broken ? await this.requestStored(text, next.body) : undefined;
         if (stored === false && record.resent < MAX_RESENDS) {
           // The question never reached the app: the person sees the error and asks again.
           record.resent += 1;
@@ -237,8 +237,7 @@ export class ChatDriver {
         continue;
       }
       if ("error" in began) {
-        const stored =
-          began.broken && next.kind === "post" ? await this.questionStored(record.text) : undefined;
+        const stored = began.broken ? await this.requestStored(record.text, next.body) : undefined;
         if (stored === false && record.resent < MAX_RESENDS) {
           record.resent += 1;
           continue;
@@ -309,8 +308,11 @@ export class ChatDriver {
     return messageId ? { messageId } : { error: "the stream ended before it began" };
   }
 
-  /** Whether the chat's last question is `text` (the app stored it); undefined when that cannot be told. */
-  private async questionStored(text: string): Promise<boolean | undefined> {
+  /**
+   * Whether the app stored a request whose connection broke: a question (the chat's last question is `text`),
+   * or decisions (none of their approval requests is pending any more). Undefined when that cannot be told.
+   */
+  private async requestStored(text: string, body: unknown): Promise<boolean | undefined> {
     try {
       const response = await this.send(
         `/api/chat/${encodeURIComponent(this.options.chatId)}/export?format=json`,
@@ -318,7 +320,10 @@ export class ChatDriver {
       if (response.status === 404) return false; // the chat itself was never stored
       if (!response.ok) return undefined;
       const exported = (await response.json()) as ChatExportView;
-      return exported.messages.filter((m) => m.role === "user").at(-1)?.text === text;
+      const decided = (body as { decisions?: Array<{ approvalRequestId: string }> }).decisions;
+      if (!decided) return exported.messages.filter((m) => m.role === "user").at(-1)?.text === text;
+      const pending = new Set(exported.messages.flatMap((m) => pendingInExport(exported, m.id)));
+      return !decided.some((d) => pending.has(d.approvalRequestId));
     } catch {
       return undefined;
     }

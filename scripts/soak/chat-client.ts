@@ -192,10 +192,25 @@ export class ChatDriver {
           // what the app stored once the run is over, as a reload shows it.
           const over = await this.untilRunIsOver();
           record.fromStore = true;
-          record.error =
-            "error" in over
-              ? `a stream ended without finish, GET …/stream had nothing to resume (204), and ${over.error}`
-              : runEndedWithout(over);
+          if ("error" in over) {
+            record.error = `a stream ended without finish, GET …/stream had nothing to resume (204), and ${over.error}`;
+            return record;
+          }
+          record.error = runEndedWithout(over);
+          if (record.error) return record;
+          // Finished by another instance: its approval requests, if any, are answered from the chat as stored.
+          const pending = record.final ? pendingInExport(over, record.final.id) : [];
+          if (pending.length > 0 && this.options.approve) {
+            record.approvals += pending.length;
+            return this.driveLeaving(record, {
+              kind: "approval",
+              body: {
+                id: chatId,
+                decisions: pending.map((approvalRequestId) => ({ approvalRequestId, approve: true })),
+              },
+            });
+          }
+          record.finished = true;
           return record;
         }
         stream = resumed;

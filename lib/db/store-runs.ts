@@ -61,10 +61,7 @@ export function runMethods(
         .set({ claimedAfter: afterResponseId, claimedAt: now })
         .where(
           and(
-            eq(runs.id, latestRunId(chatId)),
-            eq(runs.runId, runId),
-            eq(runs.state, "running"),
-            eq(runs.responseId, afterResponseId),
+            openRunOn(chatId, runId, afterResponseId),
             or(
               isNull(runs.claimedAfter),
               ne(runs.claimedAfter, afterResponseId),
@@ -77,15 +74,7 @@ export function runMethods(
       const [held] = await db
         .select({ claimedAt: runs.claimedAt, createSentAt: runs.createSentAt })
         .from(runs)
-        .where(
-          and(
-            eq(runs.id, latestRunId(chatId)),
-            eq(runs.runId, runId),
-            eq(runs.state, "running"),
-            eq(runs.responseId, afterResponseId),
-            eq(runs.claimedAfter, afterResponseId),
-          ),
-        );
+        .where(and(openRunOn(chatId, runId, afterResponseId), eq(runs.claimedAfter, afterResponseId)));
       return held?.createSentAt != null && Number(held.claimedAt) < now - CYCLE_CLAIM_TTL_MS
         ? "interrupted"
         : "held";
@@ -331,4 +320,14 @@ function atCycle(
   after: string | null,
 ): boolean {
   return after === null ? run.responseId === null : run.responseId === after && run.claimedAfter === after;
+}
+
+/** The chat's current run `runId`, in progress on response `responseId`. */
+function openRunOn(chatId: string, runId: string, responseId: string) {
+  return and(
+    eq(runs.id, latestRunId(chatId)),
+    eq(runs.runId, runId),
+    eq(runs.state, "running"),
+    eq(runs.responseId, responseId),
+  );
 }

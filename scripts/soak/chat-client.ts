@@ -204,10 +204,7 @@ export class ChatDriver {
             record.approvals += pending.length;
             return this.driveLeaving(record, {
               kind: "approval",
-              body: {
-                id: chatId,
-                decisions: pending.map((approvalRequestId) => ({ approvalRequestId, approve: true })),
-              },
+              body: approveAll(chatId, pending),
             });
           }
           record.finished = true;
@@ -221,10 +218,7 @@ export class ChatDriver {
       record.approvals += pending.length;
       next = {
         kind: "approval",
-        body: {
-          id: chatId,
-          decisions: pending.map((approvalRequestId) => ({ approvalRequestId, approve: true })),
-        },
+        body: approveAll(chatId, pending),
         continuing: record.final,
       };
     }
@@ -285,10 +279,7 @@ export class ChatDriver {
       record.approvals += pending.length;
       next = {
         kind: "approval",
-        body: {
-          id: chatId,
-          decisions: pending.map((approvalRequestId) => ({ approvalRequestId, approve: true })),
-        },
+        body: approveAll(chatId, pending),
       };
     }
     record.finished = true;
@@ -488,4 +479,12 @@ function runEndedWithout(exported: ChatExportView): string | undefined {
   const run = exported.lastRun;
   if (!run || run.state === "completed") return undefined;
   return `run ended ${run.state}${run.error ? `: ${run.error}` : ""}`;
+}
+
+/** The decisions body of a browser that approves every request in `pending`. */
+function approveAll(chatId: string, pending: string[]) {
+  return {
+    id: chatId,
+    decisions: pending.map((approvalRequestId) => ({ approvalRequestId, approve: true })),
+  };
 }

@@ -72,14 +72,11 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
   const { chatId, runId } = options;
   let finalState: RunState = "running";
   let finalError: string | undefined;
-  // The browser stopped reading. Its request's own signal usually says so too, but not always (about 1 in 100
-  // tabs closed under load went unnoticed): then the loop would poll on for nobody until the run's end.
-  const readerGone = new AbortController();
 
   return uiMessageStreamResponse({
     originalMessages: options.originalMessages,
     headers: STREAM_HEADERS,
-    execute: async (stream) => {
+    execute: async (stream, readerGone) => {
       stream.write({ type: "start", messageId: runId });
       const live = registerLiveRun(runId, { headless: options.headless });
       if (!options.headless) deps.followers?.watching({ chatId, runId }, deps);
@@ -110,7 +107,8 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
       const signal = AbortSignal.any([
         stopSignal,
         budget,
-        readerGone.signal,
+        // The browser stopped reading: the loop would poll on for nobody (the server follows the run instead).
+        readerGone,
         ...(options.clientSignal ? [options.clientSignal] : []),
       ]);
       let ended = false;
@@ -157,8 +155,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
         await watch.close();
       }
     },
-    onEnd: async ({ responseMessage, isCancelled }) => {
-      if (isCancelled) readerGone.abort();
+    onEnd: async ({ responseMessage }) => {
       await deps.store.finishRun(chatId, runId, finalState, responseMessage, finalError);
     },
   });

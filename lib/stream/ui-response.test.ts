@@ -135,9 +135,11 @@ describe("uiMessageStreamResponse", () => {
     const ends: { responseMessage: ChatMessage; isCancelled: boolean }[] = [];
     let release: () => void = () => {};
     let finished = false;
+    let gone: AbortSignal | undefined;
     const response = uiMessageStreamResponse({
       originalMessages: [user],
-      execute: async (writer) => {
+      execute: async (writer, readerGone) => {
+        gone = readerGone;
         writer.write({ type: "start", messageId: "run-2" });
         writer.write({ type: "text-start", id: "t" });
         writer.write({ type: "text-delta", id: "t", delta: "Half an answer" });
@@ -153,7 +155,10 @@ describe("uiMessageStreamResponse", () => {
     const reader = response.body?.getReader();
     const first = await reader?.read();
     expect(new TextDecoder().decode(first?.value)).toContain('"type":"start"');
+    expect(gone?.aborted).toBe(false);
     await reader?.cancel();
+    // The run's loop hears of it (the request's own signal may never fire).
+    expect(gone?.aborted).toBe(true);
     expect(ends).toHaveLength(1);
     expect(ends[0]?.isCancelled).toBe(true);
     expect(ends[0]?.responseMessage.parts).toEqual([

@@ -13,6 +13,22 @@ export const BASELINE_WORD_PAUSE_MS = 10;
 
 const WORD = /\s*\S+\s*/g;
 
+/** The recipe's clock: a plain `setTimeout` per sleep (the app's `systemClock` wakes its sleepers in paced batches). */
+export const timerClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted || ms <= 0) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};
+
 /** One word per event, `BASELINE_WORD_PAUSE_MS` between events. */
 export async function* baselineReveal(
   text: string,

@@ -4,10 +4,10 @@
 // process following N background runs has to do. Started by concurrency.ts with the same instrument as the app;
 // reports each run's progress over IPC (DriverEvent).
 
-import { type BackgroundClient, createEchoFilter, systemClock, userMessageItem } from "@/lib/background";
+import { type BackgroundClient, createEchoFilter, userMessageItem } from "@/lib/background";
 import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
 import { createOpenAIClient } from "@/lib/supervisor/client";
-import { baselinePoll } from "./baseline";
+import { baselinePoll, timerClock } from "./baseline";
 import { type DriverEvent, questionFor, startOffsetMs } from "./concurrency-plan";
 
 async function runOne(upstream: BackgroundClient, index: number): Promise<DriverEvent> {
@@ -31,7 +31,7 @@ async function runOne(upstream: BackgroundClient, index: number): Promise<Driver
     let status = "unknown";
     for await (const event of baselinePoll({
       client,
-      clock: systemClock,
+      clock: timerClock,
       responseId: created.id,
       echo: createEchoFilter(input),
     })) {
@@ -59,7 +59,7 @@ async function main() {
   const started = Date.now();
   await Promise.all(
     Array.from({ length: runs }, async (_, index) => {
-      await systemClock.sleep(Math.max(0, started + startOffsetMs(index) - Date.now()));
+      await timerClock.sleep(Math.max(0, started + startOffsetMs(index) - Date.now()));
       send(await runOne(client, index));
     }),
   );

@@ -27,7 +27,7 @@ import {
 } from "@/lib/shared/upstream";
 import { loadSupervisorConfig, toBackgroundClient } from "@/lib/supervisor";
 import { createOpenAIClient } from "@/lib/supervisor/client";
-import { baselinePoll } from "./baseline";
+import { baselinePoll, timerClock } from "./baseline";
 
 /** `streamed`: ours on an upstream that streams background runs (the emulator's openai flavour). */
 export type Engine = "ours" | "baseline" | "streamed";
@@ -130,7 +130,7 @@ export async function runOnce(engine: Engine, task: Task, targetMs = task.target
   let endSeenAt = Number.NaN;
   if (engine === "baseline") {
     const created = await client.create({ model: "m", input, background: true, stream: false });
-    for await (const event of baselinePoll({ client, clock: systemClock, responseId: created.id, echo })) {
+    for await (const event of baselinePoll({ client, clock: timerClock, responseId: created.id, echo })) {
       if (event.type === "item") emittedAt.set(event.index, Date.now());
       if (event.type === "item" || event.type === "delta") shown(event.index);
       if (event.type === "end") {

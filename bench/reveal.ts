@@ -4,7 +4,7 @@
 
 import { systemClock } from "@/lib/background";
 import { revealText } from "@/lib/stream/reveal";
-import { baselineReveal } from "./baseline";
+import { baselineReveal, timerClock } from "./baseline";
 import type { Engine } from "./lag";
 
 export interface RevealResult {
@@ -47,7 +47,7 @@ export async function measureReveal(engine: Engine, words: number): Promise<Reve
   let deltas = 0;
   let sent = "";
   const iterable =
-    engine === "ours" ? revealText(text, { clock: systemClock }) : baselineReveal(text, systemClock);
+    engine === "ours" ? revealText(text, { clock: systemClock }) : baselineReveal(text, timerClock);
   for await (const delta of iterable) {
     if (firstDeltaMs < 0) firstDeltaMs = performance.now() - startedAt;
     deltas += 1;

@@ -25,6 +25,7 @@ export {
   streamsRuns,
   submitBackgroundResponse,
 } from "./submit";
+export { systemClock } from "./system-clock";
 export {
   type BackgroundClient,
   type BackgroundCreateBody,
@@ -35,7 +36,6 @@ export {
   type DiscardReason,
   OUTPUT_DISCARDED_EVENT,
   type StreamingClient,
-  systemClock,
   type UpstreamEventStream,
   type UpstreamStreamEvent,
 } from "./types";

@@ -76,6 +76,7 @@ export function respondWithRun(deps: TurnDeps, options: RunResponseOptions): Res
   return uiMessageStreamResponse({
     originalMessages: options.originalMessages,
     headers: STREAM_HEADERS,
+    unread: options.headless,
     execute: async (stream, readerGone) => {
       stream.write({ type: "start", messageId: runId });
       const live = registerLiveRun(runId, { headless: options.headless });

@@ -100,6 +100,21 @@ describe("uiMessageStreamResponse", () => {
     expect(browser?.parts).toEqual(ends[0]?.responseMessage.parts);
   });
 
+  it("with nobody reading, stores the same message and sends nothing but the end", async () => {
+    const ends: { responseMessage: ChatMessage; isCancelled: boolean }[] = [];
+    const response = uiMessageStreamResponse({
+      originalMessages: [user],
+      unread: true,
+      execute: async (writer) => {
+        for (const chunk of turnChunks()) writer.write(chunk);
+      },
+      onEnd: (end) => void ends.push(end),
+    });
+    expect(parseEvents(await response.text())).toEqual({ chunks: [], done: true });
+    expect(ends).toHaveLength(1);
+    expect(ends[0]?.responseMessage).toEqual(await sdkMessage([user], turnChunks()));
+  });
+
   it("continues an assistant message already stored (an approval's next cycle) as the AI SDK does", async () => {
     const earlier: ChatMessage = {
       id: "run-1",

@@ -22,6 +22,11 @@ export interface UIResponseOptions {
    */
   onEnd: (end: { responseMessage: ChatMessage; isCancelled: boolean }) => Promise<void> | void;
   headers?: Record<string, string>;
+  /**
+   * Nobody reads the body (the server following a run on its own): the parts are only kept for the stored
+   * message, not encoded for a reader, and the body carries nothing but the end.
+   */
+  unread?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -41,6 +46,7 @@ export function uiMessageStreamResponse(options: UIResponseOptions): Response {
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   /** The browser still reads the stream. */
   let open = true;
+  const encoded = !options.unread;
   const readerGone = new AbortController();
   /** `execute` is done: nothing more belongs to the message. */
   let done = false;
@@ -59,7 +65,7 @@ export function uiMessageStreamResponse(options: UIResponseOptions): Response {
     write(chunk) {
       if (done) return;
       log.add(chunk);
-      if (open) controller?.enqueue(sse(JSON.stringify(chunk)));
+      if (open && encoded) controller?.enqueue(sse(JSON.stringify(chunk)));
     },
   };
 

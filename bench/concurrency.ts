@@ -298,16 +298,15 @@ export async function runConcurrencyBench(log: (line: string) => void): Promise<
   }
   // The server's own followers, for the goal level: the same runs, every tab closed once its run is in flight.
   if (process.env.BENCH_CONCURRENCY_PGLITE !== "0" && process.env.BENCH_CONCURRENCY_NOBODY !== "0") {
-    record({
-      engine: "ours, nobody watching",
-      database: "PGlite",
-      result: await measureApp(
-        Number(process.env.BENCH_CONCURRENCY_NOBODY_RUNS ?? GOAL_RUNS),
-        { name: "PGlite", env: {} },
-        log,
-        "nobody",
-      ),
-    });
+    const runs = Number(process.env.BENCH_CONCURRENCY_NOBODY_RUNS ?? GOAL_RUNS);
+    for (let n = 1, of = attemptsOf(runs); n <= of; n++) {
+      record({
+        engine: "ours, nobody watching",
+        database: "PGlite",
+        result: await measureApp(runs, { name: "PGlite", env: {} }, log, "nobody"),
+        attempt: { n, of },
+      });
+    }
   }
   const postgres =
     process.env.BENCH_CONCURRENCY_POSTGRES === "0" ? undefined : startThrowawayPostgres(POSTGRES_PORT);
@@ -365,22 +364,21 @@ function section(rows: Row[]): BenchSection {
       ],
     ];
   });
-  // The server's followers against the browsers' streams: no dearer per open run.
-  for (const { database, result: r } of rows.filter((row) => row.engine === "ours, nobody watching")) {
-    const watched = median(
-      ours
-        .filter((o) => o.database === database)
-        .map((o) => o.result.inFlight?.p99 ?? Number.POSITIVE_INFINITY),
-    );
-    const p99 = r.inFlight?.p99 ?? Number.POSITIVE_INFINITY;
+  // The server's followers against the browsers' streams: no dearer per open run (medians, as above).
+  const nobody = rows.filter((row) => row.engine === "ours, nobody watching");
+  for (const database of new Set(nobody.map((row) => row.database))) {
+    const results = nobody.filter((row) => row.database === database).map((row) => row.result);
+    const p99Of = (r: LevelResult) => r.inFlight?.p99 ?? Number.POSITIVE_INFINITY;
+    const watched = median(ours.filter((o) => o.database === database).map((o) => p99Of(o.result)));
+    const p99 = median(results.map(p99Of));
     goals.push(
       [
-        r.completed === r.runs,
-        `${GOAL_RUNS} runs nobody watches all complete, followed by the server (${database}): ${r.completed}/${r.runs}`,
+        results.every((r) => r.completed === r.runs),
+        `${GOAL_RUNS} runs nobody watches all complete, followed by the server (${database}): ${results.map((r) => `${r.completed}/${r.runs}`).join(", ")}`,
       ],
       [
         p99 <= watched,
-        `the server's followers cost no more than browsers' streams (${database}, p99 in flight): ${fixed(p99)} ms against ${fixed(watched)} ms watched${p99 < GOAL_P99_MS ? "" : ` (above the ${GOAL_P99_MS} ms line)`}`,
+        `the server's followers cost no more than browsers' streams (${database}, p99 in flight): ${fixed(p99)} ms${results.length > 1 ? ` (median of ${results.map((r) => fixed(p99Of(r))).join(" / ")})` : ""} against ${fixed(watched)} ms watched${p99 < GOAL_P99_MS ? "" : ` (above the ${GOAL_P99_MS} ms line)`}`,
       ],
     );
   }
@@ -437,7 +435,7 @@ stream reported a status past "submitting"):
 **ours, nobody watching**: the same ${GOAL_RUNS} runs on PGlite, each stream closed as soon as its run is in flight,
 as a closed tab: the server follows every run itself (\`lib/chat/followers.ts\`, ${ADOPTED_AFTER_MS / 1000} s after the stream
 ended); a run is in flight from then, and done when its chat's JSON export (what a returning browser would find)
-has the emulator's whole answer. Measured once (BENCH_CONCURRENCY_NOBODY=0 leaves it out).
+has the emulator's whole answer. Measured as often as the watched goal level, and judged on the median too (BENCH_CONCURRENCY_NOBODY=0 leaves it out).
 
 **baseline** (\`bench/concurrency-baseline.ts\`): the fixed-poll recipe (\`bench/baseline.ts\`: first retrieve 1 s
 after create, then every 2 s, words revealed one per 10 ms) for N runs in a plain Node process over the \`openai\`

@@ -190,7 +190,10 @@ async function measureApp(
       await saveProfile(
         instrumentDir,
         app.pid,
-        join(profileDir, `${database.name}-${runs}${watching === "nobody" ? "-nobody" : ""}.${profileExtension}`),
+        join(
+          profileDir,
+          `${database.name}-${runs}${watching === "nobody" ? "-nobody" : ""}.${profileExtension}`,
+        ),
       );
     await app.stop();
     process.off("exit", killApp);

@@ -67,19 +67,23 @@ export async function runTakeoverBench(log: (line: string) => void): Promise<Ben
       runTurn(first.url, cookie, id, questionFor(index), { onInFlight() {} }),
     );
     const followers = async () => {
-      const { rows } = await db.query<{ chat_id: string; follower: string | null; state: string }>(
-        "select distinct on (chat_id) chat_id, follower, state from runs where chat_id = any($1) order by chat_id, id desc",
+      const { rows } = await db.query<{
+        chat_id: string;
+        follower: string | null;
+        state: string;
+        response_id: string | null;
+      }>(
+        "select distinct on (chat_id) chat_id, follower, state, response_id from runs where chat_id = any($1) order by chat_id, id desc",
         [ids],
       );
       return rows;
     };
-    // Every run under way and followed by the first instance's streams.
+    // Every run under way upstream (its create answered: a create still in flight when its instance dies is
+    // never sent again, and its run ends as interrupted) and followed by the first instance's streams.
+    const underWay = (r: { follower: string | null; state: string; response_id: string | null }) =>
+      r.follower && r.state === "running" && r.response_id;
     let before = await followers();
-    for (
-      let i = 0;
-      i < 600 && !(before.length === RUNS && before.every((r) => r.follower && r.state === "running"));
-      i++
-    ) {
+    for (let i = 0; i < 600 && !(before.length === RUNS && before.every(underWay)); i++) {
       await sleep(100);
       before = await followers();
     }
@@ -105,6 +109,16 @@ export async function runTakeoverBench(log: (line: string) => void): Promise<Ben
       ended = await followers();
     }
     const completed = ended.filter((r) => r.state === "completed").length;
+    const { rows: failed } = await db.query<{ state: string; error: string | null; n: string }>(
+      `select distinct on (chat_id) state, error from runs where chat_id = any($1) order by chat_id, id desc`,
+      [ids],
+    );
+    const why = new Map<string, number>();
+    for (const f of failed.filter((f) => f.state !== "completed")) {
+      const key = `${f.state}: ${f.error ?? "(no error)"}`;
+      why.set(key, (why.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of why) log(`    ${n}× ${key}`);
     const { rows: answers } = await db.query<{ chat_id: string; n: string }>(
       `select chat_id, count(*) as n from messages where chat_id = any($1) and role = 'assistant' group by chat_id`,
       [ids],
@@ -139,8 +153,9 @@ export async function runTakeoverBench(log: (line: string) => void): Promise<Ben
 
 ${RUNS} chats are started on the first instance (\`bench/concurrency-client.ts\`, a stream each, the plain scenario made
 to take ${TASK_MS / 1000} s by the standalone emulator, \`SUPERVISOR_POLL_INTERVAL_MS=${POLL_INTERVAL_MS}\`), on a throwaway PostgreSQL
-(\`bench/concurrency-postgres.ts\`) both instances share. Once every run is under way with the first instance as its
-follower (\`runs.follower\`), the first is killed with SIGKILL; the database is read every 50 ms until each run's
+(\`bench/concurrency-postgres.ts\`) both instances share. Once every run is under way upstream (its create answered
+and its response id stored) with the first instance as its follower (\`runs.follower\`), the first is killed with
+SIGKILL (a create still in flight then is never sent again: RELIABILITY.md, "Several instances, one killed"); the database is read every 50 ms until each run's
 follower is another instance (or the run ended). An instance is given up on after 2.5 s without a heartbeat, and
 each instance sweeps every second (lib/chat/followers.ts), so the expected worst case is about 3.5 s.
 

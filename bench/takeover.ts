@@ -72,8 +72,9 @@ export async function runTakeoverBench(log: (line: string) => void): Promise<Ben
         follower: string | null;
         state: string;
         response_id: string | null;
+        error: string | null;
       }>(
-        "select distinct on (chat_id) chat_id, follower, state, response_id from runs where chat_id = any($1) order by chat_id, id desc",
+        "select distinct on (chat_id) chat_id, follower, state, response_id, error from runs where chat_id = any($1) order by chat_id, id desc",
         [ids],
       );
       return rows;
@@ -109,12 +110,8 @@ export async function runTakeoverBench(log: (line: string) => void): Promise<Ben
       ended = await followers();
     }
     const completed = ended.filter((r) => r.state === "completed").length;
-    const { rows: failed } = await db.query<{ state: string; error: string | null; n: string }>(
-      `select distinct on (chat_id) state, error from runs where chat_id = any($1) order by chat_id, id desc`,
-      [ids],
-    );
     const why = new Map<string, number>();
-    for (const f of failed.filter((f) => f.state !== "completed")) {
+    for (const f of ended.filter((r) => r.state !== "completed")) {
       const key = `${f.state}: ${f.error ?? "(no error)"}`;
       why.set(key, (why.get(key) ?? 0) + 1);
     }

@@ -53,17 +53,32 @@ export function relativeTime(at: number, now: number): string {
   if (ago < MINUTE || days < 0) return "Just now";
   if (days === 0) return ago < HOUR ? `${Math.floor(ago / MINUTE)} min` : `${Math.floor(ago / HOUR)} h`;
   if (days === 1) return "Yesterday";
-  const date = new Date(at);
-  if (days <= 6) return date.toLocaleDateString("en-US", { weekday: "short" });
-  const sameYear = date.getFullYear() === new Date(now).getFullYear();
-  return date.toLocaleDateString("en-US", {
+  if (days <= 6) return formatter("en-US", { weekday: "short" }).format(at);
+  const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
+  return formatter("en-US", {
     month: "short",
     day: "numeric",
     ...(sameYear ? {} : { year: "numeric" }),
-  });
+  }).format(at);
 }
 
 /** The full date and time, in the browser's language, for the label's tooltip. */
 export function fullDateTime(at: number, locale?: string): string {
-  return new Date(at).toLocaleString(locale, { dateStyle: "full", timeStyle: "short" });
+  return formatter(locale, { dateStyle: "full", timeStyle: "short" }).format(at);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per locale and options, kept: `toLocaleString` with options builds a new one on every call
+ * (~0.2 ms), and every row of the sidebar formats its date on each render (once a minute, for the labels).
+ */
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ""} ${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, format);
+  }
+  return format;
 }

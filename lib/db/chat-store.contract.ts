@@ -18,6 +18,7 @@ import {
   type RunState,
   type TurnAppend,
 } from "./chat-store";
+import { describeRunLimitsContract } from "./limits.contract";
 import { describeVersionsContract } from "./versions.contract";
 
 export interface ChatStoreHarness {
@@ -1421,5 +1422,6 @@ export function describeChatStore(
     });
 
     describeVersionsContract(() => store);
+    describeRunLimitsContract(() => store);
   });
 }

@@ -165,6 +165,35 @@ export class ChatBusyError extends namedError("ChatBusyError") {
   }
 }
 
+/** Per-person limits on runs (lib/chat/limits.ts reads them from the environment); an absent one is off. */
+export interface RunLimits {
+  /** Runs of one person going at once, over all their chats. */
+  inFlight?: number;
+  /** Runs one person may start in any 24 hours (a new answer; an approval or a retry goes on with its run). */
+  perDay?: number;
+}
+
+/** The window the runs-per-day limit counts over. */
+export const RUN_LIMIT_WINDOW_MS = 24 * 60 * 60_000;
+
+/** A turn refused by a limit of its person's (RunLimits), with nothing stored and nothing sent upstream. */
+export class RunLimitError extends namedError("RunLimitError") {
+  constructor(
+    readonly limit: "in_flight" | "per_day",
+    readonly max: number,
+    /** When the next run is allowed again (per day: the oldest counted run's 24 hours are over). */
+    readonly freesAt?: number,
+  ) {
+    super(
+      limit === "in_flight"
+        ? `You have ${max} ${max === 1 ? "run" : "runs"} going already, the most you may have at once. Wait for one to finish, or stop one, then send again.`
+        : `You have started ${max} ${max === 1 ? "run" : "runs"} in the last 24 hours, the most allowed. The next one frees up at ${clockTime(freesAt ?? 0)} UTC.`,
+    );
+  }
+}
+
+const clockTime = (at: number) => new Date(at).toISOString().slice(11, 16);
+
 /** What a turn adds to the chat before its run starts. */
 export interface TurnAppend {
   /** The user's message, shown in the transcript (absent for an approval decision). */
@@ -229,12 +258,14 @@ export interface ChatStore {
    * now (it may throw to refuse, and then nothing is stored), append what it returns and open run `runId`.
    * `prepare` gets `undefined` for a chat that does not exist yet; the chat is created (owned by `owner`)
    * only if `create` is set. Another owner's chat is refused with ChatNotFoundError before `prepare` runs.
+   * Over one of the owner's `limits` it is refused with RunLimitError, checked and counted in the same
+   * transaction as the run it opens (so parallel turns, on any number of instances, cannot pass it together).
    */
   beginTurn(
     chatId: string,
     runId: string,
     prepare: (chat: ChatRecord | undefined) => TurnAppend,
-    options: { create: boolean; owner: ChatOwner },
+    options: { create: boolean; owner: ChatOwner; limits?: RunLimits },
   ): Promise<ChatRecord>;
   /**
    * The forks on the chat's active branch (lib/db/branches.ts), by position; empty for a chat without versions,

@@ -8,6 +8,9 @@ import {
   CYCLE_CLAIM_TTL_MS,
   FORGET_INSTANCES_AFTER_MS,
   FORGET_WEBHOOKS_AFTER_MS,
+  RUN_LIMIT_WINDOW_MS,
+  RunLimitError,
+  type RunLimits,
   runSummary,
   type StoredPushSubscription,
 } from "./chat-store";
@@ -35,6 +38,29 @@ export function createMemoryChatStore(): ChatStore {
   /** Webhook deliveries received, by id, with when. */
   const webhooks = new Map<string, number>();
   const followers = new Map<string, { runId: string; instanceId: string }>();
+  /** The runs each person started, with when (what the runs-per-day limit counts; kept when a chat goes). */
+  const runStarts = new Map<string, Map<string, number>>();
+  const countRunStart = (ownerId: string, runId: string, limits: RunLimits | undefined) => {
+    const now = Date.now();
+    const started = runStarts.get(ownerId) ?? new Map<string, number>();
+    const isNew = !started.has(runId);
+    if (limits?.inFlight !== undefined) {
+      const going = [...chats.values()].filter(
+        (chat) => owners.get(chat.id) === ownerId && chat.run?.state === "running",
+      ).length;
+      if (going >= limits.inFlight) throw new RunLimitError("in_flight", limits.inFlight);
+    }
+    if (isNew && limits?.perDay !== undefined) {
+      const today = [...started.values()]
+        .filter((at) => at > now - RUN_LIMIT_WINDOW_MS)
+        .sort((a, b) => a - b);
+      if (today.length >= limits.perDay) {
+        const freeing = today[today.length - limits.perDay] ?? now;
+        throw new RunLimitError("per_day", limits.perDay, freeing + RUN_LIMIT_WINDOW_MS);
+      }
+    }
+    if (isNew) runStarts.set(ownerId, started.set(runId, now));
+  };
   const followerOf = (chatId: string, runId: string) => {
     const follower = followers.get(chatId);
     return follower?.runId === runId ? follower.instanceId : undefined;
@@ -107,15 +133,16 @@ export function createMemoryChatStore(): ChatStore {
       owners.delete(chatId);
       return chats.delete(chatId);
     },
-    async beginTurn(chatId, runId, prepare, { create, owner }) {
+    async beginTurn(chatId, runId, prepare, { create, owner, limits }) {
       const existing = chats.get(chatId);
       if (existing && owners.get(chatId) !== owner.id) throw new ChatNotFoundError();
       if (existing?.run?.state === "running") throw new ChatBusyError();
       // Synchronous from here on: no other turn can interleave between the check and the append.
       const append = prepare(existing ? structuredClone(existing) : undefined);
+      if (!existing && !create) throw new ChatNotFoundError();
+      countRunStart(owner.id, runId, limits);
       let chat = existing;
       if (!chat) {
-        if (!create) throw new ChatNotFoundError();
         chat = {
           id: chatId,
           title: append.message ? titleFrom(append.message) : "New chat",

@@ -170,6 +170,24 @@ export const pushSubscriptions = pgTable(
   (t) => [index("push_subscriptions_user_id_idx").on(t.userId)],
 );
 
+/**
+ * Every run a person started (a new answer: a message, an edit, a regenerate; an approval or a retry goes on
+ * with its answer's run), kept apart from the chats so that deleting a chat does not give its runs back: what
+ * the runs-per-day limit counts (lib/chat/limits.ts).
+ */
+export const runStarts = pgTable(
+  "run_starts",
+  {
+    userId: text("user_id").notNull(),
+    runId: text("run_id").notNull(),
+    startedAt: epochMs("started_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.runId] }),
+    index("run_starts_user_id_started_at_idx").on(t.userId, t.startedAt),
+  ],
+);
+
 /** Webhook deliveries received (their `webhook-id`), so a replayed one is refused; forgotten after a day. */
 export const webhookDeliveries = pgTable("webhook_deliveries", {
   id: text("id").primaryKey(),

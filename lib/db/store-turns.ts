@@ -1,12 +1,19 @@
 // The database store's turns: begin one (the busy check and the append together), and the versions a question
 // or an answer has.
 
-import { eq } from "drizzle-orm";
+import { and, asc, count, eq, gt } from "drizzle-orm";
 import { forkBranch, forkSummaries, switchBranch } from "./branches";
 import type { DbChatStore } from "./chat-store";
-import { ChatBusyError, ChatNotFoundError, type ChatRecord } from "./chat-store";
+import {
+  ChatBusyError,
+  ChatNotFoundError,
+  type ChatRecord,
+  RUN_LIMIT_WINDOW_MS,
+  RunLimitError,
+  type RunLimits,
+} from "./chat-store";
 import type { AnyPgDatabase } from "./migrate";
-import { chatForks, chats, runs, users } from "./schema";
+import { chatForks, chats, runStarts, runs, users } from "./schema";
 import {
   appendItems,
   chatLocker,
@@ -26,7 +33,7 @@ export function turnMethods(
 ): Pick<DbChatStore, "beginTurn" | "listForks" | "switchVersion"> {
   const _withChatLocked = chatLocker(db);
   return {
-    async beginTurn(chatId, runId, prepare, { create, owner }) {
+    async beginTurn(chatId, runId, prepare, { create, owner, limits }) {
       return db.transaction(async (tx) => {
         const now = Date.now();
         if (create) {
@@ -52,6 +59,7 @@ export function turnMethods(
         if (existing?.run?.state === "running") throw new ChatBusyError();
         const append = prepare(existing ? structuredClone(existing) : undefined);
         if (!existing && !created) throw new ChatNotFoundError();
+        await countRunStart(tx, owner.id, runId, now, limits);
 
         if (existing && append.fork) {
           const before = { ...existing, forks: await loadForks(tx, chatId) };
@@ -119,4 +127,48 @@ export function turnMethods(
       });
     },
   };
+}
+
+/**
+ * Record that `ownerId` starts run `runId` (once: an approval or a retry goes on with a run already counted),
+ * refusing it with RunLimitError over one of `limits`. The person's row is locked first, so the turns of one
+ * person are counted one after the other, whatever the number of instances.
+ */
+async function countRunStart(
+  tx: AnyPgDatabase,
+  ownerId: string,
+  runId: string,
+  now: number,
+  limits: RunLimits | undefined,
+): Promise<void> {
+  // NO KEY UPDATE: the turn's chat row already holds a KEY SHARE lock on it (its foreign key), which FOR UPDATE
+  // would wait on in every other turn of the person's: a deadlock.
+  if (limits?.inFlight !== undefined || limits?.perDay !== undefined)
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, ownerId)).for("no key update");
+  const counted = await tx
+    .select({ runId: runStarts.runId })
+    .from(runStarts)
+    .where(and(eq(runStarts.userId, ownerId), eq(runStarts.runId, runId)));
+  const isNew = counted.length === 0;
+  if (limits?.inFlight !== undefined) {
+    const [going] = await tx
+      .select({ n: count() })
+      .from(runs)
+      .innerJoin(chats, eq(chats.id, runs.chatId))
+      .where(and(eq(chats.userId, ownerId), eq(runs.state, "running")));
+    if ((going?.n ?? 0) >= limits.inFlight) throw new RunLimitError("in_flight", limits.inFlight);
+  }
+  if (isNew && limits?.perDay !== undefined) {
+    const today = await tx
+      .select({ startedAt: runStarts.startedAt })
+      .from(runStarts)
+      .where(and(eq(runStarts.userId, ownerId), gt(runStarts.startedAt, now - RUN_LIMIT_WINDOW_MS)))
+      .orderBy(asc(runStarts.startedAt));
+    if (today.length >= limits.perDay) {
+      // Below the limit again once enough of the oldest have left the window.
+      const freeing = today[today.length - limits.perDay]?.startedAt ?? now;
+      throw new RunLimitError("per_day", limits.perDay, freeing + RUN_LIMIT_WINDOW_MS);
+    }
+  }
+  if (isNew) await tx.insert(runStarts).values({ userId: ownerId, runId, startedAt: now });
 }

@@ -34,4 +34,8 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: 'CREATE TABLE "push_subscriptions" (\n\t"endpoint" text PRIMARY KEY NOT NULL,\n\t"user_id" text NOT NULL,\n\t"p256dh" text NOT NULL,\n\t"auth" text NOT NULL,\n\t"created_at" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX "push_subscriptions_user_id_idx" ON "push_subscriptions" USING btree ("user_id");',
   },
   { name: "0010_cycle_create_sent", sql: 'ALTER TABLE "runs" ADD COLUMN "create_sent_at" bigint;' },
+  {
+    name: "0011_run_starts",
+    sql: 'CREATE TABLE "run_starts" (\n\t"user_id" text NOT NULL,\n\t"run_id" text NOT NULL,\n\t"started_at" bigint NOT NULL,\n\tCONSTRAINT "run_starts_user_id_run_id_pk" PRIMARY KEY("user_id","run_id")\n);\n--> statement-breakpoint\nCREATE INDEX "run_starts_user_id_started_at_idx" ON "run_starts" USING btree ("user_id","started_at");--> statement-breakpoint\n-- Runs from before count too: a limit set right after this migration sees the day\'s runs so far.\nINSERT INTO "run_starts" ("user_id", "run_id", "started_at")\nSELECT "chats"."user_id", "runs"."run_id", min("runs"."started_at") FROM "runs"\nJOIN "chats" ON "chats"."id" = "runs"."chat_id" WHERE "chats"."user_id" IS NOT NULL\nGROUP BY "chats"."user_id", "runs"."run_id";\n',
+  },
 ];

@@ -19,3 +19,5 @@ export const INSTANCE_PORTS = [PORT + 8, PORT + 9, PORT + 10] as const;
 export const WEBHOOK_PORT = PORT + 11;
 /** A stand-in for a browser push service (FCM and the like are out of reach): e2e/push.spec.ts. */
 export const PUSH_SERVICE_PORT = PORT + 12;
+/** The production build with per-person run limits (1 at once, 2 a day): e2e/limits.spec.ts. */
+export const LIMITS_PORT = PORT + 13;

@@ -23,7 +23,18 @@ describe("GET /api/health's report", () => {
       streaming: false,
       database: { kind: "pglite", ok: true },
       emulator: { flavor: "databricks" },
+      runLimits: {},
     });
+  });
+
+  it("says which per-person run limits are in force", async () => {
+    const env = { MAX_RUNS_IN_FLIGHT_PER_PERSON: "2", MAX_RUNS_PER_DAY_PER_PERSON: "40" };
+    const health = await checkHealth({
+      loadConfig: () => loadSupervisorConfig(env),
+      store: createMemoryChatStore,
+      env,
+    });
+    expect(health.runLimits).toEqual({ inFlight: 2, perDay: 40 });
   });
 
   it("names a service principal's auth mode and Postgres, and repeats no secret", async () => {

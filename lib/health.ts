@@ -1,5 +1,5 @@
 import { trustsForwardedHeaders } from "@/lib/auth/identity";
-import type { ChatStore } from "@/lib/db/chat-store";
+import type { ChatStore, RunLimits } from "@/lib/db/chat-store";
 import { agentKindOf, embeddedEmulatorIfStarted } from "@/lib/supervisor/client";
 import { ConfigError, type SupervisorConfig } from "@/lib/supervisor/config";
 import { resolvedAppUrl } from "@/lib/upstreams/app-url";
@@ -24,6 +24,8 @@ export interface Health {
   agent?: { kind: "databricks-agent" | "agent-bricks"; url?: string; app?: string };
   pollIntervalMs?: number;
   streamBudgetMs?: number;
+  /** Per-person run limits in force (an absent one is off). */
+  runLimits?: RunLimits;
   /** The configuration problems, by variable name (when misconfigured). */
   problems?: string[];
   database: { kind: "postgres" | "pglite"; ok: boolean; latencyMs?: number; error?: string };
@@ -65,6 +67,7 @@ export async function checkHealth(deps: {
     ...(agent ? { agent } : {}),
     pollIntervalMs: config.pollIntervalMs,
     streamBudgetMs: config.streamBudgetMs,
+    runLimits: config.runLimits,
     database,
     ...(emulator ? { emulator } : {}),
     uptimeS,

@@ -27,6 +27,7 @@ export function getTurnDeps(request?: Request): TurnDeps {
     echoesHistory: upstreamEchoesHistory(config),
     traceFields: traceFieldsOf(config),
     streamBudgetMs: config.streamBudgetMs,
+    runLimits: config.runLimits,
     followers: processFollowers({ endsByWebhook: !!config.webhookSecret }),
     push: sendPush,
   };

@@ -1,5 +1,5 @@
 import type { ConversationRef } from "@/lib/background";
-import type { OpenRun, RunState } from "@/lib/db/chat-store";
+import type { OpenRun, RunLimits, RunState } from "@/lib/db/chat-store";
 import type { PushSend } from "@/lib/push/send";
 import { type ChatMessage, stoppedNotice } from "@/lib/shared/chat";
 import type { UpstreamItem } from "@/lib/shared/upstream";
@@ -20,6 +20,8 @@ export interface TurnDeps extends CycleDeps {
   followers?: RunAdopter;
   /** Sends a Web Push to one browser (lib/push): how a person hears of a run that ended with nobody watching. */
   push?: PushSend;
+  /** Per-person limits on runs, checked as a turn begins (none when absent). */
+  runLimits?: RunLimits;
 }
 
 export interface RunAdopter {

@@ -41,8 +41,8 @@ export interface TurnRequest {
 
 /**
  * One chat turn: record the user's message (or the approval decisions), submit the conversation as a
- * background response, and stream the run to the browser as it is polled. Throws ChatRefusal or
- * ChatBusyError, with nothing stored, when the turn is refused.
+ * background response, and stream the run to the browser as it is polled. Throws ChatRefusal, ChatBusyError
+ * or RunLimitError (over a limit of the person's), with nothing stored, when the turn is refused.
  */
 export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promise<Response> {
   const { chatId, turn, owner } = request;
@@ -58,6 +58,7 @@ export async function startChatTurn(deps: TurnDeps, request: TurnRequest): Promi
   const chat = await deps.store.beginTurn(chatId, runId, (current) => prepareTurn(current, turn), {
     create: turn.kind === "message",
     owner,
+    limits: deps.runLimits,
   });
   const calls = continues
     ? ToolCallTracker.continuing(

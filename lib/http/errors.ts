@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { NotSignedInError } from "@/lib/auth/request";
 import { ChatRefusal, type ChatRefusalKind } from "@/lib/chat/errors";
-import { ChatBusyError, ChatNotFoundError } from "@/lib/db/chat-store";
+import { ChatBusyError, ChatNotFoundError, RunLimitError } from "@/lib/db/chat-store";
 
 /** Every error a route returns, with one JSON shape: `{ error: { code, message } }`. */
 export type ErrorCode =
@@ -13,6 +13,7 @@ export type ErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "rate_limited"
   | "upstream_unavailable"
   | "internal_error";
 
@@ -25,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   upstream_unavailable: 502,
   internal_error: 500,
 };
@@ -40,6 +42,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Extra response headers (a 429's Retry-After). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
@@ -48,7 +52,7 @@ export class ApiError extends Error {
   toResponse(): Response {
     return Response.json(
       { error: { code: this.code, message: this.message } },
-      { status: STATUS[this.code] },
+      { status: STATUS[this.code], ...(this.headers ? { headers: this.headers } : {}) },
     );
   }
 }
@@ -97,8 +101,20 @@ export function errorResponse(err: unknown, where = "request"): Response {
   if (err instanceof ApiError) return err.toResponse();
   if (ChatRefusal.is(err)) return new ApiError(REFUSAL_CODE[err.kind], err.message).toResponse();
   if (ChatBusyError.is(err)) return new ApiError("conflict", err.message).toResponse();
+  if (RunLimitError.is(err)) return rateLimited(err).toResponse();
   if (ChatNotFoundError.is(err)) return new ApiError("not_found", err.message).toResponse();
   if (NotSignedInError.is(err)) return new ApiError("unauthorized", err.message).toResponse();
   console.error(`${where}:`, err instanceof Error ? err.message : err);
   return new ApiError("internal_error", "The server could not handle this request.").toResponse();
+}
+
+/** A limit of the person's: a 429 saying which, and (runs per day) when to ask again. */
+function rateLimited(err: RunLimitError): ApiError {
+  const retryAfterS =
+    err.freesAt === undefined ? undefined : Math.max(1, Math.ceil((err.freesAt - Date.now()) / 1000));
+  return new ApiError(
+    "rate_limited",
+    err.message,
+    retryAfterS === undefined ? undefined : { "Retry-After": String(retryAfterS) },
+  );
 }

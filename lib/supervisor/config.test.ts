@@ -56,6 +56,24 @@ describe("loadSupervisorConfig", () => {
     );
   });
 
+  it("reads the per-person run limits, off unless set, and refuses a limit that is not a whole number of 1 or more", () => {
+    expect(loadSupervisorConfig({}).runLimits).toEqual({});
+    expect(
+      loadSupervisorConfig({ MAX_RUNS_IN_FLIGHT_PER_PERSON: "3", MAX_RUNS_PER_DAY_PER_PERSON: " 50 " })
+        .runLimits,
+    ).toEqual({ inFlight: 3, perDay: 50 });
+    expect(loadSupervisorConfig({ MAX_RUNS_PER_DAY_PER_PERSON: "" }).runLimits).toEqual({});
+    expect(() => loadSupervisorConfig({ MAX_RUNS_IN_FLIGHT_PER_PERSON: "0" })).toThrow(
+      /MAX_RUNS_IN_FLIGHT_PER_PERSON must be 1 or more \(leave it unset for no limit\)/,
+    );
+    expect(() => loadSupervisorConfig({ MAX_RUNS_PER_DAY_PER_PERSON: "2.5" })).toThrow(
+      /MAX_RUNS_PER_DAY_PER_PERSON must be a whole number of runs/,
+    );
+    expect(() => loadSupervisorConfig({ MAX_RUNS_PER_DAY_PER_PERSON: "lots" })).toThrow(
+      /MAX_RUNS_PER_DAY_PER_PERSON must be a number of runs/,
+    );
+  });
+
   it("points the Databricks provider at the Supervisor API path of the workspace", () => {
     const config = loadSupervisorConfig({
       DATABRICKS_HOST: "https://adb-1.azuredatabricks.net/",

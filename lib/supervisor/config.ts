@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RunLimits } from "@/lib/db/chat-store";
 import { type HostedTool, loadToolsFile, ToolsFileError } from "./tools-file";
 import { parseTraceDestination, type TracingOptions } from "./tracing";
 
@@ -45,6 +46,11 @@ export interface SupervisorConfig {
   streaming: boolean;
   /** Tracing pass-through (SUPERVISOR_TRACING=on, MLFLOW_TRACE_DESTINATION); undefined when off. */
   tracing?: TracingOptions;
+  /**
+   * Per-person limits on runs (MAX_RUNS_IN_FLIGHT_PER_PERSON, MAX_RUNS_PER_DAY_PER_PERSON); an absent one is off.
+   * A turn over one is refused with a 429 and nothing is sent upstream.
+   */
+  runLimits: RunLimits;
   /** How long one streaming response may run before handing over to a reconnect (STREAM_BUDGET_MS). */
   streamBudgetMs: number;
   /**
@@ -125,6 +131,16 @@ const optionalAppName = z.preprocess(
     .optional(),
 );
 
+/** A per-person run limit: a whole number of runs, or unset for none. */
+const optionalRunCount = z.preprocess(
+  blankToUndefined,
+  z.coerce
+    .number({ error: "must be a number of runs" })
+    .int({ error: "must be a whole number of runs" })
+    .min(1, { error: "must be 1 or more (leave it unset for no limit)" })
+    .optional(),
+);
+
 const envSchema = z.object({
   SUPERVISOR_PROVIDER: z.preprocess(
     blankToUndefined,
@@ -183,6 +199,8 @@ const envSchema = z.object({
       })
       .default(DEFAULT_STREAM_BUDGET_MS),
   ),
+  MAX_RUNS_IN_FLIGHT_PER_PERSON: optionalRunCount,
+  MAX_RUNS_PER_DAY_PER_PERSON: optionalRunCount,
   SUPERVISOR_POLL_INTERVAL_MS: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -244,6 +262,10 @@ export function loadSupervisorConfig(
     hostedTools,
     clientTools: e.SUPERVISOR_CLIENT_TOOLS === "on",
     streamBudgetMs: e.STREAM_BUDGET_MS,
+    runLimits: {
+      ...(e.MAX_RUNS_IN_FLIGHT_PER_PERSON ? { inFlight: e.MAX_RUNS_IN_FLIGHT_PER_PERSON } : {}),
+      ...(e.MAX_RUNS_PER_DAY_PER_PERSON ? { perDay: e.MAX_RUNS_PER_DAY_PER_PERSON } : {}),
+    },
     model: e.SUPERVISOR_MODEL ?? DEFAULT_MODELS[provider],
     instructions: e.SUPERVISOR_INSTRUCTIONS ?? DEFAULT_INSTRUCTIONS,
     pollIntervalMs: e.SUPERVISOR_POLL_INTERVAL_MS,

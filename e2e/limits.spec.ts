@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { ask, assistantMessages, waitForRunToEnd } from "./helpers";
+import { type NextServer, startNextServer } from "./next-server";
+import { LIMITS_PORT } from "./ports";
+import { SECRET_CANARIES } from "./secrets";
+
+// A server of the same build whose people may have 1 run going at once and start 2 a day.
+let app: NextServer;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  app = await startNextServer({
+    port: LIMITS_PORT,
+    timeoutMs: 90_000,
+    env: {
+      SUPERVISOR_PROVIDER: "emulator",
+      EMULATOR_TIME_SCALE: "0.5",
+      SUPERVISOR_POLL_INTERVAL_MS: "250",
+      PGLITE_DIR: "memory://",
+      SESSION_SECRET: SECRET_CANARIES.SESSION_SECRET,
+      MAX_RUNS_IN_FLIGHT_PER_PERSON: "1",
+      MAX_RUNS_PER_DAY_PER_PERSON: "2",
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await app?.kill();
+});
+
+test("a person over a limit is told which one and when it frees up, in the chat, and the run never starts", async ({
+  page,
+  context,
+}) => {
+  await page.goto(`${app.url}/`);
+  await ask(page, "Analyze Q2 sales by region with the Genie space");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
+
+  // A second chat while the first run goes on: refused, and said so under the conversation.
+  const second = await context.newPage();
+  await second.goto(`${app.url}/`);
+  await ask(second, "What time is it?");
+  await expect(
+    second
+      .getByRole("alert")
+      .filter({
+        hasText:
+          "You have 1 run going already, the most you may have at once. Wait for one to finish, or stop one",
+      }),
+  ).toBeVisible();
+  await expect(assistantMessages(second)).toHaveCount(0);
+  await expect(second.getByRole("button", { name: "Send" })).toBeVisible();
+
+  // Once the first is over the second person's question may run: the second run of the day.
+  await waitForRunToEnd(page);
+  await second.goto(`${app.url}/`);
+  await ask(second, "What time is it?");
+  await waitForRunToEnd(second);
+  await expect(assistantMessages(second)).toHaveCount(1);
+
+  // A third run in the same 24 hours is refused, with the time the first run's day is over.
+  await second.goto(`${app.url}/`);
+  await ask(second, "Hello again");
+  await expect(
+    second.getByRole("alert").filter({
+      hasText:
+        /You have started 2 runs in the last 24 hours, the most allowed\. The next one frees up at \d\d:\d\d UTC\./,
+    }),
+  ).toBeVisible();
+  // Nothing of the refused turns was kept: the person's chats are the two that ran.
+  const chats = (await (await second.request.get(`${app.url}/api/chats`)).json()) as { chats: unknown[] };
+  expect(chats.chats).toHaveLength(2);
+});

@@ -49,6 +49,10 @@ test("a person over a limit is told which one and when it frees up, in the chat,
       }),
   ).toBeVisible();
   await expect(assistantMessages(second)).toHaveCount(0);
+  // Nothing of it was stored: the question is back in the box, to send later, and the chat has no address yet.
+  await expect(second.locator('[data-role="user"]')).toHaveCount(0);
+  await expect(second.getByRole("textbox", { name: "Message" })).toHaveValue("What time is it?");
+  await expect(second).toHaveURL(`${app.url}/`);
   await expect(second.getByRole("button", { name: "Send" })).toBeVisible();
 
   // Once the first is over the second person's question may run: the second run of the day.

@@ -1,7 +1,7 @@
 "use client";
 
-import { useCallback, useEffect, useRef } from "react";
-import { readableError } from "@/lib/client/readable-error";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { readableError, refusedBeforeStoring } from "@/lib/client/readable-error";
 import { currentAnswer } from "@/lib/client/run-progress";
 import { useRunStatusStore } from "@/lib/client/run-status-store";
 import type { ChatMessage, MessageVersions } from "@/lib/shared/chat";
@@ -46,6 +46,9 @@ export function Chat({
   const reconnect = useRef<() => void>(() => {});
   /** An edit or regenerate is running: once it ends, the versions are read again from the server. */
   const forked = useRef(false);
+  /** A question the server refused without storing it (busy, over a limit): back in the box, to send later. */
+  const [handedBack, setHandedBack] = useState<{ text: string } | null>(null);
+  const handBack = useRef<() => void>(() => {});
 
   const { engine, host: engineHost } = useChatEngine({
     id: chatId,
@@ -64,16 +67,24 @@ export function Chat({
       // A stream that ended without `finish` handed over (time budget) or dropped: continue in a new one.
       if (!isAbort && (isDisconnect || finishReason === undefined)) reconnect.current();
     },
-    onError: () => {
+    onError: (error) => {
       clearRun(chatId);
       // A refused edit or regenerate changed nothing on the server: show the chat as it still is.
       if (forked.current) {
         forked.current = false;
         void versions.reload(true);
-      }
+      } else if (refusedBeforeStoring(error)) handBack.current();
     },
   });
   const { messages, setMessages, sendMessage, status, error, clearError, addToolApprovalResponse } = engine;
+  handBack.current = () => {
+    const sent = messages.at(-1);
+    if (sent?.role !== "user") return;
+    setMessages(messages.slice(0, -1));
+    setHandedBack({ text: sent.parts.map((part) => (part.type === "text" ? part.text : "")).join("") });
+    // A new chat the server never made has no address of its own.
+    if (isNew && messages.length === 1) window.history.replaceState(null, "", "/");
+  };
   const versions = useVersions({ chatId, initial: initialVersions, setMessages });
   const { busy, reconnecting, onStop, stopError, setStopError, ...control } = useRunControl({
     chatId,
@@ -195,7 +206,7 @@ export function Chat({
           answer={currentAnswer(messages)}
           requestError={error ? readableError(error) : undefined}
         />
-        <Composer busy={busy} onSend={onSend} onStop={() => void onStop()} />
+        <Composer busy={busy} onSend={onSend} onStop={() => void onStop()} handedBack={handedBack} />
       </div>
     </div>
   );

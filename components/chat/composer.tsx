@@ -8,12 +8,18 @@ interface ComposerProps {
   busy: boolean;
   onSend(text: string): void;
   onStop(): void;
+  /** A sent message the server refused without storing it: put back in the box unless something new is there. */
+  handedBack?: { text: string } | null;
 }
 
 /** The message box: Enter sends, Shift+Enter is a newline; while a run is in flight the button is Stop. */
-export function Composer({ busy, onSend, onStop }: ComposerProps) {
+export function Composer({ busy, onSend, onStop, handedBack }: ComposerProps) {
   const [text, setText] = useState("");
   const [early, setEarly] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (handedBack) setText((current) => (current.trim() ? current : handedBack.text));
+  }, [handedBack]);
 
   // What was typed before the page was ready is kept, and sent now if the person already pressed Enter.
   const ready = useRef({ busy, onSend });

@@ -8,3 +8,16 @@ export function readableError(error: Error): string {
   }
   return error.message || "Something went wrong.";
 }
+
+/**
+ * Whether a route refused a request before storing anything of it, by the error's code: the chat was busy, or
+ * its person is over a limit. The message sent is then the person's only copy: it goes back in the box.
+ */
+export function refusedBeforeStoring(error: Error): boolean {
+  try {
+    const code = (JSON.parse(error.message) as { error?: { code?: string } }).error?.code;
+    return code === "rate_limited" || code === "conflict";
+  } catch {
+    return false;
+  }
+}

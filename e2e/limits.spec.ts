@@ -41,12 +41,10 @@ test("a person over a limit is told which one and when it frees up, in the chat,
   await second.goto(`${app.url}/`);
   await ask(second, "What time is it?");
   await expect(
-    second
-      .getByRole("alert")
-      .filter({
-        hasText:
-          "You have 1 run going already, the most you may have at once. Wait for one to finish, or stop one",
-      }),
+    second.getByRole("alert").filter({
+      hasText:
+        "You have 1 run going already, the most you may have at once. Wait for one to finish, or stop one",
+    }),
   ).toBeVisible();
   await expect(assistantMessages(second)).toHaveCount(0);
   // Nothing of it was stored: the question is back in the box, to send later, and the chat has no address yet.

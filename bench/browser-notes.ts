@@ -73,7 +73,22 @@ After:
   renderer comes with a chat page's own scripts (\`MarkdownWithThePage\`): when each message's markdown waited
   for it in a Suspense boundary of its own, React streamed every boundary past the page's first ~12 kB apart
   from the page and showed its raw text until a script moved the rendered form in, up to half a second after
-  the first paint.`;
+  the first paint.
+- **What the first open's long tasks are** (Chromium traces of 6 first opens, 2026-12-07: \`dur\` against
+  \`tdur\`, the main thread's own CPU time). Reloads reuse the renderer and the scripts' code cache; a first
+  open does not, and on this 2-core machine shares the CPU with the server and the browser's other threads:
+  - *The first layout*: 90–200 ms of wall time for 10–45 ms of CPU. Nearly all of the rest was the main thread
+    waiting on synchronous font look-ups in the browser process (\`FontDataService::MatchFamilyName\`,
+    \`GetWebFontRenderStyleForStrike\`: 3–48 ms each while the browser and the scripts' background
+    compilation keep the CPU busy). Tailwind's default stack named six families Linux does not have before
+    one it has, weight by weight: 45 look-ups. \`app/globals.css\` now names \`system-ui\` first: 11.
+  - *The page's scripts starting*: 75–95 ms of CPU in the task that evaluates the last script of the page, most
+    of it V8 compiling, on the main thread, the module functions it runs for the first time (235 functions,
+    40–60 ms). Chromium's \`//# allFunctionsCalledOnLoad\` hint (tried on every chunk) moves that compile to a
+    background thread and the task goes, but the extra background work then stretches the first layout to
+    130–190 ms: not kept.
+  - Measured four times after the font change (the same build): the longest task while the chat opens was
+    100, 119, 120 and 136 ms (against 111–126 ms before it): the goal stays unmet on this machine.`;
 
 /** What a new chat loaded before issue 18 (same run as above), and what changed. */
 export const NEW_CHAT_BREAKDOWN = `#### What a new chat loaded, and what changed (issue 18)

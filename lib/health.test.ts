@@ -24,6 +24,7 @@ describe("GET /api/health's report", () => {
       database: { kind: "pglite", ok: true },
       emulator: { flavor: "databricks" },
       runLimits: {},
+      access: "anonymous",
     });
   });
 
@@ -54,6 +55,7 @@ describe("GET /api/health's report", () => {
       provider: "databricks",
       auth: "oauth-m2m",
       onBehalfOfUsers: true,
+      access: "trusted-proxy",
       database: { kind: "postgres" },
     });
     const text = JSON.stringify(health);

@@ -15,6 +15,11 @@ export interface Health {
   model?: string;
   /** How the app authenticates upstream. */
   auth?: "none" | "token" | "oauth-m2m" | "api-key";
+  /**
+   * Who may use the app: `trusted-proxy` (a proxy in front signs people in and forwards who they are:
+   * TRUST_FORWARDED_HEADERS) or `anonymous` (no sign-in: every browser gets a session of its own).
+   */
+  access: "anonymous" | "trusted-proxy";
   /** A signed-in user's forwarded token is used instead, when present (Databricks Apps, trusted proxy). */
   onBehalfOfUsers?: boolean;
   streaming?: boolean;
@@ -48,7 +53,7 @@ export async function checkHealth(deps: {
     config = deps.loadConfig();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return { status: "misconfigured", problems: err.problems, database, uptimeS };
+    return { status: "misconfigured", access: accessOf(env), problems: err.problems, database, uptimeS };
   }
   const emulator = config.provider === "emulator" ? emulatorState(config) : undefined;
   const agent = await agentOf(config);
@@ -61,6 +66,7 @@ export async function checkHealth(deps: {
     provider: config.provider,
     model: config.model,
     auth: authOf(config),
+    access: accessOf(env),
     onBehalfOfUsers: onBehalf && trustsForwardedHeaders(env),
     streaming: config.streaming,
     cancelsRuns: !agentKindOf(config),
@@ -73,6 +79,9 @@ export async function checkHealth(deps: {
     uptimeS,
   };
 }
+
+const accessOf = (env: Record<string, string | undefined>): Health["access"] =>
+  trustsForwardedHeaders(env) ? "trusted-proxy" : "anonymous";
 
 function authOf(config: SupervisorConfig): Health["auth"] {
   switch (config.provider) {

@@ -76,6 +76,7 @@ test("signed in without user authorization: the app's service principal runs the
     provider: "databricks",
     auth: "oauth-m2m",
     onBehalfOfUsers: true,
+    access: "trusted-proxy",
   });
   await context.close();
 });

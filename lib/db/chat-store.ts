@@ -165,7 +165,10 @@ export class ChatBusyError extends namedError("ChatBusyError") {
   }
 }
 
-/** Per-person limits on runs (lib/chat/limits.ts reads them from the environment); an absent one is off. */
+/**
+ * Per-person limits on runs (MAX_RUNS_IN_FLIGHT_PER_PERSON, MAX_RUNS_PER_DAY_PER_PERSON, read by
+ * lib/supervisor/config.ts); an absent one is off.
+ */
 export interface RunLimits {
   /** Runs of one person going at once, over all their chats. */
   inFlight?: number;
@@ -193,6 +196,25 @@ export class RunLimitError extends namedError("RunLimitError") {
 }
 
 const clockTime = (at: number) => new Date(at).toISOString().slice(11, 16);
+
+/**
+ * Refuse a turn over one of `limits` (every store decides the same way): `going`, the person's runs in progress
+ * now; `earlierStarts`, when their other runs in the last RUN_LIMIT_WINDOW_MS started, oldest first; `isNew`,
+ * whether this turn starts a run (an approval or a retry goes on with one already counted).
+ */
+export function refuseOverRunLimits(
+  limits: RunLimits,
+  now: { going: number; earlierStarts: number[]; isNew: boolean },
+): void {
+  if (limits.inFlight !== undefined && now.going >= limits.inFlight)
+    throw new RunLimitError("in_flight", limits.inFlight);
+  const starts = now.earlierStarts;
+  if (limits.perDay !== undefined && now.isNew && starts.length >= limits.perDay) {
+    // Below the limit again once enough of the oldest have left the window.
+    const freeing = starts[starts.length - limits.perDay] ?? 0;
+    throw new RunLimitError("per_day", limits.perDay, freeing + RUN_LIMIT_WINDOW_MS);
+  }
+}
 
 /** What a turn adds to the chat before its run starts. */
 export interface TurnAppend {

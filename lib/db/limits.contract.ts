@@ -1,5 +1,5 @@
 /**
- * The run-limits part of the ChatStore contract (`beginTurn`'s `limits`, lib/chat/limits.ts), run by
+ * The run-limits part of the ChatStore contract (`beginTurn`'s `limits`: RunLimits), run by
  * describeChatStore against every store. Each test has an owner of its own: the limits count per person.
  */
 import { describe, expect, it, vi } from "vitest";

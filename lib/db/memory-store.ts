@@ -9,8 +9,8 @@ import {
   FORGET_INSTANCES_AFTER_MS,
   FORGET_WEBHOOKS_AFTER_MS,
   RUN_LIMIT_WINDOW_MS,
-  RunLimitError,
   type RunLimits,
+  refuseOverRunLimits,
   runSummary,
   type StoredPushSubscription,
 } from "./chat-store";
@@ -44,20 +44,14 @@ export function createMemoryChatStore(): ChatStore {
     const now = Date.now();
     const started = runStarts.get(ownerId) ?? new Map<string, number>();
     const isNew = !started.has(runId);
-    if (limits?.inFlight !== undefined) {
+    if (limits) {
       const going = [...chats.values()].filter(
         (chat) => owners.get(chat.id) === ownerId && chat.run?.state === "running",
       ).length;
-      if (going >= limits.inFlight) throw new RunLimitError("in_flight", limits.inFlight);
-    }
-    if (isNew && limits?.perDay !== undefined) {
-      const today = [...started.values()]
+      const earlierStarts = [...started.values()]
         .filter((at) => at > now - RUN_LIMIT_WINDOW_MS)
         .sort((a, b) => a - b);
-      if (today.length >= limits.perDay) {
-        const freeing = today[today.length - limits.perDay] ?? now;
-        throw new RunLimitError("per_day", limits.perDay, freeing + RUN_LIMIT_WINDOW_MS);
-      }
+      refuseOverRunLimits(limits, { going, earlierStarts, isNew });
     }
     if (isNew) runStarts.set(ownerId, started.set(runId, now));
   };

@@ -173,7 +173,7 @@ export const pushSubscriptions = pgTable(
 /**
  * Every run a person started (a new answer: a message, an edit, a regenerate; an approval or a retry goes on
  * with its answer's run), kept apart from the chats so that deleting a chat does not give its runs back: what
- * the runs-per-day limit counts (lib/chat/limits.ts).
+ * the runs-per-day limit counts (RunLimits in chat-store.ts).
  */
 export const runStarts = pgTable(
   "run_starts",

@@ -1,7 +1,7 @@
 // The database store's turns: begin one (the busy check and the append together), and the versions a question
 // or an answer has.
 
-import { and, asc, count, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import { forkBranch, forkSummaries, switchBranch } from "./branches";
 import type { DbChatStore } from "./chat-store";
 import {
@@ -9,8 +9,8 @@ import {
   ChatNotFoundError,
   type ChatRecord,
   RUN_LIMIT_WINDOW_MS,
-  RunLimitError,
   type RunLimits,
+  refuseOverRunLimits,
 } from "./chat-store";
 import type { AnyPgDatabase } from "./migrate";
 import { chatForks, chats, runStarts, runs, users } from "./schema";
@@ -131,8 +131,9 @@ export function turnMethods(
 
 /**
  * Record that `ownerId` starts run `runId` (once: an approval or a retry goes on with a run already counted),
- * refusing it with RunLimitError over one of `limits`. The person's row is locked first, so the turns of one
- * person are counted one after the other, whatever the number of instances.
+ * refusing it with RunLimitError over one of `limits` (the transaction then undoes the record too). With limits,
+ * the person's row is locked before counting, so the turns of one person are counted one after the other,
+ * whatever the number of instances.
  */
 async function countRunStart(
   tx: AnyPgDatabase,
@@ -141,34 +142,41 @@ async function countRunStart(
   now: number,
   limits: RunLimits | undefined,
 ): Promise<void> {
+  const recorded = await tx
+    .insert(runStarts)
+    .values({ userId: ownerId, runId, startedAt: now })
+    .onConflictDoNothing()
+    .returning({ runId: runStarts.runId });
+  if (limits?.inFlight === undefined && limits?.perDay === undefined) return;
   // NO KEY UPDATE: the turn's chat row already holds a KEY SHARE lock on it (its foreign key), which FOR UPDATE
   // would wait on in every other turn of the person's: a deadlock.
-  if (limits?.inFlight !== undefined || limits?.perDay !== undefined)
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, ownerId)).for("no key update");
-  const counted = await tx
-    .select({ runId: runStarts.runId })
-    .from(runStarts)
-    .where(and(eq(runStarts.userId, ownerId), eq(runStarts.runId, runId)));
-  const isNew = counted.length === 0;
-  if (limits?.inFlight !== undefined) {
-    const [going] = await tx
-      .select({ n: count() })
-      .from(runs)
-      .innerJoin(chats, eq(chats.id, runs.chatId))
-      .where(and(eq(chats.userId, ownerId), eq(runs.state, "running")));
-    if ((going?.n ?? 0) >= limits.inFlight) throw new RunLimitError("in_flight", limits.inFlight);
-  }
-  if (isNew && limits?.perDay !== undefined) {
-    const today = await tx
-      .select({ startedAt: runStarts.startedAt })
-      .from(runStarts)
-      .where(and(eq(runStarts.userId, ownerId), gt(runStarts.startedAt, now - RUN_LIMIT_WINDOW_MS)))
-      .orderBy(asc(runStarts.startedAt));
-    if (today.length >= limits.perDay) {
-      // Below the limit again once enough of the oldest have left the window.
-      const freeing = today[today.length - limits.perDay]?.startedAt ?? now;
-      throw new RunLimitError("per_day", limits.perDay, freeing + RUN_LIMIT_WINDOW_MS);
-    }
-  }
-  if (isNew) await tx.insert(runStarts).values({ userId: ownerId, runId, startedAt: now });
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, ownerId)).for("no key update");
+  const isNew = recorded.length > 0;
+  const [going] =
+    limits.inFlight === undefined
+      ? [{ n: 0 }]
+      : await tx
+          .select({ n: count() })
+          .from(runs)
+          .innerJoin(chats, eq(chats.id, runs.chatId))
+          .where(and(eq(chats.userId, ownerId), eq(runs.state, "running")));
+  const earlier =
+    limits.perDay === undefined || !isNew
+      ? []
+      : await tx
+          .select({ startedAt: runStarts.startedAt })
+          .from(runStarts)
+          .where(
+            and(
+              eq(runStarts.userId, ownerId),
+              ne(runStarts.runId, runId),
+              gt(runStarts.startedAt, now - RUN_LIMIT_WINDOW_MS),
+            ),
+          )
+          .orderBy(asc(runStarts.startedAt));
+  refuseOverRunLimits(limits, {
+    going: going?.n ?? 0,
+    earlierStarts: earlier.map((row) => row.startedAt),
+    isNew,
+  });
 }

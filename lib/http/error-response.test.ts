@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { NotSignedInError } from "@/lib/auth/request";
 import { ChatRefusal } from "@/lib/chat/errors";
-import { ChatBusyError, ChatNotFoundError } from "@/lib/db/chat-store";
+import { ChatBusyError, ChatNotFoundError, RUN_LIMIT_WINDOW_MS, RunLimitError } from "@/lib/db/chat-store";
 import { ApiError, errorResponse } from "./errors";
 
 /** An error made by another copy of the store module (two bundle chunks): same name, different class. */
@@ -34,6 +34,31 @@ describe("errorResponse", () => {
       const response = errorResponse(err);
       expect(response.status).toBe(status);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+
+  it("answers a limit of the person's with a 429 that says which, and when to ask again for the daily one", async () => {
+    const going = errorResponse(new RunLimitError("in_flight", 3));
+    expect(going.status).toBe(429);
+    expect(going.headers.get("retry-after")).toBeNull();
+    expect(await going.json()).toEqual({
+      error: {
+        code: "rate_limited",
+        message:
+          "You have 3 runs going already, the most you may have at once. Wait for one to finish, or stop one, then send again.",
+      },
+    });
+    const firstStarted = Date.UTC(2026, 11, 7, 9, 30) - RUN_LIMIT_WINDOW_MS;
+    vi.useFakeTimers({ now: Date.UTC(2026, 11, 7, 8, 30) });
+    try {
+      const daily = errorResponse(new RunLimitError("per_day", 50, firstStarted + RUN_LIMIT_WINDOW_MS));
+      expect(daily.status).toBe(429);
+      expect(daily.headers.get("retry-after")).toBe("3600");
+      expect(((await daily.json()) as { error: { message: string } }).error.message).toBe(
+        "You have started 50 runs in the last 24 hours, the most allowed. The next one frees up at 09:30 UTC.",
+      );
+    } finally {
+      vi.useRealTimers();
     }
   });
 

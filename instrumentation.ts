@@ -3,7 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { errorText } = await import("./lib/shared/named-error");
   const { checkConfigAtStartup } = await import("./lib/supervisor/startup");
-  checkConfigAtStartup();
+  const { checkAuthAtStartup } = await import("./lib/auth/startup");
+  checkAuthAtStartup(checkConfigAtStartup().provider);
   // Open and migrate the database now, so the first chat does not wait for it.
   const { getChatStore } = await import("./lib/db");
   // Any query opens it; this one reads nothing.

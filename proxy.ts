@@ -1,22 +1,45 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { crossSiteRefusal } from "@/lib/auth/origin";
+import { currentAuthMode, identifyRequest, NotSignedInError } from "@/lib/auth/request";
 import { sessionOf } from "@/lib/auth/session";
+import { opensWithoutSignIn, SIGN_IN_PATH } from "@/lib/auth/sign-in-gate";
+import { ApiError } from "@/lib/http/errors";
 
 /**
- * In front of every page and route but `POST /api/chat` (see `config`): refuse cross-site state changes, and give
- * a browser without an identity a signed session cookie on its first request (that request already carries it,
- * so the page or route answering it sees the same person the browser will be from now on).
+ * In front of every page and route but `POST /api/chat` (see `config`): refuse cross-site state changes; then,
+ * with sign-in on, send a request without a signed-in person to the sign-in page (a page) or answer 401 (a
+ * route); without sign-in, give a browser without an identity a signed session cookie on its first request
+ * (that request already carries it, so the page or route answering it sees the same person the browser will be
+ * from now on).
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const refused = crossSiteRefusal(request);
   if (refused) return NextResponse.json({ error: { code: "forbidden", message: refused } }, { status: 403 });
+  const mode = currentAuthMode();
+  if (mode.kind === "oidc") return signInFirst(request, mode.oidc.appUrl);
 
-  const { started } = sessionOf(request);
+  const { started } = await sessionOf(request);
   if (!started) return NextResponse.next();
   const headers = new Headers(request.headers);
   headers.set("cookie", started.cookie);
   const response = NextResponse.next({ request: { headers } });
   response.headers.append("set-cookie", started.setCookie);
+  return response;
+}
+
+async function signInFirst(request: NextRequest, appUrl: string) {
+  const { pathname, search } = request.nextUrl;
+  if (opensWithoutSignIn(pathname)) return NextResponse.next();
+  const { owner, setCookies } = await identifyRequest(request.headers);
+  if (!owner) {
+    if (pathname.startsWith("/api/"))
+      return new ApiError("unauthorized", new NotSignedInError(true).message).toResponse();
+    const signIn = new URL(SIGN_IN_PATH, appUrl);
+    if (pathname !== "/") signIn.searchParams.set("next", `${pathname}${search}`);
+    return NextResponse.redirect(signIn, 303);
+  }
+  const response = NextResponse.next();
+  for (const cookie of setCookies) response.headers.append("set-cookie", cookie);
   return response;
 }
 

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SignOutButton } from "@/components/account/sign-out-button";
 import { ChatUsageMenu } from "@/components/chat/chat-usage-menu";
 import { EARLY_INPUT_SCRIPT } from "@/components/chat/early-input-script";
 import { ExportMenu } from "@/components/chat/export-menu";
@@ -10,6 +12,7 @@ import { SettingsButton } from "@/components/settings/settings-dialog";
 import { SettingsRuntime } from "@/components/settings/settings-runtime";
 import { THEME_SCRIPT } from "@/components/settings/theme-script";
 import { Sidebar, SidebarToggles } from "@/components/sidebar";
+import { currentAuthMode, ownerOf } from "@/lib/auth/request";
 import { APP_TITLE } from "@/lib/shared/chat-list";
 import "./globals.css";
 
@@ -19,7 +22,17 @@ export const metadata: Metadata = {
   icons: { icon: "/favicon.svg" },
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * With sign-in on, who is signed in (shown with Sign out), or null for a signed-out person: the sign-in page
+ * then stands alone, without the chats' header and sidebar.
+ */
+async function signedInEmail(): Promise<string | null | undefined> {
+  if (currentAuthMode().kind !== "oidc") return undefined;
+  return (await ownerOf(new Headers(await headers())))?.email ?? null;
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const email = await signedInEmail();
   return (
     // The inline script sets <html>'s `dark` class before React hydrates: that one difference is expected.
     <html lang="en" suppressHydrationWarning>
@@ -30,25 +43,32 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: EARLY_INPUT_SCRIPT }} />
       </head>
       <body className="flex h-dvh flex-col">
-        <SkipToComposer />
-        <SettingsRuntime />
-        <NewChatShortcut />
-        <header className="flex items-center gap-2 border-b border-zinc-200 px-2 py-2 md:px-3 dark:border-zinc-800">
-          <SidebarToggles />
-          <Link
-            href="/"
-            className="min-w-0 truncate rounded-sm px-1 font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
-          >
-            {APP_TITLE}
-          </Link>
-          <SettingsButton />
-          <ChatUsageMenu />
-          <ExportMenu />
-        </header>
-        <div className="flex min-h-0 flex-1">
-          <Sidebar />
-          <main className="flex min-h-0 min-w-0 flex-1 flex-col">{children}</main>
-        </div>
+        {email === null ? (
+          <main className="flex min-h-0 flex-1 flex-col">{children}</main>
+        ) : (
+          <>
+            <SkipToComposer />
+            <SettingsRuntime />
+            <NewChatShortcut />
+            <header className="flex items-center gap-2 border-b border-zinc-200 px-2 py-2 md:px-3 dark:border-zinc-800">
+              <SidebarToggles />
+              <Link
+                href="/"
+                className="min-w-0 truncate rounded-sm px-1 font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+              >
+                {APP_TITLE}
+              </Link>
+              <SettingsButton />
+              <ChatUsageMenu />
+              <ExportMenu />
+              {email ? <SignOutButton email={email} /> : null}
+            </header>
+            <div className="flex min-h-0 flex-1">
+              <Sidebar />
+              <main className="flex min-h-0 min-w-0 flex-1 flex-col">{children}</main>
+            </div>
+          </>
+        )}
       </body>
     </html>
   );

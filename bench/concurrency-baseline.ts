@@ -52,6 +52,8 @@ async function main() {
   const runs = Number(process.env.BENCH_BASELINE_RUNS);
   const config = loadSupervisorConfig({
     SUPERVISOR_PROVIDER: "databricks",
+    // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+    AUTH_MODE: "anonymous",
     DATABRICKS_HOST: process.env.BENCH_BASELINE_HOST,
     DATABRICKS_TOKEN: process.env.BENCH_BASELINE_TOKEN,
   });

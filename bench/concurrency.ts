@@ -126,6 +126,8 @@ async function measureApp(
       BENCH_INSTRUMENT_DIR: instrumentDir,
       NEXT_TELEMETRY_DISABLED: "1",
       SUPERVISOR_PROVIDER: "databricks",
+      // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+      AUTH_MODE: "anonymous",
       DATABRICKS_HOST: emulator.url,
       DATABRICKS_TOKEN: emulator.token,
       SUPERVISOR_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),

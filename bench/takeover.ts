@@ -49,6 +49,8 @@ export async function runTakeoverBench(log: (line: string) => void): Promise<Ben
             ...(inherited as Record<string, string>),
             NEXT_TELEMETRY_DISABLED: "1",
             SUPERVISOR_PROVIDER: "databricks",
+            // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+            AUTH_MODE: "anonymous",
             DATABRICKS_HOST: emulator.url,
             DATABRICKS_TOKEN: emulator.token,
             SUPERVISOR_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),

@@ -67,6 +67,8 @@ test.beforeAll(async () => {
     },
     env: agentAppEnv({
       SUPERVISOR_PROVIDER: "agent-bricks",
+      // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+      AUTH_MODE: "anonymous",
       AGENT_BRICKS_URL: agent.url,
       DATABRICKS_TOKEN: TOKEN,
     }),

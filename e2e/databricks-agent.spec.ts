@@ -80,6 +80,8 @@ test.beforeAll(async () => {
     },
     env: agentAppEnv({
       SUPERVISOR_PROVIDER: "databricks-agent",
+      // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+      AUTH_MODE: "anonymous",
       DATABRICKS_AGENT_APP: APP_NAME,
       DATABRICKS_HOST: agent.url,
       DATABRICKS_CLIENT_ID: CLIENT_ID,

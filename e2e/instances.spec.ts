@@ -54,6 +54,8 @@ test.beforeAll(async () => {
         timeoutMs: 90_000,
         env: {
           SUPERVISOR_PROVIDER: "databricks",
+          // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+          AUTH_MODE: "anonymous",
           DATABRICKS_HOST: upstream.url,
           DATABRICKS_TOKEN: TOKEN,
           DATABASE_URL: url.toString(),

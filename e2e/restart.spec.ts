@@ -75,6 +75,8 @@ async function startApp(emulator: EmulatorServer, timeoutMs = 30_000): Promise<v
     },
     env: {
       SUPERVISOR_PROVIDER: "databricks",
+      // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+      AUTH_MODE: "anonymous",
       DATABRICKS_HOST: emulator.url,
       DATABRICKS_TOKEN: TOKEN,
       PGLITE_DIR: path.join(dataDir, "pglite"),

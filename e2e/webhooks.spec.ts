@@ -38,6 +38,8 @@ test.beforeAll(async () => {
     timeoutMs: 90_000,
     env: {
       SUPERVISOR_PROVIDER: "openai",
+      // Open on purpose (a server of the tests' own on loopback): a real provider would otherwise refuse to start.
+      AUTH_MODE: "anonymous",
       OPENAI_BASE_URL: `${upstream.url}/v1`,
       OPENAI_API_KEY: KEY,
       OPENAI_WEBHOOK_SECRET: SECRET,

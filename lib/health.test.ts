@@ -25,7 +25,43 @@ describe("GET /api/health's report", () => {
       emulator: { flavor: "databricks" },
       runLimits: {},
       access: "anonymous",
+      anonymousBy: "default",
     });
+  });
+
+  it("says which auth mode is on: sign-in with its provider, or anonymous access asked for", async () => {
+    const oidc = {
+      OIDC_ISSUER: "https://login.example.com",
+      OIDC_CLIENT_ID: "chat",
+      OIDC_CLIENT_SECRET: "oidc-client-secret-789",
+      OIDC_PROVIDER_NAME: "Okta",
+      APP_URL: "https://chat.example.com",
+      OIDC_ALLOWED_DOMAINS: "example.com",
+    };
+    const signedIn = await checkHealth({
+      loadConfig: () => loadSupervisorConfig({}),
+      store: createMemoryChatStore,
+      env: oidc,
+    });
+    expect(signedIn).toMatchObject({
+      status: "ok",
+      access: "oidc",
+      signIn: { issuer: "https://login.example.com", provider: "Okta" },
+    });
+    expect(JSON.stringify(signedIn)).not.toContain("oidc-client-secret-789");
+    const asked = await checkHealth({
+      loadConfig: () => loadSupervisorConfig({}),
+      store: createMemoryChatStore,
+      env: { AUTH_MODE: "anonymous" },
+    });
+    expect(asked).toMatchObject({ access: "anonymous", anonymousBy: "AUTH_MODE" });
+    const halfDone = await checkHealth({
+      loadConfig: () => loadSupervisorConfig({}),
+      store: createMemoryChatStore,
+      env: { OIDC_ISSUER: "https://login.example.com" },
+    });
+    expect(halfDone).toMatchObject({ status: "misconfigured", access: "oidc" });
+    expect(halfDone.problems?.join("\n")).toMatch(/OIDC_CLIENT_ID is missing/);
   });
 
   it("says which per-person run limits are in force", async () => {

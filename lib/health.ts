@@ -1,4 +1,5 @@
 import { trustsForwardedHeaders } from "@/lib/auth/identity";
+import { AuthConfigError, type AuthMode, authModeOf } from "@/lib/auth/mode";
 import type { ChatStore, RunLimits } from "@/lib/db/chat-store";
 import { agentKindOf, embeddedEmulatorIfStarted } from "@/lib/supervisor/client";
 import { ConfigError, type SupervisorConfig } from "@/lib/supervisor/config";
@@ -16,10 +17,15 @@ export interface Health {
   /** How the app authenticates upstream. */
   auth?: "none" | "token" | "oauth-m2m" | "api-key";
   /**
-   * Who may use the app: `trusted-proxy` (a proxy in front signs people in and forwards who they are:
-   * TRUST_FORWARDED_HEADERS) or `anonymous` (no sign-in: every browser gets a session of its own).
+   * Who may use the app: `oidc` (people sign in with the team's identity provider: OIDC_ISSUER), `trusted-proxy`
+   * (a proxy in front signs people in and forwards who they are: TRUST_FORWARDED_HEADERS) or `anonymous` (no
+   * sign-in: every browser gets a session of its own).
    */
-  access: "anonymous" | "trusted-proxy";
+  access: "anonymous" | "trusted-proxy" | "oidc";
+  /** With anonymous access: whether the deployment asked for it (AUTH_MODE=anonymous) or runs on the local default. */
+  anonymousBy?: "AUTH_MODE" | "default";
+  /** With sign-in on: the identity provider's issuer and the name its button shows. */
+  signIn?: { issuer: string; provider: string };
   /** A signed-in user's forwarded token is used instead, when present (Databricks Apps, trusted proxy). */
   onBehalfOfUsers?: boolean;
   streaming?: boolean;
@@ -48,13 +54,22 @@ export async function checkHealth(deps: {
   const env = deps.env ?? process.env;
   const database = await probeDatabase(deps.store, env);
   const uptimeS = Math.round(process.uptime());
+  const { access, problems: accessProblems } = accessOf(env);
   let config: SupervisorConfig;
   try {
     config = deps.loadConfig();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return { status: "misconfigured", access: accessOf(env), problems: err.problems, database, uptimeS };
+    return {
+      status: "misconfigured",
+      ...access,
+      problems: [...err.problems, ...accessProblems],
+      database,
+      uptimeS,
+    };
   }
+  if (accessProblems.length)
+    return { status: "misconfigured", ...access, problems: accessProblems, database, uptimeS };
   const emulator = config.provider === "emulator" ? emulatorState(config) : undefined;
   const agent = await agentOf(config);
   const onBehalf =
@@ -66,7 +81,7 @@ export async function checkHealth(deps: {
     provider: config.provider,
     model: config.model,
     auth: authOf(config),
-    access: accessOf(env),
+    ...access,
     onBehalfOfUsers: onBehalf && trustsForwardedHeaders(env),
     streaming: config.streaming,
     cancelsRuns: !agentKindOf(config),
@@ -80,8 +95,35 @@ export async function checkHealth(deps: {
   };
 }
 
-const accessOf = (env: Record<string, string | undefined>): Health["access"] =>
-  trustsForwardedHeaders(env) ? "trusted-proxy" : "anonymous";
+/** Who may use the app, by the auth mode the environment sets (lib/auth/mode.ts), and what is wrong with it. */
+function accessOf(env: Record<string, string | undefined>): {
+  access: Pick<Health, "access" | "anonymousBy" | "signIn">;
+  problems: string[];
+} {
+  let mode: AuthMode;
+  try {
+    mode = authModeOf(env);
+  } catch (err) {
+    if (!(err instanceof AuthConfigError)) throw err;
+    const asked = env.OIDC_ISSUER?.trim()
+      ? "oidc"
+      : trustsForwardedHeaders(env)
+        ? "trusted-proxy"
+        : "anonymous";
+    return { access: { access: asked }, problems: err.problems };
+  }
+  if (mode.kind === "oidc") {
+    return {
+      access: { access: "oidc", signIn: { issuer: mode.oidc.issuer, provider: mode.oidc.providerName } },
+      problems: [],
+    };
+  }
+  if (mode.kind === "trusted-proxy") return { access: { access: "trusted-proxy" }, problems: [] };
+  return {
+    access: { access: "anonymous", anonymousBy: mode.explicit ? "AUTH_MODE" : "default" },
+    problems: [],
+  };
+}
 
 function authOf(config: SupervisorConfig): Health["auth"] {
   switch (config.provider) {

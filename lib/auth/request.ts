@@ -1,23 +1,61 @@
+import { openedDatabase } from "@/lib/db";
 import type { ChatOwner } from "@/lib/db/chat-store";
+import { processState } from "@/lib/process-state";
 import { namedError } from "@/lib/shared/named-error";
 import { identify } from "./identity";
+import { type AuthMode, authModeOf } from "./mode";
+import type { OidcAuth } from "./oidc";
 import { sessionSecret } from "./secret";
 
-/** The person a route acts for; 401 when the request carries no identity (the proxy gives every browser one). */
-export function requireOwner(request: { headers: Headers }): ChatOwner {
-  const owner = identify(request.headers, sessionSecret());
-  if (!owner) throw new NotSignedInError();
+/** The auth mode of this server, read from the environment once (start-up already refused a wrong one). */
+export function currentAuthMode(): AuthMode {
+  return processState("auth-mode", () => authModeOf(process.env));
+}
+
+/**
+ * This server's sign-in (Better Auth on the app's database), when sign-in is on. Imported on first use: a server
+ * without sign-in never loads the library.
+ */
+export async function currentOidcAuth(mode: AuthMode & { kind: "oidc" }): Promise<OidcAuth> {
+  const { oidcAuth } = await import("./oidc");
+  return oidcAuth(mode.oidc, openedDatabase, () => sessionSecret());
+}
+
+/**
+ * Who a request acts for, or null: the signed-in person (sign-in on), else the forwarded identity of a trusted
+ * proxy or the browser's signed anonymous session. `setCookies`: what the answer must send to keep a signed-in
+ * session's cookie fresh.
+ */
+export async function identifyRequest(
+  headers: Headers,
+): Promise<{ owner: ChatOwner | null; setCookies: string[] }> {
+  const mode = currentAuthMode();
+  if (mode.kind === "oidc") {
+    const { signedInPerson } = await import("./oidc");
+    return signedInPerson(await currentOidcAuth(mode), mode.oidc, headers);
+  }
+  return { owner: identify(headers, sessionSecret()), setCookies: [] };
+}
+
+/** The person a route acts for; 401 when the request carries no identity. */
+export async function requireOwner(request: { headers: Headers }): Promise<ChatOwner> {
+  const { owner } = await identifyRequest(request.headers);
+  if (!owner) throw new NotSignedInError(currentAuthMode().kind === "oidc");
   return owner;
 }
 
 /** The request carries no identity: answered 401 by the HTTP layer. */
 export class NotSignedInError extends namedError("NotSignedInError") {
-  constructor() {
-    super("Sign-in is missing or expired: reload the page to start a new session.");
+  constructor(signInIsOn = false) {
+    super(
+      signInIsOn
+        ? "You are not signed in, or your sign-in has ended: sign in again."
+        : "Sign-in is missing or expired: reload the page to start a new session.",
+    );
   }
 }
 
 /** The person a page renders for, or null (a page then shows nothing private). */
-export function ownerOf(headers: Headers): ChatOwner | null {
-  return identify(headers, sessionSecret());
+export async function ownerOf(headers: Headers): Promise<ChatOwner | null> {
+  return (await identifyRequest(headers)).owner;
 }

@@ -49,21 +49,35 @@ const STORE_STATE = "chat-store";
 
 /**
  * The process-wide store. Synchronous: the returned store's methods wait for the database to be opened and
- * migrated (once per process; a failed start is retried by the next call).
+ * migrated (once per process).
  */
 export function getChatStore(): DbChatStore {
-  return processState(STORE_STATE, () => {
+  return storeEntry().store;
+}
+
+const storeEntry = () =>
+  processState(STORE_STATE, () => {
     const entry: StoreEntry = {
-      store: deferredStore(() => {
-        entry.opening ??= openChatStore().catch((err: unknown) => {
-          entry.opening = undefined;
-          throw err;
-        });
-        return entry.opening.then((opened) => opened.store);
-      }),
+      store: deferredStore(() => openEntry(entry).then((opened) => opened.store)),
     };
     return entry;
-  }).store;
+  });
+
+/**
+ * The process-wide store's database itself, opened and migrated (for what keeps its own tables in it: the
+ * sign-in library, lib/auth/oidc.ts). The same one the store uses, opened once.
+ */
+export async function openedDatabase(): Promise<Database> {
+  return (await openEntry(storeEntry())).database;
+}
+
+/** Open the entry's database once (a failed start is retried by the next call). */
+function openEntry(entry: StoreEntry): Promise<{ store: DbChatStore; database: Database }> {
+  entry.opening ??= openChatStore().catch((err: unknown) => {
+    entry.opening = undefined;
+    throw err;
+  });
+  return entry.opening;
 }
 
 /** Close the process-wide store's database (if it was opened); the next getChatStore() opens it again. */

@@ -230,3 +230,5 @@ export const chatForks = pgTable("chat_forks", {
     .references(() => chats.id, { onDelete: "cascade" }),
   forks: json<ForkRecord[]>("forks").notNull(),
 });
+
+export * from "./auth-schema";

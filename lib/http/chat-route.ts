@@ -20,7 +20,7 @@ export function chatRoute(
   handle: (request: Request, chat: { owner: ChatOwner; chatId: string }) => Promise<Response>,
 ) {
   return route(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
-    const owner = requireOwner(request);
+    const owner = await requireOwner(request);
     const chatId = parseChatId((await params).id);
     return await handle(request, { owner, chatId });
   });

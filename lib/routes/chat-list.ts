@@ -10,7 +10,7 @@ import { parseChatListQuery } from "@/lib/shared/chat-list";
  * chats whose title or message text contains it (each with a snippet of the text where the title does not).
  */
 export const GET = route(async (request: Request): Promise<Response> => {
-  const owner = requireOwner(request);
+  const owner = await requireOwner(request);
   const query = parseChatListQuery(new URL(request.url).searchParams);
   if (!query.success) throw validationError(query.error);
   const chats = await listChats(getChatStore(), owner.id, query.data.q || undefined);

@@ -1,4 +1,5 @@
 import { crossSiteRefusal } from "@/lib/auth/origin";
+import { NotSignedInError } from "@/lib/auth/request";
 import { sessionOf } from "@/lib/auth/session";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
@@ -17,7 +18,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 export const POST = route(async (request: Request): Promise<Response> => {
   const refused = crossSiteRefusal(request);
   if (refused) throw new ApiError("forbidden", refused);
-  const { owner, started } = sessionOf(request);
+  const { owner, started, setCookies } = await sessionOf(request);
+  if (!owner) throw new NotSignedInError(true);
   const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
   if (!parsed.success) throw validationError(parsed.error);
   const response = await startChatTurn(getTurnDeps(request), {
@@ -28,6 +30,7 @@ export const POST = route(async (request: Request): Promise<Response> => {
     signal: request.signal,
   });
   if (started) response.headers.append("set-cookie", started.setCookie);
+  for (const cookie of setCookies) response.headers.append("set-cookie", cookie);
   return response;
 });
 

@@ -33,7 +33,7 @@ describe("the push routes", () => {
     const { subscription } = testBrowser("https://fcm.googleapis.com/fcm/send/route-test-1");
     const created = await call(POST, "POST", subscription);
     expect(created.status).toBe(201);
-    const ownerId = requireOwner({ headers: new Headers({ cookie: mine }) }).id;
+    const ownerId = (await requireOwner({ headers: new Headers({ cookie: mine }) })).id;
     expect(await getChatStore().listPushSubscriptions(ownerId)).toContainEqual({
       endpoint: subscription.endpoint,
       keys: subscription.keys,

@@ -12,7 +12,7 @@ const NO_STORE = { "Cache-Control": "no-store" };
 
 /** `GET /api/push`: the app's VAPID public key, which a browser subscribes with (`applicationServerKey`). */
 export const GET = route(async (request) => {
-  requireOwner(request);
+  await requireOwner(request);
   return Response.json({ publicKey: vapidKeys().publicKey }, { headers: NO_STORE });
 });
 
@@ -22,7 +22,7 @@ export const GET = route(async (request) => {
  * (PUSH_SERVICE_ORIGINS adds others): another endpoint is a 400, so nobody can make the server POST elsewhere.
  */
 export const POST = route(async (request) => {
-  const owner = requireOwner(request);
+  const owner = await requireOwner(request);
   const body = pushSubscriptionSchema.safeParse(await readJsonBody(request, MAX_BODY_BYTES));
   if (!body.success) throw validationError(body.error);
   if (!isAllowedPushService(body.data.endpoint))
@@ -38,7 +38,7 @@ const Unsubscribe = z.strictObject({ endpoint: z.string().min(1).max(2048) });
 
 /** `DELETE /api/push/subscriptions` with `{ endpoint }`: this browser is not told any more. 204; not yours: 404. */
 export const DELETE = route(async (request) => {
-  const owner = requireOwner(request);
+  const owner = await requireOwner(request);
   const body = Unsubscribe.safeParse(await readJsonBody(request, MAX_BODY_BYTES));
   if (!body.success) throw validationError(body.error);
   await unsubscribeFromRunEnds(getChatStore(), owner.id, body.data.endpoint);

@@ -1,10 +1,10 @@
-import { ConfigError, loadSupervisorConfig } from "./config";
+import { ConfigError, loadSupervisorConfig, type SupervisorConfig } from "./config";
 
 /**
  * A misconfigured provider stops start-up with one message that lists everything missing, instead of
  * failing on the first chat. Logs the provider, never its credentials.
  */
-export function checkConfigAtStartup(): void {
+export function checkConfigAtStartup(): SupervisorConfig {
   try {
     const config = loadSupervisorConfig();
     const agent = config.agent;
@@ -12,6 +12,7 @@ export function checkConfigAtStartup(): void {
     console.log(
       `Background Agent Chat: provider "${config.provider}"${where}, polling every ${config.pollIntervalMs} ms`,
     );
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -248,6 +248,8 @@ async function main(): Promise<number> {
   );
   Object.assign(env, {
     NODE_ENV: "production",
+    // Open on purpose (the soak's own servers on loopback): a real provider would otherwise refuse to start.
+    AUTH_MODE: "anonymous",
     DATABRICKS_TOKEN: token,
     SUPERVISOR_POLL_INTERVAL_MS: String(options.pollMs),
     STREAM_BUDGET_MS: String(options.streamBudgetMs),

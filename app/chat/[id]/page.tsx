@@ -17,7 +17,7 @@ type Params = { params: Promise<{ id: string }> };
 /** The person's chat, read once per request for both the title and the page. */
 const loadChat = cache(async (id: string) => {
   if (!CHAT_ID_PATTERN.test(id)) return undefined;
-  const owner = ownerOf(new Headers(await headers()));
+  const owner = await ownerOf(new Headers(await headers()));
   // Someone else's chat looks exactly like one that does not exist.
   const chat = owner ? await getChatStore().getChat(id, owner.id) : undefined;
   return chat && owner ? { chat, owner } : undefined;

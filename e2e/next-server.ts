@@ -28,6 +28,7 @@ export async function startNextServer({
   onOutput,
   runAs,
   cwd,
+  readyPath = "/api/chats",
 }: {
   port: number;
   env: Record<string, string>;
@@ -37,6 +38,8 @@ export async function startNextServer({
   runAs?: string;
   /** The app's directory (its `.next` build); default the checkout. */
   cwd?: string;
+  /** What answers 200 once the app is up: the chat list (its database open), or the health check with sign-in on. */
+  readyPath?: string;
 }): Promise<NextServer> {
   let output = "";
   const command = [
@@ -87,8 +90,7 @@ export async function startNextServer({
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`next start exited (${child.exitCode ?? child.signalCode}):\n${output}`);
     try {
-      // The chat list answers once the database is open.
-      if ((await fetch(`${url}/api/chats`)).ok) return server;
+      if ((await fetch(`${url}${readyPath}`)).ok) return server;
     } catch {
       // not listening yet
     }

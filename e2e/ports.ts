@@ -21,3 +21,9 @@ export const WEBHOOK_PORT = PORT + 11;
 export const PUSH_SERVICE_PORT = PORT + 12;
 /** The production build with per-person run limits (1 at once, 2 a day): e2e/limits.spec.ts. */
 export const LIMITS_PORT = PORT + 13;
+/** A real OpenID Connect provider on loopback (oidc-provider), for e2e/sign-in.spec.ts. */
+export const OIDC_PROVIDER_PORT = PORT + 14;
+/** The production build with sign-in through that provider: e2e/sign-in.spec.ts. */
+export const SIGN_IN_PORT = PORT + 15;
+/** A production server that must refuse to start open to anyone: e2e/sign-in.spec.ts. */
+export const REFUSING_PORT = PORT + 16;

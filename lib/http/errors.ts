@@ -94,6 +94,31 @@ export async function readJsonText(request: Request, maxBytes: number): Promise<
 }
 
 /**
+ * Read a body the route will not use, before refusing its request: Node keeps the connection for the client's
+ * next request only once this one's body has been read, and a refusal that leaves it unread makes that next
+ * request fail with a reset. Chunks are dropped as they come (nothing is kept); past `maxBytes` the rest is not
+ * waited for.
+ */
+export async function discardBody(request: Request, maxBytes: number): Promise<void> {
+  const reader = request.body?.getReader();
+  if (!reader) return;
+  let seen = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+      if (seen > maxBytes) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away: nothing to keep the connection for.
+  }
+}
+
+/**
  * The one place a route's error becomes its JSON answer. Anything unexpected is a 500 in the same shape, its
  * details in the server's log only (`where`: the method and path, to find it there).
  */

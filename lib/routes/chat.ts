@@ -3,7 +3,7 @@ import { NotSignedInError } from "@/lib/auth/request";
 import { sessionOf } from "@/lib/auth/session";
 import { getTurnDeps } from "@/lib/chat/deps";
 import { startChatTurn, type TurnInput } from "@/lib/chat/turn";
-import { ApiError, readJsonBody, validationError } from "@/lib/http/errors";
+import { ApiError, discardBody, readJsonBody, validationError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { type ChatMessage, MAX_MESSAGE_CHARS } from "@/lib/shared/chat";
 import { type ChatRequest, parseChatRequest } from "@/lib/shared/chat-requests";
@@ -19,7 +19,10 @@ export const POST = route(async (request: Request): Promise<Response> => {
   const refused = crossSiteRefusal(request);
   if (refused) throw new ApiError("forbidden", refused);
   const { owner, started, setCookies } = await sessionOf(request);
-  if (!owner) throw new NotSignedInError(true);
+  if (!owner) {
+    await discardBody(request, 4 * MAX_BODY_BYTES);
+    throw new NotSignedInError(true);
+  }
   const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
   if (!parsed.success) throw validationError(parsed.error);
   const response = await startChatTurn(getTurnDeps(request), {

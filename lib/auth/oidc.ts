@@ -23,7 +23,13 @@ const DAY_S = 24 * 60 * 60;
  * lib/db/auth-schema.ts). Nothing here is the chats' business: a signed-in person becomes a `ChatOwner` with the
  * same id a trusted proxy's forwarded e-mail gives (`fwd:<e-mail>`), so ownership works as it always has.
  */
-export function createOidcAuth(oidc: OidcSettings, db: AnyPgDatabase, sessionKey: string) {
+export function createOidcAuth(
+  oidc: OidcSettings,
+  db: AnyPgDatabase,
+  sessionKey: string,
+  /** Once a person has signed in, with the headers of the request that signed them in (its cookies). */
+  onSignedIn: (owner: ChatOwner, requestHeaders: Headers) => Promise<void> = async () => {},
+) {
   const refuse = (email: string, emailVerified: boolean) => {
     if (mayUseApp(oidc, { email, emailVerified })) return;
     throw new APIError("FORBIDDEN", {
@@ -85,6 +91,10 @@ export function createOidcAuth(oidc: OidcSettings, db: AnyPgDatabase, sessionKey
             if (!user) throw new APIError("UNAUTHORIZED", { message: "That account no longer exists." });
             refuse(user.email, user.emailVerified);
           },
+          after: async (session, context) => {
+            const user = await context?.context.internalAdapter.findUserById(session.userId);
+            if (user && context?.headers) await onSignedIn(ownerOf(user.email), context.headers);
+          },
         },
       },
     },
@@ -111,8 +121,13 @@ export async function signedInPerson(
   const { headers, response } = await auth.api.getSession({ headers: requestHeaders, returnHeaders: true });
   const setCookies = headers.getSetCookie();
   if (!response || !mayUseApp(oidc, response.user)) return { owner: null, setCookies };
-  const email = response.user.email.trim().toLowerCase();
-  return { owner: { id: forwardedEmailUserId(email), email }, setCookies };
+  return { owner: ownerOf(response.user.email), setCookies };
+}
+
+/** The chats' owner a signed-in e-mail is: the same id a trusted proxy's forwarded e-mail gives. */
+function ownerOf(rawEmail: string): ChatOwner {
+  const email = rawEmail.trim().toLowerCase();
+  return { id: forwardedEmailUserId(email), email };
 }
 
 /** This process's Better Auth, made on first use once the database is open (one per process, like the store). */
@@ -120,10 +135,11 @@ export function oidcAuth(
   oidc: OidcSettings,
   open: () => Promise<{ db: AnyPgDatabase }>,
   key: () => string,
+  onSignedIn: (owner: ChatOwner, requestHeaders: Headers) => Promise<void>,
 ): Promise<OidcAuth> {
   return processState(OIDC_AUTH_STATE, () =>
     open().then(
-      ({ db }) => createOidcAuth(oidc, db, key()),
+      ({ db }) => createOidcAuth(oidc, db, key(), onSignedIn),
       (err: unknown) => {
         // The next request tries again.
         dropProcessState(OIDC_AUTH_STATE);

@@ -1,7 +1,8 @@
-import { openedDatabase } from "@/lib/db";
+import { getChatStore, openedDatabase } from "@/lib/db";
 import type { ChatOwner } from "@/lib/db/chat-store";
 import { processState } from "@/lib/process-state";
 import { namedError } from "@/lib/shared/named-error";
+import { adoptAnonymousChats } from "./anonymous-chats";
 import { identify } from "./identity";
 import { type AuthMode, authModeOf } from "./mode";
 import type { OidcAuth } from "./oidc";
@@ -18,7 +19,13 @@ export function currentAuthMode(): AuthMode {
  */
 export async function currentOidcAuth(mode: AuthMode & { kind: "oidc" }): Promise<OidcAuth> {
   const { oidcAuth } = await import("./oidc");
-  return oidcAuth(mode.oidc, openedDatabase, () => sessionSecret());
+  return oidcAuth(
+    mode.oidc,
+    openedDatabase,
+    () => sessionSecret(),
+    (owner, requestHeaders) =>
+      adoptAnonymousChats(owner, requestHeaders, getChatStore(), sessionSecret()).then(() => {}),
+  );
 }
 
 /**

@@ -1353,6 +1353,34 @@ export function describeChatStore(
         expect(await store.deleteChat(theirs, { ownerId: SOMEONE_ELSE.id })).toBe(true);
       });
 
+      it("moves one person's chats and push subscriptions to another, and nobody else's", async () => {
+        const from = { id: uniqueId("anon") };
+        const to = { id: uniqueId("fwd"), email: `${uniqueId("person")}@example.com` };
+        const first = uniqueId("chat");
+        const second = uniqueId("chat");
+        const firstRun = uniqueId("run");
+        await store.beginTurn(first, firstRun, say("asked anonymously"), { create: true, owner: from });
+        await store.startRun(first, firstRun, { responseId: `resp-${firstRun}`, input: [userItem("asked")] });
+        await store.finishRun(first, firstRun, "completed", assistantMessage(firstRun, "answered"));
+        await store.beginTurn(second, uniqueId("run"), say("and again"), { create: true, owner: from });
+        const { chatId: mine } = await completedChat("stays mine");
+        const endpoint = `https://push.example/${uniqueId("endpoint")}`;
+        await store.savePushSubscription(from.id, { endpoint, keys: { p256dh: "p", auth: "a" } });
+
+        expect(await store.moveChats(from.id, to)).toBe(2);
+        expect((await store.listChats(to.id, 1000)).map((c) => c.id).sort()).toEqual([first, second].sort());
+        expect(await store.listChats(from.id, 1000)).toEqual([]);
+        expect((await store.getChat(first, to.id))?.messages[0]?.parts).toEqual([
+          { type: "text", text: "asked anonymously" },
+        ]);
+        expect(await store.getChat(mine, ME.id)).toBeDefined();
+        expect((await store.listPushSubscriptions(to.id)).map((p) => p.endpoint)).toEqual([endpoint]);
+        expect(await store.listPushSubscriptions(from.id)).toEqual([]);
+        // The moved chats take turns as their new owner's.
+        await store.beginTurn(first, uniqueId("run"), say("signed in now"), { create: false, owner: to });
+        expect(await store.moveChats(from.id, to)).toBe(0);
+      });
+
       it("a missing chat without `create` is refused with ChatNotFoundError, storing nothing", async () => {
         const chatId = uniqueId("chat");
         await expect(

@@ -270,6 +270,11 @@ export interface ChatStore {
    */
   markSeen(chatId: string, ownerId: string): Promise<boolean>;
   /**
+   * Everything of one person's becomes another's: their chats (with what is in them) and the browsers told of
+   * their runs' ends. For a browser's anonymous chats when its person signs in. Returns how many chats moved.
+   */
+  moveChats(fromOwnerId: string, to: ChatOwner): Promise<number>;
+  /**
    * Removes the chat with its messages, runs and approvals; false when there was none. With `unlessRunning`
    * it refuses with ChatBusyError while a run is in progress, checked atomically with the delete (a turn
    * starting meanwhile must not lose its chat).

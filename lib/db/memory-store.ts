@@ -113,6 +113,18 @@ export function createMemoryChatStore(): ChatStore {
       }
       return found;
     },
+    async moveChats(fromOwnerId, to) {
+      if (fromOwnerId === to.id) return 0;
+      let moved = 0;
+      for (const [chatId, ownerId] of owners) {
+        if (ownerId !== fromOwnerId) continue;
+        owners.set(chatId, to.id);
+        moved++;
+      }
+      for (const push of pushes.values()) if (push.ownerId === fromOwnerId) push.ownerId = to.id;
+      return moved;
+    },
+
     async renameChat(chatId, title, ownerId) {
       const chat = chatOf(chatId, ownerId);
       if (chat) chat.title = title;

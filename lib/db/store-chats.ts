@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { DbChatStore } from "./chat-store";
 import { ChatBusyError, type ChatSummary, runSummary } from "./chat-store";
 import { type AnyPgDatabase, rowsOf } from "./migrate";
-import { chats } from "./schema";
+import { chats, pushSubscriptions, users } from "./schema";
 import { escapeLike, snippetAround } from "./search-text";
 import { chatLocker, latestRun, loadChat, lockChat, storableText } from "./store-rows";
 
@@ -35,7 +35,10 @@ const summaryOf = (row: SummaryRow): ChatSummary => ({
 
 export function chatMethods(
   db: AnyPgDatabase,
-): Pick<DbChatStore, "getChat" | "listChats" | "searchChats" | "renameChat" | "markSeen" | "deleteChat"> {
+): Pick<
+  DbChatStore,
+  "getChat" | "listChats" | "searchChats" | "renameChat" | "markSeen" | "moveChats" | "deleteChat"
+> {
   const _withChatLocked = chatLocker(db);
   return {
     async getChat(chatId, ownerId) {
@@ -101,6 +104,26 @@ export function chatMethods(
         .where(and(eq(chats.id, chatId), eq(chats.userId, ownerId)))
         .returning({ id: chats.id });
       return renamed.length > 0;
+    },
+
+    async moveChats(fromOwnerId, to) {
+      if (fromOwnerId === to.id) return 0;
+      return db.transaction(async (tx) => {
+        await tx
+          .insert(users)
+          .values({ id: to.id, email: to.email ?? null, createdAt: Date.now() })
+          .onConflictDoNothing();
+        const moved = await tx
+          .update(chats)
+          .set({ userId: to.id })
+          .where(eq(chats.userId, fromOwnerId))
+          .returning({ id: chats.id });
+        await tx
+          .update(pushSubscriptions)
+          .set({ userId: to.id })
+          .where(eq(pushSubscriptions.userId, fromOwnerId));
+        return moved.length;
+      });
     },
 
     async deleteChat(chatId, options) {

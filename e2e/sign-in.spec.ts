@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, request as playwrightRequest, test } from "@playwright/test";
 import { type Case, chatWaitingForApproval, corpus, JSON_TYPE, send, snapshot } from "./api-corpus";
 import { ask, assistantMessages, waitForRunToEnd } from "./helpers";
@@ -9,6 +10,8 @@ import { SECRET_CANARIES } from "./secrets";
 // The production build with sign-in through a real OpenID Connect provider on loopback, open to example.com.
 let idp: TestIdentityProvider;
 let app: NextServer;
+/** Everything the server printed: it must never hold the client secret or a session token. */
+let serverOutput = "";
 const APP_URL = `http://127.0.0.1:${SIGN_IN_PORT}`;
 
 test.beforeAll(async () => {
@@ -21,6 +24,9 @@ test.beforeAll(async () => {
     port: SIGN_IN_PORT,
     timeoutMs: 90_000,
     readyPath: "/api/health",
+    onOutput: (text) => {
+      serverOutput += text;
+    },
     env: {
       SUPERVISOR_PROVIDER: "emulator",
       EMULATOR_TIME_SCALE: "0.25",
@@ -90,6 +96,13 @@ test("sign in, chat, sign out: a second person sees none of the first one's chat
   await ada.getByRole("button", { name: "Sign out ada@example.com" }).click();
   await expect(ada).toHaveURL(/\/sign-in\?signed-out=1$/);
   await expect(ada.getByRole("status")).toHaveText("You are signed out.");
+  expect(serverOutput).not.toContain(idp.clientSecret);
+  expect(serverOutput).not.toContain(session?.value);
+  // The page a signed-out person sees is usable by everyone: no serious accessibility problem.
+  const serious = (await new AxeBuilder({ page: ada }).analyze()).violations.filter(
+    (violation) => violation.impact === "serious" || violation.impact === "critical",
+  );
+  expect(serious.map((violation) => violation.id)).toEqual([]);
   await ada.goto(adasChat);
   await expect(ada).toHaveURL(/\/sign-in\?next=/);
   const replayed = await playwrightRequest.newContext({

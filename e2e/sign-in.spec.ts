@@ -90,6 +90,17 @@ test("sign in, chat, sign out: a second person sees none of the first one's chat
   const peek = await bob.request.get(`${APP_URL}/api/chat/${adasChatId}/stream`);
   expect(peek.status()).toBe(404);
 
+  // Bob signs out in another tab: the question he then sends from this one is refused, and stays his to send.
+  await bob.goto(`${APP_URL}/`);
+  const bobsOtherTab = await bob.context().newPage();
+  await bobsOtherTab.goto(`${APP_URL}/`);
+  await bobsOtherTab.getByRole("button", { name: "Sign out bob@example.com" }).click();
+  await expect(bobsOtherTab).toHaveURL(/signed-out=1/);
+  await ask(bob, "Is anyone there?");
+  await expect(bob.getByRole("alert").filter({ hasText: "sign in again" })).toBeVisible();
+  await expect(bob.getByRole("textbox", { name: "Message" })).toHaveValue("Is anyone there?");
+  await expect(bob.locator('[data-role="user"]')).toHaveCount(0);
+
   // Ada signs out: back on the sign-in page, and her session is over, on the server too.
   const session = (await ada.context().cookies()).find((cookie) => cookie.name.endsWith("session_token"));
   expect(session?.httpOnly).toBe(true);

@@ -15,6 +15,7 @@ describe("route errors as the chat shows them", () => {
   it("hands a message back only when the server refused it before storing anything", () => {
     expect(refusedBeforeStoring(routeError("rate_limited"))).toBe(true);
     expect(refusedBeforeStoring(routeError("conflict"))).toBe(true);
+    expect(refusedBeforeStoring(routeError("unauthorized"))).toBe(true);
     // A failure may have come after the message was stored: it stays in the transcript.
     expect(refusedBeforeStoring(routeError("internal_error"))).toBe(false);
     expect(refusedBeforeStoring(routeError("upstream_unavailable"))).toBe(false);

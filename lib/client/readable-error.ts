@@ -10,13 +10,14 @@ export function readableError(error: Error): string {
 }
 
 /**
- * Whether a route refused a request before storing anything of it, by the error's code: the chat was busy, or
- * its person is over a limit. The message sent is then the person's only copy: it goes back in the box.
+ * Whether a route refused a request before storing anything of it, by the error's code: the chat was busy, its
+ * person is over a limit, or their sign-in has ended. The message sent is then the person's only copy: it goes
+ * back in the box.
  */
 export function refusedBeforeStoring(error: Error): boolean {
   try {
     const code = (JSON.parse(error.message) as { error?: { code?: string } }).error?.code;
-    return code === "rate_limited" || code === "conflict";
+    return code === "rate_limited" || code === "conflict" || code === "unauthorized";
   } catch {
     return false;
   }

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/account/sign-out-button";
@@ -12,7 +11,8 @@ import { SettingsButton } from "@/components/settings/settings-dialog";
 import { SettingsRuntime } from "@/components/settings/settings-runtime";
 import { THEME_SCRIPT } from "@/components/settings/theme-script";
 import { Sidebar, SidebarToggles } from "@/components/sidebar";
-import { currentAuthMode, ownerOf } from "@/lib/auth/request";
+import { pageOwner } from "@/lib/auth/page-owner";
+import { currentAuthMode } from "@/lib/auth/request";
 import { APP_TITLE } from "@/lib/shared/chat-list";
 import "./globals.css";
 
@@ -28,7 +28,7 @@ export const metadata: Metadata = {
  */
 async function signedInEmail(): Promise<string | null | undefined> {
   if (currentAuthMode().kind !== "oidc") return undefined;
-  return (await ownerOf(new Headers(await headers())))?.email ?? null;
+  return (await pageOwner())?.email ?? null;
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { currentAuthMode, ownerOf } from "@/lib/auth/request";
+import { pageOwner } from "@/lib/auth/page-owner";
+import { currentAuthMode } from "@/lib/auth/request";
 import { pathAfterSignIn } from "@/lib/auth/sign-in-gate";
 import { signInProblem } from "@/lib/auth/sign-in-messages";
 import { APP_TITLE } from "@/lib/shared/chat-list";
@@ -19,7 +19,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const search = await searchParams;
   const next = pathAfterSignIn(first(search.next));
   if (mode.kind !== "oidc") redirect(next);
-  if (await ownerOf(new Headers(await headers()))) redirect(next);
+  if (await pageOwner()) redirect(next);
   const problem = signInProblem(first(search.error));
   return (
     <div className="m-auto w-full max-w-sm p-6">

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { Chat } from "@/components/chat/chat";
 import { MarkdownWithThePage } from "@/components/chat/markdown-with-the-page";
-import { ownerOf } from "@/lib/auth/request";
+import { pageOwner } from "@/lib/auth/page-owner";
 import { chatVersions } from "@/lib/chat/versions";
 import { getChatStore } from "@/lib/db";
 import { CHAT_ID_PATTERN } from "@/lib/shared/chat";
@@ -17,7 +16,7 @@ type Params = { params: Promise<{ id: string }> };
 /** The person's chat, read once per request for both the title and the page. */
 const loadChat = cache(async (id: string) => {
   if (!CHAT_ID_PATTERN.test(id)) return undefined;
-  const owner = await ownerOf(new Headers(await headers()));
+  const owner = await pageOwner();
   // Someone else's chat looks exactly like one that does not exist.
   const chat = owner ? await getChatStore().getChat(id, owner.id) : undefined;
   return chat && owner ? { chat, owner } : undefined;

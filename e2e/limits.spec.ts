@@ -53,7 +53,8 @@ test("a person over a limit is told which one and when it frees up, in the chat,
   await expect(second).toHaveURL(`${app.url}/`);
   await expect(second.getByRole("button", { name: "Send" })).toBeVisible();
 
-  // Once the first is over the second person's question may run: the second run of the day.
+  // Stopping the first frees its place at once: the question may run now, the second run of the day.
+  await page.getByRole("button", { name: "Stop" }).click();
   await waitForRunToEnd(page);
   await second.goto(`${app.url}/`);
   await ask(second, "What time is it?");

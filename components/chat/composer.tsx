@@ -25,7 +25,19 @@ export function Composer({ busy, onSend, onStop, handedBack }: ComposerProps) {
   const ready = useRef({ busy, onSend });
   ready.current = { busy, onSend };
   useEffect(() => {
-    focusComposerOnOpen();
+    // After the next frame: focus needs the page's style and layout, which in this task (the page's hydration)
+    // would be computed synchronously, stretching it by tens of ms; after the frame they are already there.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(focusComposerOnOpen, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+
+  useEffect(() => {
     const kept = takeEarlyInput();
     if (!kept?.text) return;
     const trimmed = kept.text.trim();

@@ -3,7 +3,7 @@ import { crossSiteRefusal } from "@/lib/auth/origin";
 import { currentAuthMode, identifyRequest, NotSignedInError } from "@/lib/auth/request";
 import { sessionOf } from "@/lib/auth/session";
 import { opensWithoutSignIn, SIGN_IN_PATH } from "@/lib/auth/sign-in-gate";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError, errorResponse } from "@/lib/http/errors";
 
 /**
  * In front of every page and route but `POST /api/chat` (see `config`): refuse cross-site state changes; then,
@@ -14,7 +14,7 @@ import { ApiError } from "@/lib/http/errors";
  */
 export async function proxy(request: NextRequest) {
   const refused = crossSiteRefusal(request);
-  if (refused) return NextResponse.json({ error: { code: "forbidden", message: refused } }, { status: 403 });
+  if (refused) return new ApiError("forbidden", refused).toResponse();
   const mode = currentAuthMode();
   if (mode.kind === "oidc") return signInFirst(request, mode.oidc.appUrl);
 
@@ -32,8 +32,7 @@ async function signInFirst(request: NextRequest, appUrl: string) {
   if (opensWithoutSignIn(pathname)) return NextResponse.next();
   const { owner, setCookies } = await identifyRequest(request.headers);
   if (!owner) {
-    if (pathname.startsWith("/api/"))
-      return new ApiError("unauthorized", new NotSignedInError(true).message).toResponse();
+    if (pathname.startsWith("/api/")) return errorResponse(new NotSignedInError());
     const signIn = new URL(SIGN_IN_PATH, appUrl);
     if (pathname !== "/") signIn.searchParams.set("next", `${pathname}${search}`);
     return NextResponse.redirect(signIn, 303);

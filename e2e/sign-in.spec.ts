@@ -39,6 +39,7 @@ test.beforeAll(async () => {
       OIDC_CLIENT_SECRET: idp.clientSecret,
       OIDC_PROVIDER_NAME: "Test IdP",
       OIDC_ALLOWED_DOMAINS: "example.com",
+      OIDC_ALLOWED_EMAILS: "guest@partner.net",
       APP_URL,
     },
   });
@@ -132,7 +133,7 @@ test("sign in, chat, sign out: a second person sees none of the first one's chat
   await bob.context().close();
 });
 
-test("a person outside the allowed domain, or whose address the provider does not vouch for, is refused", async ({
+test("a person outside the allowed domain, or whose address the provider does not vouch for, is refused; an allowed address gets in", async ({
   page,
 }) => {
   await signIn(page, "eve@other.org");
@@ -149,6 +150,12 @@ test("a person outside the allowed domain, or whose address the provider does no
     page.getByRole("alert").filter({ hasText: "did not confirm your e-mail address" }),
   ).toBeVisible();
   expect((await page.request.get(`${APP_URL}/api/chats`)).status()).toBe(401);
+
+  // An address allowed by itself gets in, though its domain is not allowed.
+  await page.context().clearCookies();
+  await signIn(page, "guest@partner.net");
+  await expect(page.getByRole("button", { name: "Sign out guest@partner.net" })).toBeVisible();
+  expect((await page.request.get(`${APP_URL}/api/chats`)).status()).toBe(200);
 });
 
 /** Signed out, what a corpus request must get: refused as cross-site first, else as not signed in. */

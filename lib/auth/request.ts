@@ -47,13 +47,13 @@ export async function identifyRequest(
 /** The person a route acts for; 401 when the request carries no identity. */
 export async function requireOwner(request: { headers: Headers }): Promise<ChatOwner> {
   const { owner } = await identifyRequest(request.headers);
-  if (!owner) throw new NotSignedInError(currentAuthMode().kind === "oidc");
+  if (!owner) throw new NotSignedInError();
   return owner;
 }
 
-/** The request carries no identity: answered 401 by the HTTP layer. */
+/** The request carries no identity: answered 401 by the HTTP layer, saying what to do in this auth mode. */
 export class NotSignedInError extends namedError("NotSignedInError") {
-  constructor(signInIsOn = false) {
+  constructor(signInIsOn = currentAuthMode().kind === "oidc") {
     super(
       signInIsOn
         ? "You are not signed in, or your sign-in has ended: sign in again."

@@ -21,7 +21,7 @@ export const POST = route(async (request: Request): Promise<Response> => {
   const { owner, started, setCookies } = await sessionOf(request);
   if (!owner) {
     await discardBody(request, 4 * MAX_BODY_BYTES);
-    throw new NotSignedInError(true);
+    throw new NotSignedInError();
   }
   const parsed = parseChatRequest(await readJsonBody(request, MAX_BODY_BYTES));
   if (!parsed.success) throw validationError(parsed.error);

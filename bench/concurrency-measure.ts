@@ -57,6 +57,12 @@ export interface LevelSetup {
   drive(onEvent: (event: DriverEvent) => void): void;
   /** Give up on runs not done by then. */
   timeoutMs: number;
+  /**
+   * How long a run takes upstream. The in-flight window closes when the first run's end is due there (this long
+   * after the first start) if no run was done before: from then on the app sees runs end, and their final work
+   * is not "runs in flight". Without it, at the first `done`.
+   */
+  upstreamRunMs?: number;
   log(line: string): void;
 }
 
@@ -117,7 +123,38 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
     })();
     return starting;
   };
+  /** Close the in-flight window (once): the first run is done, or its end is due upstream. */
+  const closeInFlightWindow = (why: string) => {
+    firstDone ??= noting(
+      (async () => {
+        if (!starting) {
+          log(`  ${why} before all were in flight: no in-flight window`);
+          await beginWindow();
+          return;
+        }
+        await starting;
+        if (start) {
+          const dump = await freshDump(dir, pid);
+          inFlightWindow = figures(start.dump, dump);
+          const mb = (bytes = Number.NaN) => `${(bytes / 1048576).toFixed(0)} MiB`;
+          const parts = dump.peakParts ?? {};
+          log(
+            `  at the RSS peak (${mb(dump.peakRss)}): heap ${mb(parts.heapUsed)} used of ${mb(parts.heapTotal)}, ` +
+              `external ${mb(parts.external)} (array buffers ${mb(parts.arrayBuffers)}); ` +
+              `${dump.gc.count} collections, longest mark-compact ${dump.gc.maxMajorMs.toFixed(0)} ms, ` +
+              `longest scavenge ${dump.gc.maxMinorMs.toFixed(0)} ms`,
+          );
+        }
+        const heapTarget = process.env.BENCH_CONCURRENCY_HEAP_SNAPSHOT;
+        if (heapTarget) await takeHeapSnapshot(dir, pid, join(heapTarget, `${pid}-${runs}.heapsnapshot`));
+      })(),
+    );
+  };
   const drivingSince = Date.now();
+  const endDue =
+    setup.upstreamRunMs === undefined
+      ? undefined
+      : setTimeout(() => closeInFlightWindow("the first run's end was due upstream"), setup.upstreamRunMs);
   let allInFlightAfterSeconds: number | undefined;
   setup.drive((event) => {
     if (event.type === "in-flight") {
@@ -129,32 +166,7 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
       return;
     }
     done.set(event.index, event);
-    if (done.size === 1) {
-      firstDone = noting(
-        (async () => {
-          if (!starting) {
-            log("  a run finished before all were in flight: no in-flight window");
-            await beginWindow();
-            return;
-          }
-          await starting;
-          if (start) {
-            const dump = await freshDump(dir, pid);
-            inFlightWindow = figures(start.dump, dump);
-            const mb = (bytes = Number.NaN) => `${(bytes / 1048576).toFixed(0)} MiB`;
-            const parts = dump.peakParts ?? {};
-            log(
-              `  at the RSS peak (${mb(dump.peakRss)}): heap ${mb(parts.heapUsed)} used of ${mb(parts.heapTotal)}, ` +
-                `external ${mb(parts.external)} (array buffers ${mb(parts.arrayBuffers)}); ` +
-                `${dump.gc.count} collections, longest mark-compact ${dump.gc.maxMajorMs.toFixed(0)} ms, ` +
-                `longest scavenge ${dump.gc.maxMinorMs.toFixed(0)} ms`,
-            );
-          }
-          const heapTarget = process.env.BENCH_CONCURRENCY_HEAP_SNAPSHOT;
-          if (heapTarget) await takeHeapSnapshot(dir, pid, join(heapTarget, `${pid}-${runs}.heapsnapshot`));
-        })(),
-      );
-    }
+    if (done.size === 1) closeInFlightWindow("a run finished");
     if (done.size === runs) allDone();
   });
 
@@ -163,6 +175,7 @@ export async function measureLevel(setup: LevelSetup): Promise<LevelResult> {
   }, 10_000);
   const timedOut = await Promise.race([finished.then(() => false), sleep(setup.timeoutMs).then(() => true)]);
   clearInterval(progress);
+  clearTimeout(endDue);
   await firstDone;
   if (failed) throw failed;
   const end = await freshDump(dir, pid);

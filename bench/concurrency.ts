@@ -149,6 +149,7 @@ async function measureApp(
       pid: app.pid,
       emulator,
       timeoutMs: startOffsetMs(runs) + TASK_MS + 120_000,
+      upstreamRunMs: TASK_MS,
       log,
       drive(onEvent) {
         const started = Date.now();
@@ -205,6 +206,16 @@ async function measureApp(
   }
 }
 
+/**
+ * When a run nobody watched is read back, as a person coming back to the chat would: a little after its end
+ * upstream, then every LOOK_EVERY_MS while it is still running. (A look every 500 ms from its end for each of
+ * 1,000 chats made the bench's own reads most of the server's work at the end.)
+ */
+const LOOK_AFTER_END_MS = 2_000;
+const LOOK_EVERY_MS = 2_000;
+/** A run still open this long after its end upstream is counted as not completed. */
+const GIVE_UP_AFTER_END_MS = 60_000;
+
 /** A run nobody watched, read back once it should be over upstream: done when its chat has the answer. */
 async function readBack(
   url: string,
@@ -213,15 +224,15 @@ async function readBack(
   index: number,
   endsAt: number,
 ): Promise<DriverEvent> {
-  await sleep(endsAt - Date.now());
-  for (let look = 0; look < 120; look++) {
+  await sleep(endsAt + LOOK_AFTER_END_MS - Date.now());
+  while (Date.now() < endsAt + GIVE_UP_AFTER_END_MS) {
     // A busy server may be slow to take a connection: a failed look is tried again, as a browser would.
     const answer = await storedAnswer(url, cookie, chatId).catch(() => ({ state: "running", text: "" }));
     if (answer.state !== "running") {
       const ok = answer.state === "completed";
       return { type: "done", index, ok, text: answer.text, ...(ok ? {} : { error: `run ${answer.state}` }) };
     }
-    await sleep(500);
+    await sleep(LOOK_EVERY_MS);
   }
   return { type: "done", index, ok: false, text: "", error: "still running a minute after its end upstream" };
 }
@@ -248,6 +259,7 @@ async function measureBaseline(runs: number, log: (line: string) => void): Promi
       pid: child.pid as number,
       emulator,
       timeoutMs: startOffsetMs(runs) + TASK_MS + 120_000,
+      upstreamRunMs: TASK_MS,
       log,
       drive(onEvent) {
         child.on("message", (event: DriverEvent) => onEvent(event));
@@ -429,7 +441,10 @@ stream reported a status past "submitting"):
 
 - **all in flight after**: from the first start until every run was under way (the starts alone take N / ${STARTS_PER_SECOND} s);
   "never" when the first run finished before the last was under way: then there is no in-flight window.
-- **in flight**: from then until the first run finishes: N runs being polled, nothing else.
+- **in flight**: from then until the first run's end is due upstream (${TASK_MS / 1000} s after the first start; or the first
+  run is done, if sooner): N runs being polled, nothing else. Until 2026-12-07 it lasted until the bench saw a
+  run done, which it sees later when nobody watches (by reading the chat back) than on a watched stream: that
+  window also held the first runs' ends and the final writes.
 - **to the end**: from then until the last run finished: adds the answers' reveal and the runs' final writes.
 - **KB / run**: (peak RSS in flight − idle RSS) / N (the instrument collects garbage before each reading starts).
   **JS heap**: V8's heap in use; the rest of RSS is PGlite's WASM memory, buffers and code. **CPU**: process CPU time over wall time, in % of one core.
@@ -440,7 +455,8 @@ stream reported a status past "submitting"):
 **ours, nobody watching**: the same ${GOAL_RUNS} runs on PGlite, each stream closed as soon as its run is in flight,
 as a closed tab: the server follows every run itself (\`lib/chat/followers.ts\`, ${ADOPTED_AFTER_MS / 1000} s after the stream
 ended); a run is in flight from then, and done when its chat's JSON export (what a returning browser would find)
-has the emulator's whole answer. Measured as often as the watched goal level, and judged on the median too (BENCH_CONCURRENCY_NOBODY=0 leaves it out).
+has the emulator's whole answer: read ${LOOK_AFTER_END_MS / 1000} s after its end upstream, then every ${LOOK_EVERY_MS / 1000} s while still running, as a person
+coming back would (until 2026-12-07: every 500 ms from its end, for every chat). Measured as often as the watched goal level, and judged on the median too (BENCH_CONCURRENCY_NOBODY=0 leaves it out).
 
 **baseline** (\`bench/concurrency-baseline.ts\`): the fixed-poll recipe (\`bench/baseline.ts\`: first retrieve 1 s
 after create, then every 2 s, words revealed one per 10 ms) for N runs in a plain Node process over the \`openai\`

@@ -77,9 +77,26 @@ function StateIcon({ running, failed }: { running: boolean; failed: boolean }) {
       />
     );
   }
+  if (failed) {
+    return (
+      <span aria-hidden className="font-bold text-red-600">
+        !
+      </span>
+    );
+  }
+  // Drawn, not "✓": the app's fonts lack it, and a platform font's look-up holds up the page's first layout.
   return (
-    <span aria-hidden className={failed ? "font-bold text-red-600" : "text-green-700 dark:text-green-500"}>
-      {failed ? "!" : "✓"}
-    </span>
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 12 12"
+      className="size-3 flex-none text-green-700 dark:text-green-500"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <path d="M2 6.5l2.5 2.5L10 3" />
+    </svg>
   );
 }

@@ -386,7 +386,10 @@ function section(rows: Row[]): BenchSection {
   for (const database of new Set(nobody.map((row) => row.database))) {
     const results = nobody.filter((row) => row.database === database).map((row) => row.result);
     const p99Of = (r: LevelResult) => r.inFlight?.p99 ?? Number.POSITIVE_INFINITY;
-    const watched = median(ours.filter((o) => o.database === database).map((o) => p99Of(o.result)));
+    const watchedRuns = ours.filter((o) => o.database === database).map((o) => p99Of(o.result));
+    const watched = median(watchedRuns);
+    // "No dearer" beyond noise: the same code's watched runs spread over this much in the same bench run.
+    const noise = Math.max(...watchedRuns) - Math.min(...watchedRuns);
     const p99 = median(results.map(p99Of));
     goals.push(
       [
@@ -394,8 +397,8 @@ function section(rows: Row[]): BenchSection {
         `${GOAL_RUNS} runs nobody watches all complete, followed by the server (${database}): ${results.map((r) => `${r.completed}/${r.runs}`).join(", ")}`,
       ],
       [
-        p99 <= watched,
-        `the server's followers cost no more than browsers' streams (${database}, p99 in flight): ${fixed(p99)} ms${results.length > 1 ? ` (median of ${results.map((r) => fixed(p99Of(r))).join(" / ")})` : ""} against ${fixed(watched)} ms watched${p99 < GOAL_P99_MS ? "" : ` (above the ${GOAL_P99_MS} ms line)`}`,
+        p99 <= watched + noise && p99 < GOAL_P99_MS,
+        `the server's followers cost no more than browsers' streams, beyond the watched runs' own spread, and stay under ${GOAL_P99_MS} ms (${database}, p99 in flight): ${fixed(p99)} ms${results.length > 1 ? ` (median of ${results.map((r) => fixed(p99Of(r))).join(" / ")})` : ""} against ${fixed(watched)} ms watched (${watchedRuns.map((v) => fixed(v)).join(" / ")}: a spread of ${fixed(noise)} ms)`,
       ],
     );
   }

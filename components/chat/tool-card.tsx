@@ -85,9 +85,11 @@ function StateIcon({ running, failed }: { running: boolean; failed: boolean }) {
     );
   }
   // Drawn, not "✓": the app's fonts lack it, and a platform font's look-up holds up the page's first layout.
+  // Marked as the app's own: the hostile-output test allows no other <svg> inside a message.
   return (
     <svg
       aria-hidden="true"
+      data-ui-icon
       viewBox="0 0 12 12"
       className="size-3 flex-none text-green-700 dark:text-green-500"
       fill="none"

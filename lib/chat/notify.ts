@@ -13,11 +13,15 @@ import type { TurnDeps } from "./respond";
 export async function notifyRunEnded(deps: TurnDeps, run: OpenRun): Promise<void> {
   if (!deps.push) return;
   try {
+    // Who asked to be told first: the chat, with its whole answer, is read only for someone to tell. (A thousand
+    // runs ending together with nobody subscribed read a thousand chats for nothing, on the event loop with
+    // embedded PGlite.)
+    const browsers = await deps.store.listPushSubscriptions(run.ownerId);
+    if (browsers.length === 0) return;
     const chat = await deps.store.getChat(run.chatId);
     if (chat?.run?.runId !== run.runId) return;
     const message = messageFor(chat);
     if (!message) return;
-    const browsers = await deps.store.listPushSubscriptions(run.ownerId);
     await Promise.all(
       browsers.map(async (browser) => {
         if ((await deps.push?.(browser, message)) === "gone")

@@ -14,7 +14,6 @@ import { Sidebar, SidebarToggles } from "@/components/sidebar";
 import { pageOwner } from "@/lib/auth/page-owner";
 import { currentAuthMode } from "@/lib/auth/request";
 import { APP_TITLE } from "@/lib/shared/chat-list";
-import { mono, sans } from "./fonts";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -36,7 +35,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const email = await signedInEmail();
   return (
     // The inline script sets <html>'s `dark` class before React hydrates: that one difference is expected.
-    <html lang="en" className={`${sans.variable} ${mono.variable}`} suppressHydrationWarning>
+    <html lang="en" suppressHydrationWarning>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of ours, no user data (theme-script.ts) */}
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />

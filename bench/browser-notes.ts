@@ -81,12 +81,15 @@ After:
     waiting on synchronous font look-ups in the browser process (\`FontDataService::MatchFamilyName\`,
     \`GetWebFontRenderStyleForStrike\`: 3–48 ms each while the browser and the scripts' background
     compilation keep the CPU busy). Tailwind's default stack named six families Linux does not have before
-    one it has, weight by weight: 45 look-ups; naming \`system-ui\` first left 11. Now the app brings its own
-    typefaces (Geist and Geist Mono, \`app/fonts.ts\`, preloaded) and draws the signs they lack (a summary's
-    triangle, a finished tool's check mark): the first layout of this chat makes no look-up (in a trace, 14 ms
-    of layout for 502 objects, from 85–137 ms). What is left of that task on a first open is waiting for the
-    CPU: 117–168 ms of wall time for 30–64 ms of CPU in six traced opens, while V8 parses the page's scripts on a
-    background thread (50–60 ms in the same window) and the browser process loads them.
+    one it has, weight by weight: 45 look-ups; naming \`system-ui\` first left 11. Tried on 2026-12-07: the
+    app's own typefaces (Geist and Geist Mono, variable, preloaded) removed every look-up from the first layout
+    (in a trace, 14 ms of layout for 502 objects, from 85–137 ms; in the bench, the first open's last message on
+    screen at 871 ms and the longest task 122 ms), but laid out long unbroken tokens twice as slowly (the
+    hostile-output e2e, a 50,000-character word among them: 18–22 s → 38–49 s): not kept. Kept from it: a
+    summary's sign and a finished tool's mark are drawn, not characters a platform font must be found for. What
+    is left of the first layout on a first open is mostly waiting for the CPU: in traces with the app's own
+    fonts, 117–168 ms of wall time for 30–64 ms of CPU, while V8 parses the page's scripts on a background
+    thread (50–60 ms in that window) and the browser process loads them.
   - *The page's scripts starting*: 75–95 ms of CPU in the task that evaluates the last script of the page, most
     of it V8 compiling, on the main thread, the module functions it runs for the first time (235 functions,
     40–60 ms). Chromium's \`//# allFunctionsCalledOnLoad\` hint (tried on every chunk) moves that compile to a
@@ -98,7 +101,7 @@ After:
     ~75–100 ms to ~55–80 ms in six untraced first opens.
   - Longest task while the chat opens, by bench run: 100, 119, 120 and 136 ms in four runs with \`system-ui\`
     first (111–126 ms before); 102 and 167 ms after the focus change (the second run slower in every figure:
-    first byte 514 ms against 309 ms); the table above is the first run with the app's own typefaces.`;
+    first byte 514 ms against 309 ms); 122 ms with the app's own typefaces (not kept, above); 119 ms in the table above.`;
 
 /** What a new chat loaded before issue 18 (same run as above), and what changed. */
 export const NEW_CHAT_BREAKDOWN = `#### What a new chat loaded, and what changed (issue 18)

@@ -84,7 +84,8 @@ function StateIcon({ running, failed }: { running: boolean; failed: boolean }) {
       </span>
     );
   }
-  // Drawn, not "✓": the app's fonts lack it, and a platform font's look-up holds up the page's first layout.
+  // Drawn, not "✓": a character the UI font may lack, and looking up a platform font that has it holds up the
+  // page's first layout (see app/globals.css).
   // Marked as the app's own: the hostile-output test allows no other <svg> inside a message.
   return (
     <svg

@@ -15,6 +15,45 @@ const SHARED_ENV = {
 };
 
 /**
+ * Specs that hold no timing window (nothing that must still be running, or be seen growing, when they look):
+ * they run two at a time, on the 2 cores a CI machine has, then every other spec runs alone. A spec that
+ * stops, reloads or reads a run mid-way, cuts streams, kills servers or calls the cron route (which follows
+ * every open run, a neighbour's too) belongs to the second group: a neighbour's load or runs can make it miss
+ * its moment.
+ */
+const SIDE_BY_SIDE = [
+  "a11y",
+  "api-corpus",
+  "chat",
+  "databricks-app",
+  "export",
+  "hostile",
+  "keyboard",
+  "read-only",
+  "secrets",
+  "sidebar",
+  "sign-in",
+  "tools",
+  "visual",
+  "webhooks",
+].map((name) => `**/${name}.spec.ts`);
+
+const CHROMIUM = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  },
+};
+
+/**
  * End-to-end tests in the system Chromium (never a downloaded browser) against a production build served by
  * `next start`, on the embedded emulator with its scenarios time-scaled so a 20 s run takes a few seconds.
  */
@@ -23,7 +62,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
@@ -33,27 +72,13 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-          ],
-        },
-      },
-    },
+    { name: "side-by-side", testMatch: SIDE_BY_SIDE, use: CHROMIUM },
+    // After every side-by-side spec (run one of these alone with --no-deps).
+    { name: "alone", testIgnore: SIDE_BY_SIDE, dependencies: ["side-by-side"], workers: 1, use: CHROMIUM },
   ],
   webServer: [
     {
-      command: `npx next build && npm run serve -- -p ${PORT} -H 127.0.0.1`,
+      command: `BUILD_SKIPS_TYPECHECK=1 npx next build && npm run serve -- -p ${PORT} -H 127.0.0.1`,
       url: `http://127.0.0.1:${PORT}`,
       timeout: 300_000,
       // Never test a stale server left behind by another run.

@@ -65,6 +65,20 @@ test.describe("messages", () => {
     const copiedMessage = await page.evaluate(() => navigator.clipboard.readText());
     expect(copiedMessage).toContain("```sql");
     expect(copiedMessage).not.toContain("query_sales_genie\n"); // tool cards are not part of it
+
+    // Reloaded, the page keeps the server's rendering of the answer as it hydrates, then makes it live: the
+    // code is still highlighted, and its Copy works.
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await page.reload();
+    await expect(code.locator(".hljs-keyword").first()).toHaveText("SELECT");
+    await expect(code.locator("pre")).toHaveText(copiedCode);
+    await expect
+      .poll(async () => {
+        await code.getByRole("button", { name: /^Cop/ }).click();
+        return page.evaluate(() => navigator.clipboard.readText());
+      })
+      .toBe(copiedCode);
+    await expect(code.getByRole("button", { name: "Copied" })).toBeVisible();
   });
 });
 

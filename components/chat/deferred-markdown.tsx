@@ -1,29 +1,30 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { type ComponentType, createContext, memo, Suspense, useContext } from "react";
-
-type MarkdownProps = { text: string; writing?: boolean };
+import { createContext, memo, Suspense, useContext, useState } from "react";
+import { SERVER_MARKDOWN } from "#markdown-on-the-server";
+import { MarkdownIsland, type MarkdownProps, type MarkdownRenderer } from "./markdown-island";
+import { useHydrating } from "./use-hydrating";
 
 /**
- * The markdown renderer (react-markdown, GFM, syntax highlighting: ~200 kB of script) is its own chunk: a new
- * chat does not load it before it is interactive, and sending a question loads it while the agent works
- * (`preloadMarkdown`).
+ * The markdown renderer (react-markdown, GFM, syntax highlighting: ~200 kB of script) is its own chunk: no page
+ * loads it before it is interactive, and sending a question loads it while the agent works (`preloadMarkdown`).
  */
 const loadMarkdown = () => import("./markdown");
-const LoadedMarkdown = dynamic(() => loadMarkdown().then((module) => module.Markdown));
+const loadRenderer = (): Promise<MarkdownRenderer> => loadMarkdown().then((module) => module.Markdown);
+const LoadedMarkdown = dynamic(loadRenderer);
 
 export function preloadMarkdown(): void {
   void loadMarkdown();
 }
 
 /**
- * The renderer itself, when the page loaded it with its own scripts (`MarkdownWithThePage`, on a chat page
- * whose messages the server renders). Those messages must not sit in a Suspense boundary each: past the
- * first ~12 kB of a page, React streams every boundary's content apart from the page and shows its fallback
- * (here the raw text) until a script moves the content in, up to half a second after the first paint.
+ * True on a chat page whose messages the server renders (`KeepServerMarkdown`). There the server renders each
+ * message's markdown itself, directly: not in a Suspense boundary each, since past the first ~12 kB of a page
+ * React streams every boundary's content apart from the page and shows its fallback until a script moves the
+ * content in, up to half a second after the first paint. The browser keeps that HTML (MarkdownIsland).
  */
-export const PageMarkdown = createContext<ComponentType<MarkdownProps> | null>(null);
+export const ServerRendersMarkdown = createContext(false);
 
 /**
  * Markdown as text, rendered as markdown once the renderer has loaded; until then (a moment, the first time an
@@ -32,8 +33,17 @@ export const PageMarkdown = createContext<ComponentType<MarkdownProps> | null>(n
  * give up its server HTML and show the fallback).
  */
 export const Markdown = memo(function Markdown({ text, writing = false }: MarkdownProps) {
-  const WithThePage = useContext(PageMarkdown);
-  if (WithThePage) return <WithThePage text={text} writing={writing} />;
+  const serverRenders = useContext(ServerRendersMarkdown);
+  const hydrating = useHydrating();
+  // Decided once: a message the page opened with stays an island until it becomes its React form.
+  const [fromTheServer] = useState(serverRenders && hydrating);
+  if (fromTheServer) {
+    return SERVER_MARKDOWN ? (
+      <SERVER_MARKDOWN text={text} writing={writing} />
+    ) : (
+      <MarkdownIsland text={text} writing={writing} load={loadRenderer} />
+    );
+  }
   return (
     <Suspense
       fallback={

@@ -6,6 +6,7 @@ import remarkGfm from "remark-gfm";
 import { CodeBlock } from "./code-block";
 import { rehypeHighlightCode } from "./highlight-code";
 import { markdownBlocks } from "./markdown-blocks";
+import { markdownRootProps } from "./markdown-root";
 import { capNesting } from "./nesting";
 import { tableLabel } from "./table-label";
 
@@ -72,7 +73,7 @@ export const Markdown = memo(function Markdown({
   writing?: boolean;
 }) {
   return (
-    <div className="markdown" data-writing={writing || undefined}>
+    <div {...markdownRootProps(writing)}>
       {markdownBlocks(capNesting(text)).map((block, index) => (
         // By position: a growing answer only ever changes its last block (or adds new ones after it). The
         // newline between blocks is the one react-markdown puts between top-level elements of a whole text,

@@ -1,6 +1,7 @@
 "use client";
 
-import { type ReactNode, startTransition, useEffect, useState, useSyncExternalStore } from "react";
+import { type ReactNode, startTransition, useEffect, useState } from "react";
+import { useHydrating } from "./use-hydrating";
 
 /** The messages a chat opens with (rendered by the server, hydrated): its end, more than a screen's worth. */
 export const FIRST_WINDOW = 16;
@@ -88,17 +89,6 @@ export function LaidOutWhenSeen({ children }: { children: ReactNode }) {
     >
       {children}
     </div>
-  );
-}
-
-const noSubscription = () => () => {};
-
-/** True while rendering on the server and while hydrating that HTML; false for anything rendered in the page. */
-function useHydrating(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => false,
-    () => true,
   );
 }
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { Chat } from "@/components/chat/chat";
-import { MarkdownWithThePage } from "@/components/chat/markdown-with-the-page";
+import { KeepServerMarkdown } from "@/components/chat/keep-server-markdown";
 import { pageOwner } from "@/lib/auth/page-owner";
 import { chatVersions } from "@/lib/chat/versions";
 import { getChatStore } from "@/lib/db";
@@ -33,12 +33,12 @@ export default async function ChatPage({ params }: Params) {
   if (!found) notFound();
   const { chat, owner } = found;
   return (
-    <MarkdownWithThePage>
+    <KeepServerMarkdown>
       <Chat
         chatId={chat.id}
         initialMessages={chat.messages}
         initialVersions={await chatVersions(getChatStore(), chat, owner.id)}
       />
-    </MarkdownWithThePage>
+    </KeepServerMarkdown>
   );
 }

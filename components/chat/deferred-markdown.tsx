@@ -4,7 +4,6 @@ import dynamic from "next/dynamic";
 import { createContext, memo, Suspense, useContext, useState } from "react";
 import { SERVER_MARKDOWN } from "#markdown-on-the-server";
 import { MarkdownIsland, type MarkdownProps, type MarkdownRenderer } from "./markdown-island";
-import { useHydrating } from "./use-hydrating";
 
 /**
  * The markdown renderer (react-markdown, GFM, syntax highlighting: ~200 kB of script) is its own chunk: no page
@@ -19,12 +18,14 @@ export function preloadMarkdown(): void {
 }
 
 /**
- * True on a chat page whose messages the server renders (`KeepServerMarkdown`). There the server renders each
- * message's markdown itself, directly: not in a Suspense boundary each, since past the first ~12 kB of a page
- * React streams every boundary's content apart from the page and shows its fallback until a script moves the
- * content in, up to half a second after the first paint. The browser keeps that HTML (MarkdownIsland).
+ * Set on a chat page whose messages the server renders (`KeepServerMarkdown`): whether that page is still
+ * hydrating, read by each message as it mounts (a mutable object, not a value: it turning false must not
+ * render every message again). There the server renders each message's markdown itself, directly: not in a
+ * Suspense boundary each, since past the first ~12 kB of a page React streams every boundary's content apart
+ * from the page and shows its fallback until a script moves the content in, up to half a second after the
+ * first paint. The browser keeps that HTML (MarkdownIsland).
  */
-export const ServerRendersMarkdown = createContext(false);
+export const ServerRendersMarkdown = createContext<{ hydrating: boolean } | null>(null);
 
 /**
  * Markdown as text, rendered as markdown once the renderer has loaded; until then (a moment, the first time an
@@ -33,10 +34,9 @@ export const ServerRendersMarkdown = createContext(false);
  * give up its server HTML and show the fallback).
  */
 export const Markdown = memo(function Markdown({ text, writing = false }: MarkdownProps) {
-  const serverRenders = useContext(ServerRendersMarkdown);
-  const hydrating = useHydrating();
+  const page = useContext(ServerRendersMarkdown);
   // Decided once: a message the page opened with stays an island until it becomes its React form.
-  const [fromTheServer] = useState(serverRenders && hydrating);
+  const [fromTheServer] = useState(() => page?.hydrating === true);
   if (fromTheServer) {
     return SERVER_MARKDOWN ? (
       <SERVER_MARKDOWN text={text} writing={writing} />

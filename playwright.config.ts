@@ -15,16 +15,16 @@ const SHARED_ENV = {
 };
 
 /**
- * Specs that hold no timing window (nothing that must still be running, or be seen growing, when they look):
- * they run two at a time, on the 2 cores a CI machine has, then every other spec runs alone. A spec that
- * stops, reloads or reads a run mid-way, cuts streams, kills servers or calls the cron route (which follows
- * every open run, a neighbour's too) belongs to the second group: a neighbour's load or runs can make it miss
- * its moment.
+ * Specs that hold no timing window (nothing that must still be running, or be seen growing, when they look,
+ * but the slow scenario's minute-long runs): they run two at a time, on the 2 cores a CI machine has, then
+ * every other spec runs alone. A spec that looks for a short run's passing state (Running, Stop), stops,
+ * reloads or reads a run mid-way, cuts streams, kills servers or calls the cron route (which follows every
+ * open run, a neighbour's too) belongs to the second group: a neighbour's load or runs can make it miss its
+ * moment.
  */
 const SIDE_BY_SIDE = [
   "a11y",
   "api-corpus",
-  "chat",
   "databricks-app",
   "export",
   "hostile",

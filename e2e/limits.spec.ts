@@ -38,6 +38,11 @@ test("a person over a limit is told which one and when it frees up, in the chat,
 
   // A second chat while the first run goes on: refused, and said so under the conversation.
   const second = await context.newPage();
+  // A refused question has no run to follow: the page never asks for one (which would only find no chat).
+  const followed: string[] = [];
+  second.on("request", (request) => {
+    if (/\/api\/chat\/[^/]+\/stream/.test(request.url())) followed.push(request.url());
+  });
   await second.goto(`${app.url}/`);
   await ask(second, "What time is it?");
   await expect(
@@ -73,4 +78,6 @@ test("a person over a limit is told which one and when it frees up, in the chat,
   // Nothing of the refused turns was kept: the person's chats are the two that ran.
   const chats = (await (await second.request.get(`${app.url}/api/chats`)).json()) as { chats: unknown[] };
   expect(chats.chats).toHaveLength(2);
+  expect(followed).toEqual([]);
+  await expect(second.getByText("There is no such chat.")).toHaveCount(0);
 });

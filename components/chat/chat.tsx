@@ -58,14 +58,16 @@ export function Chat({
     onData: (part) => {
       if (part.type === "data-run-status") updateRun(chatId, part.data);
     },
-    onFinish: ({ isAbort, isDisconnect, finishReason }) => {
+    onFinish: ({ isAbort, isDisconnect, isError, finishReason }) => {
       clearRun(chatId);
       if (forked.current) {
         forked.current = false;
         void versions.reload(false);
       }
-      // A stream that ended without `finish` handed over (time budget) or dropped: continue in a new one.
-      if (!isAbort && (isDisconnect || finishReason === undefined)) reconnect.current();
+      // A stream that ended without `finish` handed over (time budget) or dropped: continue in a new one. Not
+      // one the server answered with an error (a refused question, 4xx): there is no run to continue, and a
+      // reconnect's "There is no such chat" would take the refusal's place.
+      if (!isAbort && (isDisconnect || (!isError && finishReason === undefined))) reconnect.current();
     },
     onError: (error) => {
       clearRun(chatId);

@@ -30,24 +30,30 @@ function inUse(element: HTMLElement): boolean {
 }
 
 /**
- * One island per idle moment, each in a transition (a keystroke goes first), the last one first: the end of
- * the chat is what the reader sees, and one message's rendering is a short task where all of them at once
- * was the page's longest.
+ * Which island's turn it is, of those waiting (in the page's order): the last one not in use, since the end of
+ * the chat is what the reader sees; -1 when every one is in use.
+ */
+export function nextIsland<T>(islands: readonly T[], isInUse: (island: T) => boolean): number {
+  return islands.findLastIndex((island) => !isInUse(island));
+}
+
+/**
+ * One island per idle moment, each in a transition (a keystroke goes first): one message's rendering is a
+ * short task, where all of them at once was the page's longest.
  */
 function takeTurn(): void {
   turnScheduled = false;
   const current = renderer;
   if (!current) return;
-  for (let index = waiting.length - 1; index >= 0; index--) {
-    const island = waiting[index] as Waiting;
-    if (inUse(island.element)) continue;
-    waiting.splice(index, 1);
-    startTransition(() => island.become(current));
-    break;
+  const index = nextIsland(waiting, (island) => inUse(island.element));
+  const island = waiting[index];
+  if (!island) {
+    setTimeout(scheduleTurn, BUSY_RETRY_MS);
+    return;
   }
-  if (waiting.length === 0) return;
-  if (waiting.every((island) => inUse(island.element))) setTimeout(scheduleTurn, BUSY_RETRY_MS);
-  else scheduleTurn();
+  waiting.splice(index, 1);
+  startTransition(() => island.become(current));
+  scheduleTurn();
 }
 
 function scheduleTurn(): void {

@@ -21,6 +21,7 @@ import {
   growthWhileWritten,
   lastAnswer,
   recordFullRequests,
+  recordStatusLine,
   type SeenRequest,
   toolCard,
   upstreamStatus,
@@ -253,9 +254,10 @@ test("Stop: the app stops following (there is no cancel), says so, keeps what wa
 
   // The next message is a new invocation in the same session, which runs once the stopped one is over: the
   // status line says so meanwhile.
+  const statusLine = await recordStatusLine(page);
   await ask(page, "Thanks, that is enough for now.");
   await expect(assistantMessages(page)).toHaveCount(2);
-  await expect(page.getByRole("main").getByRole("status")).toContainText("Queued");
+  await expect.poll(statusLine).toContainEqual(expect.stringContaining("Queued"));
   await expect(lastAnswer(page)).toContainText('You asked: "Thanks, that is enough for now."', {
     timeout: 30_000,
   });

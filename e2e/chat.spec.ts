@@ -1,11 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { ask, assistantMessages, toolCard, waitForRunToEnd } from "./helpers";
+import { ask, assistantMessages, recordStatusLine, toolCard, waitForRunToEnd } from "./helpers";
 
 test("a question is answered in the background and the answer is shown exactly once", async ({ page }) => {
   await page.goto("/");
+  const statusLine = await recordStatusLine(page);
   await ask(page, "What does background mode do?");
-  await expect(page.getByRole("main").getByRole("status")).toContainText(/Submitting|Queued|Running/);
+  await expect.poll(statusLine).toContainEqual(expect.stringMatching(/Submitting|Queued|Running/));
   await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
   await waitForRunToEnd(page);
   await expect(page.getByText('You asked: "What does background mode do?"')).toHaveCount(1);

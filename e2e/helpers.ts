@@ -13,6 +13,26 @@ export async function waitForRunToEnd(page: Page) {
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
 }
 
+/**
+ * Every text the chat's status line shows from now on (until the page is left), in order: a state that lasts
+ * less than a look of `expect`'s (Queued for half a second) is still seen.
+ */
+export async function recordStatusLine(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statusLine: string[] }).__statusLine = seen;
+    const main = document.querySelector("main") as HTMLElement;
+    const read = () => {
+      for (const status of main.querySelectorAll('[role="status"]')) {
+        const text = status.textContent ?? "";
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }
+    };
+    new MutationObserver(read).observe(main, { childList: true, subtree: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __statusLine: string[] }).__statusLine);
+}
+
 export const assistantMessages = (page: Page) => page.locator('[data-role="assistant"]');
 
 export const approvalCard = (page: Page, toolName: string) =>

@@ -69,11 +69,19 @@ After:
   messages of the window. Now the scroll waits for the first frame, whose layout it is anyway, and of the 16
   messages only the last 4 are laid out: the 12 before them are \`content-visibility: hidden\` in the HTML
   (\`LaidOutWhenSeen\`) and \`auto\` from that frame on, so each is laid out when it comes near the screen.
-- **Less to hydrate first:** the AI SDK's \`useChat\` loads on its own (see the new chat below). The markdown
-  renderer comes with a chat page's own scripts (\`MarkdownWithThePage\`): when each message's markdown waited
-  for it in a Suspense boundary of its own, React streamed every boundary past the page's first ~12 kB apart
-  from the page and showed its raw text until a script moved the rendered form in, up to half a second after
-  the first paint.
+- **Less to hydrate first:** the AI SDK's \`useChat\` loads on its own (see the new chat below). Finished
+  messages hydrate as islands (\`components/chat/markdown-island.tsx\`): the server renders their markdown (the
+  renderer reaches its render through package.json \`imports\`, \`#markdown-on-the-server\`, which the
+  browser's bundle resolves to nothing), and the browser keeps that HTML (an element with an empty
+  \`dangerouslySetInnerHTML\`, which React leaves as the server made it), so the page hydrates without the
+  renderer and highlight.js (~200 kB of script) and without parsing 16 answers again. Once the page is
+  interactive the renderer loads and each island becomes its React form (its code's Copy buttons), one per idle
+  moment, the end first. Before (2026-12-07), the renderer came with the page's own scripts: a message waiting
+  for it in a Suspense boundary of its own was streamed apart from the page past its first ~12 kB, its raw text
+  shown until a script moved the rendered form in. Messages learn whether the page is hydrating from one object
+  the chat page holds, read as they mount: \`useSyncExternalStore\` in each rendered every message again, in one
+  synchronous task, right after hydration. First run with both: longest task while it opens 81 ms (105 ms with
+  islands alone), composer ready 801 ms on a first open (1,186 ms before), 437 ms p50 on reloads (595 ms).
 - **What the first open's long tasks are** (Chromium traces of 6 first opens, 2026-12-07: \`dur\` against
   \`tdur\`, the main thread's own CPU time). Reloads reuse the renderer and the scripts' code cache; a first
   open does not, and on this 2-core machine shares the CPU with the server and the browser's other threads:
@@ -101,7 +109,10 @@ After:
     ~75–100 ms to ~55–80 ms in six untraced first opens.
   - Longest task while the chat opens, by bench run: 100, 119, 120 and 136 ms in four runs with \`system-ui\`
     first (111–126 ms before); 102 and 167 ms after the focus change (the second run slower in every figure:
-    first byte 514 ms against 309 ms); 122 ms with the app's own typefaces (not kept, above); 119 ms in the table above.`;
+    first byte 514 ms against 309 ms); 122 ms with the app's own typefaces (not kept, above); 119 ms before the
+    islands; 105 ms with islands; 81 ms, then 97 ms (the table above) with islands and one hydration flag: met,
+    with little room on a first open (what is left: the AI SDK's chunk, evaluated when \`useChat\` loads after
+    hydration, 50–80 ms; the first task after hydration, its effects).`;
 
 /** What a new chat loaded before issue 18 (same run as above), and what changed. */
 export const NEW_CHAT_BREAKDOWN = `#### What a new chat loaded, and what changed (issue 18)
@@ -120,8 +131,9 @@ After: what a new chat needs first, the rest on demand.
   later); until then the chat shows what the server sent, and a question sent meanwhile (Enter, or typed before
   hydration) is shown as submitted and goes as soon as the engine is there.
 - **Markdown on demand** (\`components/chat/deferred-markdown.tsx\`): the renderer and highlighting are a chunk
-  of their own, loaded with the page only by a chat that has messages, and on a new chat when a question is
-  sent; an answer that arrives before it shows as plain text for that moment.
+  of their own, loaded by no page before it is interactive: after hydration on a chat that opened with
+  messages (which the server rendered), and on a new chat when a question is sent; an answer that arrives
+  before it shows as plain text for that moment.
 - **No zod in the page's first scripts:** what the page needs of \`lib/shared\` is in zod-free modules
   (\`chat.ts\`, \`chat-title.ts\`, \`usage-text.ts\`); the request schemas moved to \`chat-requests.ts\`, the
   title rule is one plain function that the server's schema calls, and a stored answer's usage is checked by

@@ -62,13 +62,23 @@ function scheduleTurn(): void {
   whenIdle(takeTurn);
 }
 
+/** The renderer, loaded once; a failed load (the network gone) is tried again by the next island that asks. */
 function loadRenderer(load: () => Promise<MarkdownRenderer>): Promise<MarkdownRenderer> {
-  loading ??= load().then((loaded) => {
-    renderer = loaded;
-    return loaded;
-  });
+  loading ??= load().then(
+    (loaded) => {
+      renderer = loaded;
+      return loaded;
+    },
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
   return loading;
 }
+
+/** Until the renderer loads, an island stays the server's HTML: all there, only its code's Copy inert. */
+const stayAsServed = () => {};
 
 /**
  * A message's markdown as the server rendered it, on a chat page that opened with its messages. Hydrating
@@ -95,7 +105,7 @@ export function MarkdownIsland({
       : null;
     if (!island) return;
     waiting.push(island);
-    void loadRenderer(load).then(scheduleTurn);
+    loadRenderer(load).then(scheduleTurn, stayAsServed);
     return () => {
       const index = waiting.indexOf(island);
       if (index >= 0) waiting.splice(index, 1);
@@ -105,9 +115,9 @@ export function MarkdownIsland({
   useEffect(() => {
     if (!changed) return;
     let current = true;
-    void loadRenderer(load).then((loaded) => {
+    loadRenderer(load).then((loaded) => {
       if (current) setRendered(() => loaded);
-    });
+    }, stayAsServed);
     return () => {
       current = false;
     };

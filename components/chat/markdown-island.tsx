@@ -100,26 +100,25 @@ export function MarkdownIsland({
   const element = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    const island: Waiting | null = element.current
-      ? { element: element.current, become: (loaded) => setRendered(() => loaded) }
-      : null;
-    if (!island) return;
-    waiting.push(island);
-    loadRenderer(load).then(scheduleTurn, stayAsServed);
+    const target = element.current;
+    if (!target) return; // already its React form
+    let mounted = true;
+    const island: Waiting = {
+      element: target,
+      become: (loaded) => {
+        if (mounted) setRendered(() => loaded);
+      },
+    };
+    // A text that changed since the page opened becomes live as soon as the renderer is there, out of turn.
+    if (changed) loadRenderer(load).then(island.become, stayAsServed);
+    else {
+      waiting.push(island);
+      loadRenderer(load).then(scheduleTurn, stayAsServed);
+    }
     return () => {
+      mounted = false;
       const index = waiting.indexOf(island);
       if (index >= 0) waiting.splice(index, 1);
-    };
-  }, [load]);
-
-  useEffect(() => {
-    if (!changed) return;
-    let current = true;
-    loadRenderer(load).then((loaded) => {
-      if (current) setRendered(() => loaded);
-    }, stayAsServed);
-    return () => {
-      current = false;
     };
   }, [changed, load]);
 

@@ -1,4 +1,4 @@
-import type { ComponentType } from "react";
+import type { MarkdownRenderer } from "./markdown-island";
 
 /** In the browser there is no server render: see markdown-on-the-server.ts. */
-export const SERVER_MARKDOWN: ComponentType<{ text: string; writing?: boolean }> | null = null;
+export const SERVER_MARKDOWN: MarkdownRenderer | null = null;

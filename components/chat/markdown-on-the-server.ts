@@ -1,5 +1,5 @@
-import type { ComponentType } from "react";
 import { Markdown } from "./markdown";
+import type { MarkdownRenderer } from "./markdown-island";
 
 /**
  * The markdown renderer for the server's render of a chat page (`#markdown-on-the-server`, package.json
@@ -7,4 +7,4 @@ import { Markdown } from "./markdown";
  * resolves that import to `markdown-on-the-server.browser.ts` instead, so the page's scripts do not carry the
  * renderer (react-markdown, GFM, highlighting: ~200 kB) before it is interactive.
  */
-export const SERVER_MARKDOWN: ComponentType<{ text: string; writing?: boolean }> | null = Markdown;
+export const SERVER_MARKDOWN: MarkdownRenderer | null = Markdown;
